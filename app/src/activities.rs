@@ -1,0 +1,215 @@
+//! Calls, meetings, tasks and notes, linked to a deal, contact or company; and the Today list.
+
+pub mod views;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::deals::{Choice, DealCard};
+use crate::error::{AppError, FieldErrors, Problem};
+use crate::i18n::Key;
+use crate::validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ActivityKind {
+    #[default]
+    Call,
+    Meeting,
+    Task,
+    Note,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 4] = [ActivityKind::Call, ActivityKind::Meeting, ActivityKind::Task, ActivityKind::Note];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "call",
+            ActivityKind::Meeting => "meeting",
+            ActivityKind::Task => "task",
+            ActivityKind::Note => "note",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            ActivityKind::Call => Key::KindCall,
+            ActivityKind::Meeting => Key::KindMeeting,
+            ActivityKind::Task => Key::KindTask,
+            ActivityKind::Note => Key::KindNote,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityItem {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    pub kind: ActivityKind,
+    pub subject: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub due_date: Option<String>,
+    #[serde(default)]
+    pub due_time: Option<String>,
+    pub done: bool,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub deal: Option<String>,
+    #[serde(default)]
+    pub deal_title: Option<String>,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    pub owner_name: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActivityInput {
+    pub id: String,
+    pub rev: Option<i64>,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub due_date: String,
+    pub due_time: String,
+    pub done: bool,
+    pub deal: String,
+    pub contact: String,
+    pub company: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidActivity {
+    pub kind: ActivityKind,
+    pub subject: String,
+    pub body: Option<String>,
+    pub due_date: Option<String>,
+    pub due_time: Option<String>,
+    pub done: bool,
+    pub deal: Option<String>,
+    pub contact: Option<String>,
+    pub company: Option<String>,
+}
+
+fn link(errors: &mut FieldErrors, field: &str, value: &str, problem: Problem) -> Option<String> {
+    let cleaned = validate::clean(value);
+    if cleaned.as_deref().is_some_and(|v| !crate::ids::is_valid_id(v)) {
+        errors.add(field, problem);
+    }
+    cleaned
+}
+
+impl ActivityInput {
+    pub fn validate(&self) -> Result<ValidActivity, AppError> {
+        let mut errors = FieldErrors::default();
+        let kind = ActivityKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            errors.add("kind", Problem::Required);
+        }
+        let subject = validate::required(&mut errors, "subject", &self.subject, 160);
+        let body = validate::optional(&mut errors, "body", &self.body, 4000);
+        let due_date = validate::date(&mut errors, "due_date", &self.due_date);
+        let due_time = validate::time_of_day(&mut errors, "due_time", &self.due_time);
+        if due_time.is_some() && validate::clean(&self.due_date).is_none() {
+            errors.add("due_date", Problem::Required);
+        }
+        let deal = link(&mut errors, "deal", &self.deal, Problem::UnknownDeal);
+        let contact = link(&mut errors, "contact", &self.contact, Problem::UnknownContact);
+        let company = link(&mut errors, "company", &self.company, Problem::UnknownCompany);
+        if !crate::ids::is_valid_id(&self.id) {
+            errors.add(crate::error::FORM, Problem::Malformed);
+        }
+        errors.into_result()?;
+        Ok(ValidActivity {
+            kind: kind.unwrap_or_default(),
+            subject,
+            body,
+            due_date,
+            due_time,
+            done: self.done,
+            deal,
+            contact,
+            company,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityFormData {
+    pub activity: Option<ActivityItem>,
+    pub deals: Vec<Choice>,
+    pub contacts: Vec<Choice>,
+    pub companies: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TodayData {
+    pub today: String,
+    pub overdue: Vec<ActivityItem>,
+    pub due_today: Vec<ActivityItem>,
+    pub closing: Vec<DealCard>,
+}
+
+#[server(endpoint = "activities/today", input = Json)]
+pub async fn today() -> Result<TodayData, AppError> {
+    crate::server::respond(async { ssr::today(&crate::server::cx().await?).await }).await
+}
+
+#[server(endpoint = "activities/form", input = Json)]
+pub async fn activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
+    crate::server::respond(async move { ssr::form_data(&crate::server::cx().await?, id.as_deref()).await }).await
+}
+
+#[server(endpoint = "activities/save", input = Json)]
+pub async fn save_activity(input: ActivityInput) -> Result<String, AppError> {
+    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
+}
+
+#[server(endpoint = "activities/done", input = Json)]
+pub async fn set_activity_done(id: String, done: bool) -> Result<(), AppError> {
+    crate::server::respond(async move { ssr::set_done(&crate::server::cx().await?, &id, done).await }).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ActivityInput {
+        ActivityInput { id: crate::ids::new_id(), kind: "call".into(), subject: "Call back".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn valid_activity() {
+        let a = ActivityInput { due_date: "2026-11-23".into(), due_time: "09:15".into(), ..input() }.validate().expect("valid");
+        assert_eq!(a.kind, ActivityKind::Call);
+        assert_eq!(a.due_time.as_deref(), Some("09:15"));
+    }
+
+    #[test]
+    fn a_time_needs_a_date_and_kinds_are_known() {
+        let bad = ActivityInput { kind: "fax".into(), due_time: "09:15".into(), subject: "".into(), ..input() };
+        let Err(AppError::Validation(errors)) = bad.validate() else { panic!("must fail") };
+        assert_eq!(errors.get("kind"), Some(Problem::Required));
+        assert_eq!(errors.get("due_date"), Some(Problem::Required));
+        assert_eq!(errors.get("subject"), Some(Problem::Required));
+    }
+}

@@ -1,0 +1,243 @@
+use serde::Deserialize;
+
+use super::{ActivityFormData, ActivityInput, ActivityItem, TodayData, ValidActivity};
+use crate::auth::Scope;
+use crate::db::{self, opt_rid, rid};
+use crate::deals::{Choice, DealCard};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+use crate::history::{self, FieldChange};
+use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::server::Cx;
+
+const FIELDS: &str = "id, rev, kind, subject, body, due_date, due_time, done, deal, deal.title AS deal_title, \
+     contact, contact.name AS contact_name, company, company.name AS company_name, owner.name AS owner_name, \
+     created_at, owner, team";
+
+#[derive(Deserialize)]
+struct Row {
+    #[serde(flatten)]
+    item: ActivityItem,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    team: Option<String>,
+}
+
+fn items(cx: &Cx, rows: Vec<Row>) -> Vec<ActivityItem> {
+    rows.into_iter()
+        .map(|row| {
+            let scope = Scope { owner: row.owner, team: row.team };
+            ActivityItem { can_edit: cx.actor.check_write(&scope).is_ok(), ..row.item }
+        })
+        .collect()
+}
+
+/// The timeline of a deal, contact or company: its activities, and for a company also those
+/// of its contacts and deals. Open tasks first by due date, then the rest newest first.
+pub async fn for_subject(cx: &Cx, table: &str, id: &str) -> AppResult<Vec<ActivityItem>> {
+    let link = match table {
+        "deal" => "deal = $linked",
+        "contact" => "contact = $linked",
+        _ => "(company = $linked OR contact.company = $linked OR deal.company = $linked)",
+    };
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT {FIELDS} FROM activity WHERE {link} AND {filter}
+         ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200"
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", rid(table, id)));
+    let mut response = db::run(query).await?;
+    Ok(items(cx, db::take_all(&mut response, 0)?))
+}
+
+pub async fn today(cx: &Cx) -> AppResult<TodayData> {
+    let now = crate::server::local_now().await;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let today = now.date().format(&format).map_err(crate::server::internal)?;
+    let horizon = (now.date() + time::Duration::days(14)).format(&format).map_err(crate::server::internal)?;
+    let sql = format!(
+        "SELECT {FIELDS} FROM activity WHERE owner = $me AND done = false AND due_date != NONE AND due_date <= $today
+           ORDER BY due_date ASC, due_time ASC LIMIT 200;
+         SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
+                expected_close, true AS can_edit
+           FROM deal WHERE owner = $me AND stage.outcome = 'open' AND expected_close != NONE
+             AND expected_close <= $horizon
+           ORDER BY expected_close ASC LIMIT 50;"
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("today", today.clone())).bind(("horizon", horizon));
+    let mut response = db::run(query).await?;
+    let due = items(cx, db::take_all(&mut response, 0)?);
+    let closing: Vec<DealCard> = db::take_all(&mut response, 1)?;
+    let (overdue, due_today) = due.into_iter().partition(|a| a.due_date.as_deref() < Some(today.as_str()));
+    Ok(TodayData { today, overdue, due_today, closing })
+}
+
+async fn load(cx: &Cx, id: &str) -> AppResult<ActivityItem> {
+    let sql = format!("SELECT {FIELDS} FROM ONLY $id");
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid("activity", id)))).await?;
+    let row: Row = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
+    Ok(items(cx, vec![row]).remove(0))
+}
+
+pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData> {
+    let activity = match id {
+        Some(id) => {
+            let id = parse_id(id)?;
+            records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
+            Some(load(cx, id).await?)
+        }
+        None => None,
+    };
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT id, title AS name, company FROM deal WHERE {filter} AND stage.outcome = 'open' ORDER BY title LIMIT 1000;
+         SELECT id, name, company FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
+         SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;"
+    );
+    let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
+    let deals: Vec<Choice> = db::take_all(&mut response, 0)?;
+    let contacts: Vec<Choice> = db::take_all(&mut response, 1)?;
+    let companies: Vec<Choice> = db::take_all(&mut response, 2)?;
+    Ok(ActivityFormData { activity, deals, contacts, companies })
+}
+
+/// The name of a linked record the actor may read; otherwise a field error.
+async fn check_link(cx: &Cx, table: &str, id: Option<&str>, field: &str, problem: Problem, errors: &mut FieldErrors) -> AppResult<Option<String>> {
+    let Some(id) = id.filter(|id| crate::ids::is_valid_id(id)) else { return Ok(None) };
+    let name = if table == "deal" { "title" } else { "name" };
+    let sql = format!("SELECT {name} AS name, owner, team FROM ONLY $id");
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid(table, id)))).await?;
+    #[derive(Deserialize)]
+    struct Linked {
+        name: String,
+        #[serde(deserialize_with = "crate::ids::de::id")]
+        owner: String,
+        #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+        team: Option<String>,
+    }
+    match db::take_one::<Linked>(&mut response, 0)? {
+        Some(row) if cx.actor.check_read(&Scope { owner: row.owner.clone(), team: row.team.clone() }).is_ok() => Ok(Some(row.name)),
+        _ => {
+            errors.add(field, problem);
+            Ok(None)
+        }
+    }
+}
+
+fn snapshot(a: &ValidActivity, deal: Option<String>, contact: Option<String>, company: Option<String>) -> Vec<(&'static str, Option<String>)> {
+    let due = a.due_date.as_ref().map(|d| match &a.due_time {
+        Some(t) => format!("{d} {t}"),
+        None => d.clone(),
+    });
+    vec![
+        ("kind", Some(a.kind.code().to_owned())),
+        ("subject", Some(a.subject.clone())),
+        ("body", a.body.clone()),
+        ("due", due),
+        ("done", Some(a.done.to_string())),
+        ("title", deal),
+        ("contact", contact),
+        ("company", company),
+    ]
+}
+
+fn item_snapshot(a: &ActivityItem) -> Vec<(&'static str, Option<String>)> {
+    let valid = ValidActivity {
+        kind: a.kind,
+        subject: a.subject.clone(),
+        body: a.body.clone(),
+        due_date: a.due_date.clone(),
+        due_time: a.due_time.clone(),
+        done: a.done,
+        deal: a.deal.clone(),
+        contact: a.contact.clone(),
+        company: a.company.clone(),
+    };
+    snapshot(&valid, a.deal_title.clone(), a.contact_name.clone(), a.company_name.clone())
+}
+
+pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
+    let valid = input.validate();
+    let mut errors = match &valid {
+        Err(AppError::Validation(errors)) => errors.clone(),
+        Err(other) => return Err(other.clone()),
+        Ok(_) => FieldErrors::default(),
+    };
+    let deal = check_link(cx, "deal", crate::validate::clean(&input.deal).as_deref(), "deal", Problem::UnknownDeal, &mut errors).await?;
+    let contact = check_link(cx, "contact", crate::validate::clean(&input.contact).as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
+    let company = check_link(cx, "company", crate::validate::clean(&input.company).as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
+    errors.into_result()?;
+    let valid = valid?;
+    let id = input.id.as_str();
+    let new = snapshot(&valid, deal, contact, company);
+    let changes = match input.rev {
+        None => {
+            if let Some(scope) = records::scope_of(&cx.db, rid("activity", id)).await? {
+                cx.actor.check_write(&scope)?;
+                return Ok(id.to_owned());
+            }
+            vec![FieldChange { field: history::CREATED, old: None, new: Some(valid.subject.clone()) }]
+        }
+        Some(_) => {
+            records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
+            history::diff(&item_snapshot(&load(cx, id).await?), &new)
+        }
+    };
+    let write = if input.rev.is_none() {
+        "CREATE $id CONTENT { kind: $kind, subject: $subject, body: $body, due_date: $due_date, due_time: $due_time,
+            done: $done, deal: $deal, contact: $contact, company: $company,
+            owner: $me, team: $team, created_by: $me, updated_by: $me };"
+    } else {
+        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
+         UPDATE $id SET kind = $kind, subject = $subject, body = $body, due_date = $due_date, due_time = $due_time,
+            done = $done, deal = $deal, contact = $contact, company = $company,
+            rev += 1, updated_at = time::now(), updated_by = $me;"
+    };
+    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let fields = serde_json::json!({
+        "kind": valid.kind.code(),
+        "subject": valid.subject,
+        "body": valid.body,
+        "due_date": valid.due_date,
+        "due_time": valid.due_time,
+        "done": valid.done,
+        "rev": input.rev,
+        "conflict": CONFLICT_MARK,
+    });
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(db::vars(&fields)?)
+        .bind(history::ssr::changes_var(&changes)?)
+        .bind(("id", rid("activity", id)))
+        .bind(("changed", rid("activity", id)))
+        .bind(("by", rid("user", &cx.actor.id)))
+        .bind(("deal", opt_rid("deal", valid.deal.as_deref())))
+        .bind(("contact", opt_rid("contact", valid.contact.as_deref())))
+        .bind(("company", opt_rid("company", valid.company.as_deref())));
+    records::run_write(query).await?;
+    Ok(id.to_owned())
+}
+
+pub async fn set_done(cx: &Cx, id: &str, done: bool) -> AppResult<()> {
+    let id = parse_id(id)?;
+    records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
+    let old = load(cx, id).await?;
+    if old.done == done {
+        return Ok(());
+    }
+    let changes = vec![FieldChange { field: "done", old: Some(old.done.to_string()), new: Some(done.to_string()) }];
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         UPDATE $id SET done = $done, rev += 1, updated_at = time::now(), updated_by = $by;
+         {} COMMIT TRANSACTION;",
+        history::ssr::RECORD_CHANGES
+    );
+    let query = cx
+        .db
+        .query(sql)
+        .bind(history::ssr::changes_var(&changes)?)
+        .bind(("id", rid("activity", id)))
+        .bind(("changed", rid("activity", id)))
+        .bind(("by", rid("user", &cx.actor.id)))
+        .bind(("done", done));
+    records::run_write(query).await
+}

@@ -1,0 +1,121 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, activity_form, save_activity};
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::{Key, t};
+use crate::ui::fields::{CheckboxField, SelectField, TextArea, TextField};
+use crate::ui::parts::{ErrorNote, Loading};
+
+#[component]
+pub fn ActivityFormPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id"));
+    let data = Resource::new(id, activity_form);
+    view! {
+        <main class="page narrow">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <ActivityForm data /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn ActivityForm(data: ActivityFormData) -> impl IntoView {
+    let query = use_query_map();
+    let from_query = |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
+    let a = data.activity.as_ref();
+    let is_new = a.is_none();
+    let id = a.map_or_else(crate::ids::new_id, |a| a.id.clone());
+    let rev = a.map(|a| a.rev);
+    let kind = RwSignal::new(a.map_or(ActivityKind::Call, |a| a.kind).code().to_owned());
+    let subject = RwSignal::new(a.map(|a| a.subject.clone()).unwrap_or_default());
+    let body = RwSignal::new(a.and_then(|a| a.body.clone()).unwrap_or_default());
+    let due_date = RwSignal::new(a.and_then(|a| a.due_date.clone()).unwrap_or_default());
+    let due_time = RwSignal::new(a.and_then(|a| a.due_time.clone()).unwrap_or_default());
+    let done = RwSignal::new(a.is_some_and(|a| a.done));
+    let deal = RwSignal::new(a.map_or_else(|| from_query("deal"), |a| a.deal.clone().unwrap_or_default()));
+    let contact = RwSignal::new(a.map_or_else(|| from_query("contact"), |a| a.contact.clone().unwrap_or_default()));
+    let company = RwSignal::new(a.map_or_else(|| from_query("company"), |a| a.company.clone().unwrap_or_default()));
+    let errors = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<AppError>);
+    let save = Action::new(|input: &ActivityInput| save_activity(input.clone()));
+    let navigate = use_navigate();
+    let back = Memo::new(move |_| {
+        if !deal.get().is_empty() {
+            format!("/deals/{}", deal.get())
+        } else if !contact.get().is_empty() {
+            format!("/contacts/{}", contact.get())
+        } else if !company.get().is_empty() {
+            format!("/companies/{}", company.get())
+        } else {
+            "/".to_owned()
+        }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => navigate(&back.get_untracked(), Default::default()),
+        Some(Err(error)) => {
+            errors.set(error.field_errors().cloned().unwrap_or_default());
+            failure.set(Some(error));
+        }
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        let input = ActivityInput {
+            id: id.clone(),
+            rev,
+            kind: kind.get(),
+            subject: subject.get(),
+            body: body.get(),
+            due_date: due_date.get(),
+            due_time: due_time.get(),
+            done: done.get(),
+            deal: deal.get(),
+            contact: contact.get(),
+            company: company.get(),
+        };
+        match input.validate() {
+            Ok(_) => {
+                errors.set(FieldErrors::default());
+                save.dispatch(input);
+            }
+            Err(error) => {
+                errors.set(error.field_errors().cloned().unwrap_or_default());
+                failure.set(Some(error));
+            }
+        }
+    };
+    let kinds: Vec<(String, String)> = ActivityKind::ALL.iter().map(|k| (k.code().to_owned(), t(k.label()).to_owned())).collect();
+    let choices = |v: &Vec<crate::deals::Choice>| v.iter().map(|c| (c.id.clone(), c.name.clone())).collect::<Vec<_>>();
+    view! {
+        <h1>{if is_new { t(Key::NewActivity) } else { t(Key::EditActivity) }}</h1>
+        <form class="form" method="post" on:submit=submit novalidate>
+            <SelectField label=Key::Kind name="kind" value=kind errors options=kinds required=true />
+            <TextField label=Key::Subject name="subject" value=subject errors required=true dir_auto=true />
+            <TextArea label=Key::Details name="body" value=body errors />
+            <div class="field-row">
+                <TextField label=Key::DueDate name="due_date" value=due_date errors kind="date" />
+                <TextField label=Key::DueTime name="due_time" value=due_time errors kind="time" />
+            </div>
+            <SelectField label=Key::Deal name="deal" value=deal errors options=choices(&data.deals) empty=Key::ChooseNone />
+            <SelectField label=Key::Contact name="contact" value=contact errors options=choices(&data.contacts) empty=Key::ChooseNone />
+            <SelectField label=Key::Company name="company" value=company errors options=choices(&data.companies) empty=Key::ChooseNone />
+            <CheckboxField label=Key::Done name="done" value=done />
+            {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+            <div class="form-actions">
+                <button class="button primary" type="submit" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                </button>
+                <a class="button" href=move || back.get()>{t(Key::Cancel)}</a>
+            </div>
+        </form>
+    }
+}

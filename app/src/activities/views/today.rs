@@ -1,0 +1,78 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::activities::today;
+use crate::activities::views::timeline::ActivityRow;
+use crate::auth::Actor;
+use crate::i18n::{Key, t, use_locale};
+use crate::money::format_amount;
+use crate::ui::icons::Icon;
+use crate::ui::parts::{ErrorNote, Loading};
+
+#[component]
+pub fn TodayPage() -> impl IntoView {
+    let locale = use_locale();
+    let actor = use_context::<Actor>();
+    let greeting = actor.map(|a| locale.format(Key::TodayGreeting, &[("name", a.name.split(' ').next().unwrap_or(&a.name))]));
+    let data = Resource::new(|| (), |_| today());
+    view! {
+        <main class="page">
+            <header class="page-head">
+                <div>
+                    <h1>{t(Key::Today)}</h1>
+                    <p class="muted">{greeting}</p>
+                </div>
+                <A href="/activities/new" attr:class="button primary">
+                    {Icon::Plus.view()}
+                    <span>{t(Key::NewActivity)}</span>
+                </A>
+            </header>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => {
+                            let nothing = d.overdue.is_empty() && d.due_today.is_empty();
+                            let overdue = (!d.overdue.is_empty()).then(|| {
+                                let rows = d.overdue.into_iter().map(|item| view! { <ActivityRow item /> }).collect_view();
+                                view! {
+                                    <section class="panel urgent" aria-labelledby="overdue-h">
+                                        <h2 id="overdue-h">{t(Key::Overdue)}</h2>
+                                        <ul class="timeline">{rows}</ul>
+                                    </section>
+                                }
+                            });
+                            let due = d.due_today.into_iter().map(|item| view! { <ActivityRow item /> }).collect_view();
+                            let closing = d
+                                .closing
+                                .into_iter()
+                                .map(|deal| view! {
+                                    <li><A href=format!("/deals/{}", deal.id) attr:class="row-link">
+                                        <span class="row-title">{deal.title}</span>
+                                        <span class="row-sub">
+                                            {format_amount(deal.value, deal.currency)} " · "
+                                            {deal.expected_close.unwrap_or_default()}
+                                        </span>
+                                    </A></li>
+                                })
+                                .collect_view();
+                            view! {
+                                {overdue}
+                                <section class="panel" aria-labelledby="due-h">
+                                    <h2 id="due-h">{t(Key::DueToday)}</h2>
+                                    {nothing.then(|| view! { <p class="muted">{t(Key::NothingDue)}</p> })}
+                                    <ul class="timeline">{due}</ul>
+                                </section>
+                                <section class="panel" aria-labelledby="closing-h">
+                                    <h2 id="closing-h">{t(Key::ClosingSoon)}</h2>
+                                    <ul class="rows">{closing}</ul>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}

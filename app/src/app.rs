@@ -1,0 +1,164 @@
+//! The document shell, routes and the signed-in layout.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+
+use crate::activities::views::{ActivityFormPage, TodayPage};
+use crate::auth::views::SignInPage;
+use crate::auth::{Actor, current_user, sign_out};
+use crate::companies::views::{CompaniesPage, CompanyFormPage, CompanyPage};
+use crate::contacts::views::{ContactFormPage, ContactPage, ContactsPage};
+use crate::deals::views::{DealFormPage, DealPage, PipelinePage};
+use crate::i18n::{Key, Locale, t};
+use crate::ui::icons::Icon;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = Locale::default();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.lang() dir=locale.dir()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f5c4d" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <script>
+                    "document.cookie='hamrah_tz='+(-new Date().getTimezoneOffset())+';path=/;max-age=31536000;samesite=lax'"
+                </script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Bumped after sign-in and sign-out, so the current user is fetched again.
+#[derive(Clone, Copy)]
+pub struct AuthVersion(pub RwSignal<u32>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Locale::default());
+    provide_context(AuthVersion(RwSignal::new(0)));
+    view! {
+        <Title text=t(Key::AppName) />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/sign-in") view=SignInPage />
+                <ParentRoute path=path!("") view=SignedIn>
+                    <Route path=path!("/") view=TodayPage />
+                    <Route path=path!("/pipeline") view=PipelinePage />
+                    <Route path=path!("/deals/new") view=DealFormPage />
+                    <Route path=path!("/deals/:id") view=DealPage />
+                    <Route path=path!("/deals/:id/edit") view=DealFormPage />
+                    <Route path=path!("/companies") view=CompaniesPage />
+                    <Route path=path!("/companies/new") view=CompanyFormPage />
+                    <Route path=path!("/companies/:id") view=CompanyPage />
+                    <Route path=path!("/companies/:id/edit") view=CompanyFormPage />
+                    <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/contacts/new") view=ContactFormPage />
+                    <Route path=path!("/contacts/:id") view=ContactPage />
+                    <Route path=path!("/contacts/:id/edit") view=ContactFormPage />
+                    <Route path=path!("/activities/new") view=ActivityFormPage />
+                    <Route path=path!("/activities/:id/edit") view=ActivityFormPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <main class="page narrow">
+            <h1>{t(Key::NotFoundTitle)}</h1>
+            <A href="/" attr:class="button primary">{t(Key::GoToday)}</A>
+        </main>
+    }
+}
+
+/// Everything behind sign-in: the navigation and the current page. The server already
+/// redirected visitors without a session; this handles a session that ends mid-use.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let version = expect_context::<AuthVersion>().0;
+    let user = Resource::new(move || version.get(), |_| current_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(actor)) => {
+                        provide_context(actor.clone());
+                        view! {
+                            <div class="layout">
+                                <Nav actor />
+                                <div class="content">
+                                    <Outlet />
+                                </div>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) | Err(_) => view! { <GoToSignIn /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GoToSignIn() -> impl IntoView {
+    let navigate = use_navigate();
+    Effect::new(move |_| navigate("/sign-in", Default::default()));
+    view! { <p class="loading">{t(Key::Loading)}</p> }
+}
+
+#[component]
+fn Nav(actor: Actor) -> impl IntoView {
+    let version = expect_context::<AuthVersion>().0;
+    let navigate = use_navigate();
+    let out = Action::new(|_: &()| sign_out());
+    Effect::new(move |_| {
+        if out.value().get().is_some() {
+            version.update(|v| *v += 1);
+            navigate("/sign-in", Default::default());
+        }
+    });
+    let link = |href: &'static str, icon: Icon, key: Key| {
+        view! {
+            <A href=href attr:class="nav-link" exact=true>
+                {icon.view()}
+                <span>{t(key)}</span>
+            </A>
+        }
+    };
+    view! {
+        <nav class="nav" aria-label=t(Key::NavMain)>
+            <div class="nav-brand">
+                <span class="brand-mark" aria-hidden="true">"H"</span>
+                <span class="brand-name">{t(Key::AppName)}</span>
+            </div>
+            {link("/", Icon::Today, Key::NavToday)}
+            {link("/pipeline", Icon::Pipeline, Key::NavPipeline)}
+            {link("/companies", Icon::Company, Key::NavCompanies)}
+            {link("/contacts", Icon::Contact, Key::NavContacts)}
+            <div class="nav-user">
+                <span class="nav-user-name">{actor.name.clone()}</span>
+                <span class="nav-user-role">{t(actor.role.label())}</span>
+            </div>
+            <button class="nav-link sign-out" type="button" on:click=move |_| { out.dispatch(()); }>
+                {Icon::SignOut.view()}
+                <span>{t(Key::SignOut)}</span>
+            </button>
+        </nav>
+    }
+}

@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::{SignInForm, sign_in};
+use crate::app::AuthVersion;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::{Key, t};
+use crate::ui::fields::TextField;
+use crate::ui::parts::ErrorNote;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let version = expect_context::<AuthVersion>().0;
+    let navigate = use_navigate();
+    let action = Action::new(|form: &SignInForm| sign_in(form.clone()));
+    let failure = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(_)) => {
+            version.update(|v| *v += 1);
+            navigate("/", Default::default());
+        }
+        Some(Err(error)) => {
+            errors.set(error.field_errors().cloned().unwrap_or_default());
+            failure.set(Some(error));
+        }
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        action.dispatch(SignInForm { email: email.get(), password: password.get() });
+    };
+    view! {
+        <main class="sign-in">
+            <div class="sign-in-card">
+                <div class="brand-mark large" aria-hidden="true">"H"</div>
+                <h1>{t(Key::SignInTitle)}</h1>
+                <p class="muted">{t(Key::SignInLead)}</p>
+                <form method="post" on:submit=submit novalidate>
+                    <TextField label=Key::Email name="email" value=email errors kind="email" inputmode="email" autocomplete="username" required=true />
+                    <TextField label=Key::Password name="password" value=password errors kind="password" autocomplete="current-password" required=true />
+                    {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+                    <button class="button primary block" type="submit" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { t(Key::Loading) } else { t(Key::SignIn) }}
+                    </button>
+                </form>
+            </div>
+        </main>
+    }
+}

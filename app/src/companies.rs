@@ -1,0 +1,181 @@
+//! Companies: the organisations a business sells to.
+
+pub mod views;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::activities::ActivityItem;
+use crate::contacts::ContactSummary;
+use crate::deals::DealCard;
+use crate::error::{AppError, FieldErrors, Problem};
+use crate::history::Change;
+use crate::validate;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanySummary {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Company {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    pub name: String,
+    #[serde(default)]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    pub owner_name: String,
+    pub created_at: String,
+    pub created_by_name: String,
+    pub updated_at: String,
+    pub updated_by_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyPage {
+    pub company: Company,
+    pub can_edit: bool,
+    pub contacts: Vec<ContactSummary>,
+    pub deals: Vec<DealCard>,
+    pub activities: Vec<ActivityItem>,
+    pub history: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyInput {
+    pub id: String,
+    pub rev: Option<i64>,
+    pub name: String,
+    pub industry: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidCompany {
+    pub name: String,
+    pub industry: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+}
+
+impl ValidCompany {
+    pub fn snapshot(&self) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("name", Some(self.name.clone())),
+            ("industry", self.industry.clone()),
+            ("phone", self.phone.clone()),
+            ("email", self.email.clone()),
+            ("website", self.website.clone()),
+            ("address", self.address.clone()),
+        ]
+    }
+}
+
+impl From<&Company> for ValidCompany {
+    fn from(c: &Company) -> Self {
+        ValidCompany {
+            name: c.name.clone(),
+            industry: c.industry.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            website: c.website.clone(),
+            address: c.address.clone(),
+        }
+    }
+}
+
+impl CompanyInput {
+    pub fn validate(&self) -> Result<ValidCompany, AppError> {
+        let mut errors = FieldErrors::default();
+        let valid = ValidCompany {
+            name: validate::required(&mut errors, "name", &self.name, 120),
+            industry: validate::optional(&mut errors, "industry", &self.industry, 80),
+            phone: validate::phone(&mut errors, "phone", &self.phone),
+            email: validate::email(&mut errors, "email", &self.email),
+            website: validate::website(&mut errors, "website", &self.website),
+            address: validate::optional(&mut errors, "address", &self.address, 300),
+        };
+        if !crate::ids::is_valid_id(&self.id) {
+            errors.add(crate::error::FORM, Problem::Malformed);
+        }
+        errors.into_result()?;
+        Ok(valid)
+    }
+
+    pub fn from_company(c: &Company) -> Self {
+        CompanyInput {
+            id: c.id.clone(),
+            rev: Some(c.rev),
+            name: c.name.clone(),
+            industry: c.industry.clone().unwrap_or_default(),
+            phone: c.phone.clone().unwrap_or_default(),
+            email: c.email.clone().unwrap_or_default(),
+            website: c.website.clone().unwrap_or_default(),
+            address: c.address.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[server(endpoint = "companies/list", input = Json)]
+pub async fn list_companies(query: String) -> Result<Vec<CompanySummary>, AppError> {
+    crate::server::respond(async move { ssr::list(&crate::server::cx().await?, &query).await }).await
+}
+
+#[server(endpoint = "companies/get", input = Json)]
+pub async fn get_company(id: String) -> Result<CompanyPage, AppError> {
+    crate::server::respond(async move { ssr::page(&crate::server::cx().await?, &id).await }).await
+}
+
+#[server(endpoint = "companies/save", input = Json)]
+pub async fn save_company(input: CompanyInput) -> Result<String, AppError> {
+    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_rules() {
+        let good = CompanyInput {
+            id: crate::ids::new_id(),
+            name: " Acme ".into(),
+            email: "Sales@Acme.COM".into(),
+            ..Default::default()
+        };
+        let valid = good.validate().expect("valid");
+        assert_eq!(valid.name, "Acme");
+        assert_eq!(valid.email.as_deref(), Some("sales@acme.com"));
+        let bad = CompanyInput { name: "".into(), phone: "abc".into(), website: "nope".into(), ..good };
+        let Err(AppError::Validation(errors)) = bad.validate() else { panic!("must fail") };
+        assert_eq!(errors.get("name"), Some(Problem::Required));
+        assert_eq!(errors.get("phone"), Some(Problem::InvalidPhone));
+        assert_eq!(errors.get("website"), Some(Problem::InvalidUrl));
+    }
+}

@@ -1,0 +1,108 @@
+use serde::Deserialize;
+
+use super::{Company, CompanyInput, CompanyPage, CompanySummary};
+use crate::db::{self, rid};
+use crate::error::{AppError, AppResult};
+use crate::history::{self, FieldChange};
+use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::server::Cx;
+
+/// Companies whose name contains `query` (case-insensitive), by name.
+pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<CompanySummary>> {
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT id, name, industry, phone, email FROM company
+         WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q))
+         ORDER BY name_lc LIMIT 200"
+    );
+    let q = query.trim().to_lowercase();
+    let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("q", q))).await?;
+    db::take_all(&mut response, 0)
+}
+
+const FIELDS: &str = "id, rev, name, industry, phone, email, website, address, owner.name AS owner_name, \
+     created_at, created_by.name AS created_by_name, updated_at, updated_by.name AS updated_by_name";
+
+async fn load(cx: &Cx, id: &str) -> AppResult<Company> {
+    let sql = format!("SELECT {FIELDS} FROM ONLY $id");
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid("company", id)))).await?;
+    db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+struct CardRow {
+    #[serde(flatten)]
+    card: crate::deals::DealCard,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    team: Option<String>,
+}
+
+pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
+    let id = parse_id(id)?;
+    let scope = records::readable(&cx.db, &cx.actor, rid("company", id)).await?;
+    let company = load(cx, id).await?;
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT id, name, title, company.name AS company_name, phones[0] AS phone, emails[0] AS email
+           FROM contact WHERE company = $company AND {filter} ORDER BY name_lc LIMIT 200;
+         SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
+                expected_close, owner, team
+           FROM deal WHERE company = $company AND {filter} ORDER BY updated_at DESC LIMIT 200;"
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("company", rid("company", id)));
+    let mut response = db::run(query).await?;
+    let contacts = db::take_all(&mut response, 0)?;
+    let deals: Vec<CardRow> = db::take_all(&mut response, 1)?;
+    let deals = deals
+        .into_iter()
+        .map(|r| {
+            let can_edit = cx.actor.check_write(&crate::auth::Scope { owner: r.owner, team: r.team }).is_ok();
+            crate::deals::DealCard { can_edit, ..r.card }
+        })
+        .collect();
+    let activities = crate::activities::ssr::for_subject(cx, "company", id).await?;
+    let history = history::ssr::list(&cx.db, rid("company", id)).await?;
+    Ok(CompanyPage { can_edit: cx.actor.check_write(&scope).is_ok(), company, contacts, deals, activities, history })
+}
+
+pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
+    let valid = input.validate()?;
+    let id = input.id.as_str();
+    let changes = match input.rev {
+        None => {
+            if let Some(scope) = records::scope_of(&cx.db, rid("company", id)).await? {
+                cx.actor.check_write(&scope)?;
+                return Ok(id.to_owned());
+            }
+            vec![FieldChange { field: history::CREATED, old: None, new: Some(valid.name.clone()) }]
+        }
+        Some(_) => {
+            records::writable(&cx.db, &cx.actor, rid("company", id)).await?;
+            let old = super::ValidCompany::from(&load(cx, id).await?);
+            history::diff(&old.snapshot(), &valid.snapshot())
+        }
+    };
+    let write = if input.rev.is_none() {
+        "CREATE $id CONTENT { name: $name, industry: $industry, phone: $phone, email: $email, website: $website,
+            address: $address, owner: $me, team: $team, created_by: $me, updated_by: $me };"
+    } else {
+        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
+         UPDATE $id SET name = $name, industry = $industry, phone = $phone, email = $email, website = $website,
+            address = $address, rev += 1, updated_at = time::now(), updated_by = $me;"
+    };
+    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let fields = serde_json::json!({
+        "name": valid.name, "industry": valid.industry, "phone": valid.phone, "email": valid.email,
+        "website": valid.website, "address": valid.address, "rev": input.rev, "conflict": CONFLICT_MARK,
+    });
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(db::vars(&fields)?)
+        .bind(history::ssr::changes_var(&changes)?)
+        .bind(("id", rid("company", id)))
+        .bind(("changed", rid("company", id)))
+        .bind(("by", rid("user", &cx.actor.id)));
+    records::run_write(query).await?;
+    Ok(id.to_owned())
+}

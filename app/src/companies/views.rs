@@ -1,0 +1,7 @@
+mod form;
+mod list;
+mod page;
+
+pub use form::CompanyFormPage;
+pub use list::CompaniesPage;
+pub use page::CompanyPage;

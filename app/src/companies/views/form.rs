@@ -1,0 +1,105 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::companies::{CompanyInput, CompanyPage, get_company, save_company};
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::{Key, t};
+use crate::ui::fields::{TextArea, TextField};
+use crate::ui::parts::{BackLink, ErrorNote, Loading};
+
+#[component]
+pub fn CompanyFormPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id"));
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_company(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <main class="page narrow">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <CompanyForm page /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
+    let is_new = page.is_none();
+    let initial = page.as_ref().map_or_else(
+        || CompanyInput { id: crate::ids::new_id(), ..Default::default() },
+        |p| CompanyInput::from_company(&p.company),
+    );
+    let (id, rev) = (initial.id.clone(), initial.rev);
+    let name = RwSignal::new(initial.name);
+    let industry = RwSignal::new(initial.industry);
+    let phone = RwSignal::new(initial.phone);
+    let email = RwSignal::new(initial.email);
+    let website = RwSignal::new(initial.website);
+    let address = RwSignal::new(initial.address);
+    let errors = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<AppError>);
+    let save = Action::new(|input: &CompanyInput| save_company(input.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(id)) => navigate(&format!("/companies/{id}"), Default::default()),
+        Some(Err(error)) => {
+            errors.set(error.field_errors().cloned().unwrap_or_default());
+            failure.set(Some(error));
+        }
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        let input = CompanyInput {
+            id: id.clone(),
+            rev,
+            name: name.get(),
+            industry: industry.get(),
+            phone: phone.get(),
+            email: email.get(),
+            website: website.get(),
+            address: address.get(),
+        };
+        match input.validate() {
+            Ok(_) => {
+                errors.set(FieldErrors::default());
+                save.dispatch(input);
+            }
+            Err(error) => {
+                errors.set(error.field_errors().cloned().unwrap_or_default());
+                failure.set(Some(error));
+            }
+        }
+    };
+    let back = page.as_ref().map_or_else(|| "/companies".to_owned(), |p| format!("/companies/{}", p.company.id));
+    let cancel = back.clone();
+    view! {
+        <BackLink href=back label=t(Key::Back) />
+        <h1>{if is_new { t(Key::NewCompany) } else { t(Key::EditCompany) }}</h1>
+        <form class="form" method="post" on:submit=submit novalidate>
+            <TextField label=Key::Name name="name" value=name errors required=true autocomplete="organization" dir_auto=true />
+            <TextField label=Key::Industry name="industry" value=industry errors dir_auto=true />
+            <TextField label=Key::Phone name="phone" value=phone errors kind="tel" inputmode="tel" autocomplete="tel" />
+            <TextField label=Key::Email name="email" value=email errors kind="email" inputmode="email" autocomplete="email" />
+            <TextField label=Key::Website name="website" value=website errors kind="url" inputmode="url" autocomplete="url" />
+            <TextArea label=Key::Address name="address" value=address errors />
+            {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+            <div class="form-actions">
+                <button class="button primary" type="submit" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                </button>
+                <a class="button" href=cancel>{t(Key::Cancel)}</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,106 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::activities::views::Timeline;
+use crate::companies::{CompanyPage as Data, get_company};
+use crate::i18n::{Key, t, use_locale};
+use crate::money::format_amount;
+use crate::ui::icons::Icon;
+use crate::ui::parts::{ActionLink, BackLink, ErrorNote, HistoryList, Loading, map_href, tel_href};
+
+#[component]
+pub fn CompanyPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let data = Resource::new(id, get_company);
+    view! {
+        <main class="page">
+            <BackLink href="/companies".into() label=t(Key::Companies) />
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <CompanyView page /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn CompanyView(page: Data) -> impl IntoView {
+    let locale = use_locale();
+    let c = page.company;
+    let edit = page.can_edit.then(|| view! { <A href=format!("/companies/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
+    let phone = c.phone.clone().map(|p| {
+        let label = locale.format(Key::Call, &[("number", &p)]);
+        view! { <ActionLink href=tel_href(&p) icon=Icon::Phone label text=p /> }
+    });
+    let email = c.email.clone().map(|e| {
+        let label = locale.format(Key::SendEmail, &[("address", &e)]);
+        view! { <ActionLink href=format!("mailto:{e}") icon=Icon::Mail label text=e /> }
+    });
+    let address = c.address.clone().map(|a| {
+        view! { <ActionLink href=map_href(&a) icon=Icon::Map label=locale.text(Key::OpenMap).to_owned() text=a /> }
+    });
+    let website = c.website.clone().map(|w| {
+        let href = if w.starts_with("http") { w.clone() } else { format!("https://{w}") };
+        view! { <a class="action-link" href=href rel="noopener noreferrer" target="_blank"><bdi>{w}</bdi></a> }
+    });
+    let contacts = page
+        .contacts
+        .into_iter()
+        .map(|p| view! {
+            <li><A href=format!("/contacts/{}", p.id) attr:class="row-link">
+                <span class="row-title">{p.name}</span>
+                <span class="row-sub muted">{p.title.unwrap_or_default()}</span>
+            </A></li>
+        })
+        .collect_view();
+    let deals = page
+        .deals
+        .into_iter()
+        .map(|d| view! {
+            <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
+                <span class="row-title">{d.title}</span>
+                <span class="row-sub">{format_amount(d.value, d.currency)}</span>
+            </A></li>
+        })
+        .collect_view();
+    view! {
+        <header class="page-head">
+            <div>
+                <h1>{c.name.clone()}</h1>
+                <p class="muted">{c.industry.clone().unwrap_or_default()}</p>
+            </div>
+            <div class="actions">{edit}</div>
+        </header>
+        <div class="action-links">{phone}{email}{website}{address}</div>
+        <div class="split">
+            <section class="panel">
+                <header class="panel-head">
+                    <h2>{t(Key::Contacts)}</h2>
+                    <A href=format!("/contacts/new?company={}", c.id) attr:class="button small">{Icon::Plus.view()}<span>{t(Key::NewContact)}</span></A>
+                </header>
+                <ul class="rows">{contacts}</ul>
+            </section>
+            <section class="panel">
+                <h2>{t(Key::Deals)}</h2>
+                <ul class="rows">{deals}</ul>
+            </section>
+        </div>
+        <section class="panel">
+            <header class="panel-head">
+                <h2>{t(Key::Timeline)}</h2>
+                <A href=format!("/activities/new?company={}", c.id) attr:class="button small">{Icon::Plus.view()}<span>{t(Key::NewActivity)}</span></A>
+            </header>
+            <Timeline items=page.activities />
+        </section>
+        <section class="panel">
+            <h2>{t(Key::History)}</h2>
+            <HistoryList changes=page.history />
+        </section>
+    }
+}

@@ -1,0 +1,163 @@
+use serde::Deserialize;
+
+use super::{Contact, ContactFormData, ContactInput, ContactPage, ContactSummary, ValidContact};
+use crate::auth::Scope;
+use crate::db::{self, opt_rid, rid};
+use crate::deals::{Choice, DealCard};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+use crate::history::{self, FieldChange};
+use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::server::Cx;
+
+pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT id, name, title, company.name AS company_name, phones[0] AS phone, emails[0] AS email FROM contact
+         WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q) OR string::contains(company.name_lc ?? '', $q))
+         ORDER BY name_lc LIMIT 200"
+    );
+    let q = query.trim().to_lowercase();
+    let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("q", q))).await?;
+    db::take_all(&mut response, 0)
+}
+
+const FIELDS: &str = "id, rev, name, title, company, company.name AS company_name, phones, emails, \
+     owner.name AS owner_name, created_at, created_by.name AS created_by_name, updated_at, \
+     updated_by.name AS updated_by_name";
+
+async fn load(cx: &Cx, id: &str) -> AppResult<Contact> {
+    let sql = format!("SELECT {FIELDS} FROM ONLY $id");
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid("contact", id)))).await?;
+    db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+struct CardRow {
+    #[serde(flatten)]
+    card: DealCard,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    team: Option<String>,
+}
+
+pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
+    let id = parse_id(id)?;
+    let scope = records::readable(&cx.db, &cx.actor, rid("contact", id)).await?;
+    let contact = load(cx, id).await?;
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
+                expected_close, owner, team
+           FROM deal WHERE contact = $contact AND {filter} ORDER BY updated_at DESC LIMIT 200;"
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", rid("contact", id)));
+    let mut response = db::run(query).await?;
+    let deals: Vec<CardRow> = db::take_all(&mut response, 0)?;
+    let deals = deals
+        .into_iter()
+        .map(|r| DealCard { can_edit: cx.actor.check_write(&Scope { owner: r.owner, team: r.team }).is_ok(), ..r.card })
+        .collect();
+    let activities = crate::activities::ssr::for_subject(cx, "contact", id).await?;
+    let history = history::ssr::list(&cx.db, rid("contact", id)).await?;
+    Ok(ContactPage { can_edit: cx.actor.check_write(&scope).is_ok(), contact, deals, activities, history })
+}
+
+pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ContactFormData> {
+    let contact = match id {
+        Some(id) => {
+            let id = parse_id(id)?;
+            records::writable(&cx.db, &cx.actor, rid("contact", id)).await?;
+            Some(load(cx, id).await?)
+        }
+        None => None,
+    };
+    let filter = read_filter(&cx.actor);
+    let sql = format!("SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000");
+    let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
+    let companies: Vec<Choice> = db::take_all(&mut response, 0)?;
+    Ok(ContactFormData { contact, companies })
+}
+
+fn snapshot(c: &ValidContact, company_name: Option<String>) -> Vec<(&'static str, Option<String>)> {
+    let join = |v: &Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+    vec![
+        ("name", Some(c.name.clone())),
+        ("job_title", c.title.clone()),
+        ("company", company_name),
+        ("phones", join(&c.phones)),
+        ("emails", join(&c.emails)),
+    ]
+}
+
+pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
+    let valid = input.validate()?;
+    let mut errors = FieldErrors::default();
+    let company_name = match valid.company.as_deref() {
+        Some(company) => {
+            let sql = "SELECT name, owner, team FROM ONLY $id";
+            let mut response = db::run(cx.db.query(sql).bind(("id", rid("company", company)))).await?;
+            #[derive(Deserialize)]
+            struct Linked {
+                name: String,
+                #[serde(deserialize_with = "crate::ids::de::id")]
+                owner: String,
+                #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+                team: Option<String>,
+            }
+            match db::take_one::<Linked>(&mut response, 0)? {
+                Some(row) if cx.actor.check_read(&Scope { owner: row.owner.clone(), team: row.team.clone() }).is_ok() => Some(row.name),
+                _ => {
+                    errors.add("company", Problem::UnknownCompany);
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    let id = input.id.as_str();
+    let changes = match input.rev {
+        None => {
+            if let Some(scope) = records::scope_of(&cx.db, rid("contact", id)).await? {
+                cx.actor.check_write(&scope)?;
+                return Ok(id.to_owned());
+            }
+            vec![FieldChange { field: history::CREATED, old: None, new: Some(valid.name.clone()) }]
+        }
+        Some(_) => {
+            records::writable(&cx.db, &cx.actor, rid("contact", id)).await?;
+            let old = load(cx, id).await?;
+            let old_valid = ValidContact {
+                name: old.name.clone(),
+                title: old.title.clone(),
+                company: old.company.clone(),
+                phones: old.phones.clone(),
+                emails: old.emails.clone(),
+            };
+            history::diff(&snapshot(&old_valid, old.company_name.clone()), &snapshot(&valid, company_name.clone()))
+        }
+    };
+    let write = if input.rev.is_none() {
+        "CREATE $id CONTENT { name: $name, title: $title, company: $company, phones: $phones, emails: $emails,
+            owner: $me, team: $team, created_by: $me, updated_by: $me };"
+    } else {
+        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
+         UPDATE $id SET name = $name, title = $title, company = $company, phones = $phones, emails = $emails,
+            rev += 1, updated_at = time::now(), updated_by = $me;"
+    };
+    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let fields = serde_json::json!({
+        "name": valid.name, "title": valid.title, "phones": valid.phones, "emails": valid.emails,
+        "rev": input.rev, "conflict": CONFLICT_MARK,
+    });
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(db::vars(&fields)?)
+        .bind(history::ssr::changes_var(&changes)?)
+        .bind(("id", rid("contact", id)))
+        .bind(("changed", rid("contact", id)))
+        .bind(("by", rid("user", &cx.actor.id)))
+        .bind(("company", opt_rid("company", valid.company.as_deref())));
+    records::run_write(query).await?;
+    Ok(id.to_owned())
+}

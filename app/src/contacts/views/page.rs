@@ -1,0 +1,93 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::activities::views::Timeline;
+use crate::contacts::{ContactPage as Data, get_contact};
+use crate::i18n::{Key, t, use_locale};
+use crate::money::format_amount;
+use crate::ui::icons::Icon;
+use crate::ui::parts::{ActionLink, BackLink, ErrorNote, HistoryList, Loading, tel_href};
+
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let data = Resource::new(id, get_contact);
+    view! {
+        <main class="page">
+            <BackLink href="/contacts".into() label=t(Key::Contacts) />
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <ContactView page /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn ContactView(page: Data) -> impl IntoView {
+    let locale = use_locale();
+    let c = page.contact;
+    let edit = page.can_edit.then(|| view! { <A href=format!("/contacts/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
+    let phones = c
+        .phones
+        .iter()
+        .map(|p| {
+            let label = locale.format(Key::Call, &[("number", p)]);
+            view! { <ActionLink href=tel_href(p) icon=Icon::Phone label text=p.clone() /> }
+        })
+        .collect_view();
+    let emails = c
+        .emails
+        .iter()
+        .map(|e| {
+            let label = locale.format(Key::SendEmail, &[("address", e)]);
+            view! { <ActionLink href=format!("mailto:{e}") icon=Icon::Mail label text=e.clone() /> }
+        })
+        .collect_view();
+    let company = c
+        .company
+        .clone()
+        .zip(c.company_name.clone())
+        .map(|(id, name)| view! { <A href=format!("/companies/{id}")>{name}</A> });
+    let deals = page
+        .deals
+        .into_iter()
+        .map(|d| view! {
+            <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
+                <span class="row-title">{d.title}</span>
+                <span class="row-sub">{format_amount(d.value, d.currency)}</span>
+            </A></li>
+        })
+        .collect_view();
+    view! {
+        <header class="page-head">
+            <div>
+                <h1>{c.name.clone()}</h1>
+                <p class="muted">{c.title.clone().unwrap_or_default()} " " {company}</p>
+            </div>
+            <div class="actions">{edit}</div>
+        </header>
+        <div class="action-links">{phones}{emails}</div>
+        <section class="panel">
+            <h2>{t(Key::Deals)}</h2>
+            <ul class="rows">{deals}</ul>
+        </section>
+        <section class="panel">
+            <header class="panel-head">
+                <h2>{t(Key::Timeline)}</h2>
+                <A href=format!("/activities/new?contact={}", c.id) attr:class="button small">{Icon::Plus.view()}<span>{t(Key::NewActivity)}</span></A>
+            </header>
+            <Timeline items=page.activities />
+        </section>
+        <section class="panel">
+            <h2>{t(Key::History)}</h2>
+            <HistoryList changes=page.history />
+        </section>
+    }
+}

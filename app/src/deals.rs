@@ -1,0 +1,325 @@
+//! Deals: what is being sold, to whom, for how much, and how far it has got.
+
+pub mod views;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::activities::ActivityItem;
+use crate::error::{AppError, FieldErrors, Problem};
+use crate::history::Change;
+use crate::money::{self, Currency, ParseAmountError};
+use crate::pipeline::{Outcome, Pipeline};
+use crate::validate;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealCard {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    pub title: String,
+    pub value: i64,
+    pub currency: Currency,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub stage: String,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    pub owner_name: String,
+    #[serde(default)]
+    pub expected_close: Option<String>,
+    #[serde(default)]
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageTotal {
+    pub currency: Currency,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub stage: crate::pipeline::Stage,
+    pub count: i64,
+    pub totals: Vec<StageTotal>,
+    pub deals: Vec<DealCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub pipeline: Pipeline,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deal {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    pub title: String,
+    pub value: i64,
+    pub currency: Currency,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub stage: String,
+    pub stage_name: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub expected_close: Option<String>,
+    pub probability: i64,
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+    #[serde(default)]
+    pub next_step: Option<String>,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub owner: String,
+    pub owner_name: String,
+    pub created_at: String,
+    pub created_by_name: String,
+    pub updated_at: String,
+    pub updated_by_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealPage {
+    pub deal: Deal,
+    pub can_edit: bool,
+    pub pipeline: Pipeline,
+    pub activities: Vec<ActivityItem>,
+    pub history: Vec<Change>,
+}
+
+/// The deal form as typed. `rev` is `None` for a new deal; its `id` is minted by the client,
+/// so a retried or offline-queued create can never make two deals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DealInput {
+    pub id: String,
+    pub rev: Option<i64>,
+    pub title: String,
+    pub value: String,
+    pub currency: String,
+    pub stage: String,
+    pub company: String,
+    pub contact: String,
+    pub expected_close: String,
+    pub next_step: String,
+    pub lost_reason: String,
+}
+
+/// A deal input that passed every rule that needs no database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidDeal {
+    pub title: String,
+    pub value: i64,
+    pub currency: Currency,
+    pub stage: String,
+    pub probability: i64,
+    pub company: Option<String>,
+    pub contact: Option<String>,
+    pub expected_close: Option<String>,
+    pub next_step: Option<String>,
+    pub lost_reason: Option<String>,
+}
+
+impl DealInput {
+    pub fn validate(&self, pipeline: &Pipeline) -> Result<ValidDeal, AppError> {
+        let mut errors = FieldErrors::default();
+        let title = validate::required(&mut errors, "title", &self.title, 120);
+        let currency = Currency::from_code(self.currency.trim());
+        if currency.is_none() {
+            errors.add("currency", Problem::Required);
+        }
+        let currency = currency.unwrap_or_default();
+        let value = match money::parse_amount(&self.value, currency) {
+            Ok(v) => v,
+            Err(ParseAmountError::Negative) => {
+                errors.add("value", Problem::Negative);
+                0
+            }
+            Err(ParseAmountError::Invalid) => {
+                errors.add("value", Problem::InvalidNumber);
+                0
+            }
+            Err(ParseAmountError::TooLarge) => {
+                errors.add("value", Problem::OutOfRange { min: 0, max: money::MAX_MINOR / 100 });
+                0
+            }
+        };
+        let stage = pipeline.stage(self.stage.trim());
+        if stage.is_none() {
+            errors.add("stage", Problem::UnknownStage);
+        }
+        let company = validate::clean(&self.company);
+        if company.as_deref().is_some_and(|c| !crate::ids::is_valid_id(c)) {
+            errors.add("company", Problem::UnknownCompany);
+        }
+        let contact = validate::clean(&self.contact);
+        if contact.as_deref().is_some_and(|c| !crate::ids::is_valid_id(c)) {
+            errors.add("contact", Problem::UnknownContact);
+        }
+        let expected_close = validate::date(&mut errors, "expected_close", &self.expected_close);
+        let next_step = validate::optional(&mut errors, "next_step", &self.next_step, 200);
+        let lost = stage.is_some_and(|s| s.outcome == Outcome::Lost);
+        let lost_reason = if lost {
+            let reason = validate::optional(&mut errors, "lost_reason", &self.lost_reason, 200);
+            if reason.is_none() {
+                errors.add("lost_reason", Problem::LostReasonRequired);
+            }
+            reason
+        } else {
+            None
+        };
+        if !crate::ids::is_valid_id(&self.id) {
+            errors.add(crate::error::FORM, Problem::Malformed);
+        }
+        errors.into_result()?;
+        let stage = stage.ok_or(AppError::Internal)?;
+        Ok(ValidDeal {
+            title,
+            value,
+            currency,
+            stage: stage.id.clone(),
+            probability: stage.probability,
+            company,
+            contact,
+            expected_close,
+            next_step,
+            lost_reason,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub name: String,
+    /// For contacts: the company they work at, so the form can suggest them first.
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealFormData {
+    pub pipeline: Pipeline,
+    pub companies: Vec<Choice>,
+    pub contacts: Vec<Choice>,
+    pub deal: Option<Deal>,
+    pub default_currency: Currency,
+}
+
+#[server(endpoint = "deals/board", input = Json)]
+pub async fn deal_board() -> Result<Board, AppError> {
+    crate::server::respond(async { ssr::board(&crate::server::cx().await?).await }).await
+}
+
+#[server(endpoint = "deals/get", input = Json)]
+pub async fn get_deal(id: String) -> Result<DealPage, AppError> {
+    crate::server::respond(async move { ssr::page(&crate::server::cx().await?, &id).await }).await
+}
+
+#[server(endpoint = "deals/form", input = Json)]
+pub async fn deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
+    crate::server::respond(async move { ssr::form_data(&crate::server::cx().await?, id.as_deref()).await }).await
+}
+
+/// Creates or updates a deal; returns its id.
+#[server(endpoint = "deals/save", input = Json)]
+pub async fn save_deal(input: DealInput) -> Result<String, AppError> {
+    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
+}
+
+/// Moves a deal to another stage of its pipeline; `rev` guards against a stale board.
+#[server(endpoint = "deals/move", input = Json)]
+pub async fn move_deal(id: String, stage: String, rev: i64) -> Result<DealCard, AppError> {
+    crate::server::respond(async move { ssr::move_stage(&crate::server::cx().await?, &id, &stage, rev).await })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{DEFAULT_STAGES, Stage};
+
+    fn pipeline() -> Pipeline {
+        let stages = DEFAULT_STAGES
+            .iter()
+            .enumerate()
+            .map(|(i, (name, probability, outcome))| Stage {
+                id: format!("s{i}"),
+                name: (*name).into(),
+                position: i as i64,
+                probability: *probability,
+                outcome: *outcome,
+            })
+            .collect();
+        Pipeline { id: "p".into(), name: "Sales".into(), stages }
+    }
+
+    fn input() -> DealInput {
+        DealInput {
+            id: crate::ids::new_id(),
+            title: "  Fleet renewal ".into(),
+            value: "12,000.50".into(),
+            currency: "USD".into(),
+            stage: "s2".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_deal_is_cleaned_and_takes_its_stage_probability() {
+        let deal = input().validate(&pipeline()).expect("valid");
+        assert_eq!(deal.title, "Fleet renewal");
+        assert_eq!(deal.value, 1_200_050);
+        assert_eq!(deal.probability, 50);
+        assert_eq!(deal.expected_close, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = DealInput {
+            title: " ".into(),
+            value: "-5".into(),
+            stage: "nope".into(),
+            expected_close: "31/12/2026".into(),
+            company: "robert'); DROP".into(),
+            ..input()
+        };
+        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else { panic!("must fail") };
+        assert_eq!(errors.get("title"), Some(Problem::Required));
+        assert_eq!(errors.get("value"), Some(Problem::Negative));
+        assert_eq!(errors.get("stage"), Some(Problem::UnknownStage));
+        assert_eq!(errors.get("expected_close"), Some(Problem::InvalidDate));
+        assert_eq!(errors.get("company"), Some(Problem::UnknownCompany));
+    }
+
+    #[test]
+    fn a_lost_deal_needs_a_reason_and_others_drop_it() {
+        let lost = DealInput { stage: "s5".into(), ..input() };
+        let Err(AppError::Validation(errors)) = lost.validate(&pipeline()) else { panic!("must fail") };
+        assert_eq!(errors.get("lost_reason"), Some(Problem::LostReasonRequired));
+        let with_reason = DealInput { lost_reason: "Budget cut".into(), ..lost };
+        assert_eq!(with_reason.validate(&pipeline()).map(|d| d.lost_reason), Ok(Some("Budget cut".into())));
+        let open = DealInput { lost_reason: "stale".into(), ..input() };
+        assert_eq!(open.validate(&pipeline()).map(|d| d.lost_reason), Ok(None));
+    }
+
+    #[test]
+    fn unknown_currency_and_bad_numbers() {
+        let bad = DealInput { currency: "XXX".into(), value: "12abc".into(), ..input() };
+        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else { panic!("must fail") };
+        assert_eq!(errors.get("currency"), Some(Problem::Required));
+        assert_eq!(errors.get("value"), Some(Problem::InvalidNumber));
+    }
+}

@@ -1,0 +1,307 @@
+use serde::Deserialize;
+
+use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal};
+use crate::auth::Scope;
+use crate::db::{self, opt_rid, rid};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+use crate::history::{self, FieldChange};
+use crate::money::{Currency, format_amount};
+use crate::pipeline::{Outcome, Pipeline, ssr::default_pipeline};
+use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::server::Cx;
+
+#[derive(Deserialize)]
+struct CardRow {
+    #[serde(flatten)]
+    card: DealCard,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    team: Option<String>,
+}
+
+impl CardRow {
+    fn into_card(self, cx: &Cx) -> DealCard {
+        let scope = Scope { owner: self.owner, team: self.team };
+        DealCard { can_edit: cx.actor.check_write(&scope).is_ok(), ..self.card }
+    }
+}
+
+const CARD_FIELDS: &str = "id, rev, title, value, currency, stage, company.name AS company_name, \
+     owner.name AS owner_name, expected_close, owner, team";
+
+#[derive(Deserialize)]
+struct TotalRow {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    stage: String,
+    currency: Currency,
+    count: i64,
+    total: i64,
+}
+
+pub async fn board(cx: &Cx) -> AppResult<Board> {
+    let pipeline = default_pipeline(&cx.db).await?;
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT {CARD_FIELDS} FROM deal WHERE pipeline = $pipeline AND {filter} ORDER BY updated_at DESC LIMIT 2000;
+         SELECT stage, currency, count() AS count, math::sum(value) AS total FROM deal
+           WHERE pipeline = $pipeline AND {filter} GROUP BY stage, currency;"
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("pipeline", rid("pipeline", &pipeline.id)));
+    let mut response = db::run(query).await?;
+    let cards: Vec<CardRow> = db::take_all(&mut response, 0)?;
+    let totals: Vec<TotalRow> = db::take_all(&mut response, 1)?;
+    let mut cards: Vec<DealCard> = cards.into_iter().map(|row| row.into_card(cx)).collect();
+    let columns = pipeline
+        .stages
+        .iter()
+        .map(|stage| {
+            let mine: Vec<&TotalRow> = totals.iter().filter(|t| t.stage == stage.id).collect();
+            let deals: Vec<DealCard> = cards.extract_if(.., |c| c.stage == stage.id).collect();
+            Column {
+                stage: stage.clone(),
+                count: mine.iter().map(|t| t.count).sum(),
+                totals: mine.iter().map(|t| StageTotal { currency: t.currency, total: t.total }).collect(),
+                deals,
+            }
+        })
+        .collect();
+    Ok(Board { pipeline, columns })
+}
+
+const DEAL_FIELDS: &str = "id, rev, title, value, currency, stage, stage.name AS stage_name, company, \
+     company.name AS company_name, contact, contact.name AS contact_name, expected_close, probability, \
+     lost_reason, next_step, owner, owner.name AS owner_name, created_at, created_by.name AS created_by_name, \
+     updated_at, updated_by.name AS updated_by_name";
+
+async fn load(cx: &Cx, id: &str) -> AppResult<Deal> {
+    let sql = format!("SELECT {DEAL_FIELDS} FROM ONLY $id");
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid("deal", id)))).await?;
+    db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
+}
+
+pub async fn page(cx: &Cx, id: &str) -> AppResult<DealPage> {
+    let id = parse_id(id)?;
+    let scope = records::readable(&cx.db, &cx.actor, rid("deal", id)).await?;
+    let deal = load(cx, id).await?;
+    let pipeline = default_pipeline(&cx.db).await?;
+    let activities = crate::activities::ssr::for_subject(cx, "deal", id).await?;
+    let history = history::ssr::list(&cx.db, rid("deal", id)).await?;
+    Ok(DealPage { can_edit: cx.actor.check_write(&scope).is_ok(), deal, pipeline, activities, history })
+}
+
+pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
+    let deal = match id {
+        Some(id) => {
+            let id = parse_id(id)?;
+            records::writable(&cx.db, &cx.actor, rid("deal", id)).await?;
+            Some(load(cx, id).await?)
+        }
+        None => None,
+    };
+    let pipeline = default_pipeline(&cx.db).await?;
+    let filter = read_filter(&cx.actor);
+    let sql = format!(
+        "SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;
+         SELECT id, name, company FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
+         RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);"
+    );
+    let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
+    let companies: Vec<Choice> = db::take_all(&mut response, 0)?;
+    let contacts: Vec<Choice> = db::take_all(&mut response, 1)?;
+    let currency: Option<String> = response.take(2).map_err(crate::server::internal)?;
+    let default_currency = currency.as_deref().and_then(Currency::from_code).unwrap_or_default();
+    Ok(DealFormData { pipeline, companies, contacts, deal, default_currency })
+}
+
+#[derive(Deserialize)]
+struct NamedRow {
+    name: String,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    team: Option<String>,
+}
+
+/// The display name of a linked record the actor may read, or a field error.
+async fn linked_name(
+    cx: &Cx,
+    table: &str,
+    id: Option<&str>,
+    field: &str,
+    problem: Problem,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<NamedRow>> {
+    let Some(id) = id else { return Ok(None) };
+    let mut response = db::run(cx.db.query("SELECT name, owner, team FROM ONLY $id").bind(("id", rid(table, id)))).await?;
+    let row: Option<NamedRow> = db::take_one(&mut response, 0)?;
+    match row {
+        Some(row) if cx.actor.check_read(&Scope { owner: row.owner.clone(), team: row.team.clone() }).is_ok() => {
+            Ok(Some(row))
+        }
+        _ => {
+            errors.add(field, problem);
+            Ok(None)
+        }
+    }
+}
+
+/// What the history shows for a deal's fields, as people read them.
+fn snapshot(
+    valid: &ValidDeal,
+    pipeline: &Pipeline,
+    company: Option<&str>,
+    contact: Option<&str>,
+) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("title", Some(valid.title.clone())),
+        ("value", Some(format_amount(valid.value, valid.currency))),
+        ("stage", pipeline.stage(&valid.stage).map(|s| s.name.clone())),
+        ("company", company.map(str::to_owned)),
+        ("contact", contact.map(str::to_owned)),
+        ("expected_close", valid.expected_close.clone()),
+        ("next_step", valid.next_step.clone()),
+        ("lost_reason", valid.lost_reason.clone()),
+    ]
+}
+
+fn deal_snapshot(deal: &Deal) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("title", Some(deal.title.clone())),
+        ("value", Some(format_amount(deal.value, deal.currency))),
+        ("stage", Some(deal.stage_name.clone())),
+        ("company", deal.company_name.clone()),
+        ("contact", deal.contact_name.clone()),
+        ("expected_close", deal.expected_close.clone()),
+        ("next_step", deal.next_step.clone()),
+        ("lost_reason", deal.lost_reason.clone()),
+    ]
+}
+
+pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
+    let pipeline = default_pipeline(&cx.db).await?;
+    // Rules that need no database first, then links, so all problems are reported together.
+    let valid = input.validate(&pipeline);
+    let mut errors = match &valid {
+        Err(AppError::Validation(errors)) => errors.clone(),
+        Err(other) => return Err(other.clone()),
+        Ok(_) => FieldErrors::default(),
+    };
+    let company_id = crate::validate::clean(&input.company).filter(|c| crate::ids::is_valid_id(c));
+    let contact_id = crate::validate::clean(&input.contact).filter(|c| crate::ids::is_valid_id(c));
+    let company =
+        linked_name(cx, "company", company_id.as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
+    let contact =
+        linked_name(cx, "contact", contact_id.as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
+    errors.into_result()?;
+    let valid = valid?;
+    let id = input.id.as_str();
+
+    let new = snapshot(&valid, &pipeline, company.as_ref().map(|c| c.name.as_str()), contact.as_ref().map(|c| c.name.as_str()));
+    let (changes, stage_moved) = match input.rev {
+        None => {
+            if let Some(scope) = records::scope_of(&cx.db, rid("deal", id)).await? {
+                // A retried create (the answer to the first was lost): same id, same author.
+                cx.actor.check_write(&scope)?;
+                return Ok(id.to_owned());
+            }
+            let created = FieldChange { field: history::CREATED, old: None, new: Some(valid.title.clone()) };
+            (vec![created], true)
+        }
+        Some(_) => {
+            records::writable(&cx.db, &cx.actor, rid("deal", id)).await?;
+            let old = load(cx, id).await?;
+            let moved = old.stage != valid.stage;
+            (history::diff(&deal_snapshot(&old), &new), moved)
+        }
+    };
+
+    let write = if input.rev.is_none() {
+        "CREATE $id CONTENT { title: $title, value: $value, currency: $currency, pipeline: $pipeline,
+            stage: $stage, company: $company, contact: $contact, expected_close: $expected_close,
+            probability: $probability, lost_reason: $lost_reason, next_step: $next_step,
+            owner: $me, team: $team, created_by: $me, updated_by: $me };"
+    } else {
+        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
+         IF $stage_moved { UPDATE $id SET stage_changed_at = time::now() };
+         UPDATE $id SET title = $title, value = $value, currency = $currency, stage = $stage,
+            company = $company, contact = $contact, expected_close = $expected_close,
+            probability = $probability, lost_reason = $lost_reason, next_step = $next_step,
+            rev += 1, updated_at = time::now(), updated_by = $me;"
+    };
+    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let fields = serde_json::json!({
+        "title": valid.title,
+        "value": valid.value,
+        "currency": valid.currency.code(),
+        "expected_close": valid.expected_close,
+        "probability": valid.probability,
+        "lost_reason": valid.lost_reason,
+        "next_step": valid.next_step,
+        "rev": input.rev,
+        "stage_moved": stage_moved,
+        "conflict": CONFLICT_MARK,
+    });
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(db::vars(&fields)?)
+        .bind(history::ssr::changes_var(&changes)?)
+        .bind(("id", rid("deal", id)))
+        .bind(("changed", rid("deal", id)))
+        .bind(("by", rid("user", &cx.actor.id)))
+        .bind(("pipeline", rid("pipeline", &pipeline.id)))
+        .bind(("stage", rid("stage", &valid.stage)))
+        .bind(("company", opt_rid("company", valid.company.as_deref())))
+        .bind(("contact", opt_rid("contact", valid.contact.as_deref())));
+    records::run_write(query).await?;
+    Ok(id.to_owned())
+}
+
+pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<DealCard> {
+    let id = parse_id(id)?;
+    records::writable(&cx.db, &cx.actor, rid("deal", id)).await?;
+    let pipeline = default_pipeline(&cx.db).await?;
+    let target = pipeline.stage(stage).ok_or_else(|| {
+        let mut errors = FieldErrors::default();
+        errors.add("stage", Problem::UnknownStage);
+        AppError::Validation(errors)
+    })?;
+    if target.outcome == Outcome::Lost {
+        // A lost deal needs its reason, which only the deal form asks for.
+        let mut errors = FieldErrors::default();
+        errors.add("lost_reason", Problem::LostReasonRequired);
+        return Err(AppError::Validation(errors));
+    }
+    let old = load(cx, id).await?;
+    if old.stage != target.id {
+        let changes = vec![FieldChange {
+            field: "stage",
+            old: Some(old.stage_name.clone()),
+            new: Some(target.name.clone()),
+        }];
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
+             UPDATE $id SET stage = $stage, probability = $probability, lost_reason = NONE,
+                stage_changed_at = time::now(), rev += 1, updated_at = time::now(), updated_by = $by;
+             {}
+             COMMIT TRANSACTION;",
+            history::ssr::RECORD_CHANGES
+        );
+        let query = cx
+            .db
+            .query(sql)
+            .bind(history::ssr::changes_var(&changes)?)
+            .bind(("id", rid("deal", id)))
+            .bind(("changed", rid("deal", id)))
+            .bind(("by", rid("user", &cx.actor.id)))
+            .bind(("stage", rid("stage", &target.id)))
+            .bind(("probability", target.probability))
+            .bind(("rev", rev))
+            .bind(("conflict", CONFLICT_MARK));
+        records::run_write(query).await?;
+    }
+    let sql = format!("SELECT {CARD_FIELDS} FROM ONLY $id");
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid("deal", id)))).await?;
+    let row: CardRow = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
+    Ok(row.into_card(cx))
+}

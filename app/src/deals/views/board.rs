@@ -1,0 +1,209 @@
+//! The pipeline: a kanban board with drag and drop on wide screens; on a phone one stage at
+//! a time (a segmented control) with a one-tap "move to next stage" on each card.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::deals::{Board, Column, DealCard, StageTotal, deal_board, move_deal};
+use crate::error::AppError;
+use crate::i18n::{Key, t, use_locale};
+use crate::money::format_amount;
+use crate::pipeline::Pipeline;
+use crate::ui::icons::Icon;
+use crate::ui::parts::{ErrorNote, Loading};
+
+#[derive(Clone)]
+struct MoveRequest {
+    id: String,
+    stage: String,
+    rev: i64,
+}
+
+#[component]
+pub fn PipelinePage() -> impl IntoView {
+    let board = Resource::new(|| (), |_| deal_board());
+    let selected = RwSignal::new(None::<String>);
+    let mover = Action::new(|m: &MoveRequest| move_deal(m.id.clone(), m.stage.clone(), m.rev));
+    let failure = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match mover.value().get() {
+        Some(Ok(_)) => {
+            failure.set(None);
+            board.refetch();
+        }
+        Some(Err(error)) => {
+            failure.set(Some(error));
+            board.refetch();
+        }
+        None => {}
+    });
+    view! {
+        <main class="page wide">
+            <header class="page-head">
+                <h1>{t(Key::Pipeline)}</h1>
+                <A href="/deals/new" attr:class="button primary">
+                    {Icon::Plus.view()}
+                    <span>{t(Key::NewDeal)}</span>
+                </A>
+            </header>
+            {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Ok(board) => view! { <BoardView board selected mover /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<MoveRequest, Result<DealCard, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let first_open = board.columns.first().map(|c| c.stage.id.clone()).unwrap_or_default();
+    let current = Memo::new(move |_| selected.get().unwrap_or_else(|| first_open.clone()));
+    let tabs = board
+        .columns
+        .iter()
+        .map(|column| {
+            let id = column.stage.id.clone();
+            let id_click = id.clone();
+            let label = format!("{} ({})", column.stage.name, column.count);
+            view! {
+                <button
+                    type="button"
+                    role="tab"
+                    class="stage-tab"
+                    aria-selected=move || (current.get() == id).to_string()
+                    on:click=move |_| selected.set(Some(id_click.clone()))
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    let pipeline = board.pipeline.clone();
+    let columns = board
+        .columns
+        .into_iter()
+        .map(|column| view! { <ColumnView column pipeline=pipeline.clone() current mover /> })
+        .collect_view();
+    view! {
+        <div class="stage-tabs" role="tablist" aria-label=t(Key::Stages)>{tabs}</div>
+        <p class="hint desktop-only">{locale.text(Key::DragHint)}</p>
+        <div class="board">{columns}</div>
+    }
+}
+
+fn totals_text(totals: &[StageTotal]) -> String {
+    if totals.is_empty() {
+        return format_amount(0, Default::default());
+    }
+    totals.iter().map(|t| format_amount(t.total, t.currency)).collect::<Vec<_>>().join(" · ")
+}
+
+#[component]
+fn ColumnView(
+    column: Column,
+    pipeline: Pipeline,
+    current: Memo<String>,
+    mover: Action<MoveRequest, Result<DealCard, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let stage_id = column.stage.id.clone();
+    let stage_for_class = stage_id.clone();
+    let drop_target = RwSignal::new(false);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        drop_target.set(false);
+        let data = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).unwrap_or_default();
+        if let Some((id, rev)) = data.split_once('|') {
+            if let Ok(rev) = rev.parse() {
+                mover.dispatch(MoveRequest { id: id.to_owned(), stage: stage_id.clone(), rev });
+            }
+        }
+    };
+    let count = locale.format(Key::DealsInStage, &[("count", &column.count.to_string())]);
+    let total = totals_text(&column.totals);
+    let heading_id = format!("stage-{}", column.stage.id);
+    let labelled_by = heading_id.clone();
+    let empty = column.deals.is_empty();
+    let cards = column
+        .deals
+        .into_iter()
+        .map(|deal| view! { <Card deal pipeline=pipeline.clone() mover /> })
+        .collect_view();
+    view! {
+        <section
+            class="column"
+            class:active=move || current.get() == stage_for_class
+            class:drop-target=move || drop_target.get()
+            aria-labelledby=labelled_by
+            on:dragover=move |ev| {
+                ev.prevent_default();
+                drop_target.set(true);
+            }
+            on:dragleave=move |_| drop_target.set(false)
+            on:drop=on_drop
+        >
+            <header class="column-head">
+                <h2 id=heading_id>{column.stage.name.clone()}</h2>
+                <p class="column-meta">
+                    <span>{count}</span>
+                    <span class="column-total">{total}</span>
+                </p>
+            </header>
+            {empty.then(|| view! { <p class="muted empty">{t(Key::NoDealsInStage)}</p> })}
+            <ul class="cards">{cards}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<DealCard, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let next = pipeline.next_stage(&deal.stage).cloned();
+    let drag_data = format!("{}|{}", deal.id, deal.rev);
+    let move_button = next.filter(|_| deal.can_edit).map(|next| {
+        let request = MoveRequest { id: deal.id.clone(), stage: next.id.clone(), rev: deal.rev };
+        let label = locale.format(Key::MoveDealTo, &[("deal", &deal.title), ("stage", &next.name)]);
+        let text = locale.format(Key::MoveToStage, &[("stage", &next.name)]);
+        view! {
+            <button
+                type="button"
+                class="move-next"
+                aria-label=label
+                disabled=move || mover.pending().get()
+                on:click=move |_| { mover.dispatch(request.clone()); }
+            >
+                <span>{text}</span>
+                {Icon::Next.view()}
+            </button>
+        }
+    });
+    view! {
+        <li
+            class="card"
+            draggable=deal.can_edit.then_some("true")
+            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                if let Some(dt) = ev.data_transfer() {
+                    let _ = dt.set_data("text/plain", &drag_data);
+                    dt.set_effect_allowed("move");
+                }
+            }
+        >
+            <A href=format!("/deals/{}", deal.id) attr:class="card-title">{deal.title.clone()}</A>
+            {deal.company_name.clone().map(|c| view! { <p class="card-company">{c}</p> })}
+            <p class="card-meta">
+                <span class="card-value">{format_amount(deal.value, deal.currency)}</span>
+                {deal.expected_close.clone().map(|d| {
+                    let text = d.clone();
+                    view! { <time datetime=d>{text}</time> }
+                })}
+            </p>
+            <p class="card-owner muted">{deal.owner_name.clone()}</p>
+            {move_button}
+        </li>
+    }
+}

@@ -1,0 +1,129 @@
+//! Create and edit a deal. The same rules run here for instant feedback and on the server.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::deals::{DealFormData, DealInput, deal_form, save_deal};
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::{Key, t};
+use crate::money::{Currency, amount_input};
+use crate::pipeline::Outcome;
+use crate::ui::fields::{SelectField, TextField};
+use crate::ui::parts::{BackLink, ErrorNote, Loading};
+
+#[component]
+pub fn DealFormPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id"));
+    let data = Resource::new(id, deal_form);
+    view! {
+        <main class="page narrow">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <DealForm data /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn DealForm(data: DealFormData) -> impl IntoView {
+    let existing = data.deal.clone();
+    let is_new = existing.is_none();
+    let id = existing.as_ref().map_or_else(crate::ids::new_id, |d| d.id.clone());
+    let rev = existing.as_ref().map(|d| d.rev);
+    let first_stage = data.pipeline.stages.first().map(|s| s.id.clone()).unwrap_or_default();
+    let d = existing.as_ref();
+    let title = RwSignal::new(d.map(|d| d.title.clone()).unwrap_or_default());
+    let value = RwSignal::new(d.map(|d| amount_input(d.value, d.currency)).unwrap_or_default());
+    let currency = RwSignal::new(d.map_or(data.default_currency, |d| d.currency).code().to_owned());
+    let stage = RwSignal::new(d.map_or(first_stage, |d| d.stage.clone()));
+    let company = RwSignal::new(d.and_then(|d| d.company.clone()).unwrap_or_default());
+    let contact = RwSignal::new(d.and_then(|d| d.contact.clone()).unwrap_or_default());
+    let expected_close = RwSignal::new(d.and_then(|d| d.expected_close.clone()).unwrap_or_default());
+    let next_step = RwSignal::new(d.and_then(|d| d.next_step.clone()).unwrap_or_default());
+    let lost_reason = RwSignal::new(d.and_then(|d| d.lost_reason.clone()).unwrap_or_default());
+    let errors = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<AppError>);
+
+    let pipeline = StoredValue::new(data.pipeline.clone());
+    let is_lost = move || {
+        pipeline.with_value(|p| p.stage(&stage.get()).is_some_and(|s| s.outcome == Outcome::Lost))
+    };
+    let input = move || DealInput {
+        id: id.clone(),
+        rev,
+        title: title.get(),
+        value: value.get(),
+        currency: currency.get(),
+        stage: stage.get(),
+        company: company.get(),
+        contact: contact.get(),
+        expected_close: expected_close.get(),
+        next_step: next_step.get(),
+        lost_reason: lost_reason.get(),
+    };
+    let save = Action::new(|input: &DealInput| save_deal(input.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(id)) => navigate(&format!("/deals/{id}"), Default::default()),
+        Some(Err(error)) => {
+            errors.set(error.field_errors().cloned().unwrap_or_default());
+            failure.set(Some(error));
+        }
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        let input = input();
+        match pipeline.with_value(|p| input.validate(p)) {
+            Ok(_) => {
+                errors.set(FieldErrors::default());
+                save.dispatch(input);
+            }
+            Err(error) => {
+                errors.set(error.field_errors().cloned().unwrap_or_default());
+                failure.set(Some(error));
+            }
+        }
+    };
+
+    let stages: Vec<(String, String)> = data.pipeline.stages.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let currencies: Vec<(String, String)> = Currency::ALL.iter().map(|c| (c.code().to_owned(), c.code().to_owned())).collect();
+    let companies: Vec<(String, String)> = data.companies.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+    let contacts: Vec<(String, String)> = data.contacts.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+    let back = existing.as_ref().map_or_else(|| "/pipeline".to_owned(), |d| format!("/deals/{}", d.id));
+    let cancel_href = back.clone();
+    let heading = if is_new { t(Key::NewDeal) } else { t(Key::EditDeal) };
+    view! {
+        <BackLink href=back label=t(Key::Back) />
+        <h1>{heading}</h1>
+        <form class="form" method="post" on:submit=submit novalidate>
+            <TextField label=Key::Title name="title" value=title errors required=true dir_auto=true />
+            <div class="field-row">
+                <TextField label=Key::Value name="value" value=value errors inputmode="decimal" />
+                <SelectField label=Key::Currency name="currency" value=currency errors options=currencies required=true />
+            </div>
+            <SelectField label=Key::Stage name="stage" value=stage errors options=stages required=true />
+            <Show when=is_lost>
+                <TextField label=Key::LostReason name="lost_reason" value=lost_reason errors required=true />
+            </Show>
+            <SelectField label=Key::Company name="company" value=company errors options=companies empty=Key::ChooseNone />
+            <SelectField label=Key::Contact name="contact" value=contact errors options=contacts empty=Key::ChooseNone />
+            <TextField label=Key::ExpectedClose name="expected_close" value=expected_close errors kind="date" />
+            <TextField label=Key::NextStep name="next_step" value=next_step errors dir_auto=true />
+            {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+            <div class="form-actions">
+                <button class="button primary" type="submit" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                </button>
+                <a class="button" href=cancel_href>{t(Key::Cancel)}</a>
+            </div>
+        </form>
+    }
+}

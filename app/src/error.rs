@@ -1,0 +1,135 @@
+//! The one error type that crosses server functions. It carries no internal detail: the
+//! server logs that and sends `Internal` alone.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Key;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    /// The record changed since the editor loaded it.
+    #[error("changed by someone else")]
+    Conflict,
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal,
+    /// The request never got an answer (client side only): the network or the server is down.
+    #[error("network error")]
+    Network,
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal | AppError::Network => 500,
+        }
+    }
+
+    /// A single form-level validation message (not tied to one field).
+    pub fn form(problem: Problem) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(FORM, problem);
+        AppError::Validation(errors)
+    }
+
+    pub fn message_key(&self) -> Key {
+        match self {
+            AppError::Unauthorized => Key::ErrUnauthorized,
+            AppError::Forbidden => Key::ErrForbidden,
+            AppError::NotFound => Key::ErrNotFound,
+            AppError::Validation(_) => Key::ErrValidation,
+            AppError::Conflict => Key::ErrConflict,
+            AppError::RateLimited { .. } => Key::ErrRateLimited,
+            AppError::Internal => Key::ErrInternal,
+            AppError::Network => Key::ErrNetwork,
+        }
+    }
+
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Validation(errors) => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
+            // Malformed arguments can only come from a client that is not ours.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::form(Problem::Malformed)
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// The field name used for problems that concern the whole form.
+pub const FORM: &str = "form";
+
+/// What is wrong with one field. The UI turns it into words in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    InvalidEmail,
+    InvalidPhone,
+    InvalidUrl,
+    InvalidDate,
+    InvalidTime,
+    InvalidNumber,
+    Negative,
+    OutOfRange { min: i64, max: i64 },
+    UnknownStage,
+    UnknownCompany,
+    UnknownContact,
+    UnknownDeal,
+    LostReasonRequired,
+    WrongCredentials,
+    Malformed,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, Problem)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.0.push((field.to_owned(), problem));
+    }
+
+    pub fn get(&self, field: &str) -> Option<Problem> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, p)| *p)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was added, so validation reads as `errors.into_result()?`.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Validation(self)) }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,90 @@
+//! Who changed which field of a record, when, from what to what.
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Key;
+
+/// The history row for creation uses this field name.
+pub const CREATED: &str = "created";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub at: String,
+    pub by_name: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One field's before and after, as shown to people (names, not ids).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Compares two snapshots of the same fields, in order, and keeps what differs.
+pub fn diff(
+    before: &[(&'static str, Option<String>)],
+    after: &[(&'static str, Option<String>)],
+) -> Vec<FieldChange> {
+    before
+        .iter()
+        .zip(after)
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((field, old), (_, new))| FieldChange { field, old: old.clone(), new: new.clone() })
+        .collect()
+}
+
+/// The label of a stored field name, for the history list.
+pub fn field_label(field: &str) -> Key {
+    match field {
+        "title" => Key::FieldTitle,
+        "value" => Key::FieldValue,
+        "currency" => Key::FieldCurrency,
+        "stage" => Key::FieldStage,
+        "company" => Key::FieldCompany,
+        "contact" => Key::FieldContact,
+        "expected_close" => Key::FieldExpectedClose,
+        "next_step" => Key::FieldNextStep,
+        "probability" => Key::FieldProbability,
+        "lost_reason" => Key::FieldLostReason,
+        "owner" => Key::FieldOwner,
+        "industry" => Key::FieldIndustry,
+        "phone" | "phones" => Key::FieldPhone,
+        "email" | "emails" => Key::FieldEmail,
+        "website" => Key::FieldWebsite,
+        "address" => Key::FieldAddress,
+        "job_title" => Key::FieldJobTitle,
+        "subject" => Key::FieldSubject,
+        "body" => Key::FieldBody,
+        "due" => Key::FieldDue,
+        "done" => Key::FieldDone,
+        "kind" => Key::FieldKind,
+        _ => Key::FieldName,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_keeps_only_changed_fields() {
+        let before = [("title", Some("A".to_owned())), ("value", Some("$1".to_owned())), ("next_step", None)];
+        let after = [("title", Some("A".to_owned())), ("value", Some("$2".to_owned())), ("next_step", Some("Call".into()))];
+        let changes = diff(&before, &after);
+        assert_eq!(
+            changes,
+            vec![
+                FieldChange { field: "value", old: Some("$1".into()), new: Some("$2".into()) },
+                FieldChange { field: "next_step", old: None, new: Some("Call".into()) },
+            ]
+        );
+        assert!(diff(&before, &before).is_empty());
+    }
+}

@@ -1,0 +1,35 @@
+//! Hamrah: the CRM that goes where the sales people go. One crate for the browser and the
+//! server: domain types and rules are shared; `ssr` adds storage, `hydrate` the wasm entry.
+
+pub mod activities;
+pub mod app;
+pub mod auth;
+pub mod companies;
+pub mod contacts;
+pub mod deals;
+pub mod error;
+pub mod history;
+pub mod i18n;
+pub mod ids;
+pub mod money;
+pub mod pipeline;
+pub mod ui;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod records;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    // Browser tests wait for this before they click: until now, buttons are inert HTML.
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,77 @@
+//! What every owned record (company, contact, deal, activity) shares on the server: who may
+//! see it, expressed once for queries and once for single-record checks. Compiled with `ssr`.
+
+use serde::Deserialize;
+use surrealdb::types::RecordId;
+
+use crate::auth::{Actor, Role, Scope};
+use crate::db::{self, Db, opt_rid, rid};
+use crate::error::{AppError, AppResult};
+
+/// The WHERE clause that limits a query to what `$me` (in `$team`) may read. Admins see all.
+pub fn read_filter(actor: &Actor) -> &'static str {
+    match actor.role {
+        Role::Admin => "true",
+        Role::Manager | Role::Rep => "(owner = $me OR ($team != NONE AND team = $team))",
+    }
+}
+
+/// Binds `$me` and `$team` for [`read_filter`] and for created_by/updated_by.
+pub fn bind_actor<'a>(
+    query: surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
+    actor: &Actor,
+) -> surrealdb::method::Query<'a, surrealdb::engine::any::Any> {
+    query.bind(("me", rid("user", &actor.id))).bind(("team", opt_rid("team", actor.team.as_deref())))
+}
+
+#[derive(Deserialize)]
+struct ScopeRow {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    team: Option<String>,
+}
+
+pub async fn scope_of(db: &Db, record: RecordId) -> AppResult<Option<Scope>> {
+    let mut response = db::run(db.query("SELECT owner, team FROM ONLY $record").bind(("record", record))).await?;
+    let row: Option<ScopeRow> = db::take_one(&mut response, 0)?;
+    Ok(row.map(|r| Scope { owner: r.owner, team: r.team }))
+}
+
+/// Loads a record's scope and checks the actor may read it; missing and hidden look alike.
+pub async fn readable(db: &Db, actor: &Actor, record: RecordId) -> AppResult<Scope> {
+    let scope = scope_of(db, record).await?.ok_or(AppError::NotFound)?;
+    actor.check_read(&scope)?;
+    Ok(scope)
+}
+
+pub async fn writable(db: &Db, actor: &Actor, record: RecordId) -> AppResult<Scope> {
+    let scope = scope_of(db, record).await?.ok_or(AppError::NotFound)?;
+    actor.check_write(&scope)?;
+    Ok(scope)
+}
+
+/// Parses an id from the outside world, so a malformed one is NotFound, not a query error.
+pub fn parse_id(id: &str) -> AppResult<&str> {
+    if crate::ids::is_valid_id(id) { Ok(id) } else { Err(AppError::NotFound) }
+}
+
+/// Thrown inside transactions when `rev` moved on; mapped to [`AppError::Conflict`].
+pub const CONFLICT_MARK: &str = "hamrah:conflict";
+
+/// Runs a write transaction; a THROW of [`CONFLICT_MARK`] becomes `Conflict`, anything else
+/// is logged as internal.
+pub async fn run_write(query: surrealdb::method::Query<'_, surrealdb::engine::any::Any>) -> AppResult<()> {
+    let response = query.await.map_err(crate::server::internal)?;
+    match response.check() {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let raw = e.to_string();
+            if raw.contains(CONFLICT_MARK) {
+                Err(AppError::Conflict)
+            } else {
+                Err(crate::server::internal(raw))
+            }
+        }
+    }
+}

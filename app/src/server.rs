@@ -1,0 +1,97 @@
+//! Server-only glue shared by every server function: state, the signed-in actor, and turning
+//! errors into HTTP statuses. Compiled only with `ssr`.
+
+use std::future::Future;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::auth::Actor;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+pub const SESSION_COOKIE: &str = "hamrah_session";
+
+/// What every request can reach. Provided as context to server functions and as axum state.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Set when served over HTTPS, so the session cookie gets `Secure`.
+    pub secure_cookies: bool,
+}
+
+pub fn state() -> AppResult<AppState> {
+    use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+}
+
+/// Logs what went wrong inside and hands the client only `Internal`.
+pub fn internal(detail: impl std::fmt::Display) -> AppError {
+    tracing::error!("internal error: {detail}");
+    AppError::Internal
+}
+
+/// Runs a server function body, giving its error the HTTP status it deserves.
+pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T> {
+    let result = body.await;
+    if let Err(error) = &result {
+        if let Some(options) = use_context::<ResponseOptions>() {
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            options.set_status(status);
+            if let AppError::RateLimited { retry_after_secs } = error {
+                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    options.insert_header(header::RETRY_AFTER, value);
+                }
+            }
+        }
+    }
+    result
+}
+
+pub async fn request_headers() -> AppResult<HeaderMap> {
+    leptos_axum::extract::<HeaderMap>().await.map_err(internal)
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The signed-in actor of this request, or `Unauthorized`.
+pub async fn actor() -> AppResult<Actor> {
+    let state = state()?;
+    let headers = request_headers().await?;
+    let token = cookie(&headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
+    crate::auth::ssr::actor_for_token(&state.db, token).await?.ok_or(AppError::Unauthorized)
+}
+
+/// Everything a data server function needs: the database and who is asking.
+pub struct Cx {
+    pub db: Db,
+    pub actor: Actor,
+}
+
+pub async fn cx() -> AppResult<Cx> {
+    let state = state()?;
+    let actor = actor().await?;
+    Ok(Cx { db: state.db, actor })
+}
+
+/// The user's local date, from the `hamrah_tz` cookie (minutes east of UTC) the browser sets;
+/// "today" and "overdue" are about the rep's wall clock, not the server's.
+pub async fn local_now() -> time::OffsetDateTime {
+    let offset_minutes = request_headers()
+        .await
+        .ok()
+        .and_then(|h| cookie(&h, "hamrah_tz").and_then(|v| v.parse::<i32>().ok()))
+        .filter(|m| (-14 * 60..=14 * 60).contains(m))
+        .unwrap_or(0);
+    let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset)
+}

@@ -1,0 +1,5 @@
+//! Building blocks shared by the screens.
+
+pub mod fields;
+pub mod icons;
+pub mod parts;

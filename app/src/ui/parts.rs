@@ -1,0 +1,128 @@
+//! Small pieces of page furniture.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::error::{AppError, FORM};
+use crate::history::{self, Change};
+use crate::i18n::{Key, t, use_locale};
+use crate::ui::icons::Icon;
+
+/// The message for a failed request; validation errors show next to their fields instead.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let locale = use_locale();
+    let text = match &error {
+        AppError::RateLimited { retry_after_secs } => {
+            locale.format(Key::ErrRateLimited, &[("seconds", &retry_after_secs.to_string())])
+        }
+        AppError::Validation(errors) => match errors.get(FORM) {
+            Some(problem) => locale.problem(problem),
+            None => locale.text(Key::ErrValidation).to_owned(),
+        },
+        other => locale.text(other.message_key()).to_owned(),
+    };
+    view! { <p class="error-note" role="alert">{text}</p> }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-live="polite">{t(Key::Loading)}</p> }
+}
+
+#[component]
+pub fn BackLink(href: String, #[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <A href=href attr:class="back-link">
+            {Icon::Back.view()}
+            <span>{label}</span>
+        </A>
+    }
+}
+
+/// "2026-11-22T10:04:05.123Z" as "2026-11-22 10:04" (UTC); precise and unambiguous.
+pub fn short_timestamp(iso: &str) -> String {
+    let date = iso.get(..10).unwrap_or(iso);
+    let time = iso.get(11..16).unwrap_or("");
+    format!("{date} {time}").trim().to_owned()
+}
+
+#[component]
+pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
+    let locale = use_locale();
+    if changes.is_empty() {
+        return view! { <p class="muted">{t(Key::HistoryEmpty)}</p> }.into_any();
+    }
+    let rows = changes
+        .into_iter()
+        .map(|c| {
+            let when = short_timestamp(&c.at);
+            let what = if c.field == history::CREATED {
+                locale.format(Key::HistoryCreated, &[("who", &c.by_name)])
+            } else {
+                locale.format(
+                    Key::HistoryChanged,
+                    &[("who", &c.by_name), ("field", locale.text(history::field_label(&c.field)))],
+                )
+            };
+            let detail = (c.field != history::CREATED).then(|| {
+                let none = locale.text(Key::None_);
+                view! {
+                    <span class="history-values">
+                        <del>{c.old.clone().unwrap_or_else(|| none.to_owned())}</del>
+                        " → "
+                        <ins>{c.new.clone().unwrap_or_else(|| none.to_owned())}</ins>
+                    </span>
+                }
+            });
+            view! {
+                <li>
+                    <time datetime=c.at.clone()>{when}</time>
+                    <span>{what}</span>
+                    {detail}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="history">{rows}</ol> }.into_any()
+}
+
+/// A link that dials, mails or maps: the phone's own apps do the rest.
+#[component]
+pub fn ActionLink(href: String, icon: Icon, label: String, text: String) -> impl IntoView {
+    view! {
+        <a class="action-link" href=href aria-label=label>
+            {icon.view()}
+            <bdi>{text}</bdi>
+        </a>
+    }
+}
+
+pub fn tel_href(phone: &str) -> String {
+    let dialable: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    format!("tel:{dialable}")
+}
+
+pub fn map_href(address: &str) -> String {
+    let encoded: String = address
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("https://www.openstreetmap.org/search?query={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_for_phone_apps() {
+        assert_eq!(tel_href("+98 (912) 345-6789"), "tel:+989123456789");
+        assert_eq!(map_href("Vali Asr St, Tehran"), "https://www.openstreetmap.org/search?query=Vali+Asr+St%2C+Tehran");
+        assert_eq!(short_timestamp("2026-11-22T10:04:05.123Z"), "2026-11-22 10:04");
+    }
+}

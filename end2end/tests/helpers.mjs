@@ -1,0 +1,32 @@
+import { expect } from "@playwright/test";
+
+export const PASSWORD = "hamrah-demo";
+
+export async function signIn(page, email) {
+  await page.goto("/sign-in");
+  await hydrated(page);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+}
+
+export async function signOut(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+}
+
+/** Waits until the wasm has hydrated the page, so clicks reach Rust event handlers. */
+export async function hydrated(page) {
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true", null, { timeout: 30_000 });
+}
+
+export function unique(prefix) {
+  return `${prefix} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+/** The page must not scroll sideways. */
+export async function expectNoSidewaysScroll(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}

@@ -1,0 +1,140 @@
+//! The axum application: Leptos pages and server functions, static files, and the rules
+//! every request passes (cross-site check, sign-in for pages, caching, compression).
+
+use app::app::{App, shell};
+use app::server::{AppState, SESSION_COOKIE, cookie};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
+        .layer(middleware::from_fn_with_state(state.clone(), require_sign_in))
+        .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(reject_cross_site))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+}
+
+/// Server functions use a cookie session, so a request another site's page makes would carry
+/// it: refuse state-changing requests whose Origin (or Fetch metadata) says they come from
+/// elsewhere.
+async fn reject_cross_site(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let headers = request.headers();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let origin_host = headers
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest));
+        let cross_origin = matches!((origin_host, host), (Some(o), Some(h)) if o != h)
+            || (origin_host.is_some() && host.is_none())
+            || headers.get(header::ORIGIN).is_some_and(|o| o == "null");
+        let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
+        if cross_origin || cross_site {
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Server function bodies set their own error status, but a request whose arguments cannot
+/// even be decoded fails before any of our code runs, and Leptos answers 500. Give such
+/// errors the status their `AppError` says (422 for malformed input).
+async fn error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+fn is_page(path: &str) -> bool {
+    !path.starts_with("/api/") && !path.starts_with("/pkg/") && !path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+}
+
+/// Pages need a session: the server redirects before rendering anything, so a signed-out
+/// visitor never sees a flash of an empty app (and nothing private is rendered).
+async fn require_sign_in(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if request.method() != Method::GET || !is_page(&path) {
+        return next.run(request).await;
+    }
+    let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+    let signed_in = match token {
+        Some(token) => app::auth::ssr::actor_for_token(&state.db, &token).await.ok().flatten().is_some(),
+        None => false,
+    };
+    match (path.as_str(), signed_in) {
+        ("/sign-in", true) => Redirect::to("/").into_response(),
+        ("/sign-in", false) | (_, true) => next.run(request).await,
+        (_, false) => Redirect::to("/sign-in").into_response(),
+    }
+}
+
+/// Built assets carry a content hash in their name (`hamrah.3f9a….wasm`), so they can be
+/// cached for a year; everything else is revalidated, and pages are never stored.
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let value = if path.starts_with("/pkg/") && hashed_name(&path) {
+        "public, max-age=31536000, immutable"
+    } else if is_page(&path) || path.starts_with("/api/") {
+        "no-store"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+fn hashed_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3 && parts[parts.len() - 2].len() >= 8 && parts[parts.len() - 2].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hashed_assets_are_immutable() {
+        assert!(hashed_name("/pkg/hamrah.a1b2c3d4e5f6.wasm"));
+        assert!(hashed_name("/pkg/hamrah.a1b2c3d4e5f6_bg.wasm") || hashed_name("/pkg/hamrah_bg.a1b2c3d4e5f6.wasm"));
+        assert!(!hashed_name("/pkg/hamrah.wasm"));
+        assert!(!hashed_name("/pkg/hamrah_bg.wasm"));
+    }
+
+    #[test]
+    fn pages_are_paths_without_extensions() {
+        assert!(is_page("/"));
+        assert!(is_page("/deals/0190c5e4-8b5a-7000-8000-000000000000"));
+        assert!(!is_page("/api/deals/save"));
+        assert!(!is_page("/pkg/hamrah.js"));
+        assert!(!is_page("/favicon.svg"));
+    }
+}

@@ -1,0 +1,60 @@
+//! Opening the database and bringing its schema up to date.
+
+use app::db::Db;
+use surrealdb::opt::auth::Root;
+
+use crate::config::Config;
+
+/// Migrations in order. A name, once shipped, never changes: it is what the database
+/// remembers as applied.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_core", include_str!("../migrations/0001_core.surql"))];
+
+pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+    if let Some(path) = config.db_url.strip_prefix("surrealkv://") {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    let db = surrealdb::engine::any::connect(config.db_url.as_str()).await?;
+    if let (Some(username), Some(password)) = (&config.db_user, &config.db_pass) {
+        db.signin(Root { username: username.clone(), password: password.clone() }).await?;
+    }
+    db.use_ns("hamrah").use_db("main").await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+async fn applied(db: &Db) -> anyhow::Result<Vec<String>> {
+    let mut response = db.query("SELECT VALUE name FROM migration").await?.check()?;
+    Ok(response.take(0)?)
+}
+
+/// Applies what has not run yet, each migration in one transaction with its record, so
+/// re-running is a no-op and two servers starting at once cannot both apply one.
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    db.query(
+        "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
+         DEFINE FIELD IF NOT EXISTS name ON migration TYPE string;
+         DEFINE FIELD IF NOT EXISTS applied_at ON migration TYPE datetime DEFAULT time::now();",
+    )
+    .await?
+    .check()?;
+    let done = applied(db).await?;
+    for (name, sql) in MIGRATIONS {
+        if done.iter().any(|d| d == name) {
+            continue;
+        }
+        let script = format!(
+            "BEGIN TRANSACTION; {sql}\nCREATE type::record('migration', $name) CONTENT {{ name: $name }}; COMMIT TRANSACTION;"
+        );
+        let result = db.query(script).bind(("name", name.to_string())).await.and_then(|r| r.check());
+        if let Err(error) = result {
+            // Another server may have applied it in the meantime.
+            if !applied(db).await?.iter().any(|d| d == name) {
+                return Err(anyhow::anyhow!("migration {name} failed: {error}"));
+            }
+        }
+        tracing::info!(migration = name, "applied");
+    }
+    Ok(())
+}

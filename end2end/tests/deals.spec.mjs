@@ -28,10 +28,11 @@ test("a rep creates a deal, moves it a stage, and only the right people can see 
   await hydrated(page);
   if (info.project.name === "desktop") {
     // The kanban board: drag the card into the next column.
-    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: title }) });
+    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: title, exact: true }) });
     const qualified = page.getByRole("region", { name: "Qualified" });
     await expect(card).toBeVisible();
-    await card.dragTo(qualified);
+    // Grab the card by its edge and drop it on the column's heading, as a person would.
+    await card.dragTo(qualified, { sourcePosition: { x: 8, y: 8 }, targetPosition: { x: 40, y: 30 } });
     await expect(qualified.getByRole("link", { name: title })).toBeVisible();
   } else {
     // The phone: one stage at a time, and a one-tap move on the card.

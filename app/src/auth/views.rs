@@ -24,6 +24,7 @@ pub fn SignInPage() -> impl IntoView {
         }
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}

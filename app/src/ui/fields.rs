@@ -6,6 +6,21 @@ use leptos::prelude::*;
 use crate::error::FieldErrors;
 use crate::i18n::{Key, t, use_locale};
 
+/// Moves focus to the first field marked invalid, once the view has re-rendered, so the
+/// user (and a screen reader) lands on what needs fixing.
+pub fn focus_first_invalid() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        let field = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[aria-invalid='true']").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    });
+}
+
 fn problem_text(errors: RwSignal<FieldErrors>, name: &'static str) -> impl Fn() -> Option<String> + Copy {
     let locale = use_locale();
     move || errors.with(|e| e.get(name)).map(|p| locale.problem(p))
@@ -22,10 +37,10 @@ fn FieldShell(
     let message = problem_text(errors, name);
     view! {
         <div class="field" class:invalid=move || message().is_some()>
-            <label for=format!("f-{name}")>
-                {t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+            <div class="label-row">
+                <label for=format!("f-{name}")>{t(label)}</label>
+                {required.then(|| view! { <span class="required" aria-hidden="true">"*"</span> })}
+            </div>
             {children()}
             <p class="field-error" id=format!("{name}-error") aria-live="polite">
                 {message}

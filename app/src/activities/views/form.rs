@@ -62,6 +62,7 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
         Some(Ok(_)) => navigate(&back.get_untracked(), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -89,6 +90,7 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
             }
             Err(error) => {
                 errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
                 failure.set(Some(error));
             }
         }

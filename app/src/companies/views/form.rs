@@ -53,6 +53,7 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
         Some(Ok(id)) => navigate(&format!("/companies/{id}"), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -77,6 +78,7 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
             }
             Err(error) => {
                 errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
                 failure.set(Some(error));
             }
         }

@@ -54,6 +54,7 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
         Some(Ok(id)) => navigate(&format!("/contacts/{id}"), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -79,6 +80,7 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
             }
             Err(error) => {
                 errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
                 failure.set(Some(error));
             }
         }

@@ -73,6 +73,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         Some(Ok(id)) => navigate(&format!("/deals/{id}"), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -88,6 +89,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
             }
             Err(error) => {
                 errors.set(error.field_errors().cloned().unwrap_or_default());
+                crate::ui::fields::focus_first_invalid();
                 failure.set(Some(error));
             }
         }

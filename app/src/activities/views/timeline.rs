@@ -42,18 +42,21 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let edit = item.can_edit.then(|| view! { <A href=format!("/activities/{}/edit", item.id) attr:class="link-small">{t(Key::Edit)}</A> });
     view! {
         <li class="activity" class:done=move || done.get() data-kind=item.kind.code()>
+            // The label around the box makes the whole 44 px square a touch target.
             {checkbox.then(|| view! {
-                <input
-                    type="checkbox"
-                    class="done-toggle"
-                    aria-label=label
-                    prop:checked=move || done.get()
-                    on:change=move |ev| {
-                        let value = event_target_checked(&ev);
-                        done.set(value);
-                        toggle.dispatch(value);
-                    }
-                />
+                <label class="done-hit">
+                    <input
+                        type="checkbox"
+                        class="done-toggle"
+                        aria-label=label
+                        prop:checked=move || done.get()
+                        on:change=move |ev| {
+                            let value = event_target_checked(&ev);
+                            done.set(value);
+                            toggle.dispatch(value);
+                        }
+                    />
+                </label>
             })}
             <div class="activity-body">
                 <p class="activity-title">

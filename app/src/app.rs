@@ -13,6 +13,7 @@ use crate::companies::views::{CompaniesPage, CompanyFormPage, CompanyPage};
 use crate::contacts::views::{ContactFormPage, ContactPage, ContactsPage};
 use crate::deals::views::{DealFormPage, DealPage, PipelinePage};
 use crate::i18n::{Key, Locale, t};
+use crate::settings::SettingsPage;
 use crate::ui::icons::Icon;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/:id/edit") view=ContactFormPage />
                     <Route path=path!("/activities/new") view=ActivityFormPage />
                     <Route path=path!("/activities/:id/edit") view=ActivityFormPage />
+                    <Route path=path!("/settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -151,6 +153,7 @@ fn Nav(actor: Actor) -> impl IntoView {
             {link("/pipeline", Icon::Pipeline, Key::NavPipeline)}
             {link("/companies", Icon::Company, Key::NavCompanies)}
             {link("/contacts", Icon::Contact, Key::NavContacts)}
+            {link("/settings", Icon::Settings, Key::NavSettings)}
             <div class="nav-user">
                 <span class="nav-user-name">{actor.name.clone()}</span>
                 <span class="nav-user-role">{t(actor.role.label())}</span>

@@ -108,6 +108,10 @@ pub enum Problem {
     LostReasonRequired,
     WrongCredentials,
     Malformed,
+    /// A pipeline needs at least one open, one won and one lost stage.
+    StagesIncomplete,
+    /// A stage that still holds deals cannot be removed.
+    StageInUse,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

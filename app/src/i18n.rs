@@ -67,6 +67,8 @@ impl Locale {
             Problem::LostReasonRequired => self.text(Key::ProblemLostReasonRequired).into(),
             Problem::WrongCredentials => self.text(Key::ProblemWrongCredentials).into(),
             Problem::Malformed => self.text(Key::ProblemMalformed).into(),
+            Problem::StagesIncomplete => self.text(Key::ProblemStagesIncomplete).into(),
+            Problem::StageInUse => self.text(Key::ProblemStageInUse).into(),
         }
     }
 }

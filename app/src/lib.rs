@@ -1,3 +1,5 @@
+#![recursion_limit = "512"]
+
 //! Hamrah: the CRM that goes where the sales people go. One crate for the browser and the
 //! server: domain types and rules are shared; `ssr` adds storage, `hydrate` the wasm entry.
 
@@ -13,6 +15,7 @@ pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod pipeline;
+pub mod settings;
 pub mod ui;
 pub mod validate;
 

@@ -1,9 +1,16 @@
 //! Pipelines and their ordered stages, configurable per organisation.
 
+pub mod views;
+
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldErrors, Problem, FORM};
+use crate::i18n::Key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,6 +35,102 @@ pub struct Pipeline {
     pub id: String,
     pub name: String,
     pub stages: Vec<Stage>,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Open, Outcome::Won, Outcome::Lost];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Open => "open",
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            Outcome::Open => Key::OutcomeOpen,
+            Outcome::Won => Key::OutcomeWon,
+            Outcome::Lost => Key::OutcomeLost,
+        }
+    }
+}
+
+/// One row of the stage editor, as typed. A new stage carries an id minted by the client.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageInput {
+    pub id: String,
+    pub name: String,
+    pub probability: String,
+    pub outcome: String,
+}
+
+/// The stages in their new order; errors are keyed `stages.{index}.{field}`.
+pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
+    let mut errors = FieldErrors::default();
+    let mut stages = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        let field = |name: &str| format!("stages.{index}.{name}");
+        let name = crate::validate::required(&mut errors, &field("name"), &row.name, 40);
+        let probability = match row.probability.trim().parse::<i64>() {
+            Ok(p) if (0..=100).contains(&p) => p,
+            Ok(_) => {
+                errors.add(&field("probability"), Problem::OutOfRange { min: 0, max: 100 });
+                0
+            }
+            Err(_) => {
+                errors.add(&field("probability"), Problem::InvalidNumber);
+                0
+            }
+        };
+        let outcome = Outcome::from_code(&row.outcome);
+        if outcome.is_none() || !crate::ids::is_valid_id(&row.id) {
+            errors.add(FORM, Problem::Malformed);
+        }
+        stages.push(Stage {
+            id: row.id.clone(),
+            name,
+            position: index as i64,
+            probability,
+            outcome: outcome.unwrap_or(Outcome::Open),
+        });
+    }
+    if !Outcome::ALL.iter().all(|o| stages.iter().any(|s| s.outcome == *o)) && errors.get(FORM).is_none() {
+        errors.add(FORM, Problem::StagesIncomplete);
+    }
+    errors.into_result()?;
+    Ok(stages)
+}
+
+impl From<&Stage> for StageInput {
+    fn from(s: &Stage) -> Self {
+        StageInput {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            probability: s.probability.to_string(),
+            outcome: s.outcome.code().to_owned(),
+        }
+    }
+}
+
+#[server(endpoint = "pipeline/get", input = Json)]
+pub async fn get_pipeline() -> Result<Pipeline, AppError> {
+    crate::server::respond(async {
+        let cx = crate::server::cx().await?;
+        ssr::default_pipeline(&cx.db).await
+    })
+    .await
+}
+
+/// Replaces the default pipeline's stages (admins only); returns the saved pipeline.
+#[server(endpoint = "pipeline/save", input = Json)]
+pub async fn save_pipeline(stages: Vec<StageInput>) -> Result<Pipeline, AppError> {
+    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, &stages).await }).await
 }
 
 impl Pipeline {
@@ -62,6 +165,36 @@ pub const DEFAULT_STAGES: [(&str, i64, Outcome); 6] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows() -> Vec<StageInput> {
+        ["open", "won", "lost"]
+            .iter()
+            .map(|o| StageInput { id: crate::ids::new_id(), name: o.to_uppercase(), probability: "50".into(), outcome: (*o).into() })
+            .collect()
+    }
+
+    #[test]
+    fn stage_rows_are_validated_in_their_new_order() {
+        let mut input = rows();
+        input.swap(0, 1);
+        let stages = validate_stages(&input).expect("valid");
+        assert_eq!(stages.iter().map(|s| (s.name.as_str(), s.position)).collect::<Vec<_>>(), [("WON", 0), ("OPEN", 1), ("LOST", 2)]);
+        input[1].name = " ".into();
+        input[2].probability = "150".into();
+        input[0].probability = "half".into();
+        let Err(AppError::Validation(errors)) = validate_stages(&input) else { panic!("must fail") };
+        assert_eq!(errors.get("stages.1.name"), Some(Problem::Required));
+        assert_eq!(errors.get("stages.2.probability"), Some(Problem::OutOfRange { min: 0, max: 100 }));
+        assert_eq!(errors.get("stages.0.probability"), Some(Problem::InvalidNumber));
+    }
+
+    #[test]
+    fn a_pipeline_needs_open_won_and_lost_stages() {
+        let mut input = rows();
+        input.pop();
+        let Err(AppError::Validation(errors)) = validate_stages(&input) else { panic!("must fail") };
+        assert_eq!(errors.get(FORM), Some(Problem::StagesIncomplete));
+    }
 
     fn pipeline() -> Pipeline {
         let stages = DEFAULT_STAGES

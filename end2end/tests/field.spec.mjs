@@ -68,7 +68,7 @@ test("at 360 px nothing scrolls sideways and controls are at least 44 px", async
   test.skip(info.project.name !== "phone", "a phone layout check");
   await page.setViewportSize({ width: 360, height: 740 });
   await signIn(page, "rep@example.com");
-  for (const path of ["/", "/pipeline", "/companies", "/contacts", "/deals/new", "/companies/new", "/contacts/new", "/activities/new"]) {
+  for (const path of ["/", "/pipeline", "/companies", "/contacts", "/deals/new", "/companies/new", "/contacts/new", "/activities/new", "/settings"]) {
     await page.goto(path);
     await hydrated(page);
     await expectNoSidewaysScroll(page);

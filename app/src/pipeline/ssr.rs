@@ -22,3 +22,45 @@ pub async fn default_pipeline(db: &Db) -> AppResult<Pipeline> {
     let stages: Vec<Stage> = db::take_all(&mut response, 2)?;
     Ok(Pipeline { id: row.id, name: row.name, stages })
 }
+
+/// Replaces the stages of the default pipeline. Admins only; a removed stage must be empty.
+pub async fn save(cx: &crate::server::Cx, rows: &[super::StageInput]) -> AppResult<Pipeline> {
+    use crate::error::{AppError, Problem};
+    if cx.actor.role != crate::auth::Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let stages = super::validate_stages(rows)?;
+    let current = default_pipeline(&cx.db).await?;
+    let removed: Vec<_> = current
+        .stages
+        .iter()
+        .filter(|old| !stages.iter().any(|s| s.id == old.id))
+        .map(|old| db::rid("stage", &old.id))
+        .collect();
+    let mut response = db::run(cx.db.query("RETURN count(SELECT id FROM deal WHERE stage IN $removed)").bind(("removed", removed.clone()))).await?;
+    let in_use: Option<i64> = response.take(0).map_err(internal)?;
+    if in_use.unwrap_or(0) > 0 {
+        return Err(AppError::form(Problem::StageInUse));
+    }
+    let rows: Vec<serde_json::Value> = stages
+        .iter()
+        .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "position": s.position, "probability": s.probability, "outcome": s.outcome.code() }))
+        .collect();
+    db::run(
+        cx.db
+            .query(
+                "BEGIN TRANSACTION;
+                 FOR $r IN $removed { DELETE $r; };
+                 FOR $s IN $stages {
+                     UPSERT type::record('stage', $s.id) CONTENT { pipeline: $pipeline, name: $s.name,
+                         position: $s.position, probability: $s.probability, outcome: $s.outcome };
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("removed", removed))
+            .bind(("stages", rows))
+            .bind(("pipeline", db::rid("pipeline", &current.id))),
+    )
+    .await?;
+    default_pipeline(&cx.db).await
+}

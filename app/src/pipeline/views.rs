@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{Outcome, Pipeline, StageInput, get_pipeline, save_pipeline, validate_stages};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t, use_locale};
-use crate::ui::parts::{ErrorNote, Loading};
+use crate::ui::parts::{ErrorNote, loaded};
 
 #[derive(Clone)]
 struct Row {
@@ -41,14 +41,7 @@ pub fn StageEditor() -> impl IntoView {
         <section class="panel" aria-labelledby="stages-h">
             <h2 id="stages-h">{t(Key::PipelineStages)}</h2>
             <p class="muted">{t(Key::PipelineStagesLead)}</p>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(pipeline) => view! { <StageForm pipeline /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |pipeline| view! { <StageForm pipeline /> })}
         </section>
     }
 }

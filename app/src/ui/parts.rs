@@ -25,6 +25,25 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     view! { <p class="error-note" role="alert">{text}</p> }
 }
 
+/// A page's data from the server: "Loading…" until it arrives, then `render`'s view, or the
+/// error in words. Every page loads this way, so they all fail the same, readable way.
+pub fn loaded<T, V>(data: Resource<Result<T, AppError>>, render: fn(T) -> V) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(value) => render(value).into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" aria-live="polite">{t(Key::Loading)}</p> }

@@ -5,7 +5,7 @@ use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, activity_
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{CheckboxField, SelectField, TextArea, TextField};
-use crate::ui::parts::{ErrorNote, Loading};
+use crate::ui::parts::{ErrorNote, loaded};
 
 #[component]
 pub fn ActivityFormPage() -> impl IntoView {
@@ -14,14 +14,7 @@ pub fn ActivityFormPage() -> impl IntoView {
     let data = Resource::new(id, activity_form);
     view! {
         <main class="page narrow">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(data) => view! { <ActivityForm data /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |data| view! { <ActivityForm data /> })}
         </main>
     }
 }

@@ -5,7 +5,7 @@ use crate::companies::{CompanyInput, CompanyPage, get_company, save_company};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{TextArea, TextField};
-use crate::ui::parts::{BackLink, ErrorNote, Loading};
+use crate::ui::parts::{BackLink, ErrorNote, loaded};
 
 #[component]
 pub fn CompanyFormPage() -> impl IntoView {
@@ -19,14 +19,7 @@ pub fn CompanyFormPage() -> impl IntoView {
     });
     view! {
         <main class="page narrow">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <CompanyForm page /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |page| view! { <CompanyForm page /> })}
         </main>
     }
 }

@@ -7,7 +7,7 @@ use crate::companies::{CompanyPage as Data, get_company};
 use crate::i18n::{Key, t, use_locale};
 use crate::money::format_amount;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ActionLink, BackLink, ErrorNote, HistoryList, Loading, map_href, tel_href};
+use crate::ui::parts::{ActionLink, BackLink, HistoryList, loaded, map_href, tel_href};
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
@@ -17,14 +17,7 @@ pub fn CompanyPage() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink href="/companies".into() label=t(Key::Companies) />
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <CompanyView page /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |page| view! { <CompanyView page /> })}
         </main>
     }
 }

@@ -5,7 +5,7 @@ use crate::contacts::{ContactFormData, ContactInput, contact_form, save_contact}
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{SelectField, TextField};
-use crate::ui::parts::{BackLink, ErrorNote, Loading};
+use crate::ui::parts::{BackLink, ErrorNote, loaded};
 
 #[component]
 pub fn ContactFormPage() -> impl IntoView {
@@ -14,14 +14,7 @@ pub fn ContactFormPage() -> impl IntoView {
     let data = Resource::new(id, contact_form);
     view! {
         <main class="page narrow">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(data) => view! { <ContactForm data /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |data| view! { <ContactForm data /> })}
         </main>
     }
 }

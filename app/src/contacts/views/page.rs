@@ -7,7 +7,7 @@ use crate::contacts::{ContactPage as Data, get_contact};
 use crate::i18n::{Key, t, use_locale};
 use crate::money::format_amount;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ActionLink, BackLink, ErrorNote, HistoryList, Loading, tel_href};
+use crate::ui::parts::{ActionLink, BackLink, HistoryList, loaded, tel_href};
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
@@ -17,14 +17,7 @@ pub fn ContactPage() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink href="/contacts".into() label=t(Key::Contacts) />
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <ContactView page /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |page| view! { <ContactView page /> })}
         </main>
     }
 }

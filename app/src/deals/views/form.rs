@@ -9,7 +9,7 @@ use crate::i18n::{Key, t};
 use crate::money::{Currency, amount_input};
 use crate::pipeline::Outcome;
 use crate::ui::fields::{SelectField, TextField};
-use crate::ui::parts::{BackLink, ErrorNote, Loading};
+use crate::ui::parts::{BackLink, ErrorNote, loaded};
 
 #[component]
 pub fn DealFormPage() -> impl IntoView {
@@ -18,14 +18,7 @@ pub fn DealFormPage() -> impl IntoView {
     let data = Resource::new(id, deal_form);
     view! {
         <main class="page narrow">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(data) => view! { <DealForm data /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |data| view! { <DealForm data /> })}
         </main>
     }
 }

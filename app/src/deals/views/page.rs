@@ -7,7 +7,7 @@ use crate::deals::{DealPage as Data, get_deal};
 use crate::i18n::{Key, t};
 use crate::money::format_amount;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{BackLink, ErrorNote, HistoryList, Loading};
+use crate::ui::parts::{BackLink, HistoryList, loaded};
 
 #[component]
 pub fn DealPage() -> impl IntoView {
@@ -17,14 +17,7 @@ pub fn DealPage() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink href="/pipeline".into() label=t(Key::Pipeline) />
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <DealView page /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(data, |page| view! { <DealView page /> })}
         </main>
     }
 }

@@ -33,9 +33,12 @@ pub fn internal(detail: impl std::fmt::Display) -> AppError {
 
 /// Runs a server function body, giving its error the HTTP status it deserves.
 pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T> {
+    // Read context before the first await: while rendering on the server, a resource's future
+    // is no longer inside its reactive owner once it has been suspended.
+    let options = use_context::<ResponseOptions>();
     let result = body.await;
     if let Err(error) = &result {
-        if let Some(options) = use_context::<ResponseOptions>() {
+        if let Some(options) = options {
             let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             options.set_status(status);
             if let AppError::RateLimited { retry_after_secs } = error {
@@ -65,33 +68,35 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The signed-in actor of this request, or `Unauthorized`.
 pub async fn actor() -> AppResult<Actor> {
-    let state = state()?;
-    let headers = request_headers().await?;
-    let token = cookie(&headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
-    crate::auth::ssr::actor_for_token(&state.db, token).await?.ok_or(AppError::Unauthorized)
+    Ok(cx().await?.actor)
 }
 
-/// Everything a data server function needs: the database and who is asking.
+/// Everything a data server function needs: the database, who is asking, and their clock.
+/// Built once, first thing, because request context is only reachable before the first
+/// real suspension of a server-rendered resource.
 pub struct Cx {
     pub db: Db,
     pub actor: Actor,
+    /// The browser's offset from UTC, from the `hamrah_tz` cookie the page sets.
+    pub utc_offset: time::UtcOffset,
 }
 
 pub async fn cx() -> AppResult<Cx> {
     let state = state()?;
-    let actor = actor().await?;
-    Ok(Cx { db: state.db, actor })
+    let headers = request_headers().await?;
+    let utc_offset = cookie(&headers, "hamrah_tz")
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|minutes| (-14 * 60..=14 * 60).contains(minutes))
+        .and_then(|minutes| time::UtcOffset::from_whole_seconds(minutes * 60).ok())
+        .unwrap_or(time::UtcOffset::UTC);
+    let token = cookie(&headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
+    let actor = crate::auth::ssr::actor_for_token(&state.db, token).await?.ok_or(AppError::Unauthorized)?;
+    Ok(Cx { db: state.db, actor, utc_offset })
 }
 
-/// The user's local date, from the `hamrah_tz` cookie (minutes east of UTC) the browser sets;
-/// "today" and "overdue" are about the rep's wall clock, not the server's.
-pub async fn local_now() -> time::OffsetDateTime {
-    let offset_minutes = request_headers()
-        .await
-        .ok()
-        .and_then(|h| cookie(&h, "hamrah_tz").and_then(|v| v.parse::<i32>().ok()))
-        .filter(|m| (-14 * 60..=14 * 60).contains(m))
-        .unwrap_or(0);
-    let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::now_utc().to_offset(offset)
+impl Cx {
+    /// "Today" and "overdue" are about the rep's wall clock, not the server's.
+    pub fn local_now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc().to_offset(self.utc_offset)
+    }
 }

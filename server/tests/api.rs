@@ -278,3 +278,33 @@ async fn malformed_ids_are_not_found_not_errors() {
     let garbage = app.call(Some(&rep), "deals/save", json!({ "input": 42 })).await;
     assert!(garbage.status.is_client_error(), "{:?}", garbage.status);
 }
+
+#[tokio::test]
+async fn today_is_the_reps_local_day_even_when_rendered_on_the_server() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    // Pick a zone whose date differs from UTC's right now: UTC+14 late in the UTC day, UTC-12 early.
+    let utc = time::OffsetDateTime::now_utc();
+    let minutes: i32 = if utc.hour() >= 10 { 14 * 60 } else { -12 * 60 };
+    let local = utc.to_offset(time::UtcOffset::from_whole_seconds(minutes * 60).expect("offset"));
+    assert_ne!(local.date(), utc.date());
+    let today = format!("{:04}-{:02}-{:02}", local.year(), u8::from(local.month()), local.day());
+    let saved = app.call(Some(&rep), "activities/save", json!({ "input": {
+        "id": app::ids::new_id(), "rev": null, "kind": "task", "subject": "Due on my local today", "body": "",
+        "due_date": today, "due_time": "", "done": false, "deal": "", "contact": "", "company": "" } })).await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+
+    let page = app
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, format!("hamrah_session={rep}; hamrah_tz={minutes}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().expect("html").to_owned();
+    let due_heading = html.find("id=\"due-h\"").expect("a Due today section");
+    let item = html.find("Due on my local today").expect("the task is listed");
+    assert!(item > due_heading, "listed under Due today, not Overdue");
+}

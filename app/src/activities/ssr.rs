@@ -51,7 +51,7 @@ pub async fn for_subject(cx: &Cx, table: &str, id: &str) -> AppResult<Vec<Activi
 }
 
 pub async fn today(cx: &Cx) -> AppResult<TodayData> {
-    let now = crate::server::local_now().await;
+    let now = cx.local_now();
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let today = now.date().format(&format).map_err(crate::server::internal)?;
     let horizon = (now.date() + time::Duration::days(14)).format(&format).map_err(crate::server::internal)?;

@@ -128,7 +128,9 @@ struct Credentials {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0LgVNc5wHhUnEqLvOOmO1mX7hKJ8j6Ww1l9p6u7Zz0U";
 
 pub async fn sign_in(form: SignInForm) -> AppResult<Actor> {
-    let db = state()?.db;
+    let state = state()?;
+    let reply = use_context::<ResponseOptions>();
+    let db = state.db.clone();
     let email = form.email.trim().to_lowercase();
     let mut errors = FieldErrors::default();
     if email.is_empty() {
@@ -176,27 +178,29 @@ pub async fn sign_in(form: SignInForm) -> AppResult<Actor> {
             .bind(("user", rid("user", &user.id))),
     )
     .await?;
-    set_session_cookie(&token, SESSION_DAYS * 24 * 3600)?;
+    set_session_cookie(reply.as_ref(), state.secure_cookies, &token, SESSION_DAYS * 24 * 3600)?;
     actor_for_token(&db, &token).await?.ok_or_else(|| internal("session vanished right after sign-in"))
 }
 
-fn set_session_cookie(token: &str, max_age: i64) -> AppResult<()> {
-    let secure = if state()?.secure_cookies { "; Secure" } else { "" };
+fn set_session_cookie(response: Option<&ResponseOptions>, secure: bool, token: &str, max_age: i64) -> AppResult<()> {
+    let secure = if secure { "; Secure" } else { "" };
     let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     let value = HeaderValue::from_str(&cookie).map_err(internal)?;
-    if let Some(options) = use_context::<ResponseOptions>() {
+    if let Some(options) = response {
         options.append_header(header::SET_COOKIE, value);
     }
     Ok(())
 }
 
 pub async fn sign_out() -> AppResult<()> {
-    let db = state()?.db;
+    let state = state()?;
+    let reply = use_context::<ResponseOptions>();
+    let db = state.db.clone();
     let headers = crate::server::request_headers().await?;
     if let Some(token) = crate::server::cookie(&headers, SESSION_COOKIE) {
         db::run(db.query("DELETE $sid").bind(("sid", rid("session", &session_key(token))))).await?;
     }
-    set_session_cookie("", 0)
+    set_session_cookie(reply.as_ref(), state.secure_cookies, "", 0)
 }
 
 #[cfg(test)]

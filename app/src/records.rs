@@ -6,7 +6,8 @@ use surrealdb::types::RecordId;
 
 use crate::auth::{Actor, Role, Scope};
 use crate::db::{self, Db, opt_rid, rid};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+use crate::server::Cx;
 
 /// The WHERE clause that limits a query to what `$me` (in `$team`) may read. Admins see all.
 pub fn read_filter(actor: &Actor) -> &'static str {
@@ -22,6 +23,59 @@ pub fn bind_actor<'a>(
     actor: &Actor,
 ) -> surrealdb::method::Query<'a, surrealdb::engine::any::Any> {
     query.bind(("me", rid("user", &actor.id))).bind(("team", opt_rid("team", actor.team.as_deref())))
+}
+
+/// A row read together with the keys that decide who may see it (`owner`, `team`).
+#[derive(Deserialize)]
+pub struct Scoped<T> {
+    #[serde(flatten)]
+    pub row: T,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub team: Option<String>,
+}
+
+impl<T> Scoped<T> {
+    pub fn scope(&self) -> Scope {
+        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    }
+
+    pub fn can_edit(&self, actor: &Actor) -> bool {
+        actor.check_write(&self.scope()).is_ok()
+    }
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+/// The display name of a record another one links to, if the actor may read it. A missing or
+/// hidden record is reported as `problem` on `field`, so a link can never reveal or attach to
+/// what the actor cannot see.
+pub async fn linked_name(
+    cx: &Cx,
+    table: &str,
+    id: Option<&str>,
+    field: &str,
+    problem: Problem,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<String>> {
+    let Some(id) = id.filter(|id| crate::ids::is_valid_id(id)) else { return Ok(None) };
+    let sql = if table == "deal" {
+        "SELECT title AS name, owner, team FROM ONLY $id"
+    } else {
+        "SELECT name, owner, team FROM ONLY $id"
+    };
+    let mut response = db::run(cx.db.query(sql).bind(("id", rid(table, id)))).await?;
+    match db::take_one::<Scoped<Named>>(&mut response, 0)? {
+        Some(linked) if cx.actor.check_read(&linked.scope()).is_ok() => Ok(Some(linked.row.name)),
+        _ => {
+            errors.add(field, problem);
+            Ok(None)
+        }
+    }
 }
 
 #[derive(Deserialize)]

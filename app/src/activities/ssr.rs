@@ -1,35 +1,19 @@
-use serde::Deserialize;
-
 use super::{ActivityFormData, ActivityInput, ActivityItem, TodayData, ValidActivity};
-use crate::auth::Scope;
 use crate::db::{self, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
-use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
 const FIELDS: &str = "id, rev, kind, subject, body, due_date, due_time, done, deal, deal.title AS deal_title, \
      contact, contact.name AS contact_name, company, company.name AS company_name, owner.name AS owner_name, \
      created_at, owner, team";
 
-#[derive(Deserialize)]
-struct Row {
-    #[serde(flatten)]
-    item: ActivityItem,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
-}
+type Row = Scoped<ActivityItem>;
 
 fn items(cx: &Cx, rows: Vec<Row>) -> Vec<ActivityItem> {
-    rows.into_iter()
-        .map(|row| {
-            let scope = Scope { owner: row.owner, team: row.team };
-            ActivityItem { can_edit: cx.actor.check_write(&scope).is_ok(), ..row.item }
-        })
-        .collect()
+    rows.into_iter().map(|row| ActivityItem { can_edit: row.can_edit(&cx.actor), ..row.row }).collect()
 }
 
 /// The timeline of a deal, contact or company: its activities, and for a company also those
@@ -101,29 +85,6 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData>
     Ok(ActivityFormData { activity, deals, contacts, companies })
 }
 
-/// The name of a linked record the actor may read; otherwise a field error.
-async fn check_link(cx: &Cx, table: &str, id: Option<&str>, field: &str, problem: Problem, errors: &mut FieldErrors) -> AppResult<Option<String>> {
-    let Some(id) = id.filter(|id| crate::ids::is_valid_id(id)) else { return Ok(None) };
-    let name = if table == "deal" { "title" } else { "name" };
-    let sql = format!("SELECT {name} AS name, owner, team FROM ONLY $id");
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid(table, id)))).await?;
-    #[derive(Deserialize)]
-    struct Linked {
-        name: String,
-        #[serde(deserialize_with = "crate::ids::de::id")]
-        owner: String,
-        #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-        team: Option<String>,
-    }
-    match db::take_one::<Linked>(&mut response, 0)? {
-        Some(row) if cx.actor.check_read(&Scope { owner: row.owner.clone(), team: row.team.clone() }).is_ok() => Ok(Some(row.name)),
-        _ => {
-            errors.add(field, problem);
-            Ok(None)
-        }
-    }
-}
-
 fn snapshot(a: &ValidActivity, deal: Option<String>, contact: Option<String>, company: Option<String>) -> Vec<(&'static str, Option<String>)> {
     let due = a.due_date.as_ref().map(|d| match &a.due_time {
         Some(t) => format!("{d} {t}"),
@@ -163,9 +124,9 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
         Err(other) => return Err(other.clone()),
         Ok(_) => FieldErrors::default(),
     };
-    let deal = check_link(cx, "deal", crate::validate::clean(&input.deal).as_deref(), "deal", Problem::UnknownDeal, &mut errors).await?;
-    let contact = check_link(cx, "contact", crate::validate::clean(&input.contact).as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
-    let company = check_link(cx, "company", crate::validate::clean(&input.company).as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
+    let deal = records::linked_name(cx, "deal", crate::validate::clean(&input.deal).as_deref(), "deal", Problem::UnknownDeal, &mut errors).await?;
+    let contact = records::linked_name(cx, "contact", crate::validate::clean(&input.contact).as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
+    let company = records::linked_name(cx, "company", crate::validate::clean(&input.company).as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
     errors.into_result()?;
     let valid = valid?;
     let id = input.id.as_str();

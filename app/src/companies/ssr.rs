@@ -1,10 +1,8 @@
-use serde::Deserialize;
-
 use super::{Company, CompanyInput, CompanyPage, CompanySummary};
 use crate::db::{self, rid};
 use crate::error::{AppError, AppResult};
 use crate::history::{self, FieldChange};
-use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
 /// Companies whose name contains `query` (case-insensitive), by name.
@@ -29,16 +27,6 @@ async fn load(cx: &Cx, id: &str) -> AppResult<Company> {
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
-#[derive(Deserialize)]
-struct CardRow {
-    #[serde(flatten)]
-    card: crate::deals::DealCard,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
-}
-
 pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let id = parse_id(id)?;
     let scope = records::readable(&cx.db, &cx.actor, rid("company", id)).await?;
@@ -54,14 +42,8 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("company", rid("company", id)));
     let mut response = db::run(query).await?;
     let contacts = db::take_all(&mut response, 0)?;
-    let deals: Vec<CardRow> = db::take_all(&mut response, 1)?;
-    let deals = deals
-        .into_iter()
-        .map(|r| {
-            let can_edit = cx.actor.check_write(&crate::auth::Scope { owner: r.owner, team: r.team }).is_ok();
-            crate::deals::DealCard { can_edit, ..r.card }
-        })
-        .collect();
+    let deals: Vec<Scoped<crate::deals::DealCard>> = db::take_all(&mut response, 1)?;
+    let deals = deals.into_iter().map(|row| crate::deals::ssr::card(cx, row)).collect();
     let activities = crate::activities::ssr::for_subject(cx, "company", id).await?;
     let history = history::ssr::list(&cx.db, rid("company", id)).await?;
     Ok(CompanyPage { can_edit: cx.actor.check_write(&scope).is_ok(), company, contacts, deals, activities, history })

@@ -1,12 +1,9 @@
-use serde::Deserialize;
-
 use super::{Contact, ContactFormData, ContactInput, ContactPage, ContactSummary, ValidContact};
-use crate::auth::Scope;
 use crate::db::{self, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
-use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
 pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
@@ -31,16 +28,6 @@ async fn load(cx: &Cx, id: &str) -> AppResult<Contact> {
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
-#[derive(Deserialize)]
-struct CardRow {
-    #[serde(flatten)]
-    card: DealCard,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
-}
-
 pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     let id = parse_id(id)?;
     let scope = records::readable(&cx.db, &cx.actor, rid("contact", id)).await?;
@@ -53,11 +40,8 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", rid("contact", id)));
     let mut response = db::run(query).await?;
-    let deals: Vec<CardRow> = db::take_all(&mut response, 0)?;
-    let deals = deals
-        .into_iter()
-        .map(|r| DealCard { can_edit: cx.actor.check_write(&Scope { owner: r.owner, team: r.team }).is_ok(), ..r.card })
-        .collect();
+    let deals: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
+    let deals = deals.into_iter().map(|row| crate::deals::ssr::card(cx, row)).collect();
     let activities = crate::activities::ssr::for_subject(cx, "contact", id).await?;
     let history = history::ssr::list(&cx.db, rid("contact", id)).await?;
     Ok(ContactPage { can_edit: cx.actor.check_write(&scope).is_ok(), contact, deals, activities, history })
@@ -93,28 +77,8 @@ fn snapshot(c: &ValidContact, company_name: Option<String>) -> Vec<(&'static str
 pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let valid = input.validate()?;
     let mut errors = FieldErrors::default();
-    let company_name = match valid.company.as_deref() {
-        Some(company) => {
-            let sql = "SELECT name, owner, team FROM ONLY $id";
-            let mut response = db::run(cx.db.query(sql).bind(("id", rid("company", company)))).await?;
-            #[derive(Deserialize)]
-            struct Linked {
-                name: String,
-                #[serde(deserialize_with = "crate::ids::de::id")]
-                owner: String,
-                #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-                team: Option<String>,
-            }
-            match db::take_one::<Linked>(&mut response, 0)? {
-                Some(row) if cx.actor.check_read(&Scope { owner: row.owner.clone(), team: row.team.clone() }).is_ok() => Some(row.name),
-                _ => {
-                    errors.add("company", Problem::UnknownCompany);
-                    None
-                }
-            }
-        }
-        None => None,
-    };
+    let company_name =
+        records::linked_name(cx, "company", valid.company.as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
     errors.into_result()?;
     let id = input.id.as_str();
     let changes = match input.rev {

@@ -1,30 +1,17 @@
 use serde::Deserialize;
 
 use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal};
-use crate::auth::Scope;
 use crate::db::{self, opt_rid, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
 use crate::money::{Currency, format_amount};
 use crate::pipeline::{Outcome, Pipeline, ssr::default_pipeline};
-use crate::records::{self, CONFLICT_MARK, bind_actor, parse_id, read_filter};
+use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
-#[derive(Deserialize)]
-struct CardRow {
-    #[serde(flatten)]
-    card: DealCard,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
-}
-
-impl CardRow {
-    fn into_card(self, cx: &Cx) -> DealCard {
-        let scope = Scope { owner: self.owner, team: self.team };
-        DealCard { can_edit: cx.actor.check_write(&scope).is_ok(), ..self.card }
-    }
+/// A deal card as the actor sees it: `can_edit` comes from its scope.
+pub fn card(cx: &Cx, row: Scoped<DealCard>) -> DealCard {
+    DealCard { can_edit: row.can_edit(&cx.actor), ..row.row }
 }
 
 const CARD_FIELDS: &str = "id, rev, title, value, currency, stage, company.name AS company_name, \
@@ -49,9 +36,9 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("pipeline", rid("pipeline", &pipeline.id)));
     let mut response = db::run(query).await?;
-    let cards: Vec<CardRow> = db::take_all(&mut response, 0)?;
+    let cards: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
     let totals: Vec<TotalRow> = db::take_all(&mut response, 1)?;
-    let mut cards: Vec<DealCard> = cards.into_iter().map(|row| row.into_card(cx)).collect();
+    let mut cards: Vec<DealCard> = cards.into_iter().map(|row| card(cx, row)).collect();
     let columns = pipeline
         .stages
         .iter()
@@ -114,38 +101,6 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     Ok(DealFormData { pipeline, companies, contacts, deal, default_currency })
 }
 
-#[derive(Deserialize)]
-struct NamedRow {
-    name: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
-}
-
-/// The display name of a linked record the actor may read, or a field error.
-async fn linked_name(
-    cx: &Cx,
-    table: &str,
-    id: Option<&str>,
-    field: &str,
-    problem: Problem,
-    errors: &mut FieldErrors,
-) -> AppResult<Option<NamedRow>> {
-    let Some(id) = id else { return Ok(None) };
-    let mut response = db::run(cx.db.query("SELECT name, owner, team FROM ONLY $id").bind(("id", rid(table, id)))).await?;
-    let row: Option<NamedRow> = db::take_one(&mut response, 0)?;
-    match row {
-        Some(row) if cx.actor.check_read(&Scope { owner: row.owner.clone(), team: row.team.clone() }).is_ok() => {
-            Ok(Some(row))
-        }
-        _ => {
-            errors.add(field, problem);
-            Ok(None)
-        }
-    }
-}
-
 /// What the history shows for a deal's fields, as people read them.
 fn snapshot(
     valid: &ValidDeal,
@@ -190,14 +145,14 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let company_id = crate::validate::clean(&input.company).filter(|c| crate::ids::is_valid_id(c));
     let contact_id = crate::validate::clean(&input.contact).filter(|c| crate::ids::is_valid_id(c));
     let company =
-        linked_name(cx, "company", company_id.as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
+        records::linked_name(cx, "company", company_id.as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
     let contact =
-        linked_name(cx, "contact", contact_id.as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
+        records::linked_name(cx, "contact", contact_id.as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
     errors.into_result()?;
     let valid = valid?;
     let id = input.id.as_str();
 
-    let new = snapshot(&valid, &pipeline, company.as_ref().map(|c| c.name.as_str()), contact.as_ref().map(|c| c.name.as_str()));
+    let new = snapshot(&valid, &pipeline, company.as_deref(), contact.as_deref());
     let (changes, stage_moved) = match input.rev {
         None => {
             if let Some(scope) = records::scope_of(&cx.db, rid("deal", id)).await? {
@@ -302,6 +257,6 @@ pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<D
     }
     let sql = format!("SELECT {CARD_FIELDS} FROM ONLY $id");
     let mut response = db::run(cx.db.query(sql).bind(("id", rid("deal", id)))).await?;
-    let row: CardRow = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
-    Ok(row.into_card(cx))
+    let row: Scoped<DealCard> = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
+    Ok(card(cx, row))
 }

@@ -217,6 +217,13 @@ mod tests {
     }
 
     #[test]
+    fn unknown_accounts_cost_a_real_verification() {
+        // If the stand-in hash did not parse, a missing account would answer instantly.
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("hamrah-demo", DUMMY_HASH));
+    }
+
+    #[test]
     fn session_keys_are_stable_hashes_not_tokens() {
         let token = new_token();
         assert_eq!(token.len(), 64);

@@ -204,9 +204,6 @@ pub struct Choice {
     #[serde(deserialize_with = "crate::ids::de::id")]
     pub id: String,
     pub name: String,
-    /// For contacts: the company they work at, so the form can suggest them first.
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub company: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

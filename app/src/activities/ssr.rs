@@ -74,8 +74,8 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData>
     };
     let filter = read_filter(&cx.actor);
     let sql = format!(
-        "SELECT id, title AS name, company FROM deal WHERE {filter} AND stage.outcome = 'open' ORDER BY title LIMIT 1000;
-         SELECT id, name, company FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
+        "SELECT id, title AS name FROM deal WHERE {filter} AND stage.outcome = 'open' ORDER BY title LIMIT 1000;
+         SELECT id, name FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
          SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;"
     );
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;

@@ -90,7 +90,7 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     let filter = read_filter(&cx.actor);
     let sql = format!(
         "SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;
-         SELECT id, name, company FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
+         SELECT id, name FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
          RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);"
     );
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;

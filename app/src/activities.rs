@@ -1,5 +1,7 @@
 //! Calls, meetings, tasks and notes, linked to a deal, contact or company; and the Today list.
 
+pub mod local;
+pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]

@@ -27,6 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <script src="/pwa.js" defer></script>
                 <script>
                     "document.cookie='hamrah_tz='+(-new Date().getTimezoneOffset())+';path=/;max-age=31536000;samesite=lax'"
                 </script>

@@ -1,5 +1,7 @@
 //! Companies: the organisations a business sells to.
 
+pub mod local;
+pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]

@@ -1,5 +1,7 @@
 //! Contacts: the people at (or without) a company.
 
+pub mod local;
+pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]

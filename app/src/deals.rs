@@ -1,5 +1,7 @@
 //! Deals: what is being sold, to whom, for how much, and how far it has got.
 
+pub mod local;
+pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]

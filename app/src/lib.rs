@@ -16,6 +16,7 @@ pub mod ids;
 pub mod money;
 pub mod pipeline;
 pub mod settings;
+pub mod sync;
 pub mod ui;
 pub mod validate;
 

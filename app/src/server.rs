@@ -19,6 +19,8 @@ pub struct AppState {
     pub db: Db,
     /// Set when served over HTTPS, so the session cookie gets `Secure`.
     pub secure_cookies: bool,
+    /// The database's sync sequence number as this process last saw it; wakes event streams.
+    pub changes: tokio::sync::watch::Receiver<i64>,
 }
 
 pub fn state() -> AppResult<AppState> {
@@ -74,11 +76,15 @@ pub async fn actor() -> AppResult<Actor> {
 /// Everything a data server function needs: the database, who is asking, and their clock.
 /// Built once, first thing, because request context is only reachable before the first
 /// real suspension of a server-rendered resource.
+#[derive(Clone)]
 pub struct Cx {
     pub db: Db,
     pub actor: Actor,
     /// The browser's offset from UTC, from the `hamrah_tz` cookie the page sets.
     pub utc_offset: time::UtcOffset,
+    /// Set while applying a synced edit: the record's per-field clocks after it, written in
+    /// the same transaction as the edit.
+    pub clocks: Option<std::collections::BTreeMap<String, String>>,
 }
 
 pub async fn cx() -> AppResult<Cx> {
@@ -91,10 +97,15 @@ pub async fn cx() -> AppResult<Cx> {
         .unwrap_or(time::UtcOffset::UTC);
     let token = cookie(&headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
     let actor = crate::auth::ssr::actor_for_token(&state.db, token).await?.ok_or(AppError::Unauthorized)?;
-    Ok(Cx { db: state.db, actor, utc_offset })
+    Ok(Cx { db: state.db, actor, utc_offset, clocks: None })
 }
 
 impl Cx {
+    /// `$clocks` for [`crate::history::ssr::RECORD_CHANGES`]; left unbound outside sync.
+    pub fn clocks_var(&self) -> crate::error::AppResult<serde_json::Value> {
+        crate::db::vars(&serde_json::json!({ "clocks": self.clocks }))
+    }
+
     /// "Today" and "overdue" are about the rep's wall clock, not the server's.
     pub fn local_now(&self) -> time::OffsetDateTime {
         time::OffsetDateTime::now_utc().to_offset(self.utc_offset)

@@ -23,6 +23,8 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
+        .merge(crate::pwa::routes(&options))
+        .route("/api/sync/events", axum::routing::get(crate::events::stream).with_state(state.clone()))
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .layer(middleware::from_fn_with_state(state.clone(), require_sign_in))
@@ -90,7 +92,8 @@ async fn require_sign_in(State(state): State<AppState>, request: Request, next: 
     };
     match (path.as_str(), signed_in) {
         ("/sign-in", true) => Redirect::to("/").into_response(),
-        ("/sign-in", false) | (_, true) => next.run(request).await,
+        // The app shell holds no data; the service worker fetches it before sign-in.
+        ("/sign-in", false) | ("/shell", _) | (_, true) => next.run(request).await,
         (_, false) => Redirect::to("/sign-in").into_response(),
     }
 }

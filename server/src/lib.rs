@@ -3,7 +3,9 @@
 //! The Hamrah server: configuration, storage, demo data and the HTTP application.
 
 pub mod config;
+pub mod events;
 pub mod http;
+pub mod pwa;
 pub mod seed;
 pub mod storage;
 
@@ -19,5 +21,6 @@ pub async fn prepare(config: &config::Config) -> anyhow::Result<AppState> {
     if let Some((email, password)) = &config.admin {
         seed::ensure_admin(&db, email, password).await?;
     }
-    Ok(AppState { db, secure_cookies: config.secure_cookies })
+    let changes = app::sync::ssr::watch_changes(db.clone());
+    Ok(AppState { db, secure_cookies: config.secure_cookies, changes })
 }

@@ -168,6 +168,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
+        .bind(cx.clocks_var()?)
         .bind(("id", rid("activity", id)))
         .bind(("changed", rid("activity", id)))
         .bind(("by", rid("user", &cx.actor.id)))
@@ -196,6 +197,7 @@ pub async fn set_done(cx: &Cx, id: &str, done: bool) -> AppResult<()> {
         .db
         .query(sql)
         .bind(history::ssr::changes_var(&changes)?)
+        .bind(cx.clocks_var()?)
         .bind(("id", rid("activity", id)))
         .bind(("changed", rid("activity", id)))
         .bind(("by", rid("user", &cx.actor.id)))

@@ -82,6 +82,7 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
+        .bind(cx.clocks_var()?)
         .bind(("id", rid("company", id)))
         .bind(("changed", rid("company", id)))
         .bind(("by", rid("user", &cx.actor.id)));

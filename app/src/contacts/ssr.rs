@@ -118,6 +118,7 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
+        .bind(cx.clocks_var()?)
         .bind(("id", rid("contact", id)))
         .bind(("changed", rid("contact", id)))
         .bind(("by", rid("user", &cx.actor.id)))

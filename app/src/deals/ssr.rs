@@ -200,6 +200,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
+        .bind(cx.clocks_var()?)
         .bind(("id", rid("deal", id)))
         .bind(("changed", rid("deal", id)))
         .bind(("by", rid("user", &cx.actor.id)))
@@ -246,6 +247,7 @@ pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<D
             .db
             .query(sql)
             .bind(history::ssr::changes_var(&changes)?)
+        .bind(cx.clocks_var()?)
             .bind(("id", rid("deal", id)))
             .bind(("changed", rid("deal", id)))
             .bind(("by", rid("user", &cx.actor.id)))

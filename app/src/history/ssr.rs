@@ -12,10 +12,27 @@ struct ChangeRow<'a> {
     new: &'a Option<String>,
 }
 
+/// Appends `$changed` to the sync log under the next global sequence number.
+macro_rules! log_change {
+    () => {
+        "LET $sync_seq = (UPSERT ONLY sync_counter:main SET n += 1 RETURN VALUE n);
+         CREATE sync_log CONTENT { seq: $sync_seq, tb: record::tb($changed), record: $changed };"
+    };
+}
+
 /// SurrealQL that records `$changes` against `$changed` by `$by`; meant to run inside the
 /// same transaction as the write it describes.
-pub const RECORD_CHANGES: &str =
-    "FOR $c IN $changes { CREATE change CONTENT { subject: $changed, by: $by, field: $c.field, old: $c.old, new: $c.new }; };";
+/// When `$clocks` is bound (a synced edit), it replaces the record's per-field clocks. Every
+/// change also takes the next sync sequence number (see `sync::ssr`).
+pub const RECORD_CHANGES: &str = concat!(
+    "FOR $c IN $changes { CREATE change CONTENT { subject: $changed, by: $by, field: $c.field, old: $c.old, new: $c.new }; };
+     IF $clocks != NONE { UPDATE $changed SET clocks = $clocks; };",
+    log_change!()
+);
+
+
+
+pub const LOG_CHANGE: &str = log_change!();
 
 pub fn changes_var(changes: &[FieldChange]) -> AppResult<serde_json::Value> {
     let rows: Vec<ChangeRow> =

@@ -48,15 +48,18 @@ pub async fn save(cx: &crate::server::Cx, rows: &[super::StageInput]) -> AppResu
         .collect();
     db::run(
         cx.db
-            .query(
+            .query(format!(
                 "BEGIN TRANSACTION;
-                 FOR $r IN $removed { DELETE $r; };
-                 FOR $s IN $stages {
-                     UPSERT type::record('stage', $s.id) CONTENT { pipeline: $pipeline, name: $s.name,
-                         position: $s.position, probability: $s.probability, outcome: $s.outcome };
-                 };
+                 FOR $r IN $removed {{ DELETE $r; }};
+                 FOR $s IN $stages {{
+                     UPSERT type::record('stage', $s.id) CONTENT {{ pipeline: $pipeline, name: $s.name,
+                         position: $s.position, probability: $s.probability, outcome: $s.outcome }};
+                 }};
+                 LET $changed = $pipeline;
+                 {}
                  COMMIT TRANSACTION;",
-            )
+                crate::history::ssr::LOG_CHANGE
+            ))
             .bind(("removed", removed))
             .bind(("stages", rows))
             .bind(("pipeline", db::rid("pipeline", &current.id))),

@@ -1,0 +1,95 @@
+//! Activity lists drawn from the device's replica.
+
+use super::row::ActivityRow;
+use super::{ActivityFormData, ActivityItem, TodayData};
+use crate::deals::local::choices;
+use crate::error::AppError;
+use crate::pipeline::Outcome;
+use crate::sync::replica::{Replica, Synced};
+
+pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
+    ActivityItem {
+        id: a.id.clone(),
+        rev: a.rev,
+        kind: a.kind,
+        subject: a.subject.clone(),
+        body: a.body.clone(),
+        due_date: a.due_date.clone(),
+        due_time: a.due_time.clone(),
+        done: a.done,
+        deal: a.deal.clone(),
+        deal_title: view.deal_title(a.deal.as_deref()),
+        contact: a.contact.clone(),
+        contact_name: view.contact_name(a.contact.as_deref()),
+        company: a.company.clone(),
+        company_name: view.company_name(a.company.as_deref()),
+        owner_name: view.user_name(&a.owner),
+        created_at: a.created_at.clone(),
+        can_edit: view.can_edit(&a.scope()),
+    }
+}
+
+/// Open tasks first by due date, then the rest newest first, as the server orders them.
+fn timeline_order(a: &ActivityItem, b: &ActivityItem) -> std::cmp::Ordering {
+    a.done.cmp(&b.done).then_with(|| a.due_date.cmp(&b.due_date)).then_with(|| b.created_at.cmp(&a.created_at))
+}
+
+pub fn for_subject(view: &Replica, table: &str, id: &str) -> Vec<ActivityItem> {
+    let linked = |a: &ActivityRow| match table {
+        "deal" => a.deal.as_deref() == Some(id),
+        "contact" => a.contact.as_deref() == Some(id),
+        _ => {
+            a.company.as_deref() == Some(id)
+                || a.contact.as_deref().and_then(|c| view.contacts.get(c)).is_some_and(|c| c.company.as_deref() == Some(id))
+                || a.deal.as_deref().and_then(|d| view.deals.get(d)).is_some_and(|d| d.company.as_deref() == Some(id))
+        }
+    };
+    let mut items: Vec<ActivityItem> = view.activities.values().filter(|a| linked(a)).map(|a| item(view, a)).collect();
+    items.sort_by(timeline_order);
+    items
+}
+
+/// `today` and `horizon` are dates (YYYY-MM-DD) on the device's own calendar.
+pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, AppError> {
+    let me = view.me().ok_or(AppError::Network)?;
+    let mut due: Vec<ActivityItem> = view
+        .activities
+        .values()
+        .filter(|a| a.owner == me.id && !a.done && a.due_date.as_deref().is_some_and(|d| d <= today))
+        .map(|a| item(view, a))
+        .collect();
+    due.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.due_time.cmp(&b.due_time)));
+    let (overdue, due_today) = due.into_iter().partition(|a| a.due_date.as_deref() < Some(today));
+    let pipeline = view.reference.as_ref().map(|r| &r.pipeline);
+    let mut closing: Vec<_> = view
+        .deals
+        .values()
+        .filter(|d| {
+            d.owner == me.id
+                && pipeline.and_then(|p| p.stage(&d.stage)).is_some_and(|s| s.outcome == Outcome::Open)
+                && d.expected_close.as_deref().is_some_and(|c| c <= horizon)
+        })
+        .collect();
+    closing.sort_by(|a, b| a.expected_close.cmp(&b.expected_close));
+    let closing = closing.into_iter().take(50).map(|d| crate::deals::local::card(view, d)).collect();
+    Ok(TodayData { today: today.to_owned(), overdue, due_today, closing })
+}
+
+pub fn form_data(view: &Replica, id: Option<&str>) -> Result<ActivityFormData, AppError> {
+    let activity = match id {
+        Some(id) => {
+            let row = view.activities.get(id).ok_or(AppError::NotFound)?;
+            if !view.can_edit(&row.scope()) {
+                return Err(AppError::Forbidden);
+            }
+            Some(item(view, row))
+        }
+        None => None,
+    };
+    Ok(ActivityFormData {
+        activity,
+        deals: choices(view.deals.values().map(|d| (&d.id, &d.title))),
+        contacts: choices(view.contacts.values().map(|c| (&c.id, &c.name))),
+        companies: choices(view.companies.values().map(|c| (&c.id, &c.name))),
+    })
+}

@@ -1,0 +1,56 @@
+//! Company pages drawn from the device's replica.
+
+use super::row::CompanyRow;
+use super::{Company, CompanyPage, CompanySummary};
+use crate::error::AppError;
+use crate::sync::replica::{Replica, Synced};
+
+fn matches(text: &str, query: &str) -> bool {
+    query.is_empty() || text.to_lowercase().contains(query)
+}
+
+pub fn list(view: &Replica, query: &str) -> Vec<CompanySummary> {
+    let query = query.trim().to_lowercase();
+    let mut rows: Vec<&CompanyRow> = view.companies.values().filter(|c| matches(&c.name, &query)).collect();
+    rows.sort_by_key(|c| c.name.to_lowercase());
+    rows.into_iter()
+        .take(200)
+        .map(|c| CompanySummary { id: c.id.clone(), name: c.name.clone(), industry: c.industry.clone(), phone: c.phone.clone(), email: c.email.clone() })
+        .collect()
+}
+
+pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
+    let c = view.companies.get(id).ok_or(AppError::NotFound)?;
+    let company = Company {
+        id: c.id.clone(),
+        rev: c.rev,
+        name: c.name.clone(),
+        industry: c.industry.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+        website: c.website.clone(),
+        address: c.address.clone(),
+        owner_name: view.user_name(&c.owner),
+        created_at: c.created_at.clone(),
+        created_by_name: view.user_name(&c.created_by),
+        updated_at: c.updated_at.clone(),
+        updated_by_name: view.user_name(&c.updated_by),
+    };
+    let mut contacts: Vec<_> = view
+        .contacts
+        .values()
+        .filter(|k| k.company.as_deref() == Some(id))
+        .map(|k| crate::contacts::local::summary(view, k))
+        .collect();
+    contacts.sort_by_key(|k| k.name.to_lowercase());
+    let mut deals: Vec<_> = view.deals.values().filter(|d| d.company.as_deref() == Some(id)).collect();
+    deals.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    Ok(CompanyPage {
+        company,
+        can_edit: view.can_edit(&c.scope()),
+        contacts,
+        deals: deals.into_iter().map(|d| crate::deals::local::card(view, d)).collect(),
+        activities: crate::activities::local::for_subject(view, "company", id),
+        history: Vec::new(),
+    })
+}

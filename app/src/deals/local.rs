@@ -1,0 +1,119 @@
+//! Deal pages drawn from the device's replica, the same shapes the server sends.
+
+use super::row::DealRow;
+use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealPage, StageTotal};
+use crate::error::AppError;
+use crate::sync::replica::{Replica, Synced};
+
+pub fn card(view: &Replica, d: &DealRow) -> DealCard {
+    DealCard {
+        id: d.id.clone(),
+        rev: d.rev,
+        title: d.title.clone(),
+        value: d.value,
+        currency: d.currency,
+        stage: d.stage.clone(),
+        company_name: view.company_name(d.company.as_deref()),
+        owner_name: view.user_name(&d.owner),
+        expected_close: d.expected_close.clone(),
+        can_edit: view.can_edit(&d.scope()),
+    }
+}
+
+pub fn board(view: &Replica) -> Result<Board, AppError> {
+    let reference = view.reference.as_ref().ok_or(AppError::Network)?;
+    let pipeline = reference.pipeline.clone();
+    let mut deals: Vec<&DealRow> = view.deals.values().collect();
+    deals.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    let columns = pipeline
+        .stages
+        .iter()
+        .map(|stage| {
+            let mine: Vec<&&DealRow> = deals.iter().filter(|d| d.stage == stage.id).collect();
+            let mut totals: Vec<StageTotal> = Vec::new();
+            for d in &mine {
+                match totals.iter_mut().find(|t| t.currency == d.currency) {
+                    Some(total) => total.total += d.value,
+                    None => totals.push(StageTotal { currency: d.currency, total: d.value }),
+                }
+            }
+            Column {
+                stage: stage.clone(),
+                count: mine.len() as i64,
+                totals,
+                deals: mine.iter().map(|d| card(view, d)).collect(),
+            }
+        })
+        .collect();
+    Ok(Board { pipeline, columns })
+}
+
+fn deal(view: &Replica, d: &DealRow) -> Deal {
+    let stage_name = view
+        .reference
+        .as_ref()
+        .and_then(|r| r.pipeline.stage(&d.stage))
+        .map_or_else(String::new, |s| s.name.clone());
+    Deal {
+        id: d.id.clone(),
+        rev: d.rev,
+        title: d.title.clone(),
+        value: d.value,
+        currency: d.currency,
+        stage: d.stage.clone(),
+        stage_name,
+        company: d.company.clone(),
+        company_name: view.company_name(d.company.as_deref()),
+        contact: d.contact.clone(),
+        contact_name: view.contact_name(d.contact.as_deref()),
+        expected_close: d.expected_close.clone(),
+        probability: d.probability,
+        lost_reason: d.lost_reason.clone(),
+        next_step: d.next_step.clone(),
+        owner: d.owner.clone(),
+        owner_name: view.user_name(&d.owner),
+        created_at: d.created_at.clone(),
+        created_by_name: view.user_name(&d.created_by),
+        updated_at: d.updated_at.clone(),
+        updated_by_name: view.user_name(&d.updated_by),
+    }
+}
+
+pub fn page(view: &Replica, id: &str) -> Result<DealPage, AppError> {
+    let reference = view.reference.as_ref().ok_or(AppError::Network)?;
+    let row = view.deals.get(id).ok_or(AppError::NotFound)?;
+    Ok(DealPage {
+        deal: deal(view, row),
+        can_edit: view.can_edit(&row.scope()),
+        pipeline: reference.pipeline.clone(),
+        activities: crate::activities::local::for_subject(view, "deal", id),
+        history: Vec::new(),
+    })
+}
+
+pub fn choices<'a>(rows: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<Choice> {
+    let mut out: Vec<Choice> = rows.map(|(id, name)| Choice { id: id.clone(), name: name.clone() }).collect();
+    out.sort_by_key(|c| c.name.to_lowercase());
+    out
+}
+
+pub fn form_data(view: &Replica, id: Option<&str>) -> Result<DealFormData, AppError> {
+    let reference = view.reference.as_ref().ok_or(AppError::Network)?;
+    let deal = match id {
+        Some(id) => {
+            let row = view.deals.get(id).ok_or(AppError::NotFound)?;
+            if !view.can_edit(&row.scope()) {
+                return Err(AppError::Forbidden);
+            }
+            Some(deal(view, row))
+        }
+        None => None,
+    };
+    Ok(DealFormData {
+        pipeline: reference.pipeline.clone(),
+        companies: choices(view.companies.values().map(|c| (&c.id, &c.name))),
+        contacts: choices(view.contacts.values().map(|c| (&c.id, &c.name))),
+        deal,
+        default_currency: reference.default_currency,
+    })
+}

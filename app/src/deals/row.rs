@@ -1,0 +1,129 @@
+//! A deal as the device stores it: links as ids, joined to names only when shown.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DealInput, ValidDeal};
+use crate::auth::Scope;
+use crate::error::AppError;
+use crate::money::{Currency, amount_input};
+use crate::sync::replica::{Context, Replica, Synced};
+use crate::sync::Table;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealRow {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    pub title: String,
+    pub value: i64,
+    pub currency: Currency,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub stage: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub company: Option<String>,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub expected_close: Option<String>,
+    pub probability: i64,
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+    #[serde(default)]
+    pub next_step: Option<String>,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub team: Option<String>,
+    pub created_at: String,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub created_by: String,
+    pub updated_at: String,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub updated_by: String,
+}
+
+impl DealRow {
+    fn set(&mut self, valid: ValidDeal) {
+        self.title = valid.title;
+        self.value = valid.value;
+        self.currency = valid.currency;
+        self.stage = valid.stage;
+        self.probability = valid.probability;
+        self.company = valid.company;
+        self.contact = valid.contact;
+        self.expected_close = valid.expected_close;
+        self.next_step = valid.next_step;
+        self.lost_reason = valid.lost_reason;
+    }
+}
+
+impl Synced for DealRow {
+    type Input = DealInput;
+    const TABLE: Table = Table::Deal;
+    /// Money and stage are what a forecast is built on: two people changing them at once
+    /// must agree, not have one silently win.
+    const GUARDED: &'static [&'static str] = &["value", "currency", "stage"];
+
+    fn rows(replica: &Replica) -> &std::collections::BTreeMap<String, Self> {
+        &replica.deals
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn scope(&self) -> Scope {
+        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    }
+
+    fn input(&self) -> DealInput {
+        DealInput {
+            id: self.id.clone(),
+            rev: Some(self.rev),
+            title: self.title.clone(),
+            value: amount_input(self.value, self.currency),
+            currency: self.currency.code().to_owned(),
+            stage: self.stage.clone(),
+            company: self.company.clone().unwrap_or_default(),
+            contact: self.contact.clone().unwrap_or_default(),
+            expected_close: self.expected_close.clone().unwrap_or_default(),
+            next_step: self.next_step.clone().unwrap_or_default(),
+            lost_reason: self.lost_reason.clone().unwrap_or_default(),
+        }
+    }
+
+    fn absorb(&self, input: &DealInput, cx: &Context) -> Result<Self, AppError> {
+        let valid = input.validate(cx.pipeline)?;
+        let mut row = self.clone();
+        row.set(valid);
+        row.updated_at = cx.now.to_owned();
+        row.updated_by = cx.me.id.clone();
+        Ok(row)
+    }
+
+    fn create(input: &DealInput, cx: &Context) -> Result<Self, AppError> {
+        let valid = input.validate(cx.pipeline)?;
+        let mut row = DealRow {
+            id: input.id.clone(),
+            rev: 0,
+            title: String::new(),
+            value: 0,
+            currency: Currency::default(),
+            stage: String::new(),
+            company: None,
+            contact: None,
+            expected_close: None,
+            probability: 0,
+            lost_reason: None,
+            next_step: None,
+            owner: cx.me.id.clone(),
+            team: cx.me.team.clone(),
+            created_at: cx.now.to_owned(),
+            created_by: cx.me.id.clone(),
+            updated_at: cx.now.to_owned(),
+            updated_by: cx.me.id.clone(),
+        };
+        row.set(valid);
+        Ok(row)
+    }
+}

@@ -1,0 +1,217 @@
+//! Offline-first sync. The device keeps a replica of the rows its user may see and an outbox
+//! of changes made on it. `push` sends the outbox: each change is applied or answered with a
+//! reason, once, however often it is retried. `pull` brings every row that changed since the
+//! device's cursor, in pages, and tells it which rows it must drop. The conflict rules are in
+//! [`merge`]; the wire types are here.
+
+pub mod clock;
+pub mod merge;
+pub mod replica;
+pub mod views;
+
+#[cfg(feature = "hydrate")]
+pub mod client;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::activities::row::ActivityRow;
+use crate::auth::Actor;
+use crate::companies::row::CompanyRow;
+use crate::contacts::row::ContactRow;
+use crate::deals::row::DealRow;
+use crate::error::AppError;
+use crate::money::Currency;
+use crate::pipeline::Pipeline;
+
+pub use merge::FieldConflict;
+
+/// A record's fields by name, as its form has them.
+pub type Fields = serde_json::Map<String, serde_json::Value>;
+
+/// Rows per pull page: small enough for a phone on a slow link to finish one.
+pub const PAGE: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Table {
+    Company,
+    Contact,
+    Deal,
+    Activity,
+}
+
+impl Table {
+    pub const ALL: [Table; 4] = [Table::Company, Table::Contact, Table::Deal, Table::Activity];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Company => "company",
+            Table::Contact => "contact",
+            Table::Deal => "deal",
+            Table::Activity => "activity",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// One change made on a device: `fields` set on record `id`, starting from `base` (the
+/// fields as the device had them; `None` when the device created the record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    pub table: Table,
+    pub id: String,
+    pub base: Option<Fields>,
+    pub fields: Fields,
+    /// The hybrid logical clock of the edit, as text.
+    pub clock: String,
+}
+
+/// A mutation with its number, unique and increasing per device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub id: i64,
+    pub mutation: Mutation,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The device, a UUID it made for itself.
+    pub client: String,
+    pub mutations: Vec<Pending>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Saved. `superseded` lists fields where a later edit made elsewhere was kept.
+    Applied { superseded: Vec<String> },
+    /// Not saved, and retrying unchanged will not help.
+    Rejected { error: AppError },
+    /// The other fields were saved; these were changed by someone else meanwhile.
+    Conflict { fields: Vec<FieldConflict> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub id: i64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "table", content = "row", rename_all = "lowercase")]
+pub enum SyncRow {
+    Company(CompanyRow),
+    Contact(ContactRow),
+    Deal(DealRow),
+    Activity(ActivityRow),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowKey {
+    pub table: Table,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub name: String,
+}
+
+/// What every screen needs besides records: who I am, the pipeline, colleagues' names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    pub me: Actor,
+    pub pipeline: Pipeline,
+    pub users: Vec<UserRow>,
+    pub default_currency: Currency,
+    /// The server's clock, so a device can keep its own clock from running behind.
+    pub server_ms: i64,
+}
+
+/// Where a first (or restarted) download has got to: `table`, rows after `after` by id,
+/// and the sync sequence number when it began, from which changes are pulled afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub table: Table,
+    pub after: String,
+    pub base: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub cursor: i64,
+    /// What the device's replica was built for; when the user's access changes, the server
+    /// answers with `reset` and the device downloads again.
+    pub epoch: String,
+    pub snapshot: Option<Snapshot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub epoch: String,
+    /// Drop every row held before applying this page.
+    pub reset: bool,
+    pub rows: Vec<SyncRow>,
+    /// Rows the user may no longer see, or that no longer exist.
+    pub removed: Vec<RowKey>,
+    pub cursor: i64,
+    pub snapshot: Option<Snapshot>,
+    pub has_more: bool,
+    pub reference: Reference,
+}
+
+#[server(endpoint = "sync/push", input = Json)]
+pub async fn push(request: PushRequest) -> Result<Vec<Answer>, AppError> {
+    crate::server::respond(async move { ssr::push(&crate::server::cx().await?, request).await }).await
+}
+
+#[server(endpoint = "sync/pull", input = Json)]
+pub async fn pull(request: PullRequest) -> Result<PullResponse, AppError> {
+    crate::server::respond(async move { ssr::pull(&crate::server::cx().await?, request).await }).await
+}
+
+/// Where sync stands, for the status control.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    /// The device's copy has been read from storage.
+    pub loaded: bool,
+    /// Whether the last attempt reached the server; `None` before the first.
+    pub reachable: Option<bool>,
+    pub syncing: bool,
+    pub pending: usize,
+    pub issues: usize,
+    pub last_synced_ms: Option<f64>,
+}
+
+/// A change the server did not take as it was, kept until the user settles it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    pub pending: Pending,
+    pub outcome: Outcome,
+    pub at_ms: f64,
+}
+
+/// Bumped whenever the device's copy changes; pages that read it depend on it. Always 0
+/// on the server, so server-rendered pages and the first hydration pass agree.
+pub fn version() -> u64 {
+    #[cfg(feature = "hydrate")]
+    return client::version();
+    #[cfg(not(feature = "hydrate"))]
+    0
+}
+
+pub fn status() -> Status {
+    #[cfg(feature = "hydrate")]
+    return client::status();
+    #[cfg(not(feature = "hydrate"))]
+    Status::default()
+}

@@ -1,0 +1,516 @@
+//! The browser half of sync: the replica and outbox in IndexedDB, mirrored in memory; the
+//! loop that pushes and pulls (in one tab only); and what pages call to read and write.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+
+use super::clock::Hlc;
+use super::replica::{Replica, Synced};
+use super::{Issue, Mutation, Outcome, Pending, PullRequest, PushRequest, Snapshot, Status, SyncRow, Table};
+use crate::error::AppError;
+
+#[wasm_bindgen(module = "/src/sync/device.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn idb_load() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn idb_write(ops: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn idb_wipe() -> Result<JsValue, JsValue>;
+    fn become_leader(lead: &Closure<dyn FnMut()>);
+    fn tabs_listen(on_message: &Closure<dyn FnMut(String)>);
+    fn tabs_send(message: &str);
+    fn on_wake(wake: &Closure<dyn FnMut()>);
+    fn now_ms() -> f64;
+    fn confirm_text(text: &str) -> bool;
+}
+
+/// Changes pushed per request.
+const PUSH_BATCH: usize = 100;
+/// Sync at least this often while the app is open, even without a poke.
+const IDLE_MS: f64 = 30_000.0;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Meta {
+    client: String,
+    cursor: i64,
+    epoch: String,
+    snapshot: Option<Snapshot>,
+    clock: Option<String>,
+    last_synced_ms: Option<f64>,
+}
+
+#[derive(Default)]
+struct Engine {
+    loaded: bool,
+    leader: bool,
+    replica: Replica,
+    outbox: Vec<Pending>,
+    issues: Vec<Issue>,
+    meta: Meta,
+    view: Option<Rc<Replica>>,
+    wake: bool,
+    reachable: Option<bool>,
+    syncing: bool,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
+    static VERSION: ArcRwSignal<u64> = ArcRwSignal::new(0);
+    static STATUS: ArcRwSignal<Status> = ArcRwSignal::new(Status::default());
+}
+
+pub fn version() -> u64 {
+    VERSION.with(|v| v.get())
+}
+
+pub fn status() -> Status {
+    STATUS.with(|s| s.get())
+}
+
+pub fn issues() -> Vec<Issue> {
+    ENGINE.with(|e| e.borrow().issues.clone())
+}
+
+/// Call after every change to the engine: recomputes the view lazily and tells pages.
+fn changed() {
+    let status = ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        e.view = None;
+        Status {
+            loaded: e.loaded,
+            reachable: e.reachable,
+            syncing: e.syncing,
+            pending: e.outbox.len(),
+            issues: e.issues.len(),
+            last_synced_ms: e.meta.last_synced_ms,
+        }
+    });
+    STATUS.with(|s| s.set(status));
+    VERSION.with(|v| v.update(|n| *n += 1));
+}
+
+fn status_only() {
+    let status = ENGINE.with(|e| {
+        let e = e.borrow();
+        Status {
+            loaded: e.loaded,
+            reachable: e.reachable,
+            syncing: e.syncing,
+            pending: e.outbox.len(),
+            issues: e.issues.len(),
+            last_synced_ms: e.meta.last_synced_ms,
+        }
+    });
+    STATUS.with(|s| s.set(status));
+}
+
+fn now_iso() -> String {
+    let ms = now_ms() as i128;
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+fn view() -> Rc<Replica> {
+    ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        if let Some(view) = &e.view {
+            return view.clone();
+        }
+        let view = Rc::new(e.replica.replayed(&e.outbox, &now_iso()));
+        e.view = Some(view.clone());
+        view
+    })
+}
+
+async fn sleep_ms(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+async fn until_loaded() {
+    while !ENGINE.with(|e| e.borrow().loaded) {
+        sleep_ms(15).await;
+    }
+}
+
+/// Runs `read` on the device's copy once it is loaded, if it has ever been filled;
+/// `None` sends the page to the server instead (a device signing in for the first time).
+pub fn local<T: 'static>(read: impl FnOnce(&Replica) -> T + 'static) -> impl Future<Output = Option<T>> + Send {
+    SendWrapper::new(async move {
+        until_loaded().await;
+        let view = view();
+        view.reference.is_some().then(|| read(&view))
+    })
+}
+
+fn key(table: Table, id: &str) -> String {
+    format!("{}/{id}", table.name())
+}
+
+fn row_key(row: &SyncRow) -> String {
+    match row {
+        SyncRow::Company(r) => key(Table::Company, &r.id),
+        SyncRow::Contact(r) => key(Table::Contact, &r.id),
+        SyncRow::Deal(r) => key(Table::Deal, &r.id),
+        SyncRow::Activity(r) => key(Table::Activity, &r.id),
+    }
+}
+
+#[derive(Default, Serialize)]
+struct Ops {
+    clear_rows: bool,
+    put_rows: Vec<(String, String)>,
+    del_rows: Vec<String>,
+    put_outbox: Vec<(f64, String)>,
+    del_outbox: Vec<f64>,
+    put_meta: Vec<(String, String)>,
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+async fn write(ops: &Ops) -> Result<(), AppError> {
+    idb_write(&json(ops)).await.map(|_| ()).map_err(|_| AppError::Internal)
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    rows: Vec<String>,
+    outbox: Vec<String>,
+    meta: BTreeMap<String, String>,
+}
+
+async fn load() {
+    let stored = match idb_load().await {
+        Ok(value) => value.as_string().and_then(|text| serde_json::from_str::<Stored>(&text).ok()),
+        Err(_) => None,
+    };
+    ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        if let Some(stored) = stored {
+            for row in stored.rows.iter().filter_map(|r| serde_json::from_str::<SyncRow>(r).ok()) {
+                e.replica.upsert(row);
+            }
+            e.replica.reference = stored.meta.get("reference").and_then(|r| serde_json::from_str(r).ok());
+            e.outbox = stored.outbox.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+            e.outbox.sort_by_key(|p| p.id);
+            e.issues = stored.meta.get("issues").and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+            e.meta = stored.meta.get("sync").and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+        }
+        if !crate::ids::is_valid_id(&e.meta.client) {
+            e.meta.client = crate::ids::new_id();
+        }
+        e.loaded = true;
+    });
+    changed();
+}
+
+/// Starts sync for this tab: load the copy, then either lead (push and pull) or follow the
+/// tab that does.
+pub fn start() {
+    spawn_local(async {
+        load().await;
+        let on_message = Closure::<dyn FnMut(String)>::new(|message: String| match message.as_str() {
+            "changed" => spawn_local(async {
+                let leader = ENGINE.with(|e| e.borrow().leader);
+                if !leader {
+                    ENGINE.with(|e| {
+                        let mut e = e.borrow_mut();
+                        e.replica = Replica::default();
+                        e.loaded = false;
+                    });
+                    load().await;
+                }
+            }),
+            "outbox" => spawn_local(async {
+                if ENGINE.with(|e| e.borrow().leader) {
+                    reload_outbox().await;
+                    wake();
+                }
+            }),
+            _ => {}
+        });
+        tabs_listen(&on_message);
+        on_message.forget();
+        let lead = Closure::<dyn FnMut()>::new(|| {
+            ENGINE.with(|e| e.borrow_mut().leader = true);
+            spawn_local(run());
+        });
+        become_leader(&lead);
+        lead.forget();
+    });
+}
+
+async fn reload_outbox() {
+    if let Ok(value) = idb_load().await {
+        if let Some(stored) = value.as_string().and_then(|text| serde_json::from_str::<Stored>(&text).ok()) {
+            ENGINE.with(|e| {
+                let mut e = e.borrow_mut();
+                e.outbox = stored.outbox.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+                e.outbox.sort_by_key(|p| p.id);
+            });
+            changed();
+        }
+    }
+}
+
+fn wake() {
+    ENGINE.with(|e| e.borrow_mut().wake = true);
+}
+
+/// The leader's loop: sync, then wait for a reason to sync again, backing off while the
+/// server cannot be reached.
+async fn run() {
+    let waker = Closure::<dyn FnMut()>::new(wake);
+    on_wake(&waker);
+    waker.forget();
+    let mut backoff = 1_000.0;
+    loop {
+        ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            e.wake = false;
+            e.syncing = true;
+        });
+        status_only();
+        let result = sync_once().await;
+        let wait = match result {
+            Ok(()) => {
+                backoff = 1_000.0;
+                IDLE_MS
+            }
+            Err(AppError::Unauthorized) => IDLE_MS,
+            Err(_) => {
+                backoff = (backoff * 2.0_f64).min(60_000.0);
+                backoff
+            }
+        };
+        ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            e.syncing = false;
+            e.reachable = Some(!matches!(result, Err(AppError::Network)));
+        });
+        status_only();
+        let until = now_ms() + wait;
+        while now_ms() < until && !ENGINE.with(|e| e.borrow().wake) {
+            sleep_ms(100).await;
+        }
+    }
+}
+
+async fn sync_once() -> Result<(), AppError> {
+    push_all().await?;
+    pull_all().await?;
+    ENGINE.with(|e| e.borrow_mut().meta.last_synced_ms = Some(now_ms()));
+    let meta = ENGINE.with(|e| json(&e.borrow().meta));
+    write(&Ops { put_meta: vec![("sync".into(), meta)], ..Ops::default() }).await?;
+    changed();
+    Ok(())
+}
+
+async fn push_all() -> Result<(), AppError> {
+    loop {
+        let (client, batch) = ENGINE.with(|e| {
+            let e = e.borrow();
+            (e.meta.client.clone(), e.outbox.iter().take(PUSH_BATCH).cloned().collect::<Vec<_>>())
+        });
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let answers = super::push(PushRequest { client, mutations: batch.clone() }).await?;
+        let now = now_ms();
+        ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            for answer in &answers {
+                let Some(index) = e.outbox.iter().position(|p| p.id == answer.id) else { continue };
+                let pending = e.outbox.remove(index);
+                let keep = match &answer.outcome {
+                    Outcome::Applied { superseded } => !superseded.is_empty(),
+                    _ => true,
+                };
+                if keep {
+                    e.issues.push(Issue { pending, outcome: answer.outcome.clone(), at_ms: now });
+                }
+            }
+        });
+        let issues = ENGINE.with(|e| json(&e.borrow().issues));
+        let done: Vec<f64> = answers.iter().map(|a| a.id as f64).collect();
+        write(&Ops { del_outbox: done, put_meta: vec![("issues".into(), issues)], ..Ops::default() }).await?;
+        changed();
+        tabs_send("changed");
+    }
+}
+
+async fn pull_all() -> Result<(), AppError> {
+    loop {
+        let request = ENGINE.with(|e| {
+            let e = e.borrow();
+            PullRequest { cursor: e.meta.cursor, epoch: e.meta.epoch.clone(), snapshot: e.meta.snapshot.clone() }
+        });
+        let page = super::pull(request).await?;
+        let mut ops = Ops { clear_rows: page.reset, ..Ops::default() };
+        ops.put_rows = page.rows.iter().map(|r| (row_key(r), json(r))).collect();
+        ops.del_rows = page.removed.iter().map(|k| key(k.table, &k.id)).collect();
+        let meta = ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            e.replica.apply(&page);
+            e.meta.cursor = page.cursor;
+            e.meta.epoch = page.epoch.clone();
+            e.meta.snapshot = page.snapshot.clone();
+            let node = e.meta.client.clone();
+            let clock = e.meta.clock.as_deref().and_then(Hlc::parse).unwrap_or_else(|| Hlc::zero(&node));
+            let server = Hlc { ms: page.reference.server_ms, counter: 0, node: node.clone() };
+            e.meta.clock = Some(clock.observe(&server, now_ms() as i64).to_string());
+            json(&e.meta)
+        });
+        ops.put_meta = vec![("sync".into(), meta), ("reference".into(), json(&page.reference))];
+        write(&ops).await?;
+        changed();
+        tabs_send("changed");
+        if !page.has_more {
+            return Ok(());
+        }
+    }
+}
+
+/// The next clock for an edit made here.
+fn tick() -> String {
+    ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        let node = e.meta.client.clone();
+        let clock = e.meta.clock.as_deref().and_then(Hlc::parse).unwrap_or_else(|| Hlc::zero(&node)).tick(now_ms() as i64);
+        e.meta.clock = Some(clock.to_string());
+        clock.to_string()
+    })
+}
+
+/// Queues a change: checked against the device's copy first (so a form shows its errors at
+/// once), then kept in the outbox until the server has answered it.
+pub async fn submit(mutation: Mutation) -> Result<(), AppError> {
+    SendWrapper::new(async move {
+        until_loaded().await;
+        let mut trial = (*view()).clone();
+        trial.replay(&mutation, &now_iso())?;
+        let id = (now_ms() as i64) * 1_000 + (js_sys_random() % 1_000);
+        let pending = Pending { id, mutation };
+        let meta = ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            e.outbox.push(pending.clone());
+            json(&e.meta)
+        });
+        write(&Ops { put_outbox: vec![(id as f64, json(&pending))], put_meta: vec![("sync".into(), meta)], ..Ops::default() })
+            .await?;
+        changed();
+        if ENGINE.with(|e| e.borrow().leader) {
+            wake();
+        } else {
+            tabs_send("outbox");
+        }
+        Ok(())
+    })
+    .await
+}
+
+fn js_sys_random() -> i64 {
+    (now_ms() as i64 ^ (uuid::Uuid::now_v7().as_u128() as i64)).rem_euclid(1_000)
+}
+
+/// A form's save: the fields that changed since `before` (or all, for a new record).
+pub async fn save<R: Synced>(before: Option<R::Input>, after: R::Input, id: String) -> Result<String, AppError> {
+    let clock = tick();
+    let mutation = match &before {
+        Some(before) => match super::replica::edit::<R>(before, &after, &id, clock) {
+            Some(mutation) => mutation,
+            None => return Ok(id),
+        },
+        None => super::replica::create::<R>(&after, &id, clock),
+    };
+    submit(mutation).await?;
+    Ok(id)
+}
+
+/// Changes some fields of a record as the device has it now (a stage move, a tick).
+pub async fn change<R: Synced>(id: String, edit: impl FnOnce(&mut R::Input) + 'static) -> Result<(), AppError> {
+    let before = SendWrapper::new(async move {
+        until_loaded().await;
+        R::rows(&view()).get(&id).map(|row| (row.input(), id))
+    })
+    .await;
+    let Some((before, id)) = before else { return Err(AppError::NotFound) };
+    let mut after = before.clone();
+    edit(&mut after);
+    save::<R>(Some(before), after, id).await.map(|_| ())
+}
+
+/// Settles an issue: `retry` queues the change again with a new clock (for a conflict,
+/// "keep mine": against what the server has now); otherwise it is discarded.
+pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
+    let issue = ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        let index = e.issues.iter().position(|i| i.pending.id == issue_id)?;
+        Some(e.issues.remove(index))
+    });
+    let issues = ENGINE.with(|e| json(&e.borrow().issues));
+    write(&Ops { put_meta: vec![("issues".into(), issues)], ..Ops::default() }).await?;
+    changed();
+    let Some(issue) = issue else { return Ok(()) };
+    if retry {
+        let mut mutation = issue.pending.mutation;
+        mutation.clock = tick();
+        if let Outcome::Conflict { fields } = &issue.outcome {
+            if let Some(base) = mutation.base.as_mut() {
+                for conflict in fields {
+                    base.insert(conflict.field.clone(), conflict.theirs.clone());
+                }
+            }
+        }
+        submit(mutation).await?;
+    }
+    Ok(())
+}
+
+/// Forgets everything this device holds for the signed-in user. Asks first if changes
+/// would be lost; `false` means the user chose to keep them (and stay signed in).
+pub async fn wipe(warning: &str) -> bool {
+    let pending = ENGINE.with(|e| e.borrow().outbox.len());
+    if pending > 0 && !confirm_text(warning) {
+        return false;
+    }
+    let _ = idb_wipe().await;
+    ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        let leader = e.leader;
+        *e = Engine { loaded: true, leader, ..Engine::default() };
+        e.meta.client = crate::ids::new_id();
+    });
+    changed();
+    tabs_send("changed");
+    true
+}
+
+/// Asks the service worker to hand over to the waiting new version (the page reloads).
+pub fn apply_update() {
+    if let Some(window) = web_sys::window() {
+        if let Ok(apply) = js_sys::Reflect::get(&window, &JsValue::from_str("hamrahApplyUpdate")) {
+            if let Some(apply) = apply.dyn_ref::<js_sys::Function>() {
+                let _ = apply.call0(&JsValue::NULL);
+            }
+        }
+    }
+}
+
+pub fn update_ready() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("hamrahUpdateReady")).ok())
+        .is_some_and(|v| v.is_truthy())
+}

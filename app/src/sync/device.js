@@ -1,0 +1,115 @@
+// The browser APIs the sync engine needs and wasm-bindgen does not wrap conveniently:
+// IndexedDB (rows, outbox, meta; values are JSON text), Web Locks (one tab syncs),
+// a BroadcastChannel between tabs, and the events that should start a sync.
+
+const NAME = "hamrah";
+const STORES = ["rows", "outbox", "meta"];
+let opened = null;
+
+function db() {
+  if (!opened) {
+    opened = new Promise((resolve, reject) => {
+      const request = indexedDB.open(NAME, 1);
+      request.onupgradeneeded = () => {
+        for (const store of STORES) {
+          if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
+        }
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  return opened;
+}
+
+const done = (tx) =>
+  new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+
+const ask = (request) =>
+  new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+
+export async function idb_load() {
+  const tx = (await db()).transaction(STORES, "readonly");
+  const [rows, outbox, metaKeys, metaValues] = await Promise.all([
+    ask(tx.objectStore("rows").getAll()),
+    ask(tx.objectStore("outbox").getAll()),
+    ask(tx.objectStore("meta").getAllKeys()),
+    ask(tx.objectStore("meta").getAll()),
+  ]);
+  const meta = {};
+  metaKeys.forEach((key, i) => (meta[key] = metaValues[i]));
+  return JSON.stringify({ rows, outbox, meta });
+}
+
+// One transaction: everything in `ops` is stored, or nothing is.
+export async function idb_write(text) {
+  const ops = JSON.parse(text);
+  const tx = (await db()).transaction(STORES, "readwrite");
+  const rows = tx.objectStore("rows");
+  const outbox = tx.objectStore("outbox");
+  const meta = tx.objectStore("meta");
+  if (ops.clear_rows) rows.clear();
+  for (const [key, value] of ops.put_rows || []) rows.put(value, key);
+  for (const key of ops.del_rows || []) rows.delete(key);
+  for (const [key, value] of ops.put_outbox || []) outbox.put(value, key);
+  for (const key of ops.del_outbox || []) outbox.delete(key);
+  for (const [key, value] of ops.put_meta || []) meta.put(value, key);
+  return done(tx);
+}
+
+export async function idb_wipe() {
+  const tx = (await db()).transaction(STORES, "readwrite");
+  for (const store of STORES) tx.objectStore(store).clear();
+  return done(tx);
+}
+
+// Calls `lead` once this tab holds the sync lock; holds it until the tab closes.
+export function become_leader(lead) {
+  if (navigator.locks && navigator.locks.request) {
+    navigator.locks.request("hamrah-sync", () => {
+      lead();
+      return new Promise(() => {});
+    });
+  } else {
+    lead();
+  }
+}
+
+let channel = null;
+export function tabs_listen(on_message) {
+  if (!("BroadcastChannel" in window)) return;
+  channel = new BroadcastChannel("hamrah-sync");
+  channel.onmessage = (event) => on_message(String(event.data));
+}
+
+export function tabs_send(message) {
+  if (channel) channel.postMessage(message);
+}
+
+// Everything that should start a sync soon: coming online, the app coming back to the
+// front, and the server's "something changed" event.
+export function on_wake(wake) {
+  window.addEventListener("online", () => wake());
+  window.addEventListener("focus", () => wake());
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && wake());
+  if ("EventSource" in window) {
+    const events = new EventSource("/api/sync/events");
+    events.addEventListener("poke", () => wake());
+    events.addEventListener("open", () => wake());
+  }
+}
+
+export function now_ms() {
+  return Date.now();
+}
+
+export function confirm_text(text) {
+  return window.confirm(text);
+}

@@ -1,0 +1,360 @@
+//! The server half of sync: applying pushed changes through the same save functions the
+//! forms use (so the same validation, permissions and history apply), and answering pulls
+//! from the sync log, scoped by the one permission rule.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use serde::Deserialize;
+
+use super::clock::Hlc;
+use super::merge::merge;
+use super::replica::{Synced, fields_of, input_from};
+use super::{Answer, Mutation, Outcome, PAGE, Pending, PullRequest, PullResponse, PushRequest, Reference, RowKey, Snapshot, SyncRow, Table, UserRow};
+use crate::activities::row::ActivityRow;
+use crate::auth::Actor;
+use crate::companies::row::CompanyRow;
+use crate::contacts::row::ContactRow;
+use crate::db::{self, Db, rid};
+use crate::deals::row::DealRow;
+use crate::error::{AppError, AppResult, Problem};
+use crate::money::Currency;
+use crate::records::{bind_actor, read_filter};
+use crate::server::{Cx, internal};
+
+/// Most changes one push may carry; a device with more sends them in several.
+pub const MAX_PUSH: usize = 200;
+/// A change that keeps racing other writers is given up on after this many tries (for now:
+/// the device pushes it again later).
+const ATTEMPTS: usize = 5;
+
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// The replica a device holds is valid for one role and team; when either changes, it must
+/// be downloaded again.
+pub fn epoch_of(actor: &Actor) -> String {
+    format!("{:?}:{}", actor.role, actor.team.as_deref().unwrap_or("-"))
+}
+
+pub async fn current_seq(db: &Db) -> AppResult<i64> {
+    let mut response = db::run(db.query("RETURN (SELECT VALUE n FROM ONLY sync_counter:main) ?? 0")).await?;
+    let seq: Option<i64> = response.take(0).map_err(internal)?;
+    Ok(seq.unwrap_or(0))
+}
+
+pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
+    if !crate::ids::is_valid_id(&request.client) || request.mutations.len() > MAX_PUSH {
+        return Err(AppError::form(Problem::Malformed));
+    }
+    register(cx, &request.client).await?;
+    let mut answers = Vec::with_capacity(request.mutations.len());
+    for Pending { id, mutation } in &request.mutations {
+        let key = rid("sync_outcome", &format!("{}-{id}", request.client));
+        let mut response = db::run(cx.db.query("SELECT VALUE result FROM ONLY $key").bind(("key", key.clone()))).await?;
+        let stored: Option<String> = response.take(0).map_err(internal)?;
+        let outcome = match stored.and_then(|s| serde_json::from_str::<Outcome>(&s).ok()) {
+            Some(outcome) => outcome,
+            None => {
+                let outcome = apply(cx, mutation).await?;
+                let result = serde_json::to_string(&outcome).map_err(internal)?;
+                db::run(
+                    cx.db
+                        .query("UPSERT $key CONTENT { client: $client, mutation: $mutation, result: $result }")
+                        .bind(("key", key))
+                        .bind(("client", rid("sync_client", &request.client)))
+                        .bind(("mutation", *id))
+                        .bind(("result", result)),
+                )
+                .await?;
+                outcome
+            }
+        };
+        answers.push(Answer { id: *id, outcome });
+    }
+    Ok(answers)
+}
+
+/// A device belongs to the user who first pushed from it; nobody else may push as it.
+async fn register(cx: &Cx, client: &str) -> AppResult<()> {
+    #[derive(Deserialize)]
+    struct Client {
+        #[serde(deserialize_with = "crate::ids::de::id")]
+        user: String,
+    }
+    let key = rid("sync_client", client);
+    let mut response = db::run(cx.db.query("SELECT user FROM ONLY $key").bind(("key", key.clone()))).await?;
+    match db::take_one::<Client>(&mut response, 0)? {
+        Some(c) if c.user == cx.actor.id => {
+            db::run(cx.db.query("UPDATE $key SET seen_at = time::now()").bind(("key", key))).await?;
+            Ok(())
+        }
+        Some(_) => Err(AppError::Forbidden),
+        None => {
+            db::run(cx.db.query("CREATE $key CONTENT { user: $me }").bind(("key", key)).bind(("me", rid("user", &cx.actor.id))))
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+/// Applies one change. `Err` means "try again later" (the database failed, or the record
+/// kept changing under us); anything the user must see is an `Ok` outcome.
+pub async fn apply(cx: &Cx, mutation: &Mutation) -> AppResult<Outcome> {
+    if !crate::ids::is_valid_id(&mutation.id) {
+        return Ok(Outcome::Rejected { error: AppError::NotFound });
+    }
+    let Some(clock) = Hlc::parse(&mutation.clock) else {
+        return Ok(Outcome::Rejected { error: AppError::form(Problem::Malformed) });
+    };
+    let clock = clock.clamped(now_ms()).to_string();
+    match mutation.table {
+        Table::Company => apply_to::<CompanyRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::companies::ssr::save(&cx, i).await }).await,
+        Table::Contact => apply_to::<ContactRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::contacts::ssr::save(&cx, i).await }).await,
+        Table::Deal => apply_to::<DealRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::deals::ssr::save(&cx, i).await }).await,
+        Table::Activity => apply_to::<ActivityRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::activities::ssr::save(&cx, i).await }).await,
+    }
+}
+
+async fn apply_to<R, F, Fut>(cx: &Cx, mutation: &Mutation, clock: &str, save: F) -> AppResult<Outcome>
+where
+    R: Synced,
+    F: Fn(Cx, R::Input) -> Fut,
+    Fut: Future<Output = AppResult<String>>,
+{
+    let mut mine = mutation.fields.clone();
+    mine.remove("id");
+    mine.remove("rev");
+    for _ in 0..ATTEMPTS {
+        let current = load::<R>(cx, &mutation.id).await?;
+        let (input, clocks, outcome) = match (current, &mutation.base) {
+            (None, None) => {
+                let mut fields = fields_of(&R::Input::default());
+                for (k, v) in &mine {
+                    if fields.contains_key(k) {
+                        fields.insert(k.clone(), v.clone());
+                    }
+                }
+                let clocks = fields.keys().map(|k| (k.clone(), clock.to_owned())).collect();
+                match input_from::<R::Input>(fields, &mutation.id, None) {
+                    Ok(input) => (input, clocks, Outcome::Applied { superseded: Vec::new() }),
+                    Err(error) => return Ok(Outcome::Rejected { error }),
+                }
+            }
+            (None, Some(_)) => return Ok(Outcome::Rejected { error: AppError::NotFound }),
+            (Some(loaded), base) => {
+                // A create seen again (its answer was lost and not recorded) changes only
+                // what still reads as it did.
+                let base = base.clone().unwrap_or_else(|| mine.clone());
+                let now = fields_of(&loaded.row.input());
+                let merged = merge(&now, &loaded.clocks, &base, &mine, clock, R::GUARDED);
+                let outcome = if merged.conflicts.is_empty() {
+                    Outcome::Applied { superseded: merged.superseded.clone() }
+                } else {
+                    Outcome::Conflict { fields: merged.conflicts.clone() }
+                };
+                if merged.fields == now && merged.clocks == loaded.clocks {
+                    return Ok(outcome);
+                }
+                match input_from::<R::Input>(merged.fields, &mutation.id, Some(loaded.rev)) {
+                    Ok(input) => (input, merged.clocks, outcome),
+                    Err(error) => return Ok(Outcome::Rejected { error }),
+                }
+            }
+        };
+        let with_clocks = Cx { clocks: Some(clocks), ..cx.clone() };
+        match save(with_clocks, input).await {
+            Ok(_) => return Ok(outcome),
+            Err(AppError::Conflict) => continue,
+            Err(error @ (AppError::Internal | AppError::Network)) => return Err(error),
+            Err(error) => return Ok(Outcome::Rejected { error }),
+        }
+    }
+    Err(AppError::Conflict)
+}
+
+struct Loaded<R> {
+    row: R,
+    rev: i64,
+    clocks: BTreeMap<String, String>,
+}
+
+/// A record as the actor may see it; hidden and missing look alike.
+async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
+    #[derive(Deserialize)]
+    struct Meta {
+        rev: i64,
+        #[serde(default)]
+        clocks: BTreeMap<String, String>,
+    }
+    let mut response = db::run(cx.db.query("SELECT * FROM ONLY $id").bind(("id", rid(R::TABLE.name(), id)))).await?;
+    let Some(value) = response.take::<Option<serde_json::Value>>(0).map_err(internal)? else { return Ok(None) };
+    let row: R = serde_json::from_value(value.clone()).map_err(internal)?;
+    let meta: Meta = serde_json::from_value(value).map_err(internal)?;
+    if cx.actor.check_read(&row.scope()).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(Loaded { row, rev: meta.rev, clocks: meta.clocks }))
+}
+
+pub async fn reference(cx: &Cx) -> AppResult<Reference> {
+    let pipeline = crate::pipeline::ssr::default_pipeline(&cx.db).await?;
+    let mut response = db::run(cx.db.query(
+        "SELECT id, name FROM user WHERE active = true ORDER BY name;
+         RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);",
+    ))
+    .await?;
+    let users: Vec<UserRow> = db::take_all(&mut response, 0)?;
+    let currency: Option<String> = response.take(1).map_err(internal)?;
+    Ok(Reference {
+        me: cx.actor.clone(),
+        pipeline,
+        users,
+        default_currency: currency.as_deref().and_then(Currency::from_code).unwrap_or_default(),
+        server_ms: now_ms(),
+    })
+}
+
+fn to_sync_row(table: Table, value: serde_json::Value) -> AppResult<SyncRow> {
+    Ok(match table {
+        Table::Company => SyncRow::Company(serde_json::from_value(value).map_err(internal)?),
+        Table::Contact => SyncRow::Contact(serde_json::from_value(value).map_err(internal)?),
+        Table::Deal => SyncRow::Deal(serde_json::from_value(value).map_err(internal)?),
+        Table::Activity => SyncRow::Activity(serde_json::from_value(value).map_err(internal)?),
+    })
+}
+
+fn row_id(row: &SyncRow) -> &str {
+    match row {
+        SyncRow::Company(r) => &r.id,
+        SyncRow::Contact(r) => &r.id,
+        SyncRow::Deal(r) => &r.id,
+        SyncRow::Activity(r) => &r.id,
+    }
+}
+
+pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
+    let epoch = epoch_of(&cx.actor);
+    let reference = reference(cx).await?;
+    // A new device sends an empty epoch, so it starts with a full download too.
+    let restart = request.epoch != epoch;
+    let snapshot = if restart {
+        Some(Snapshot { table: Table::ALL[0], after: String::new(), base: current_seq(&cx.db).await? })
+    } else {
+        request.snapshot.clone()
+    };
+    let mut page = PullResponse {
+        epoch,
+        reset: restart,
+        rows: Vec::new(),
+        removed: Vec::new(),
+        cursor: request.cursor,
+        snapshot: None,
+        has_more: false,
+        reference,
+    };
+    match snapshot {
+        Some(snapshot) => snapshot_page(cx, snapshot, &mut page).await?,
+        None => changes_page(cx, request.cursor, &mut page).await?,
+    }
+    Ok(page)
+}
+
+/// The first download: every readable row, table by table in id order.
+async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> AppResult<()> {
+    let filter = read_filter(&cx.actor);
+    let after = if snapshot.after.is_empty() { "" } else { "AND id > $after" };
+    let sql = format!("SELECT * FROM type::table($tb) WHERE {filter} {after} ORDER BY id LIMIT $limit");
+    let table = snapshot.table;
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(("tb", table.name()))
+        .bind(("after", rid(table.name(), &snapshot.after)))
+        .bind(("limit", PAGE as i64));
+    let mut response = db::run(query).await?;
+    let values: Vec<serde_json::Value> = response.take(0).map_err(internal)?;
+    let full = values.len() == PAGE;
+    for value in values {
+        page.rows.push(to_sync_row(table, value)?);
+    }
+    let next_table = Table::ALL.iter().position(|t| *t == table).and_then(|i| Table::ALL.get(i + 1)).copied();
+    page.snapshot = match (full, page.rows.last(), next_table) {
+        (true, Some(last), _) => Some(Snapshot { table, after: row_id(last).to_owned(), base: snapshot.base }),
+        (_, _, Some(next)) => Some(Snapshot { table: next, after: String::new(), base: snapshot.base }),
+        (_, _, None) => None,
+    };
+    page.cursor = snapshot.base;
+    page.has_more = page.snapshot.is_some() || current_seq(&cx.db).await? > snapshot.base;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct LogEntry {
+    seq: i64,
+    tb: String,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    record: String,
+}
+
+/// Later downloads: what changed after `cursor`, each record once, as it is now. A record
+/// that changed but is no longer readable (reassigned, deleted) is sent as removed.
+async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResult<()> {
+    let mut response = db::run(
+        cx.db
+            .query("SELECT seq, tb, record FROM sync_log WHERE seq > $cursor ORDER BY seq LIMIT $limit")
+            .bind(("cursor", cursor))
+            .bind(("limit", PAGE as i64)),
+    )
+    .await?;
+    let entries: Vec<LogEntry> = db::take_all(&mut response, 0)?;
+    page.has_more = entries.len() == PAGE;
+    page.cursor = entries.last().map_or(cursor, |e| e.seq);
+    let mut touched: BTreeMap<Table, Vec<String>> = BTreeMap::new();
+    for entry in entries {
+        if let Some(table) = Table::from_name(&entry.tb) {
+            let ids = touched.entry(table).or_default();
+            if !ids.contains(&entry.record) {
+                ids.push(entry.record);
+            }
+        }
+    }
+    let filter = read_filter(&cx.actor);
+    for (table, ids) in touched {
+        let records: Vec<_> = ids.iter().map(|id| rid(table.name(), id)).collect();
+        let sql = format!("SELECT * FROM $records WHERE {filter}");
+        let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("records", records))).await?;
+        let values: Vec<serde_json::Value> = response.take(0).map_err(internal)?;
+        let mut found = Vec::with_capacity(values.len());
+        for value in values {
+            let row = to_sync_row(table, value)?;
+            found.push(row_id(&row).to_owned());
+            page.rows.push(row);
+        }
+        page.removed.extend(ids.into_iter().filter(|id| !found.contains(id)).map(|id| RowKey { table, id }));
+    }
+    Ok(())
+}
+
+/// One task per server process watches the database's sync counter and wakes every open
+/// event stream when it moves. The counter lives in the database, so a change saved through
+/// any server process reaches devices connected to any other.
+pub fn watch_changes(db: Db) -> tokio::sync::watch::Receiver<i64> {
+    let (sender, receiver) = tokio::sync::watch::channel(0);
+    tokio::spawn(async move {
+        let mut last = -1;
+        loop {
+            match current_seq(&db).await {
+                Ok(seq) if seq != last => {
+                    last = seq;
+                    if sender.send(seq).is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => tracing::warn!("sync watcher could not read the counter"),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    });
+    receiver
+}

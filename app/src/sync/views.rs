@@ -1,0 +1,1 @@
+//! The sync status control and the Sync issues page.

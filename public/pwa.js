@@ -1,0 +1,30 @@
+// Registers the service worker, asks to keep the device's data, and tells the app when a
+// new version is ready (the app shows "Update available — reload").
+(function () {
+  if (!("serviceWorker" in navigator)) return;
+  const hadController = !!navigator.serviceWorker.controller;
+  const ready = (registration) => {
+    if (registration.waiting && navigator.serviceWorker.controller) {
+      window.hamrahUpdateReady = true;
+      window.dispatchEvent(new Event("hamrah-update"));
+    }
+  };
+  navigator.serviceWorker.register("/sw.js").then((registration) => {
+    ready(registration);
+    registration.addEventListener("updatefound", () => {
+      const worker = registration.installing;
+      if (worker) worker.addEventListener("statechange", () => worker.state === "installed" && ready(registration));
+    });
+    setInterval(() => registration.update().catch(() => {}), 30 * 60 * 1000);
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (hadController && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+  window.hamrahApplyUpdate = () =>
+    navigator.serviceWorker.getRegistration().then((r) => r && r.waiting && r.waiting.postMessage("skip-waiting"));
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+})();

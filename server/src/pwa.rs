@@ -1,0 +1,119 @@
+//! What makes Hamrah an installable app that opens without a network: the service worker,
+//! generated per build so that a deployment is one new cache, and the app shell it falls
+//! back to, a page with no data in it that starts the app from the device's replica.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::LeptosOptions;
+
+/// The built files a page needs, by their (possibly content-hashed) names.
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    /// Changes whenever any of them does.
+    pub version: String,
+}
+
+impl Build {
+    /// Reads cargo-leptos' hash file the way Leptos' own script tags do, so the shell and
+    /// the pages name the same files.
+    pub fn from_options(options: &LeptosOptions) -> Build {
+        let name = options.output_name.to_string();
+        let mut hashes = std::collections::BTreeMap::new();
+        if options.hash_files {
+            let path = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+            if let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) {
+                for line in text.lines() {
+                    if let Some((kind, hash)) = line.split_once(':') {
+                        hashes.insert(kind.trim().to_owned(), hash.trim().to_owned());
+                    }
+                }
+            }
+        }
+        let file = |kind: &str, ext: &str| match hashes.get(kind) {
+            Some(hash) => format!("{name}.{hash}.{ext}"),
+            None => format!("{name}.{ext}"),
+        };
+        let version = if hashes.is_empty() {
+            // Unhashed (development) builds: a new version each start is the safe choice.
+            format!("dev-{}", app::sync::ssr::now_ms())
+        } else {
+            hashes.values().map(|h| h.get(..8).unwrap_or(h)).collect::<Vec<_>>().join("-")
+        };
+        Build { js: file("js", "js"), wasm: file("wasm", "wasm"), css: file("css", "css"), version }
+    }
+
+    fn pkg(&self, options: &LeptosOptions, file: &str) -> String {
+        format!("/{}/{file}", options.site_pkg_dir)
+    }
+}
+
+pub fn routes(options: &LeptosOptions) -> Router<LeptosOptions> {
+    let build = Arc::new(Build::from_options(options));
+    let shell_html = Arc::new(shell(&build, options));
+    let worker = Arc::new(service_worker(&build, options));
+    Router::new()
+        .route("/shell", get(move || async move { Html(shell_html.as_str().to_owned()) }))
+        .route(
+            "/sw.js",
+            get(move || async move {
+                let mut response: Response = worker.as_str().to_owned().into_response();
+                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript"));
+                response
+            }),
+        )
+}
+
+/// The page served for any address when the server cannot be reached. It carries no data:
+/// the app reads the address and draws the page from the device's replica.
+fn shell(build: &Build, options: &LeptosOptions) -> String {
+    let js = build.pkg(options, &build.js);
+    let wasm = build.pkg(options, &build.wasm);
+    let css = build.pkg(options, &build.css);
+    format!(
+        r##"<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/><meta name="theme-color" content="#0f5c4d"/><title>Hamrah</title><link rel="manifest" href="/manifest.webmanifest"/><link rel="stylesheet" id="leptos" href="{css}"/><link rel="icon" href="/favicon.svg" type="image/svg+xml"/><script src="/pwa.js" defer></script><script type="module">import("{js}").then((mod) => mod.default({{ module_or_path: "{wasm}" }}).then(() => mod.hydrate()));</script></head><body data-shell="true"></body></html>"##
+    )
+}
+
+fn service_worker(build: &Build, options: &LeptosOptions) -> String {
+    let assets = [
+        "/shell".to_owned(),
+        build.pkg(options, &build.js),
+        build.pkg(options, &build.wasm),
+        build.pkg(options, &build.css),
+        "/pwa.js".to_owned(),
+        "/manifest.webmanifest".to_owned(),
+        "/favicon.svg".to_owned(),
+        "/icons/icon-192.png".to_owned(),
+        "/icons/icon-512.png".to_owned(),
+        "/icons/maskable-512.png".to_owned(),
+    ];
+    let assets = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".to_owned());
+    let version = serde_json::to_string(&build.version).unwrap_or_else(|_| "\"0\"".to_owned());
+    format!("const VERSION = {version};\nconst ASSETS = {assets};\n{}", include_str!("pwa/sw.js"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_names_this_builds_files_and_version() {
+        let options = LeptosOptions::builder().output_name("hamrah").site_pkg_dir("pkg").build();
+        let build = Build { js: "hamrah.abc.js".into(), wasm: "hamrah.def.wasm".into(), css: "hamrah.f00.css".into(), version: "abc-def".into() };
+        let worker = service_worker(&build, &options);
+        assert!(worker.starts_with("const VERSION = \"abc-def\";"));
+        assert!(worker.contains("\"/pkg/hamrah.def.wasm\"") && worker.contains("\"/shell\""));
+        let page = shell(&build, &options);
+        assert!(page.contains("import(\"/pkg/hamrah.abc.js\")") && page.contains("data-shell=\"true\""));
+        assert!(page.contains("rel=\"manifest\""));
+    }
+}

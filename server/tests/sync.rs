@@ -1,0 +1,298 @@
+//! Push and pull through the router against `mem://` with the demo organisation: scoping,
+//! idempotent pushes, field merges, conflicts and rows that leave a user's sight.
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use support::{TestApp, demo_app, new_deal};
+
+const CLOCK_NODE: &str = "test";
+
+fn clock(ms: i64) -> String {
+    app::sync::clock::Hlc { ms, counter: 0, node: CLOCK_NODE.into() }.to_string()
+}
+
+fn now() -> i64 {
+    app::sync::ssr::now_ms()
+}
+
+struct Device {
+    client: String,
+    cursor: i64,
+    epoch: String,
+    rows: std::collections::BTreeMap<String, Value>,
+}
+
+impl Device {
+    fn new() -> Self {
+        Device { client: app::ids::new_id(), cursor: 0, epoch: String::new(), rows: Default::default() }
+    }
+
+    /// Pulls until the server has nothing more; returns the pages.
+    async fn pull(&mut self, app: &TestApp, session: &str) -> Vec<Value> {
+        let mut snapshot = Value::Null;
+        let mut pages = Vec::new();
+        loop {
+            let reply = app
+                .call(Some(session), "sync/pull", json!({ "request": { "cursor": self.cursor, "epoch": self.epoch, "snapshot": snapshot } }))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+            let page = reply.body;
+            if page["reset"] == true {
+                self.rows.clear();
+            }
+            for row in page["rows"].as_array().into_iter().flatten() {
+                self.rows.insert(format!("{}/{}", row["table"].as_str().unwrap_or(""), row["row"]["id"].as_str().unwrap_or("")), row["row"].clone());
+            }
+            for key in page["removed"].as_array().into_iter().flatten() {
+                self.rows.remove(&format!("{}/{}", key["table"].as_str().unwrap_or(""), key["id"].as_str().unwrap_or("")));
+            }
+            self.cursor = page["cursor"].as_i64().expect("cursor");
+            self.epoch = page["epoch"].as_str().unwrap_or_default().to_owned();
+            snapshot = page["snapshot"].clone();
+            let more = page["has_more"] == true;
+            pages.push(page);
+            if !more {
+                return pages;
+            }
+        }
+    }
+
+    async fn push(&self, app: &TestApp, session: &str, mutations: Value) -> (StatusCode, Value) {
+        let reply = app.call(Some(session), "sync/push", json!({ "request": { "client": self.client, "mutations": mutations } })).await;
+        (reply.status, reply.body)
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let mut response = app.state.db.query(sql).await.expect("query").check().expect("ok");
+    response.take::<Option<i64>>(0).expect("count").unwrap_or(0)
+}
+
+async fn user_id(app: &TestApp, email: &str) -> String {
+    let mut response = app.state.db.query("SELECT VALUE record::id(id) FROM ONLY user WHERE email = $e LIMIT 1").bind(("e", email.to_owned())).await.expect("q");
+    response.take::<Option<String>>(0).expect("id").expect("user")
+}
+
+/// A deal form's fields as a device holds them (amounts as stored, without grouping).
+fn deal_fields(input: &Value) -> Value {
+    let mut fields = input.clone();
+    if let Some(map) = fields.as_object_mut() {
+        map.remove("id");
+        map.remove("rev");
+        if let Some(value) = map.get_mut("value") {
+            *value = json!(value.as_str().unwrap_or_default().replace(',', ""));
+        }
+    }
+    fields
+}
+
+#[tokio::test]
+async fn a_first_sync_brings_exactly_what_the_rep_may_see_in_pages() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let mut device = Device::new();
+    let pages = device.pull(&app, &rep).await;
+    assert!(pages.len() >= 2, "the snapshot comes table by table");
+    assert_eq!(pages[0]["reset"], true);
+    assert_eq!(pages[0]["reference"]["me"]["email"], "rep@example.com");
+    let mut response = app
+        .state
+        .db
+        .query("LET $me = (SELECT VALUE id FROM ONLY user WHERE email = 'rep@example.com' LIMIT 1);
+                LET $team = $me.team;
+                RETURN count(SELECT id FROM deal WHERE owner = $me OR team = $team)
+                     + count(SELECT id FROM company WHERE owner = $me OR team = $team)
+                     + count(SELECT id FROM contact WHERE owner = $me OR team = $team)
+                     + count(SELECT id FROM activity WHERE owner = $me OR team = $team);")
+        .await
+        .expect("query");
+    let expected: Option<i64> = response.take(2).expect("count");
+    assert_eq!(device.rows.len() as i64, expected.expect("count"), "every readable row, once");
+    let rep2 = user_id(&app, "rep2@example.com").await;
+    assert!(device.rows.values().all(|r| r["owner"] != rep2.as_str()), "nothing of the other team");
+
+    // Nothing changed: the next pull is empty and keeps the cursor.
+    let cursor = device.cursor;
+    let again = device.pull(&app, &rep).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["reset"], false);
+    assert_eq!(again[0]["rows"], json!([]));
+    assert_eq!(device.cursor, cursor);
+}
+
+#[tokio::test]
+async fn a_pushed_create_applies_once_however_often_it_is_sent_and_reaches_other_devices() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let manager = app.sign_in("manager@example.com").await;
+    let mut phone = Device::new();
+    let mut desk = Device::new();
+    phone.pull(&app, &rep).await;
+    desk.pull(&app, &manager).await;
+
+    let board = app.board(&rep).await;
+    let input = new_deal(&board, "Made offline");
+    let id = input["id"].as_str().expect("id").to_owned();
+    let mutations = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": null, "fields": deal_fields(&input), "clock": clock(now()) } }]);
+    let (status, first) = phone.push(&app, &rep, mutations.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first:?}");
+    assert_eq!(first, json!([{ "id": 1, "outcome": { "status": "applied", "superseded": [] } }]));
+    let (_, again) = phone.push(&app, &rep, mutations).await;
+    assert_eq!(again, first, "a retried push gets the same answer");
+    assert_eq!(count(&app, "RETURN count(SELECT id FROM deal WHERE title = 'Made offline')").await, 1);
+
+    desk.pull(&app, &manager).await;
+    assert_eq!(desk.rows.get(&format!("deal/{id}")).map(|r| r["title"].clone()), Some(json!("Made offline")));
+    phone.pull(&app, &rep).await;
+    assert_eq!(phone.rows.get(&format!("deal/{id}")).map(|r| r["value"].clone()), Some(json!(1_250_000)));
+
+    // Another user cannot push as this device.
+    let (status, _) = phone.push(&app, &manager, json!([])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let manager = app.sign_in("manager@example.com").await;
+    let board = app.board(&rep).await;
+    let input = new_deal(&board, "Fleet");
+    let id = input["id"].as_str().expect("id").to_owned();
+    assert_eq!(app.call(Some(&rep), "deals/save", json!({ "input": input })).await.status, StatusCode::OK);
+    let base = deal_fields(&input);
+
+    // The manager changes the value while the rep, offline, renames the deal.
+    let mut by_manager = input.clone();
+    by_manager["rev"] = json!(1);
+    by_manager["value"] = json!("30000");
+    assert_eq!(app.call(Some(&manager), "deals/save", json!({ "input": by_manager })).await.status, StatusCode::OK);
+
+    let device = Device::new();
+    let rename = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "title": "Fleet renewal" }, "clock": clock(now() - 60_000) } }]);
+    let (_, answers) = device.push(&app, &rep, rename).await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
+    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(page["deal"]["title"], "Fleet renewal");
+    assert_eq!(page["deal"]["value"], 3_000_000, "the manager's value stays");
+
+    // The rep also changed the value from the old base: that is a conflict, theirs is kept.
+    let revalue = json!([{ "id": 2, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "value": "15000" }, "clock": clock(now()) } }]);
+    let (_, answers) = device.push(&app, &rep, revalue).await;
+    assert_eq!(
+        answers[0]["outcome"],
+        json!({ "status": "conflict", "fields": [{ "field": "value", "mine": "15000", "theirs": "30000" }] })
+    );
+    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(page["deal"]["value"], 3_000_000);
+
+    // "Keep mine": the same edit against what the server has now applies.
+    let mut now_base = base.clone();
+    now_base["value"] = json!("30000");
+    now_base["title"] = json!("Fleet renewal");
+    let keep = json!([{ "id": 3, "mutation": { "table": "deal", "id": id, "base": now_base, "fields": { "value": "15000" }, "clock": clock(now()) } }]);
+    let (_, answers) = device.push(&app, &rep, keep).await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied");
+    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(page["deal"]["value"], 1_500_000);
+}
+
+#[tokio::test]
+async fn a_descriptive_field_keeps_the_later_edit_by_clock_not_by_arrival() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let board = app.board(&rep).await;
+    let input = new_deal(&board, "Clocks");
+    let id = input["id"].as_str().expect("id").to_owned();
+    let base = deal_fields(&input);
+    let device = Device::new();
+    let create = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": null, "fields": base, "clock": clock(now() - 100_000) } }]);
+    device.push(&app, &rep, create).await;
+    let later = json!([{ "id": 2, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "next_step": "Visit at 11" }, "clock": clock(now() - 10_000) } }]);
+    device.push(&app, &rep, later).await;
+    // An edit made earlier (at "10:00") that arrives last loses, and says so.
+    let earlier = json!([{ "id": 3, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "next_step": "Email at 10" }, "clock": clock(now() - 50_000) } }]);
+    let (_, answers) = device.push(&app, &rep, earlier).await;
+    assert_eq!(answers[0]["outcome"], json!({ "status": "applied", "superseded": ["next_step"] }));
+    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(page["deal"]["next_step"], "Visit at 11");
+}
+
+#[tokio::test]
+async fn pushes_are_checked_like_forms_and_permissions() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let rep2 = app.sign_in("rep2@example.com").await;
+    let manager = app.sign_in("manager@example.com").await;
+    let board = app.board(&manager).await;
+    let input = new_deal(&board, "Manager's own");
+    let id = input["id"].as_str().expect("id").to_owned();
+    assert_eq!(app.call(Some(&manager), "deals/save", json!({ "input": input })).await.status, StatusCode::OK);
+    let base = deal_fields(&input);
+    let edit = |n: i64| json!([{ "id": n, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "title": "Mine now" }, "clock": clock(now()) } }]);
+    // A teammate's deal is read-only for a rep; another team's is not there at all.
+    let (_, answers) = Device::new().push(&app, &rep, edit(1)).await;
+    assert_eq!(answers[0]["outcome"], json!({ "status": "rejected", "error": "Forbidden" }));
+    let (_, answers) = Device::new().push(&app, &rep2, edit(1)).await;
+    assert_eq!(answers[0]["outcome"], json!({ "status": "rejected", "error": "NotFound" }));
+    // Bad values are rejected with the field's problem; nothing is saved.
+    let bad = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "title": " ", "value": "-3" }, "clock": clock(now()) } }]);
+    let (_, answers) = Device::new().push(&app, &manager, bad).await;
+    assert_eq!(answers[0]["outcome"]["status"], "rejected");
+    assert_eq!(answers[0]["outcome"]["error"]["Validation"], json!([["title", "Required"], ["value", "Negative"]]));
+    let page = app.call(Some(&manager), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(page["deal"]["title"], "Manager's own");
+    // The owner cannot be changed through fields.
+    let (_, answers) = Device::new()
+        .push(&app, &manager, json!([{ "id": 2, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "owner": "someone" }, "clock": clock(now()) } }]))
+        .await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied");
+    let page = app.call(Some(&manager), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(page["deal"]["owner_name"], "Maryam Karimi");
+}
+
+#[tokio::test]
+async fn a_row_that_leaves_a_users_sight_is_removed_from_their_device() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let mut device = Device::new();
+    device.pull(&app, &rep).await;
+    let me = user_id(&app, "rep@example.com").await;
+    let deal = device.rows.iter().find(|(k, r)| k.starts_with("deal/") && r["owner"] == me.as_str()).map(|(k, _)| k.clone()).expect("own deal");
+    let id = deal.trim_start_matches("deal/").to_owned();
+    let rep2 = user_id(&app, "rep2@example.com").await;
+    // Reassigned to the other team, through the same logged write path the app uses.
+    app.state
+        .db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             LET $to = type::record('user', $rep2);
+             UPDATE type::record('deal', $id) SET owner = $to, team = $to.team, rev += 1;
+             LET $changed = type::record('deal', $id);
+             {}
+             COMMIT TRANSACTION;",
+            app::history::ssr::LOG_CHANGE
+        ))
+        .bind(("rep2", rep2))
+        .bind(("id", id.clone()))
+        .await
+        .expect("query")
+        .check()
+        .expect("reassigned");
+    let pages = device.pull(&app, &rep).await;
+    assert_eq!(pages[0]["removed"], json!([{ "table": "deal", "id": id }]));
+    assert!(!device.rows.contains_key(&deal));
+}
+
+#[tokio::test]
+async fn a_device_built_for_another_role_or_team_downloads_again() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let mut device = Device::new();
+    device.pull(&app, &rep).await;
+    device.epoch = "Rep:some-old-team".into();
+    let pages = device.pull(&app, &rep).await;
+    assert_eq!(pages[0]["reset"], true);
+}

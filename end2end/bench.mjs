@@ -1,8 +1,11 @@
-// Measures what the README promises and prints a Markdown table: bundle sizes, and how long
-// the demo pipeline takes to render on the phone profile (plain and with 4× CPU slowdown).
+// Measures what the README promises and prints a Markdown table: bundle sizes; how long the
+// demo pipeline takes to render on the phone profile (plain and with 4× CPU slowdown); and
+// sync: a rep's first download of 5,000 records, an incremental sync of 100 changed fields,
+// how long a save on one device takes to appear on another, and an offline cold start.
 // Usage: node bench.mjs <site-root> <server-binary>
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -80,6 +83,151 @@ async function measureApi() {
   return { ms: median(times), bytes };
 }
 
+const launchOptions = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+};
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const br = (text) => brotliCompressSync(Buffer.from(text), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length;
+
+async function signInApi(email) {
+  const res = await fetch(`${base}/api/auth/sign_in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ form: { email, password: "hamrah-demo" } }),
+  });
+  return res.headers.get("set-cookie").split(";")[0];
+}
+
+async function call(cookie, endpoint, body) {
+  const res = await fetch(`${base}/api/${endpoint}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, origin: base },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${text.slice(0, 200)}`);
+  return { json: JSON.parse(text), text };
+}
+
+let clockCounter = 0;
+const clock = () => `${String(Date.now()).padStart(15, "0")}-${String(clockCounter++ % 1e6).padStart(6, "0")}-bench`;
+const device = () => crypto.randomUUID();
+
+/** Makes the rep's records up to 5,000 by pushing creates, as a device would. */
+async function seedRep(cookie) {
+  const { json: pipeline } = await call(cookie, "pipeline/get", {});
+  const stage = pipeline.stages[0].id;
+  const client = device();
+  const made = [];
+  const companies = [], contacts = [], deals = [];
+  for (let i = 0; i < 1000; i++) {
+    const id = device(); companies.push(id);
+    made.push({ table: "company", id, base: null, fields: { name: `Bench company ${i}`, industry: "Retail", phone: "+98 21 5555 0000", email: `info${i}@bench.example`, website: "", address: `Street ${i}, Tehran` } });
+  }
+  for (let i = 0; i < 1500; i++) {
+    const id = device(); contacts.push(id);
+    made.push({ table: "contact", id, base: null, fields: { name: `Bench person ${i}`, title: "Buyer", company: companies[i % 1000], phone: "+98 912 000 0000", phone2: "", email: `p${i}@bench.example`, email2: "" } });
+  }
+  for (let i = 0; i < 1000; i++) {
+    const id = device(); deals.push(id);
+    made.push({ table: "deal", id, base: null, fields: { title: `Bench deal ${i}`, value: String(1000 + i), currency: "USD", stage, company: companies[i], contact: contacts[i], expected_close: "2027-03-01", next_step: "Call back", lost_reason: "" } });
+  }
+  for (let i = 0; i < 1500; i++) {
+    made.push({ table: "activity", id: device(), base: null, fields: { kind: "call", subject: `Bench call ${i}`, body: "Talked about the order", due_date: "2027-02-01", due_time: "", done: false, deal: deals[i % 1000], contact: "", company: "" } });
+  }
+  let n = 0;
+  for (let i = 0; i < made.length; i += 200) {
+    const mutations = made.slice(i, i + 200).map((mutation) => ({ id: ++n, mutation: { ...mutation, clock: clock() } }));
+    const { json } = await call(cookie, "sync/push", { request: { client, mutations } });
+    const bad = json.filter((a) => a.outcome.status !== "applied");
+    if (bad.length) throw new Error(`seeding refused: ${JSON.stringify(bad[0])}`);
+  }
+  return deals;
+}
+
+/** Pulls as a device would until nothing is left; returns time, rows, bytes. */
+async function pullAll(cookie, state) {
+  const t0 = performance.now();
+  let raw = 0, compressed = 0, rows = 0, pages = 0;
+  for (;;) {
+    const { json, text } = await call(cookie, "sync/pull", { request: state });
+    raw += text.length; compressed += br(text); rows += json.rows.length; pages += 1;
+    state.cursor = json.cursor; state.epoch = json.epoch; state.snapshot = json.snapshot;
+    if (!json.has_more) break;
+  }
+  return { ms: performance.now() - t0, raw, compressed, rows, pages };
+}
+
+async function measureSync(browser, repDeals) {
+  const rep = await signInApi("rep@example.com");
+  const manager = await signInApi("manager@example.com");
+  // First download, as the protocol sees it.
+  const state = { cursor: 0, epoch: "", snapshot: null };
+  const first = await pullAll(rep, state);
+
+  // 100 fields changed elsewhere, then the rep's incremental pull.
+  const client = device();
+  const values = [];
+  const mutations = repDeals.slice(0, 100).map((id, i) => {
+    const value = `Bench next step ${i} ${Date.now()}`;
+    values.push(value);
+    return { id: i + 1, mutation: { table: "deal", id, base: { next_step: "Call back" }, fields: { next_step: value }, clock: clock() } };
+  });
+  await call(manager, "sync/push", { request: { client, mutations } });
+  const incremental = await pullAll(rep, state);
+  const changedBytes = values.reduce((n, v) => n + Buffer.byteLength(v), 0);
+
+  // The same first download in the browser, into IndexedDB, until the status says Synced.
+  const dir = mkdtempSync(join(tmpdir(), "hamrah-bench-"));
+  let context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...phone, baseURL: base });
+  let page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${base}/sign-in`);
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await page.getByLabel("Email", { exact: true }).fill("rep@example.com");
+  await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
+  const t0 = Date.now();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 300_000 });
+  const browserFirst = Date.now() - t0;
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+
+  // Save elsewhere → visible on the phone (SSE poke, then pull), median of 5.
+  const watched = repDeals[200];
+  await page.goto(`${base}/deals/${watched}`);
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor();
+  const latencies = [];
+  let base_ = { title: `Bench deal 200` };
+  for (let i = 0; i < 5; i++) {
+    const title = `Bench deal 200 v${i}`;
+    const start = Date.now();
+    await call(manager, "sync/push", { request: { client, mutations: [{ id: 1000 + i, mutation: { table: "deal", id: watched, base: base_, fields: { title }, clock: clock() } }] } });
+    await page.getByRole("heading", { name: title, level: 1 }).waitFor({ timeout: 30_000 });
+    latencies.push(Date.now() - start);
+    base_ = { title };
+  }
+  await context.close();
+  return { first, incremental, changedBytes, browserFirst, latency: median(latencies), latencies, dir };
+}
+
+/** With the server gone: the installed app opens the pipeline from its cache and copy. */
+async function measureOfflineStart(dir) {
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...phone, baseURL: base });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    await page.goto(`${base}/pipeline`, { waitUntil: "commit" });
+    await page.locator(".card").first().waitFor({ timeout: 60_000 });
+    times.push(Date.now() - t0);
+  }
+  await context.close();
+  return median(times);
+}
+
 const server = spawn(binary, [], {
   env: { ...process.env, HAMRAH_DB: "mem://", HAMRAH_DEMO: "1", LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: siteRoot, RUST_LOG: "warn" },
   stdio: "ignore",
@@ -92,8 +240,15 @@ try {
   });
   const plain = await measurePipeline(browser, 1);
   const slow = await measurePipeline(browser, 4);
-  await browser.close();
   const api = await measureApi();
+  const seedStart = performance.now();
+  const repDeals = await seedRep(await signInApi("rep@example.com"));
+  const seedMs = performance.now() - seedStart;
+  const sync = await measureSync(browser, repDeals);
+  await browser.close();
+  server.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  const offline = await measureOfflineStart(sync.dir);
 
   console.log("| measure | value |");
   console.log("|---|---|");
@@ -102,6 +257,12 @@ try {
   console.log(`| pipeline on phone: hydrated and interactive | ${plain.interactive} ms |`);
   console.log(`| same with 4× CPU slowdown: painted / interactive | ${slow.render} ms / ${slow.interactive} ms |`);
   console.log(`| deals/board server function (median of 20, JSON bytes) | ${api.ms.toFixed(1)} ms, ${kb(api.bytes)} |`);
+  console.log(`| seeding 5,000 records through sync/push (25 pushes of 200) | ${(seedMs / 1000).toFixed(1)} s |`);
+  console.log(`| first sync of the rep, protocol only: ${sync.first.rows} rows in ${sync.first.pages} pages | ${(sync.first.ms / 1000).toFixed(2)} s, ${kb(sync.first.raw)} JSON, ${kb(sync.first.compressed)} brotli |`);
+  console.log(`| first sync in the phone browser, sign-in to "Synced" (into IndexedDB) | ${(sync.browserFirst / 1000).toFixed(2)} s |`);
+  console.log(`| incremental sync of 100 changed fields: ${sync.incremental.rows} rows | ${sync.incremental.ms.toFixed(0)} ms, ${kb(sync.incremental.raw)} JSON, ${kb(sync.incremental.compressed)} brotli (changed values: ${kb(sync.changedBytes)}) |`);
+  console.log(`| save on one device → shown on another (median of 5: ${sync.latencies.join(", ")} ms) | ${sync.latency} ms |`);
+  console.log(`| offline cold start to the pipeline, phone, 4× CPU (server stopped, median of 5) | ${offline} ms |`);
 } finally {
   server.kill("SIGTERM");
 }

@@ -8,12 +8,13 @@ use leptos_router::path;
 
 use crate::activities::views::{ActivityFormPage, TodayPage};
 use crate::auth::views::SignInPage;
-use crate::auth::{Actor, current_user, sign_out};
+use crate::auth::{Actor, load_me, sign_out};
 use crate::companies::views::{CompaniesPage, CompanyFormPage, CompanyPage};
 use crate::contacts::views::{ContactFormPage, ContactPage, ContactsPage};
 use crate::deals::views::{DealFormPage, DealPage, PipelinePage};
 use crate::i18n::{Key, Locale, t};
 use crate::settings::SettingsPage;
+use crate::sync::views::{SyncPage, SyncStatus, UpdateBanner};
 use crate::ui::icons::Icon;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activities/new") view=ActivityFormPage />
                     <Route path=path!("/activities/:id/edit") view=ActivityFormPage />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/sync") view=SyncPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -95,7 +97,7 @@ fn NotFound() -> impl IntoView {
 #[component]
 fn SignedIn() -> impl IntoView {
     let version = expect_context::<AuthVersion>().0;
-    let user = Resource::new(move || version.get(), |_| current_user());
+    let user = Resource::new(move || version.get(), |_| load_me());
     view! {
         <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -104,6 +106,7 @@ fn SignedIn() -> impl IntoView {
                         provide_context(actor.clone());
                         view! {
                             <div class="layout">
+                                <UpdateBanner />
                                 <Nav actor />
                                 <div class="content">
                                     <Outlet />
@@ -130,9 +133,20 @@ fn GoToSignIn() -> impl IntoView {
 fn Nav(actor: Actor) -> impl IntoView {
     let version = expect_context::<AuthVersion>().0;
     let navigate = use_navigate();
-    let out = Action::new(|_: &()| sign_out());
+    let locale = crate::i18n::use_locale();
+    let out = Action::new(move |_: &()| {
+        let warning = locale.format(Key::SignOutPending, &[("count", &crate::sync::pending().to_string())]);
+        async move {
+            if !crate::sync::signing_out(warning).await {
+                return false;
+            }
+            // Offline, the session ends on this device now and on the server when it expires.
+            let _ = sign_out().await;
+            true
+        }
+    });
     Effect::new(move |_| {
-        if out.value().get().is_some() {
+        if out.value().get() == Some(true) {
             version.update(|v| *v += 1);
             navigate("/sign-in", Default::default());
         }
@@ -156,6 +170,7 @@ fn Nav(actor: Actor) -> impl IntoView {
             {link("/companies", Icon::Company, Key::NavCompanies)}
             {link("/contacts", Icon::Contact, Key::NavContacts)}
             {link("/settings", Icon::Settings, Key::NavSettings)}
+            <SyncStatus />
             <div class="nav-user">
                 <span class="nav-user-name">{actor.name.clone()}</span>
                 <span class="nav-user-role">{t(actor.role.label())}</span>

@@ -117,6 +117,11 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in user, or `None`: never an error for a visitor who is simply signed out.
+/// Who is signed in: on a device with a synced copy, from it (so the app opens offline).
+pub async fn load_me() -> Result<Option<Actor>, AppError> {
+    crate::sync::read(|view| Ok(view.me().cloned()), current_user()).await
+}
+
 #[server(endpoint = "auth/me", input = Json)]
 pub async fn current_user() -> Result<Option<Actor>, AppError> {
     crate::server::respond(async {

@@ -159,6 +159,16 @@ pub async fn save_company(input: CompanyInput) -> Result<String, AppError> {
     crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
 }
 
+pub async fn load_companies(query: String) -> Result<Vec<CompanySummary>, AppError> {
+    let key = query.clone();
+    crate::sync::read(move |view| Ok(local::list(view, &key)), list_companies(query)).await
+}
+
+pub async fn load_company(id: String) -> Result<CompanyPage, AppError> {
+    let key = id.clone();
+    crate::sync::read(move |view| local::page(view, &key), get_company(id)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

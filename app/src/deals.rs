@@ -245,6 +245,21 @@ pub async fn move_deal(id: String, stage: String, rev: i64) -> Result<DealCard, 
         .await
 }
 
+/// The board, from the device's copy in the browser.
+pub async fn load_board() -> Result<Board, AppError> {
+    crate::sync::read(local::board, deal_board()).await
+}
+
+pub async fn load_deal(id: String) -> Result<DealPage, AppError> {
+    let key = id.clone();
+    crate::sync::read(move |view| local::page(view, &key), get_deal(id)).await
+}
+
+pub async fn load_deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
+    let key = id.clone();
+    crate::sync::read(move |view| local::form_data(view, key.as_deref()), deal_form(id)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

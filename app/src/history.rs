@@ -3,7 +3,11 @@
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
 
 use crate::i18n::Key;
 
@@ -67,6 +71,20 @@ pub fn field_label(field: &str) -> Key {
         "kind" => Key::FieldKind,
         _ => Key::FieldName,
     }
+}
+
+/// A record's history. It is not kept on devices, so it needs the server.
+#[server(endpoint = "history/list", input = Json)]
+pub async fn history_of(table: String, id: String) -> Result<Vec<Change>, AppError> {
+    crate::server::respond(async move {
+        let cx = crate::server::cx().await?;
+        let table = crate::sync::Table::from_name(&table).ok_or(AppError::NotFound)?;
+        let id = crate::records::parse_id(&id)?;
+        let record = crate::db::rid(table.name(), id);
+        crate::records::readable(&cx.db, &cx.actor, record.clone()).await?;
+        ssr::list(&cx.db, record).await
+    })
+    .await
 }
 
 #[cfg(test)]

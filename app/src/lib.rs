@@ -31,7 +31,17 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    let document = web_sys::window().and_then(|w| w.document());
+    let shell = document.as_ref().and_then(|d| d.body()).is_some_and(|b| b.has_attribute("data-shell"));
+    if shell {
+        // The offline app shell: no server HTML to hydrate, so draw the page from scratch
+        // (from the device's copy); the router reads the address.
+        leptos::mount::mount_to_body(app::App);
+    } else {
+        leptos::mount::hydrate_body(app::App);
+    }
+    // After mounting: that is what starts the async executor sync runs on.
+    sync::client::start();
     // Browser tests wait for this before they click: until now, buttons are inert HTML.
     if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
         let _ = body.set_attribute("data-hydrated", "true");

@@ -4,6 +4,7 @@
 //! device's cursor, in pages, and tells it which rows it must drop. The conflict rules are in
 //! [`merge`]; the wire types are here.
 
+pub mod apply;
 pub mod clock;
 pub mod merge;
 pub mod replica;
@@ -13,6 +14,8 @@ pub mod views;
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(test)]
+mod simulation;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -214,4 +217,95 @@ pub fn status() -> Status {
     return client::status();
     #[cfg(not(feature = "hydrate"))]
     Status::default()
+}
+
+/// A page's data: in the browser from the device's copy once it has one (so it works
+/// offline and shows unsynced edits); otherwise, and during server rendering, from the server.
+pub async fn read<T: 'static>(
+    local: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
+    server: impl Future<Output = Result<T, AppError>> + Send,
+) -> Result<T, AppError> {
+    #[cfg(feature = "hydrate")]
+    if let Some(result) = client::local(local).await {
+        return result;
+    }
+    #[cfg(not(feature = "hydrate"))]
+    drop(local);
+    server.await
+}
+
+/// A form's save, through the outbox: it works offline and is pushed when it can be.
+/// `before` is the record as the form opened it (`None` for a new one).
+pub async fn save<R: replica::Synced>(before: Option<R::Input>, after: R::Input, id: String) -> Result<String, AppError> {
+    #[cfg(feature = "hydrate")]
+    return client::save::<R>(before, after, id).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        // Actions run only in the browser; the server never gets here.
+        drop((before, after));
+        Ok(id)
+    }
+}
+
+/// Changes some fields of a record as the device has it now (a stage move, ticking a task).
+pub async fn change<R: replica::Synced>(
+    id: String,
+    edit: impl FnOnce(&mut R::Input) + Send + 'static,
+) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    return client::change::<R>(id, edit).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        drop((id, edit));
+        Ok(())
+    }
+}
+
+/// Changes the server answered with something to settle.
+pub fn issues() -> Vec<Issue> {
+    #[cfg(feature = "hydrate")]
+    return client::issues();
+    #[cfg(not(feature = "hydrate"))]
+    Vec::new()
+}
+
+/// Settles an issue: `retry` sends the change again (for a conflict: keep mine),
+/// otherwise it is dropped (take theirs).
+pub async fn settle(issue: i64, retry: bool) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    return send_wrapper::SendWrapper::new(client::settle(issue, retry)).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (issue, retry);
+        Ok(())
+    }
+}
+
+pub fn sync_now() {
+    #[cfg(feature = "hydrate")]
+    client::wake();
+}
+
+/// After sign-in: a device copy that belongs to another user is wiped first.
+pub async fn signed_in(user: &str) {
+    #[cfg(feature = "hydrate")]
+    client::signed_in(user).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = user;
+}
+
+/// Before sign-out: wipes the device copy, after asking if unsynced changes would be lost.
+/// `false` when the user chose to stay.
+pub async fn signing_out(warning: String) -> bool {
+    #[cfg(feature = "hydrate")]
+    return send_wrapper::SendWrapper::new(async move { client::wipe(&warning).await }).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        drop(warning);
+        true
+    }
+}
+
+pub fn pending() -> usize {
+    status().pending
 }

@@ -16,6 +16,8 @@ pub struct Build {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// JavaScript that wasm-bindgen copied next to the bundle (`pkg/snippets/…`), imported by it.
+    pub snippets: Vec<String>,
     /// Changes whenever any of them does.
     pub version: String,
 }
@@ -42,17 +44,42 @@ impl Build {
             Some(hash) => format!("{name}.{hash}.{ext}"),
             None => format!("{name}.{ext}"),
         };
+        let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let mut snippets = Vec::new();
+        collect(&pkg, &pkg.join("snippets"), &mut snippets);
+        snippets.sort();
         let version = if hashes.is_empty() {
             // Unhashed (development) builds: a new version each start is the safe choice.
             format!("dev-{}", app::sync::ssr::now_ms())
         } else {
-            hashes.values().map(|h| h.get(..8).unwrap_or(h)).collect::<Vec<_>>().join("-")
+            // Snippet names do not change with their content, so their bytes count too.
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for file in &snippets {
+                std::fs::read(pkg.join(file)).unwrap_or_default().hash(&mut hasher);
+            }
+            let mut parts: Vec<String> = hashes.values().map(|h| h.get(..8).unwrap_or(h).to_owned()).collect();
+            parts.push(format!("{:08x}", hasher.finish() as u32));
+            parts.join("-")
         };
-        Build { js: file("js", "js"), wasm: file("wasm", "wasm"), css: file("css", "css"), version }
+        Build { js: file("js", "js"), wasm: file("wasm", "wasm"), css: file("css", "css"), snippets, version }
     }
 
     fn pkg(&self, options: &LeptosOptions, file: &str) -> String {
         format!("/{}/{file}", options.site_pkg_dir)
+    }
+}
+
+/// Every file under `dir`, as a path relative to `pkg`.
+fn collect(pkg: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(pkg, &path, out);
+        } else if let Ok(relative) = path.strip_prefix(pkg) {
+            out.push(relative.to_string_lossy().replace('\\', "/"));
+        }
     }
 }
 
@@ -84,7 +111,7 @@ fn shell(build: &Build, options: &LeptosOptions) -> String {
 }
 
 fn service_worker(build: &Build, options: &LeptosOptions) -> String {
-    let assets = [
+    let mut assets = vec![
         "/shell".to_owned(),
         build.pkg(options, &build.js),
         build.pkg(options, &build.wasm),
@@ -96,6 +123,7 @@ fn service_worker(build: &Build, options: &LeptosOptions) -> String {
         "/icons/icon-512.png".to_owned(),
         "/icons/maskable-512.png".to_owned(),
     ];
+    assets.extend(build.snippets.iter().map(|file| build.pkg(options, file)));
     let assets = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".to_owned());
     let version = serde_json::to_string(&build.version).unwrap_or_else(|_| "\"0\"".to_owned());
     format!("const VERSION = {version};\nconst ASSETS = {assets};\n{}", include_str!("pwa/sw.js"))
@@ -108,10 +136,17 @@ mod tests {
     #[test]
     fn the_worker_names_this_builds_files_and_version() {
         let options = LeptosOptions::builder().output_name("hamrah").site_pkg_dir("pkg").build();
-        let build = Build { js: "hamrah.abc.js".into(), wasm: "hamrah.def.wasm".into(), css: "hamrah.f00.css".into(), version: "abc-def".into() };
+        let build = Build {
+            js: "hamrah.abc.js".into(),
+            wasm: "hamrah.def.wasm".into(),
+            css: "hamrah.f00.css".into(),
+            snippets: vec!["snippets/app-1/src/sync/device.js".into()],
+            version: "abc-def".into(),
+        };
         let worker = service_worker(&build, &options);
         assert!(worker.starts_with("const VERSION = \"abc-def\";"));
         assert!(worker.contains("\"/pkg/hamrah.def.wasm\"") && worker.contains("\"/shell\""));
+        assert!(worker.contains("\"/pkg/snippets/app-1/src/sync/device.js\""), "what the bundle imports is cached too");
         let page = shell(&build, &options);
         assert!(page.contains("import(\"/pkg/hamrah.abc.js\")") && page.contains("data-shell=\"true\""));
         assert!(page.contains("rel=\"manifest\""));

@@ -18,9 +18,14 @@ pub fn SignInPage() -> impl IntoView {
     let action = Action::new(|form: &SignInForm| sign_in(form.clone()));
     let failure = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(_)) => {
-            version.update(|v| *v += 1);
-            navigate("/", Default::default());
+        Some(Ok(actor)) => {
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                // A copy left by someone else on this device must not show for a moment.
+                crate::sync::signed_in(&actor.id).await;
+                version.update(|v| *v += 1);
+                navigate("/", Default::default());
+            });
         }
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());

@@ -265,7 +265,7 @@ async fn reload_outbox() {
     }
 }
 
-fn wake() {
+pub fn wake() {
     ENGINE.with(|e| e.borrow_mut().wake = true);
 }
 
@@ -513,4 +513,20 @@ pub fn update_ready() -> bool {
     web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("hamrahUpdateReady")).ok())
         .is_some_and(|v| v.is_truthy())
+}
+
+pub async fn signed_in(user: &str) {
+    until_loaded().await;
+    let other = ENGINE.with(|e| e.borrow().replica.me().is_some_and(|me| me.id != user));
+    if other {
+        let _ = idb_wipe().await;
+        ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            let leader = e.leader;
+            *e = Engine { loaded: true, leader, ..Engine::default() };
+            e.meta.client = crate::ids::new_id();
+        });
+        changed();
+    }
+    wake();
 }

@@ -99,11 +99,18 @@ export function on_wake(wake) {
   window.addEventListener("online", () => wake());
   window.addEventListener("focus", () => wake());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && wake());
-  if ("EventSource" in window) {
-    const events = new EventSource("/api/sync/events");
-    events.addEventListener("poke", () => wake());
-    events.addEventListener("open", () => wake());
-  }
+  if ("EventSource" in window) listen_events(wake);
+}
+
+// The browser retries a dropped stream by itself, but gives up for good on an error answer
+// (signed out, server restarting): then try again a little later.
+function listen_events(wake) {
+  const events = new EventSource("/api/sync/events");
+  events.addEventListener("poke", () => wake());
+  events.addEventListener("open", () => wake());
+  events.addEventListener("error", () => {
+    if (events.readyState === EventSource.CLOSED) setTimeout(() => listen_events(wake), 5000);
+  });
 }
 
 export function now_ms() {

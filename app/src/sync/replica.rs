@@ -198,3 +198,4 @@ impl Replica {
         id.and_then(|id| self.deals.get(id)).map(|d| d.title.clone())
     }
 }
+

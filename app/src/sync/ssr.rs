@@ -8,8 +8,8 @@ use std::future::Future;
 use serde::Deserialize;
 
 use super::clock::Hlc;
-use super::merge::merge;
-use super::replica::{Synced, fields_of, input_from};
+use super::apply::{Current, Plan, plan};
+use super::replica::Synced;
 use super::{Answer, Mutation, Outcome, PAGE, Pending, PullRequest, PullResponse, PushRequest, Reference, RowKey, Snapshot, SyncRow, Table, UserRow};
 use crate::activities::row::ActivityRow;
 use crate::auth::Actor;
@@ -123,49 +123,17 @@ where
     F: Fn(Cx, R::Input) -> Fut,
     Fut: Future<Output = AppResult<String>>,
 {
-    let mut mine = mutation.fields.clone();
-    mine.remove("id");
-    mine.remove("rev");
     for _ in 0..ATTEMPTS {
-        let current = load::<R>(cx, &mutation.id).await?;
-        let (input, clocks, outcome) = match (current, &mutation.base) {
-            (None, None) => {
-                let mut fields = fields_of(&R::Input::default());
-                for (k, v) in &mine {
-                    if fields.contains_key(k) {
-                        fields.insert(k.clone(), v.clone());
-                    }
-                }
-                let clocks = fields.keys().map(|k| (k.clone(), clock.to_owned())).collect();
-                match input_from::<R::Input>(fields, &mutation.id, None) {
-                    Ok(input) => (input, clocks, Outcome::Applied { superseded: Vec::new() }),
-                    Err(error) => return Ok(Outcome::Rejected { error }),
-                }
-            }
-            (None, Some(_)) => return Ok(Outcome::Rejected { error: AppError::NotFound }),
-            (Some(loaded), base) => {
-                // A create seen again (its answer was lost and not recorded) changes only
-                // what still reads as it did.
-                let base = base.clone().unwrap_or_else(|| mine.clone());
-                let now = fields_of(&loaded.row.input());
-                let merged = merge(&now, &loaded.clocks, &base, &mine, clock, R::GUARDED);
-                let outcome = if merged.conflicts.is_empty() {
-                    Outcome::Applied { superseded: merged.superseded.clone() }
-                } else {
-                    Outcome::Conflict { fields: merged.conflicts.clone() }
-                };
-                if merged.fields == now && merged.clocks == loaded.clocks {
-                    return Ok(outcome);
-                }
-                match input_from::<R::Input>(merged.fields, &mutation.id, Some(loaded.rev)) {
-                    Ok(input) => (input, merged.clocks, outcome),
-                    Err(error) => return Ok(Outcome::Rejected { error }),
-                }
-            }
+        let loaded = load::<R>(cx, &mutation.id).await?;
+        let current = loaded.as_ref().map(|l| Current { row: &l.row, rev: l.rev, clocks: &l.clocks });
+        let (input, clocks, outcome) = match plan::<R>(current, mutation, clock) {
+            Plan::Answer(outcome) => return Ok(outcome),
+            Plan::Write { input, clocks, outcome } => (input, clocks, outcome),
         };
         let with_clocks = Cx { clocks: Some(clocks), ..cx.clone() };
         match save(with_clocks, input).await {
             Ok(_) => return Ok(outcome),
+            // Someone saved in between: decide again against what is there now.
             Err(AppError::Conflict) => continue,
             Err(error @ (AppError::Internal | AppError::Network)) => return Err(error),
             Err(error) => return Ok(Outcome::Rejected { error }),

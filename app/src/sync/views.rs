@@ -1,1 +1,241 @@
-//! The sync status control and the Sync issues page.
+//! What the user sees of sync: the status control in the navigation, the Sync issues page,
+//! and the "Update available" prompt.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{Issue, Outcome, Status, Table};
+use crate::error::AppError;
+use crate::history::field_label;
+use crate::i18n::{Key, Locale, t, use_locale};
+
+/// The words the status control shows; tests and people rely on "Synced", "Offline" and
+/// "N pending".
+pub fn status_text(locale: Locale, status: &Status) -> String {
+    let mut parts = Vec::new();
+    match status.reachable {
+        Some(false) => parts.push(locale.text(Key::SyncOffline).to_owned()),
+        Some(true) if status.pending == 0 && !status.syncing => parts.push(locale.text(Key::SyncSynced).to_owned()),
+        Some(true) if status.pending == 0 => parts.push(locale.text(Key::SyncConnecting).to_owned()),
+        None if status.pending == 0 => parts.push(locale.text(Key::SyncConnecting).to_owned()),
+        _ => {}
+    }
+    if status.pending > 0 {
+        parts.push(locale.format(Key::SyncPending, &[("count", &status.pending.to_string())]));
+    }
+    if status.issues > 0 {
+        parts.push(locale.format(Key::SyncToCheck, &[("count", &status.issues.to_string())]));
+    }
+    parts.join(" · ")
+}
+
+/// "14:05" on the device's clock.
+fn clock_time(ms: f64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ms;
+        String::new()
+    }
+}
+
+fn last_synced(locale: Locale, status: &Status) -> String {
+    match status.last_synced_ms {
+        Some(ms) => locale.format(Key::SyncLastSynced, &[("time", &clock_time(ms))]),
+        None => locale.text(Key::SyncNever).to_owned(),
+    }
+}
+
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let locale = use_locale();
+    let status = Memo::new(move |_| super::status());
+    let state = move || {
+        let s = status.get();
+        if s.reachable == Some(false) {
+            "offline"
+        } else if s.issues > 0 {
+            "issues"
+        } else if s.pending > 0 || s.reachable.is_none() {
+            "pending"
+        } else {
+            "synced"
+        }
+    };
+    view! {
+        <A href="/sync" attr:class="sync-status" attr:data-state=state>
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span class="sync-text">
+                <span role="status" aria-live="polite">{move || status_text(locale, &status.get())}</span>
+                <small class="sync-when">{move || last_synced(locale, &status.get())}</small>
+            </span>
+        </A>
+    }
+}
+
+/// Shown when a new version has been installed in the background: reloading switches the
+/// whole app at once, never half of it.
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        ready.set(super::client::update_ready());
+        let on_update = Closure::<dyn FnMut()>::new(move || ready.set(true));
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback("hamrah-update", on_update.as_ref().unchecked_ref());
+        }
+        on_update.forget();
+    }
+    let reload = move |_| {
+        #[cfg(feature = "hydrate")]
+        super::client::apply_update();
+    };
+    view! {
+        <Show when=move || ready.get()>
+            <div class="update-banner" role="alert">
+                <span>{t(Key::UpdateAvailable)}</span>
+                <button class="button primary" type="button" on:click=reload>{t(Key::UpdateReload)}</button>
+            </div>
+        </Show>
+    }
+}
+
+fn kind_label(table: Table) -> Key {
+    match table {
+        Table::Company => Key::SyncKindCompany,
+        Table::Contact => Key::SyncKindContact,
+        Table::Deal => Key::SyncKindDeal,
+        Table::Activity => Key::SyncKindActivity,
+    }
+}
+
+fn edit_href(table: Table, id: &str) -> String {
+    let base = match table {
+        Table::Company => "companies",
+        Table::Contact => "contacts",
+        Table::Deal => "deals",
+        Table::Activity => "activities",
+    };
+    format!("/{base}/{id}/edit")
+}
+
+fn reason(locale: Locale, error: &AppError) -> String {
+    let text = match error.field_errors() {
+        Some(errors) if !errors.is_empty() => errors
+            .0
+            .iter()
+            .map(|(field, problem)| format!("{}: {}", locale.text(field_label(field)), locale.problem(*problem)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => locale.text(error.message_key()).to_owned(),
+    };
+    locale.format(Key::SyncRejected, &[("reason", &text)])
+}
+
+fn shown(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+fn IssueItem(issue: Issue) -> impl IntoView {
+    let locale = use_locale();
+    let m = &issue.pending.mutation;
+    let name = ["title", "name", "subject"].iter().find_map(|f| m.fields.get(*f).or_else(|| m.base.as_ref()?.get(*f))).map(shown).unwrap_or_default();
+    let heading = format!("{} · {}", locale.text(kind_label(m.table)), name);
+    let id = issue.pending.id;
+    let settle = Action::new(move |retry: &bool| super::settle(id, *retry));
+    let edit = edit_href(m.table, &m.id);
+    let (detail, primary, secondary) = match &issue.outcome {
+        Outcome::Rejected { error } => (
+            view! { <p>{reason(locale, error)}</p> }.into_any(),
+            Key::SyncRetry,
+            Key::SyncDiscard,
+        ),
+        Outcome::Conflict { fields } => {
+            let rows = fields
+                .iter()
+                .map(|c| {
+                    view! {
+                        <tr>
+                            <th scope="row">{locale.text(field_label(&c.field))}</th>
+                            <td><bdi>{shown(&c.mine)}</bdi></td>
+                            <td><bdi>{shown(&c.theirs)}</bdi></td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let table = view! {
+                <p>{t(Key::SyncConflict)}</p>
+                <table class="conflict">
+                    <thead><tr><td></td><th scope="col">{t(Key::SyncYours)}</th><th scope="col">{t(Key::SyncTheirs)}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            };
+            (table.into_any(), Key::SyncKeepMine, Key::SyncTakeTheirs)
+        }
+        Outcome::Applied { superseded } => {
+            let fields = superseded.iter().map(|f| locale.text(field_label(f))).collect::<Vec<_>>().join(", ");
+            (
+                view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &fields)])}</p> }.into_any(),
+                Key::SyncApplyMine,
+                Key::SyncDismiss,
+            )
+        }
+    };
+    view! {
+        <li class="card issue">
+            <h2>{heading}</h2>
+            {detail}
+            <div class="form-actions">
+                <button class="button primary" type="button" on:click=move |_| { settle.dispatch(true); }>{t(primary)}</button>
+                <button class="button" type="button" on:click=move |_| { settle.dispatch(false); }>{t(secondary)}</button>
+                <A href=edit attr:class="button">{t(Key::SyncEdit)}</A>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    let locale = use_locale();
+    let status = Memo::new(move |_| super::status());
+    let issues = Memo::new(move |_| {
+        super::version();
+        super::issues()
+    });
+    let sync_now = move |_| super::sync_now();
+    view! {
+        <main class="page narrow">
+            <header class="page-head">
+                <h1>{t(Key::SyncIssuesTitle)}</h1>
+                <button class="button" type="button" on:click=sync_now>{t(Key::SyncNow)}</button>
+            </header>
+            <p class="muted">{move || format!("{} · {}", status_text(locale, &status.get()), last_synced(locale, &status.get()))}</p>
+            <p class="muted">{t(Key::SyncIssuesLead)}</p>
+            {move || {
+                let list = issues.get();
+                if list.is_empty() {
+                    view! { <p class="empty">{t(Key::SyncNoIssues)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="issues">
+                            {list.into_iter().map(|issue| view! { <IssueItem issue /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+        </main>
+    }
+}

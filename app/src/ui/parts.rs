@@ -32,15 +32,16 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    // A Transition keeps showing the page while a sync refreshes it, instead of "Loading…".
     view! {
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(value) => render(value).into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -104,6 +105,29 @@ pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
         })
         .collect_view();
     view! { <ol class="history">{rows}</ol> }.into_any()
+}
+
+/// A record's history, fetched from the server (devices do not keep it); offline it says so.
+/// Loaded only in the browser, after the page, so the page itself never waits for it.
+#[component]
+pub fn HistorySection(table: &'static str, id: String) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let state = RwSignal::new(None::<Result<Vec<Change>, AppError>>);
+    Effect::new(move |_| {
+        crate::sync::version();
+        let id = id.get_value();
+        leptos::task::spawn_local(async move {
+            state.set(Some(history::history_of(table.to_owned(), id).await));
+        });
+    });
+    move || match state.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Ok(changes)) => view! { <HistoryList changes /> }.into_any(),
+        Some(Err(AppError::Network)) => view! { <p class="muted">{t(Key::HistoryOffline)}</p> }.into_any(),
+        // Made on this device and not synced yet: the server has no history for it.
+        Some(Err(AppError::NotFound)) => view! { <HistoryList changes=Vec::new() /> }.into_any(),
+        Some(Err(error)) => view! { <ErrorNote error /> }.into_any(),
+    }
 }
 
 /// A link that dials, mails or maps: the phone's own apps do the rest.

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, activity_form, save_activity};
+use crate::activities::row::ActivityRow;
+use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, load_activity_form};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{CheckboxField, SelectField, TextArea, TextField};
@@ -11,7 +12,7 @@ use crate::ui::parts::{ErrorNote, loaded};
 pub fn ActivityFormPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id"));
-    let data = Resource::new(id, activity_form);
+    let data = Resource::new(id, load_activity_form);
     view! {
         <main class="page narrow">
             {loaded(data, |data| view! { <ActivityForm data /> })}
@@ -38,7 +39,22 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
     let company = RwSignal::new(a.map_or_else(|| from_query("company"), |a| a.company.clone().unwrap_or_default()));
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
-    let save = Action::new(|input: &ActivityInput| save_activity(input.clone()));
+    let before = (!is_new).then(|| ActivityInput {
+        id: id.clone(),
+        rev,
+        kind: kind.get_untracked(),
+        subject: subject.get_untracked(),
+        body: body.get_untracked(),
+        due_date: due_date.get_untracked(),
+        due_time: due_time.get_untracked(),
+        done: done.get_untracked(),
+        deal: deal.get_untracked(),
+        contact: contact.get_untracked(),
+        company: company.get_untracked(),
+    });
+    let save = Action::new(move |input: &ActivityInput| {
+        crate::sync::save::<ActivityRow>(before.clone(), input.clone(), input.id.clone())
+    });
     let navigate = use_navigate();
     let back = Memo::new(move |_| {
         if !deal.get().is_empty() {

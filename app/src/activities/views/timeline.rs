@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::activities::{ActivityItem, ActivityKind, set_activity_done};
+use crate::activities::{ActivityItem, ActivityKind};
 use crate::i18n::{Key, t};
 
 /// A list of activities with a done toggle for the ones the user may change.
@@ -18,7 +18,10 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
 pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let done = RwSignal::new(item.done);
     let id = item.id.clone();
-    let toggle = Action::new(move |value: &bool| set_activity_done(id.clone(), *value));
+    let toggle = Action::new(move |value: &bool| {
+        let value = *value;
+        crate::sync::change::<crate::activities::row::ActivityRow>(id.clone(), move |input| input.done = value)
+    });
     Effect::new(move |_| {
         if let Some(Err(_)) = toggle.value().get() {
             done.update(|d| *d = !*d);

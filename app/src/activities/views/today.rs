@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::activities::today;
+use crate::activities::load_today;
 use crate::activities::views::timeline::ActivityRow;
 use crate::auth::Actor;
 use crate::i18n::{Key, t, use_locale};
@@ -14,7 +14,7 @@ pub fn TodayPage() -> impl IntoView {
     let locale = use_locale();
     let actor = use_context::<Actor>();
     let greeting = actor.map(|a| locale.format(Key::TodayGreeting, &[("name", a.name.split(' ').next().unwrap_or(&a.name))]));
-    let data = Resource::new(|| (), |_| today());
+    let data = Resource::new(crate::sync::version, |_| load_today());
     view! {
         <main class="page">
             <header class="page-head">

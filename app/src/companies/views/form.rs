@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::companies::{CompanyInput, CompanyPage, get_company, save_company};
+use crate::companies::row::CompanyRow;
+use crate::companies::{CompanyInput, CompanyPage, load_company};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{TextArea, TextField};
@@ -13,7 +14,7 @@ pub fn CompanyFormPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id"));
     let data = Resource::new(id, |id| async move {
         match id {
-            Some(id) => get_company(id).await.map(Some),
+            Some(id) => load_company(id).await.map(Some),
             None => Ok(None),
         }
     });
@@ -32,6 +33,7 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
         |p| CompanyInput::from_company(&p.company),
     );
     let (id, rev) = (initial.id.clone(), initial.rev);
+    let before = (!is_new).then(|| initial.clone());
     let name = RwSignal::new(initial.name);
     let industry = RwSignal::new(initial.industry);
     let phone = RwSignal::new(initial.phone);
@@ -40,7 +42,9 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
     let address = RwSignal::new(initial.address);
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
-    let save = Action::new(|input: &CompanyInput| save_company(input.clone()));
+    let save = Action::new(move |input: &CompanyInput| {
+        crate::sync::save::<CompanyRow>(before.clone(), input.clone(), input.id.clone())
+    });
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(id)) => navigate(&format!("/companies/{id}"), Default::default()),

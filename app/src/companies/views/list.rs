@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::companies::list_companies;
+use crate::companies::load_companies;
 use crate::i18n::{Key, t};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading};
@@ -9,7 +9,7 @@ use crate::ui::parts::{ErrorNote, Loading};
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let companies = Resource::new(move || query.get(), list_companies);
+    let companies = Resource::new(move || (query.get(), crate::sync::version()), |(query, _)| load_companies(query));
     view! {
         <main class="page">
             <header class="page-head">

@@ -3,17 +3,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
-use crate::companies::{CompanyPage as Data, get_company};
+use crate::companies::{CompanyPage as Data, load_company};
 use crate::i18n::{Key, t, use_locale};
 use crate::money::format_amount;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ActionLink, BackLink, HistoryList, loaded, map_href, tel_href};
+use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, map_href, tel_href};
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(id, get_company);
+    let data = Resource::new(move || (id(), crate::sync::version()), |(id, _)| load_company(id));
     view! {
         <main class="page">
             <BackLink href="/companies".into() label=t(Key::Companies) />
@@ -25,6 +25,7 @@ pub fn CompanyPage() -> impl IntoView {
 #[component]
 fn CompanyView(page: Data) -> impl IntoView {
     let locale = use_locale();
+    let history_id = page.company.id.clone();
     let c = page.company;
     let edit = page.can_edit.then(|| view! { <A href=format!("/companies/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
     let phone = c.phone.clone().map(|p| {
@@ -93,7 +94,7 @@ fn CompanyView(page: Data) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(Key::History)}</h2>
-            <HistoryList changes=page.history />
+            <HistorySection table="company" id=history_id />
         </section>
     }
 }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::contacts::{ContactFormData, ContactInput, contact_form, save_contact};
+use crate::contacts::row::ContactRow;
+use crate::contacts::{ContactFormData, ContactInput, load_contact_form};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{SelectField, TextField};
@@ -11,7 +12,7 @@ use crate::ui::parts::{BackLink, ErrorNote, loaded};
 pub fn ContactFormPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id"));
-    let data = Resource::new(id, contact_form);
+    let data = Resource::new(id, load_contact_form);
     view! {
         <main class="page narrow">
             {loaded(data, |data| view! { <ContactForm data /> })}
@@ -32,6 +33,7 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
         ContactInput::from_contact,
     );
     let (id, rev) = (initial.id.clone(), initial.rev);
+    let before = (!is_new).then(|| initial.clone());
     let name = RwSignal::new(initial.name);
     let title = RwSignal::new(initial.title);
     let company = RwSignal::new(initial.company);
@@ -41,7 +43,9 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
     let email2 = RwSignal::new(initial.email2);
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
-    let save = Action::new(|input: &ContactInput| save_contact(input.clone()));
+    let save = Action::new(move |input: &ContactInput| {
+        crate::sync::save::<ContactRow>(before.clone(), input.clone(), input.id.clone())
+    });
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(id)) => navigate(&format!("/contacts/{id}"), Default::default()),

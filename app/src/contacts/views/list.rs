@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::contacts::list_contacts;
+use crate::contacts::load_contacts;
 use crate::i18n::{Key, t};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading};
@@ -9,7 +9,7 @@ use crate::ui::parts::{ErrorNote, Loading};
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let contacts = Resource::new(move || query.get(), list_contacts);
+    let contacts = Resource::new(move || (query.get(), crate::sync::version()), |(query, _)| load_contacts(query));
     view! {
         <main class="page">
             <header class="page-head">

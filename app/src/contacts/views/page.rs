@@ -3,17 +3,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
-use crate::contacts::{ContactPage as Data, get_contact};
+use crate::contacts::{ContactPage as Data, load_contact};
 use crate::i18n::{Key, t, use_locale};
 use crate::money::format_amount;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ActionLink, BackLink, HistoryList, loaded, tel_href};
+use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, tel_href};
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(id, get_contact);
+    let data = Resource::new(move || (id(), crate::sync::version()), |(id, _)| load_contact(id));
     view! {
         <main class="page">
             <BackLink href="/contacts".into() label=t(Key::Contacts) />
@@ -25,6 +25,7 @@ pub fn ContactPage() -> impl IntoView {
 #[component]
 fn ContactView(page: Data) -> impl IntoView {
     let locale = use_locale();
+    let history_id = page.contact.id.clone();
     let c = page.contact;
     let edit = page.can_edit.then(|| view! { <A href=format!("/contacts/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
     let phones = c
@@ -80,7 +81,7 @@ fn ContactView(page: Data) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(Key::History)}</h2>
-            <HistoryList changes=page.history />
+            <HistorySection table="contact" id=history_id />
         </section>
     }
 }

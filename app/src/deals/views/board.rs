@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::deals::{Board, Column, DealCard, StageTotal, deal_board, move_deal};
+use crate::deals::row::DealRow;
+use crate::deals::{Board, Column, DealCard, StageTotal, load_board};
 use crate::error::AppError;
 use crate::i18n::{Key, t, use_locale};
 use crate::money::format_amount;
@@ -16,14 +17,16 @@ use crate::ui::parts::{ErrorNote, Loading};
 struct MoveRequest {
     id: String,
     stage: String,
-    rev: i64,
 }
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
-    let board = Resource::new(|| (), |_| deal_board());
+    let board = Resource::new(crate::sync::version, |_| load_board());
     let selected = RwSignal::new(None::<String>);
-    let mover = Action::new(|m: &MoveRequest| move_deal(m.id.clone(), m.stage.clone(), m.rev));
+    let mover = Action::new(|m: &MoveRequest| {
+        let stage = m.stage.clone();
+        crate::sync::change::<DealRow>(m.id.clone(), move |input| input.stage = stage)
+    });
     let failure = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match mover.value().get() {
         Some(Ok(_)) => {
@@ -59,7 +62,7 @@ pub fn PipelinePage() -> impl IntoView {
 }
 
 #[component]
-fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<MoveRequest, Result<DealCard, AppError>>) -> impl IntoView {
+fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<MoveRequest, Result<(), AppError>>) -> impl IntoView {
     let locale = use_locale();
     let first_open = board.columns.first().map(|c| c.stage.id.clone()).unwrap_or_default();
     let current = Memo::new(move |_| selected.get().unwrap_or_else(|| first_open.clone()));
@@ -108,7 +111,7 @@ fn ColumnView(
     column: Column,
     pipeline: Pipeline,
     current: Memo<String>,
-    mover: Action<MoveRequest, Result<DealCard, AppError>>,
+    mover: Action<MoveRequest, Result<(), AppError>>,
 ) -> impl IntoView {
     let locale = use_locale();
     let stage_id = column.stage.id.clone();
@@ -118,10 +121,8 @@ fn ColumnView(
         ev.prevent_default();
         drop_target.set(false);
         let data = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).unwrap_or_default();
-        if let Some((id, rev)) = data.split_once('|') {
-            if let Ok(rev) = rev.parse() {
-                mover.dispatch(MoveRequest { id: id.to_owned(), stage: stage_id.clone(), rev });
-            }
+        if crate::ids::is_valid_id(&data) {
+            mover.dispatch(MoveRequest { id: data, stage: stage_id.clone() });
         }
     };
     let count = locale.format(Key::DealsInStage, &[("count", &column.count.to_string())]);
@@ -161,12 +162,12 @@ fn ColumnView(
 }
 
 #[component]
-fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<DealCard, AppError>>) -> impl IntoView {
+fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<(), AppError>>) -> impl IntoView {
     let locale = use_locale();
     let next = pipeline.next_stage(&deal.stage).cloned();
-    let drag_data = format!("{}|{}", deal.id, deal.rev);
+    let drag_data = deal.id.clone();
     let move_button = next.filter(|_| deal.can_edit).map(|next| {
-        let request = MoveRequest { id: deal.id.clone(), stage: next.id.clone(), rev: deal.rev };
+        let request = MoveRequest { id: deal.id.clone(), stage: next.id.clone() };
         let label = locale.format(Key::MoveDealTo, &[("deal", &deal.title), ("stage", &next.name)]);
         let text = locale.format(Key::MoveToStage, &[("stage", &next.name)]);
         view! {

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::deals::{DealFormData, DealInput, deal_form, save_deal};
+use crate::deals::row::DealRow;
+use crate::deals::{DealFormData, DealInput, load_deal_form};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::money::{Currency, amount_input};
@@ -15,7 +16,7 @@ use crate::ui::parts::{BackLink, ErrorNote, loaded};
 pub fn DealFormPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id"));
-    let data = Resource::new(id, deal_form);
+    let data = Resource::new(id, load_deal_form);
     view! {
         <main class="page narrow">
             {loaded(data, |data| view! { <DealForm data /> })}
@@ -60,7 +61,10 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         next_step: next_step.get(),
         lost_reason: lost_reason.get(),
     };
-    let save = Action::new(|input: &DealInput| save_deal(input.clone()));
+    let before = (!is_new).then(|| untrack(input.clone()));
+    let save = Action::new(move |input: &DealInput| {
+        crate::sync::save::<DealRow>(before.clone(), input.clone(), input.id.clone())
+    });
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(id)) => navigate(&format!("/deals/{id}"), Default::default()),

@@ -3,17 +3,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
-use crate::deals::{DealPage as Data, get_deal};
+use crate::deals::{DealPage as Data, load_deal};
 use crate::i18n::{Key, t};
 use crate::money::format_amount;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{BackLink, HistoryList, loaded};
+use crate::ui::parts::{BackLink, HistorySection, loaded};
 
 #[component]
 pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(id, get_deal);
+    let data = Resource::new(move || (id(), crate::sync::version()), |(id, _)| load_deal(id));
     view! {
         <main class="page">
             <BackLink href="/pipeline".into() label=t(Key::Pipeline) />
@@ -24,6 +24,7 @@ pub fn DealPage() -> impl IntoView {
 
 #[component]
 fn DealView(page: Data) -> impl IntoView {
+    let history_id = page.deal.id.clone();
     let deal = page.deal;
     let edit = page.can_edit.then(|| {
         view! { <A href=format!("/deals/{}/edit", deal.id) attr:class="button">{t(Key::Edit)}</A> }
@@ -68,7 +69,7 @@ fn DealView(page: Data) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(Key::History)}</h2>
-            <HistoryList changes=page.history />
+            <HistorySection table="deal" id=history_id />
         </section>
     }
 }

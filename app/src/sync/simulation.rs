@@ -1,0 +1,488 @@
+//! Property tests of the sync core. A server that takes pushes by the same rules as the real
+//! one (`apply::plan`, the rows' validation, `Actor::access`) and answers pulls from a change
+//! log; devices that edit while offline with skewed clocks, push late, push twice, and lose
+//! sight of rows when deals are reassigned or their user moves team. Whatever the order:
+//! every device ends with exactly the server's rows it may see, and no change disappears
+//! without the user being told.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use proptest::prelude::*;
+
+use super::apply::{Current, Plan, plan};
+use super::clock::Hlc;
+use super::replica::{Context, Replica, Synced, create, edit};
+use super::{Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, UserRow};
+use crate::auth::{Access, Actor, Role};
+use crate::deals::DealInput;
+use crate::deals::row::DealRow;
+use crate::i18n::Locale;
+use crate::money::Currency;
+use crate::pipeline::{DEFAULT_STAGES, Pipeline, Stage};
+
+const PAGE: usize = 3;
+
+fn pipeline() -> Pipeline {
+    let stages = DEFAULT_STAGES
+        .iter()
+        .enumerate()
+        .map(|(i, (name, probability, outcome))| Stage {
+            id: format!("stage{i}"),
+            name: (*name).into(),
+            position: i as i64,
+            probability: *probability,
+            outcome: *outcome,
+        })
+        .collect();
+    Pipeline { id: "p".into(), name: "Sales".into(), stages }
+}
+
+fn actor(id: &str, role: Role, team: &str) -> Actor {
+    Actor {
+        id: id.into(),
+        name: id.into(),
+        email: format!("{id}@example.com"),
+        role,
+        team: Some(team.into()),
+        team_name: Some(team.into()),
+        locale: Locale::En,
+    }
+}
+
+fn iso(ms: i64) -> String {
+    format!("t{ms:015}")
+}
+
+struct Stored {
+    row: DealRow,
+    rev: i64,
+    clocks: BTreeMap<String, String>,
+}
+
+struct Server {
+    users: Vec<Actor>,
+    deals: BTreeMap<String, Stored>,
+    seq: i64,
+    log: Vec<(i64, String)>,
+    outcomes: HashMap<(usize, i64), Outcome>,
+    pipeline: Pipeline,
+    now_ms: i64,
+    /// Per (deal, field): the last change that set it, and to what.
+    takes: BTreeMap<(String, String), ((usize, i64), serde_json::Value)>,
+}
+
+impl Server {
+    fn new() -> Self {
+        let users = vec![
+            actor("rep-a", Role::Rep, "north"),
+            actor("rep-b", Role::Rep, "north"),
+            actor("manager", Role::Manager, "north"),
+            actor("rep-c", Role::Rep, "south"),
+        ];
+        let mut server = Server {
+            users,
+            deals: BTreeMap::new(),
+            seq: 0,
+            log: Vec::new(),
+            outcomes: HashMap::new(),
+            pipeline: pipeline(),
+            now_ms: 1_000_000,
+            takes: BTreeMap::new(),
+        };
+        for (i, owner) in [0, 0, 1, 2, 3, 3].into_iter().enumerate() {
+            let me = server.users[owner].clone();
+            let input = DealInput {
+                id: crate::ids::new_id(),
+                title: format!("Seed {i}"),
+                value: "100".into(),
+                currency: "USD".into(),
+                stage: "stage0".into(),
+                ..Default::default()
+            };
+            let cx = Context { me: &me, pipeline: &server.pipeline, now: &iso(0) };
+            let row = DealRow::create(&input, &cx).expect("valid seed");
+            server.deals.insert(row.id.clone(), Stored { row, rev: 1, clocks: BTreeMap::new() });
+        }
+        server
+    }
+
+    fn log(&mut self, id: &str) {
+        self.seq += 1;
+        self.log.push((self.seq, id.to_owned()));
+    }
+
+    fn digest(&self) -> String {
+        let rows: Vec<_> = self.deals.values().map(|s| (&s.row, s.rev, &s.clocks)).collect();
+        format!("{:?}{}", rows, self.seq)
+    }
+
+    fn readable(&self, me: &Actor, row: &DealRow) -> bool {
+        me.access(&row.scope()) >= Access::Read
+    }
+
+    fn push(&mut self, device: usize, user: usize, mutations: &[Pending]) -> Vec<(i64, Outcome)> {
+        mutations.iter().map(|p| (p.id, self.apply(device, user, p))).collect()
+    }
+
+    fn apply(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
+        if let Some(outcome) = self.outcomes.get(&(device, pending.id)) {
+            return outcome.clone();
+        }
+        let outcome = self.take(device, user, pending);
+        self.outcomes.insert((device, pending.id), outcome.clone());
+        outcome
+    }
+
+    /// What the real server's `apply_to` does, with the database swapped for a map.
+    fn take(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
+        let me = self.users[user].clone();
+        let m = &pending.mutation;
+        let clock = Hlc::parse(&m.clock).expect("clock").clamped(self.now_ms).to_string();
+        let visible = self.deals.get(&m.id).filter(|s| self.readable(&me, &s.row));
+        let current = visible.map(|s| Current { row: &s.row, rev: s.rev, clocks: &s.clocks });
+        let (input, clocks, outcome) = match plan::<DealRow>(current, m, &clock) {
+            Plan::Answer(outcome) => return outcome,
+            Plan::Write { input, clocks, outcome } => (input, clocks, outcome),
+        };
+        let now = iso(self.now_ms);
+        let cx = Context { me: &me, pipeline: &self.pipeline, now: &now };
+        let (row, rev) = match self.deals.get(&m.id) {
+            None => match DealRow::create(&input, &cx) {
+                Ok(row) => (row, 1),
+                Err(error) => return Outcome::Rejected { error },
+            },
+            Some(stored) => {
+                if me.access(&stored.row.scope()) != Access::Write {
+                    return Outcome::Rejected { error: crate::error::AppError::Forbidden };
+                }
+                match stored.row.absorb(&input, &cx) {
+                    Ok(row) => (row, stored.rev + 1),
+                    Err(error) => return Outcome::Rejected { error },
+                }
+            }
+        };
+        let skipped: BTreeSet<String> = match &outcome {
+            Outcome::Applied { superseded } => superseded.iter().cloned().collect(),
+            Outcome::Conflict { fields } => fields.iter().map(|c| c.field.clone()).collect(),
+            Outcome::Rejected { .. } => return outcome,
+        };
+        for (field, value) in &m.fields {
+            if !skipped.contains(field) {
+                self.takes.insert((m.id.clone(), field.clone()), ((device, pending.id), value.clone()));
+            }
+        }
+        self.deals.insert(m.id.clone(), Stored { row, rev, clocks });
+        self.log(&m.id.clone());
+        outcome
+    }
+
+    fn reference(&self, user: usize) -> Reference {
+        Reference {
+            me: self.users[user].clone(),
+            pipeline: self.pipeline.clone(),
+            users: self.users.iter().map(|u| UserRow { id: u.id.clone(), name: u.name.clone() }).collect(),
+            default_currency: Currency::USD,
+            server_ms: self.now_ms,
+        }
+    }
+
+    fn epoch(&self, user: usize) -> String {
+        format!("{:?}:{:?}", self.users[user].role, self.users[user].team)
+    }
+
+    /// One pull page, as `sync::ssr::pull` answers it.
+    fn pull(&self, user: usize, cursor: i64, epoch: &str) -> PullResponse {
+        let me = &self.users[user];
+        let mut page = PullResponse {
+            epoch: self.epoch(user),
+            reset: false,
+            rows: Vec::new(),
+            removed: Vec::new(),
+            cursor,
+            snapshot: None,
+            has_more: false,
+            reference: self.reference(user),
+        };
+        if epoch != page.epoch {
+            page.reset = true;
+            page.rows = self.deals.values().filter(|s| self.readable(me, &s.row)).map(|s| SyncRow::Deal(s.row.clone())).collect();
+            page.cursor = self.seq;
+            return page;
+        }
+        let entries: Vec<_> = self.log.iter().filter(|(seq, _)| *seq > cursor).take(PAGE).collect();
+        page.has_more = entries.len() == PAGE;
+        page.cursor = entries.last().map_or(cursor, |(seq, _)| *seq);
+        let ids: BTreeSet<&String> = entries.iter().map(|(_, id)| id).collect();
+        for id in ids {
+            match self.deals.get(id).filter(|s| self.readable(me, &s.row)) {
+                Some(stored) => page.rows.push(SyncRow::Deal(stored.row.clone())),
+                None => page.removed.push(RowKey { table: super::Table::Deal, id: id.clone() }),
+            }
+        }
+        page
+    }
+}
+
+struct Device {
+    user: usize,
+    replica: Replica,
+    outbox: Vec<Pending>,
+    cursor: i64,
+    epoch: String,
+    clock: Hlc,
+    skew_ms: i64,
+    next_id: i64,
+    sent: Vec<Vec<Pending>>,
+    issues: BTreeSet<i64>,
+    clean: BTreeSet<i64>,
+    made: Vec<i64>,
+}
+
+impl Device {
+    fn new(user: usize, index: usize, skew_ms: i64) -> Self {
+        Device {
+            user,
+            replica: Replica::default(),
+            outbox: Vec::new(),
+            cursor: 0,
+            epoch: String::new(),
+            clock: Hlc::zero(&format!("d{index}")),
+            skew_ms,
+            next_id: 0,
+            sent: Vec::new(),
+            issues: BTreeSet::new(),
+            clean: BTreeSet::new(),
+            made: Vec::new(),
+        }
+    }
+
+    fn queue(&mut self, mutation: Mutation, now: &str) {
+        let mut trial = self.replica.replayed(&self.outbox, now);
+        if trial.replay(&mutation, now).is_err() {
+            return;
+        }
+        self.next_id += 1;
+        self.made.push(self.next_id);
+        self.outbox.push(Pending { id: self.next_id, mutation });
+    }
+
+    fn tick(&mut self, now_ms: i64) -> String {
+        let next = self.clock.tick(now_ms + self.skew_ms);
+        assert!(next > self.clock, "a device's clock never goes backwards");
+        self.clock = next;
+        self.clock.to_string()
+    }
+
+    fn edit(&mut self, now_ms: i64, pick: usize, field: usize, n: u32, pipeline: &Pipeline) {
+        if self.replica.reference.is_none() {
+            return;
+        }
+        let now = iso(now_ms);
+        let view = self.replica.replayed(&self.outbox, &now);
+        let Some(row) = view.deals.values().nth(pick % view.deals.len().max(1)).cloned() else { return };
+        if !view.can_edit(&row.scope()) {
+            return;
+        }
+        let before = row.input();
+        let mut after = before.clone();
+        match field {
+            0 => after.title = format!("Title {n}"),
+            1 => after.value = (n * 10).to_string(),
+            2 => after.next_step = format!("Step {n}"),
+            3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
+            _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
+        }
+        let clock = self.tick(now_ms);
+        if let Some(mutation) = edit::<DealRow>(&before, &after, &row.id, clock) {
+            self.queue(mutation, &now);
+        }
+    }
+
+    fn create(&mut self, now_ms: i64, index: usize, n: u32) {
+        if self.replica.reference.is_none() {
+            return;
+        }
+        let _ = index;
+        let id = crate::ids::new_id();
+        let input = DealInput {
+            id: id.clone(),
+            title: format!("New {n}"),
+            value: n.to_string(),
+            currency: "USD".into(),
+            stage: "stage1".into(),
+            ..Default::default()
+        };
+        let clock = self.tick(now_ms);
+        let mutation = create::<DealRow>(&input, &id, clock);
+        self.queue(mutation, &iso(now_ms));
+    }
+
+    fn push(&mut self, index: usize, server: &mut Server, twice: bool) {
+        if self.outbox.is_empty() {
+            return;
+        }
+        let batch = self.outbox.clone();
+        let answers = server.push(index, self.user, &batch);
+        if twice {
+            let before = server.digest();
+            let again = server.push(index, self.user, &batch);
+            assert_eq!(again, answers, "a repeated push gets the same answers");
+            assert_eq!(server.digest(), before, "a repeated push changes nothing");
+        }
+        for (id, outcome) in answers {
+            self.outbox.retain(|p| p.id != id);
+            match outcome {
+                Outcome::Applied { superseded } if superseded.is_empty() => _ = self.clean.insert(id),
+                _ => _ = self.issues.insert(id),
+            }
+        }
+        self.sent.push(batch);
+    }
+
+    /// A push from long ago arrives again (a retry that was stuck in a queue).
+    fn late(&mut self, index: usize, server: &mut Server, pick: usize) {
+        if self.sent.is_empty() {
+            return;
+        }
+        let batch = self.sent[pick % self.sent.len()].clone();
+        let before = server.digest();
+        server.push(index, self.user, &batch);
+        assert_eq!(server.digest(), before, "a late duplicate push changes nothing");
+    }
+
+    fn pull(&mut self, server: &Server) {
+        loop {
+            let page = server.pull(self.user, self.cursor, &self.epoch);
+            self.replica.apply(&page);
+            self.cursor = page.cursor;
+            self.epoch = page.epoch.clone();
+            let seen = Hlc { ms: page.reference.server_ms, counter: 0, node: self.clock.node.clone() };
+            self.clock = self.clock.observe(&seen, server.now_ms + self.skew_ms);
+            if !page.has_more {
+                return;
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Edit { device: usize, pick: usize, field: usize, n: u32 },
+    Create { device: usize, n: u32 },
+    Sync { device: usize, twice: bool },
+    Late { device: usize, pick: usize },
+    Reassign { pick: usize, to: usize },
+    MoveTeam { user: usize },
+    Wait { ms: i64 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0..5usize, 0..20usize, 0..5usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
+        1 => (0..5usize, 0..1000u32).prop_map(|(device, n)| Op::Create { device, n }),
+        3 => (0..5usize, any::<bool>()).prop_map(|(device, twice)| Op::Sync { device, twice }),
+        1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Late { device, pick }),
+        1 => (0..20usize, 0..4usize).prop_map(|(pick, to)| Op::Reassign { pick, to }),
+        1 => (0..4usize).prop_map(|user| Op::MoveTeam { user }),
+        2 => (0..20_000i64).prop_map(|ms| Op::Wait { ms }),
+    ]
+}
+
+fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
+    let mut server = Server::new();
+    // Two devices for rep A (phone and tablet), one for each other user.
+    let owners = [0, 0, 1, 2, 3];
+    let mut devices: Vec<Device> = owners.iter().enumerate().map(|(i, u)| Device::new(*u, i, skews[i])).collect();
+    for device in &mut devices {
+        device.pull(&server);
+    }
+    let pipeline = server.pipeline.clone();
+    for op in ops {
+        match op {
+            Op::Edit { device, pick, field, n } => devices[device].edit(server.now_ms, pick, field, n, &pipeline),
+            Op::Create { device, n } => devices[device].create(server.now_ms, device, n),
+            Op::Sync { device, twice } => {
+                devices[device].push(device, &mut server, twice);
+                devices[device].pull(&server);
+            }
+            Op::Late { device, pick } => devices[device].late(device, &mut server, pick),
+            Op::Reassign { pick, to } => {
+                let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned() else { continue };
+                let owner = server.users[to].clone();
+                if let Some(stored) = server.deals.get_mut(&id) {
+                    stored.row.owner = owner.id.clone();
+                    stored.row.team = owner.team.clone();
+                    stored.rev += 1;
+                }
+                server.log(&id);
+            }
+            Op::MoveTeam { user } => {
+                let team = if server.users[user].team.as_deref() == Some("north") { "south" } else { "north" };
+                server.users[user].team = Some(team.into());
+            }
+            Op::Wait { ms } => server.now_ms += ms,
+        }
+    }
+    // The network comes back for everyone: each pushes what it holds, then all pull.
+    for index in 0..devices.len() {
+        devices[index].push(index, &mut server, false);
+    }
+    for device in &mut devices {
+        device.pull(&server);
+    }
+
+    for (index, device) in devices.iter().enumerate() {
+        let me = &server.users[device.user];
+        assert!(device.outbox.is_empty());
+        let expected: BTreeMap<&String, &DealRow> =
+            server.deals.iter().filter(|(_, s)| server.readable(me, &s.row)).map(|(id, s)| (id, &s.row)).collect();
+        let held: BTreeMap<&String, &DealRow> = device.replica.deals.iter().collect();
+        assert_eq!(held, expected, "device {index} holds exactly the server's rows it may see");
+        for (_, scope) in device.replica.scopes() {
+            assert!(me.access(&scope) >= Access::Read, "device {index} keeps nothing it may not see");
+        }
+        for id in &device.made {
+            assert!(device.clean.contains(id) ^ device.issues.contains(id), "change {id} of device {index} was answered once");
+        }
+    }
+    // An acknowledged change is not lost: where it was the last to set a field, the field
+    // still has its value.
+    for ((deal, field), ((device, id), value)) in &server.takes {
+        if !devices[*device].clean.contains(id) {
+            continue;
+        }
+        if let Some(stored) = server.deals.get(deal) {
+            let fields = super::replica::fields_of(&stored.row.input());
+            assert_eq!(fields.get(field), Some(value), "{deal}.{field} keeps the last change that set it");
+        }
+    }
+    server
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replicas_converge_to_what_each_user_may_see(
+        ops in prop::collection::vec(op(), 1..80),
+        skews in prop::collection::vec(-30_000i64..30_000, 5),
+    ) {
+        run(ops, skews);
+    }
+}
+
+#[test]
+fn an_offline_rename_and_a_managers_revalue_both_survive() {
+    use Op::*;
+    let ops = vec![
+        Edit { device: 0, pick: 0, field: 0, n: 1 },
+        Edit { device: 3, pick: 0, field: 1, n: 2 },
+        Sync { device: 3, twice: false },
+        Wait { ms: 5_000 },
+        Sync { device: 0, twice: true },
+    ];
+    let server = run(ops, vec![0; 5]);
+    let renamed: Vec<_> = server.deals.values().filter(|s| s.row.title == "Title 1").collect();
+    assert_eq!(renamed.len(), 1);
+    assert_eq!(renamed[0].row.value, 2_000, "the manager's value and the rep's title are both kept");
+}

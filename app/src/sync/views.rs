@@ -67,7 +67,12 @@ pub fn SyncStatus() -> impl IntoView {
         }
     };
     view! {
-        <A href="/sync" attr:class="sync-status" attr:data-state=state>
+        <A
+            href="/sync"
+            attr:class="sync-status"
+            attr:data-state=state
+            attr:aria-label=move || format!("{}: {}", locale.text(Key::NavSync), status_text(locale, &status.get()))
+        >
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-text">
                 <span role="status" aria-live="polite">{move || status_text(locale, &status.get())}</span>

@@ -19,7 +19,9 @@ for (const [name, options] of Object.entries(profiles)) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const shot = async (label) => {
-    await page.waitForLoadState("networkidle");
+    // Not "networkidle": the sync event stream stays open.
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(300);
     await page.screenshot({ path: `${out}/${name}-${label}.png`, fullPage: false });
   };
   await page.goto(`${base}/sign-in`);
@@ -29,6 +31,7 @@ for (const [name, options] of Object.entries(profiles)) {
   await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 30_000 });
   await shot("today");
   await page.goto(`${base}/pipeline`);
   await page.locator(".card").first().waitFor();
@@ -49,6 +52,9 @@ for (const [name, options] of Object.entries(profiles)) {
   await page.goto(`${base}/contacts`);
   await page.locator(".row-link").first().waitFor();
   await shot("contacts");
+  await page.goto(`${base}/sync`);
+  await page.getByRole("heading", { name: "Sync issues", level: 1 }).waitFor();
+  await shot("sync");
   await context.close();
 }
 await browser.close();

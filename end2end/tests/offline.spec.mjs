@@ -208,3 +208,31 @@ test("a change the server refuses waits under Sync issues with its reason", asyn
     await link.down().catch(() => {});
   }
 });
+
+test("Chromium finds the app installable: manifest, icons and an offline-capable worker", async ({}, info) => {
+  test.skip(info.project.name !== "phone", "a property of the site, checked once");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-install-"));
+  // Installability is never reported for incognito contexts, so use a real profile.
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: launchArgs,
+    baseURL: `http://127.0.0.1:${appPort}`,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto("/sign-in");
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    expect(installabilityErrors).toEqual([]);
+    const { errors, url } = await cdp.send("Page.getAppManifest");
+    expect(errors).toEqual([]);
+    expect(url).toContain("/manifest.webmanifest");
+    const worker = await page.request.get("/sw.js");
+    expect(worker.headers()["cache-control"]).toBe("no-cache");
+  } finally {
+    await context.close();
+  }
+});

@@ -229,6 +229,10 @@ pub fn SyncPage() -> impl IntoView {
             <p class="muted">{move || format!("{} · {}", status_text(locale, &status.get()), last_synced(locale, &status.get()))}</p>
             <p class="muted">{t(Key::SyncIssuesLead)}</p>
             {move || {
+                let pending = status.get().pending;
+                (pending > 0).then(|| view! { <p>{format!("{}: {pending}", locale.text(Key::SyncPendingList))}</p> })
+            }}
+            {move || {
                 let list = issues.get();
                 if list.is_empty() {
                     view! { <p class="empty">{t(Key::SyncNoIssues)}</p> }.into_any()

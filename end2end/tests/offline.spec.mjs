@@ -119,6 +119,15 @@ test("a rep works offline on a phone; both people's edits meet when the network 
     await rep.getByRole("button", { name: "Save" }).click();
     await expect(rep.getByRole("heading", { name: fresh, level: 1 })).toBeVisible();
     await expect(status(rep)).toHaveText("Offline · 2 pending");
+    // Signing out now would lose them: the app asks first, and staying keeps everything.
+    let warning = "";
+    rep.once("dialog", (dialog) => {
+      warning = dialog.message();
+      dialog.dismiss();
+    });
+    await rep.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => warning).toContain("2 changes made on this device are not synced yet");
+    await expect(status(rep)).toHaveText("Offline · 2 pending");
 
     // Meanwhile the manager, online, changes the same deal's value.
     await manager.getByRole("link", { name: "Edit" }).first().click();
@@ -138,6 +147,24 @@ test("a rep works offline on a phone; both people's edits meet when the network 
     await expect(manager.getByText("$5,500").first()).toBeVisible();
     await manager.getByRole("navigation").getByRole("link", { name: "Pipeline" }).click();
     await expect(manager.getByRole("link", { name: fresh })).toBeVisible();
+
+    // Signing out leaves nothing of the rep on the phone.
+    await rep.getByRole("button", { name: "Sign out" }).click();
+    await expect(rep.getByRole("button", { name: "Sign in" })).toBeVisible();
+    const left = await rep.evaluate(async () => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open("hamrah", 1);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const count = (store) =>
+        new Promise((resolve) => {
+          const request = db.transaction(store).objectStore(store).count();
+          request.onsuccess = () => resolve(request.result);
+        });
+      return { rows: await count("rows"), outbox: await count("outbox") };
+    });
+    expect(left).toEqual({ rows: 0, outbox: 0 });
   } finally {
     await phone.close().catch(() => {});
     await desk.close();

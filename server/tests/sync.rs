@@ -296,3 +296,55 @@ async fn a_device_built_for_another_role_or_team_downloads_again() {
     let pages = device.pull(&app, &rep).await;
     assert_eq!(pages[0]["reset"], true);
 }
+
+#[tokio::test]
+async fn a_save_through_one_server_pokes_devices_connected_to_another() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let first = demo_app().await;
+    // A second server process on the same database: its own state and change watcher.
+    let state = app::server::AppState {
+        db: first.state.db.clone(),
+        secure_cookies: false,
+        changes: app::sync::ssr::watch_changes(first.state.db.clone()),
+    };
+    let options = leptos::prelude::LeptosOptions::builder().output_name("hamrah").build();
+    let second = server::http::router(state, options);
+
+    let rep = first.sign_in("rep@example.com").await;
+    let request = Request::get("/api/sync/events")
+        .header(header::COOKIE, format!("hamrah_session={rep}"))
+        .body(Body::empty())
+        .expect("request");
+    let response = second.oneshot(request).await.expect("stream");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("text/event-stream"));
+    let mut body = response.into_body();
+
+    let board = first.board(&rep).await;
+    assert_eq!(first.call(Some(&rep), "deals/save", json!({ "input": new_deal(&board, "Poked") })).await.status, StatusCode::OK);
+    let started = std::time::Instant::now();
+    let poke = loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(2), body.frame())
+            .await
+            .expect("a poke within 2 s")
+            .expect("frame")
+            .expect("data");
+        let text = String::from_utf8_lossy(frame.data_ref().map(|b| b.as_ref()).unwrap_or_default()).into_owned();
+        if text.contains("event: poke") {
+            break text;
+        }
+    };
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let seq: i64 = poke.lines().find_map(|l| l.strip_prefix("data: ")).and_then(|d| d.trim().parse().ok()).expect("seq");
+    assert_eq!(seq, app::sync::ssr::current_seq(&first.state.db).await.expect("seq"));
+
+    let signed_out = server::http::router(first.state.clone(), leptos::prelude::LeptosOptions::builder().output_name("hamrah").build())
+        .oneshot(Request::get("/api/sync/events").body(Body::empty()).expect("request"))
+        .await
+        .expect("answer");
+    assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+}

@@ -80,36 +80,34 @@ pub fn issues() -> Vec<Issue> {
     ENGINE.with(|e| e.borrow().issues.clone())
 }
 
-/// Call after every change to the engine: recomputes the view lazily and tells pages.
+impl Engine {
+    fn status(&self) -> Status {
+        Status {
+            loaded: self.loaded,
+            reachable: self.reachable,
+            syncing: self.syncing,
+            pending: self.outbox.len(),
+            issues: self.issues.len(),
+            last_synced_ms: self.meta.last_synced_ms,
+        }
+    }
+}
+
+/// Call after every change to the device's copy: the view is recomputed when next read,
+/// and pages that read it refresh.
 fn changed() {
     let status = ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         e.view = None;
-        Status {
-            loaded: e.loaded,
-            reachable: e.reachable,
-            syncing: e.syncing,
-            pending: e.outbox.len(),
-            issues: e.issues.len(),
-            last_synced_ms: e.meta.last_synced_ms,
-        }
+        e.status()
     });
     STATUS.with(|s| s.set(status));
     VERSION.with(|v| v.update(|n| *n += 1));
 }
 
+/// Only the status control changes (online, syncing), not the data.
 fn status_only() {
-    let status = ENGINE.with(|e| {
-        let e = e.borrow();
-        Status {
-            loaded: e.loaded,
-            reachable: e.reachable,
-            syncing: e.syncing,
-            pending: e.outbox.len(),
-            issues: e.issues.len(),
-            last_synced_ms: e.meta.last_synced_ms,
-        }
-    });
+    let status = ENGINE.with(|e| e.borrow().status());
     STATUS.with(|s| s.set(status));
 }
 
@@ -401,7 +399,9 @@ pub async fn submit(mutation: Mutation) -> Result<(), AppError> {
         until_loaded().await;
         let mut trial = (*view()).clone();
         trial.replay(&mutation, &now_iso())?;
-        let id = (now_ms() as i64) * 1_000 + (js_sys_random() % 1_000);
+        // Milliseconds and three random digits: increasing, and two tabs saving in the same
+        // millisecond still get different numbers.
+        let id = (now_ms() as i64) * 1_000 + jitter();
         let pending = Pending { id, mutation };
         let meta = ENGINE.with(|e| {
             let mut e = e.borrow_mut();
@@ -421,8 +421,8 @@ pub async fn submit(mutation: Mutation) -> Result<(), AppError> {
     .await
 }
 
-fn js_sys_random() -> i64 {
-    (now_ms() as i64 ^ (uuid::Uuid::now_v7().as_u128() as i64)).rem_euclid(1_000)
+fn jitter() -> i64 {
+    (js_sys::Math::random() * 1_000.0) as i64
 }
 
 /// A form's save: the fields that changed since `before` (or all, for a new record).

@@ -263,3 +263,37 @@ test("Chromium finds the app installable: manifest, icons and an offline-capable
     await context.close();
   }
 });
+
+test("with two tabs open, one syncs and both show the same data and status", async ({ browser }, info) => {
+  test.skip(info.project.name !== "desktop", "tabs are a desktop habit");
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const first = await context.newPage();
+    await signInOn(first, "rep@example.com");
+    await expect(status(first)).toHaveText("Synced", { timeout: 30_000 });
+    const second = await context.newPage();
+    await second.goto("/pipeline");
+    await hydrated(second);
+    await expect(status(second)).toHaveText("Synced", { timeout: 30_000 });
+
+    // Only the tab holding the lock talks to the sync endpoints.
+    const pulls = { first: 0, second: 0 };
+    first.on("request", (r) => r.url().includes("/api/sync/pull") && pulls.first++);
+    second.on("request", (r) => r.url().includes("/api/sync/pull") && pulls.second++);
+
+    // A deal saved in the second tab is pushed by the first and shows in both.
+    const title = unique("Two tabs");
+    await second.getByRole("link", { name: "New deal" }).click();
+    await second.getByLabel("Title", { exact: true }).fill(title);
+    await second.getByLabel("Value", { exact: true }).fill("300");
+    await second.getByRole("button", { name: "Save" }).click();
+    await expect(second.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+    await expect(status(second)).toHaveText("Synced", { timeout: 15_000 });
+    await first.getByRole("navigation").getByRole("link", { name: "Pipeline" }).click();
+    await expect(first.getByRole("link", { name: title })).toBeVisible({ timeout: 15_000 });
+    expect(pulls.first).toBeGreaterThan(0);
+    expect(pulls.second).toBe(0);
+  } finally {
+    await context.close();
+  }
+});

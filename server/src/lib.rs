@@ -21,6 +21,6 @@ pub async fn prepare(config: &config::Config) -> anyhow::Result<AppState> {
     if let Some((email, password)) = &config.admin {
         seed::ensure_admin(&db, email, password).await?;
     }
-    let changes = app::sync::ssr::watch_changes(db.clone());
+    let changes = app::sync::ssr::watch_changes(db.clone()).await;
     Ok(AppState { db, secure_cookies: config.secure_cookies, changes })
 }

@@ -309,7 +309,7 @@ async fn a_save_through_one_server_pokes_devices_connected_to_another() {
     let state = app::server::AppState {
         db: first.state.db.clone(),
         secure_cookies: false,
-        changes: app::sync::ssr::watch_changes(first.state.db.clone()),
+        changes: app::sync::ssr::watch_changes(first.state.db.clone()).await,
     };
     let options = leptos::prelude::LeptosOptions::builder().output_name("hamrah").build();
     let second = server::http::router(state, options);
@@ -337,6 +337,7 @@ async fn a_save_through_one_server_pokes_devices_connected_to_another() {
         if text.contains("event: poke") {
             break text;
         }
+        assert!(!text.contains("data:"), "only pokes carry data: {text}");
     };
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     let seq: i64 = poke.lines().find_map(|l| l.strip_prefix("data: ")).and_then(|d| d.trim().parse().ok()).expect("seq");

@@ -237,6 +237,16 @@ pub fn start() {
                     wake();
                 }
             }),
+            // The syncing tab says whether it reaches the server, so every tab's status agrees.
+            "online" | "offline" => {
+                ENGINE.with(|e| {
+                    let mut e = e.borrow_mut();
+                    if !e.leader {
+                        e.reachable = Some(message == "online");
+                    }
+                });
+                status_only();
+            }
             _ => {}
         });
         tabs_listen(&on_message);
@@ -247,6 +257,8 @@ pub fn start() {
         });
         become_leader(&lead);
         lead.forget();
+        // If another tab leads, have it sync now: it then tells every tab where things stand.
+        tabs_send("outbox");
     });
 }
 
@@ -293,12 +305,14 @@ async fn run() {
                 backoff
             }
         };
+        let reachable = !matches!(result, Err(AppError::Network));
         ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             e.syncing = false;
-            e.reachable = Some(!matches!(result, Err(AppError::Network)));
+            e.reachable = Some(reachable);
         });
         status_only();
+        tabs_send(if reachable { "online" } else { "offline" });
         let until = now_ms() + wait;
         while now_ms() < until && !ENGINE.with(|e| e.borrow().wake) {
             sleep_ms(100).await;

@@ -306,11 +306,13 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
 /// One task per server process watches the database's sync counter and wakes every open
 /// event stream when it moves. The counter lives in the database, so a change saved through
 /// any server process reaches devices connected to any other.
-pub fn watch_changes(db: Db) -> tokio::sync::watch::Receiver<i64> {
-    let (sender, receiver) = tokio::sync::watch::channel(0);
+pub async fn watch_changes(db: Db) -> tokio::sync::watch::Receiver<i64> {
+    // Only moves are news: a stream that opens wakes its app by itself.
+    let mut last = current_seq(&db).await.unwrap_or(-1);
+    let (sender, receiver) = tokio::sync::watch::channel(last);
     tokio::spawn(async move {
-        let mut last = -1;
         loop {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
             match current_seq(&db).await {
                 Ok(seq) if seq != last => {
                     last = seq;
@@ -321,7 +323,6 @@ pub fn watch_changes(db: Db) -> tokio::sync::watch::Receiver<i64> {
                 Ok(_) => {}
                 Err(_) => tracing::warn!("sync watcher could not read the counter"),
             }
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         }
     });
     receiver

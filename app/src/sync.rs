@@ -97,8 +97,13 @@ pub enum Outcome {
     Applied { superseded: Vec<String> },
     /// Not saved, and retrying unchanged will not help.
     Rejected { error: AppError },
-    /// The other fields were saved; these were changed by someone else meanwhile.
-    Conflict { fields: Vec<FieldConflict> },
+    /// The other fields were saved; `fields` were changed by someone else meanwhile (and
+    /// `superseded` kept a later edit made elsewhere, as in `Applied`).
+    Conflict {
+        fields: Vec<FieldConflict>,
+        #[serde(default)]
+        superseded: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -44,7 +44,10 @@ test("a rep adds a company and a contact, logs a call and ticks it off", async (
   const done = page.getByRole("checkbox", { name: "Mark done: Ask about the tile order" });
   await expect(done).not.toBeChecked();
   await hydrated(page);
+  // The tick is kept on the device, then sent; reload only once it has reached the server.
+  const pushed = page.waitForResponse((r) => r.url().includes("/api/sync/push") && r.ok());
   await done.check();
+  await pushed;
   await page.reload();
   await expect(page.getByRole("checkbox", { name: "Mark not done: Ask about the tile order" })).toBeChecked();
   await expect(page.getByRole("list").filter({ hasText: "created this" })).toBeVisible();

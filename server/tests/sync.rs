@@ -183,7 +183,7 @@ async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
     let (_, answers) = device.push(&app, &rep, revalue).await;
     assert_eq!(
         answers[0]["outcome"],
-        json!({ "status": "conflict", "fields": [{ "field": "value", "mine": "15000", "theirs": "30000" }] })
+        json!({ "status": "conflict", "fields": [{ "field": "value", "mine": "15000", "theirs": "30000" }], "superseded": [] })
     );
     let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
     assert_eq!(page["deal"]["value"], 3_000_000);

@@ -52,7 +52,7 @@ pub fn plan<R: Synced>(current: Option<Current<R>>, mutation: &Mutation, clock: 
             let outcome = if merged.conflicts.is_empty() {
                 Outcome::Applied { superseded: merged.superseded.clone() }
             } else {
-                Outcome::Conflict { fields: merged.conflicts.clone() }
+                Outcome::Conflict { fields: merged.conflicts.clone(), superseded: merged.superseded.clone() }
             };
             if merged.fields == now && merged.clocks == *current.clocks {
                 return Plan::Answer(outcome);

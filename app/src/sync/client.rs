@@ -481,12 +481,19 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
     if retry {
         let mut mutation = issue.pending.mutation;
         mutation.clock = tick();
-        if let Outcome::Conflict { fields } = &issue.outcome {
-            if let Some(base) = mutation.base.as_mut() {
-                for conflict in fields {
-                    base.insert(conflict.field.clone(), conflict.theirs.clone());
+        // Only what was not taken is sent again: re-sending the rest would let it overwrite,
+        // with a newer clock, later edits the server rightly kept.
+        match &issue.outcome {
+            Outcome::Conflict { fields, .. } => {
+                mutation.fields.retain(|field, _| fields.iter().any(|c| &c.field == field));
+                if let Some(base) = mutation.base.as_mut() {
+                    for conflict in fields {
+                        base.insert(conflict.field.clone(), conflict.theirs.clone());
+                    }
                 }
             }
+            Outcome::Applied { superseded } => mutation.fields.retain(|field, _| superseded.contains(field)),
+            Outcome::Rejected { .. } => {}
         }
         submit(mutation).await?;
     }

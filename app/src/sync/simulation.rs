@@ -163,7 +163,9 @@ impl Server {
         };
         let skipped: BTreeSet<String> = match &outcome {
             Outcome::Applied { superseded } => superseded.iter().cloned().collect(),
-            Outcome::Conflict { fields } => fields.iter().map(|c| c.field.clone()).collect(),
+            Outcome::Conflict { fields, superseded } => {
+                fields.iter().map(|c| c.field.clone()).chain(superseded.iter().cloned()).collect()
+            }
             Outcome::Rejected { .. } => return outcome,
         };
         for (field, value) in &m.fields {

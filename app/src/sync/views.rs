@@ -144,6 +144,12 @@ fn reason(locale: Locale, error: &AppError) -> String {
     locale.format(Key::SyncRejected, &[("reason", &text)])
 }
 
+/// Field names are lower case for use inside sentences; a table row starts with a capital.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn shown(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
@@ -167,20 +173,25 @@ fn IssueItem(issue: Issue) -> impl IntoView {
             Key::SyncRetry,
             Key::SyncDiscard,
         ),
-        Outcome::Conflict { fields } => {
+        Outcome::Conflict { fields, superseded } => {
             let rows = fields
                 .iter()
                 .map(|c| {
                     view! {
                         <tr>
-                            <th scope="row">{locale.text(field_label(&c.field))}</th>
+                            <th scope="row">{capitalised(locale.text(field_label(&c.field)))}</th>
                             <td><bdi>{shown(&c.mine)}</bdi></td>
                             <td><bdi>{shown(&c.theirs)}</bdi></td>
                         </tr>
                     }
                 })
                 .collect_view();
+            let later = (!superseded.is_empty()).then(|| {
+                let names = superseded.iter().map(|f| locale.text(field_label(f))).collect::<Vec<_>>().join(", ");
+                view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &names)])}</p> }
+            });
             let table = view! {
+                {later}
                 <p>{t(Key::SyncConflict)}</p>
                 <table class="conflict">
                     <thead><tr><td></td><th scope="col">{t(Key::SyncYours)}</th><th scope="col">{t(Key::SyncTheirs)}</th></tr></thead>

@@ -231,4 +231,5 @@ messages! {
     UpdateAvailable => "Update available",
     UpdateReload => "Reload",
     HistoryOffline => "History is shown when online.",
+    ShowMoreDeals => "Show {count} more",
 }

@@ -13,6 +13,9 @@ use crate::pipeline::Pipeline;
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading};
 
+/// Cards drawn per stage before "Show more".
+const CARDS_AT_ONCE: usize = 50;
+
 #[derive(Clone)]
 struct MoveRequest {
     id: String,
@@ -130,11 +133,32 @@ fn ColumnView(
     let heading_id = format!("stage-{}", column.stage.id);
     let labelled_by = heading_id.clone();
     let empty = column.deals.is_empty();
-    let cards = column
-        .deals
-        .into_iter()
-        .map(|deal| view! { <Card deal pipeline=pipeline.clone() mover /> })
-        .collect_view();
+    // A stage can hold thousands of deals; drawing them all would make the board slow to open
+    // on a phone, so cards come in pages.
+    let shown = RwSignal::new(CARDS_AT_ONCE);
+    let all = column.deals.len();
+    let deals = StoredValue::new(column.deals);
+    let pipeline = StoredValue::new(pipeline);
+    let cards = move || {
+        deals.with_value(|deals| {
+            deals
+                .iter()
+                .take(shown.get())
+                .map(|deal| view! { <Card deal=deal.clone() pipeline=pipeline.get_value() mover /> })
+                .collect_view()
+        })
+    };
+    let more = move || {
+        let rest = all.saturating_sub(shown.get());
+        (rest > 0).then(|| {
+            let label = locale.format(Key::ShowMoreDeals, &[("count", &rest.min(CARDS_AT_ONCE).to_string())]);
+            view! {
+                <button class="button show-more" type="button" on:click=move |_| shown.update(|n| *n += CARDS_AT_ONCE)>
+                    {label}
+                </button>
+            }
+        })
+    };
     view! {
         <section
             class="column"
@@ -157,6 +181,7 @@ fn ColumnView(
             </header>
             {empty.then(|| view! { <p class="muted empty">{t(Key::NoDealsInStage)}</p> })}
             <ul class="cards">{cards}</ul>
+            {more}
         </section>
     }
 }

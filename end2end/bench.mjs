@@ -254,7 +254,7 @@ try {
   console.log("| measure | value |");
   console.log("|---|---|");
   for (const s of sizes()) console.log(`| ${s.file} (raw / gzip / brotli) | ${kb(s.raw)} / ${kb(s.gzip)} / ${kb(s.br)} |`);
-  console.log(`| pipeline on phone (admin, ${plain.cards} cards in the first stage): first cards painted (median of ${runs}) | ${plain.render} ms |`);
+  console.log(`| pipeline on phone (admin, demo data, ${plain.cards} cards drawn): first cards painted (median of ${runs}) | ${plain.render} ms |`);
   console.log(`| pipeline on phone: hydrated and interactive | ${plain.interactive} ms |`);
   console.log(`| same with 4× CPU slowdown: painted / interactive | ${slow.render} ms / ${slow.interactive} ms |`);
   console.log(`| deals/board server function (median of 20, JSON bytes) | ${api.ms.toFixed(1)} ms, ${kb(api.bytes)} |`);

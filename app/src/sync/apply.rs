@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::merge::merge;
-use super::replica::{Synced, fields_of, input_from};
+use super::replica::{Synced, fields_of, input_from, overlay};
 use super::{Mutation, Outcome};
 use crate::error::AppError;
 
@@ -30,12 +30,7 @@ pub fn plan<R: Synced>(current: Option<Current<R>>, mutation: &Mutation, clock: 
     let rejected = |error: AppError| Plan::Answer(Outcome::Rejected { error });
     match (current, &mutation.base) {
         (None, None) => {
-            let mut fields = fields_of(&R::Input::default());
-            for (k, v) in mine {
-                if fields.contains_key(&k) {
-                    fields.insert(k, v);
-                }
-            }
+            let fields = overlay(fields_of(&R::Input::default()), &mine);
             let clocks = fields.keys().map(|k| (k.clone(), clock.to_owned())).collect();
             match input_from::<R::Input>(fields, &mutation.id, None) {
                 Ok(input) => Plan::Write { input, clocks, outcome: Outcome::Applied { superseded: Vec::new() } },

@@ -189,6 +189,15 @@ struct Stored {
     meta: BTreeMap<String, String>,
 }
 
+impl Stored {
+    /// The outbox in the order it was made.
+    fn outbox(&self) -> Vec<Pending> {
+        let mut outbox: Vec<Pending> = self.outbox.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
+        outbox.sort_by_key(|p| p.id);
+        outbox
+    }
+}
+
 async fn load() {
     let stored = match idb_load().await {
         Ok(value) => value.as_string().and_then(|text| serde_json::from_str::<Stored>(&text).ok()),
@@ -201,8 +210,7 @@ async fn load() {
                 e.replica.upsert(row);
             }
             e.replica.reference = stored.meta.get("reference").and_then(|r| serde_json::from_str(r).ok());
-            e.outbox = stored.outbox.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
-            e.outbox.sort_by_key(|p| p.id);
+            e.outbox = stored.outbox();
             e.issues = stored.meta.get("issues").and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
             e.meta = stored.meta.get("sync").and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
         }
@@ -265,11 +273,7 @@ pub fn start() {
 async fn reload_outbox() {
     if let Ok(value) = idb_load().await {
         if let Some(stored) = value.as_string().and_then(|text| serde_json::from_str::<Stored>(&text).ok()) {
-            ENGINE.with(|e| {
-                let mut e = e.borrow_mut();
-                e.outbox = stored.outbox.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
-                e.outbox.sort_by_key(|p| p.id);
-            });
+            ENGINE.with(|e| e.borrow_mut().outbox = stored.outbox());
             changed();
         }
     }
@@ -507,6 +511,14 @@ pub async fn wipe(warning: &str) -> bool {
     if pending > 0 && !confirm_text(warning) {
         return false;
     }
+    forget().await;
+    tabs_send("changed");
+    true
+}
+
+/// Drops the device's copy, outbox and issues, in storage and in memory; the next user of
+/// this browser starts as a new device.
+async fn forget() {
     let _ = idb_wipe().await;
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
@@ -515,8 +527,6 @@ pub async fn wipe(warning: &str) -> bool {
         e.meta.client = crate::ids::new_id();
     });
     changed();
-    tabs_send("changed");
-    true
 }
 
 /// Asks the service worker to hand over to the waiting new version (the page reloads).
@@ -540,14 +550,7 @@ pub async fn signed_in(user: &str) {
     until_loaded().await;
     let other = ENGINE.with(|e| e.borrow().replica.me().is_some_and(|me| me.id != user));
     if other {
-        let _ = idb_wipe().await;
-        ENGINE.with(|e| {
-            let mut e = e.borrow_mut();
-            let leader = e.leader;
-            *e = Engine { loaded: true, leader, ..Engine::default() };
-            e.meta.client = crate::ids::new_id();
-        });
-        changed();
+        forget().await;
     }
     wake();
 }

@@ -50,6 +50,16 @@ pub fn fields_of<I: Serialize>(input: &I) -> Fields {
     fields
 }
 
+/// `fields` with the edit's values for the fields the form has; anything else is ignored.
+pub fn overlay(mut fields: Fields, edit: &Fields) -> Fields {
+    for (field, value) in edit {
+        if fields.contains_key(field) {
+            fields.insert(field.clone(), value.clone());
+        }
+    }
+    fields
+}
+
 pub fn input_from<I: DeserializeOwned>(mut fields: Fields, id: &str, rev: Option<i64>) -> Result<I, AppError> {
     fields.insert("id".into(), id.into());
     fields.insert("rev".into(), rev.into());
@@ -154,16 +164,12 @@ impl Replica {
 
 fn replay_into<R: Synced>(rows: &mut BTreeMap<String, R>, mutation: &Mutation, cx: &Context) -> Result<(), AppError> {
     let current = rows.get(&mutation.id);
-    let mut fields = match (current, &mutation.base) {
+    let fields = match (current, &mutation.base) {
         (Some(row), _) => fields_of(&row.input()),
         (None, None) => fields_of(&R::Input::default()),
         (None, Some(_)) => return Err(AppError::NotFound),
     };
-    for (field, value) in &mutation.fields {
-        if fields.contains_key(field) {
-            fields.insert(field.clone(), value.clone());
-        }
-    }
+    let fields = overlay(fields, &mutation.fields);
     let input: R::Input = input_from(fields, &mutation.id, None)?;
     let row = match current {
         Some(row) => row.absorb(&input, cx)?,

@@ -23,8 +23,8 @@ pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
         contact_name: view.contact_name(a.contact.as_deref()),
         company: a.company.clone(),
         company_name: view.company_name(a.company.as_deref()),
-        owner_name: view.user_name(&a.owner),
-        created_at: a.created_at.clone(),
+        owner_name: view.user_name(&a.stamp.owner),
+        created_at: a.stamp.created_at.clone(),
         can_edit: view.can_edit(&a.scope()),
     }
 }
@@ -55,7 +55,7 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
     let mut due: Vec<ActivityItem> = view
         .activities
         .values()
-        .filter(|a| a.owner == me.id && !a.done && a.due_date.as_deref().is_some_and(|d| d <= today))
+        .filter(|a| a.stamp.owner == me.id && !a.done && a.due_date.as_deref().is_some_and(|d| d <= today))
         .map(|a| item(view, a))
         .collect();
     due.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.due_time.cmp(&b.due_time)));
@@ -65,7 +65,7 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
         .deals
         .values()
         .filter(|d| {
-            d.owner == me.id
+            d.stamp.owner == me.id
                 && pipeline.and_then(|p| p.stage(&d.stage)).is_some_and(|s| s.outcome == Outcome::Open)
                 && d.expected_close.as_deref().is_some_and(|c| c <= horizon)
         })

@@ -3,9 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ActivityInput, ActivityKind, ValidActivity};
-use crate::auth::Scope;
 use crate::error::AppError;
-use crate::sync::replica::{Context, Replica, Synced};
+use crate::sync::replica::{Context, Replica, Stamp, Synced};
 use crate::sync::Table;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,20 +27,12 @@ pub struct ActivityRow {
     pub contact: Option<String>,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub company: Option<String>,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub team: Option<String>,
-    pub created_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub created_by: String,
-    pub updated_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub updated_by: String,
+    #[serde(flatten)]
+    pub stamp: Stamp,
 }
 
 impl ActivityRow {
-    fn set(&mut self, valid: ValidActivity) {
+    fn take(&mut self, valid: ValidActivity) {
         self.kind = valid.kind;
         self.subject = valid.subject;
         self.body = valid.body;
@@ -67,8 +58,12 @@ impl Synced for ActivityRow {
         &self.id
     }
 
-    fn scope(&self) -> Scope {
-        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    fn stamp_mut(&mut self) -> &mut Stamp {
+        &mut self.stamp
     }
 
     fn input(&self) -> ActivityInput {
@@ -87,17 +82,9 @@ impl Synced for ActivityRow {
         }
     }
 
-    fn absorb(&self, input: &ActivityInput, cx: &Context) -> Result<Self, AppError> {
-        let mut row = self.clone();
-        row.set(input.validate()?);
-        row.updated_at = cx.now.to_owned();
-        row.updated_by = cx.me.id.clone();
-        Ok(row)
-    }
-
-    fn create(input: &ActivityInput, cx: &Context) -> Result<Self, AppError> {
-        let mut row = ActivityRow {
-            id: input.id.clone(),
+    fn blank(id: &str, stamp: Stamp) -> Self {
+        ActivityRow {
+            id: id.to_owned(),
             rev: 0,
             kind: ActivityKind::default(),
             subject: String::new(),
@@ -108,14 +95,12 @@ impl Synced for ActivityRow {
             deal: None,
             contact: None,
             company: None,
-            owner: cx.me.id.clone(),
-            team: cx.me.team.clone(),
-            created_at: cx.now.to_owned(),
-            created_by: cx.me.id.clone(),
-            updated_at: cx.now.to_owned(),
-            updated_by: cx.me.id.clone(),
-        };
-        row.set(input.validate()?);
-        Ok(row)
+            stamp,
+        }
+    }
+
+    fn set(&mut self, input: &ActivityInput, _cx: &Context) -> Result<(), AppError> {
+        self.take(input.validate()?);
+        Ok(())
     }
 }

@@ -30,11 +30,11 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         email: c.email.clone(),
         website: c.website.clone(),
         address: c.address.clone(),
-        owner_name: view.user_name(&c.owner),
-        created_at: c.created_at.clone(),
-        created_by_name: view.user_name(&c.created_by),
-        updated_at: c.updated_at.clone(),
-        updated_by_name: view.user_name(&c.updated_by),
+        owner_name: view.user_name(&c.stamp.owner),
+        created_at: c.stamp.created_at.clone(),
+        created_by_name: view.user_name(&c.stamp.created_by),
+        updated_at: c.stamp.updated_at.clone(),
+        updated_by_name: view.user_name(&c.stamp.updated_by),
     };
     let mut contacts: Vec<_> = view
         .contacts
@@ -44,7 +44,7 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         .collect();
     contacts.sort_by_key(|k| k.name.to_lowercase());
     let mut deals: Vec<_> = view.deals.values().filter(|d| d.company.as_deref() == Some(id)).collect();
-    deals.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
     Ok(CompanyPage {
         company,
         can_edit: view.can_edit(&c.scope()),

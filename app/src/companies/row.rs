@@ -3,9 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CompanyInput, ValidCompany};
-use crate::auth::Scope;
 use crate::error::AppError;
-use crate::sync::replica::{Context, Replica, Synced};
+use crate::sync::replica::{Context, Replica, Stamp, Synced};
 use crate::sync::Table;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,20 +23,12 @@ pub struct CompanyRow {
     pub website: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub team: Option<String>,
-    pub created_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub created_by: String,
-    pub updated_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub updated_by: String,
+    #[serde(flatten)]
+    pub stamp: Stamp,
 }
 
 impl CompanyRow {
-    fn set(&mut self, valid: ValidCompany) {
+    fn take(&mut self, valid: ValidCompany) {
         self.name = valid.name;
         self.industry = valid.industry;
         self.phone = valid.phone;
@@ -60,8 +51,12 @@ impl Synced for CompanyRow {
         &self.id
     }
 
-    fn scope(&self) -> Scope {
-        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    fn stamp_mut(&mut self) -> &mut Stamp {
+        &mut self.stamp
     }
 
     fn input(&self) -> CompanyInput {
@@ -77,17 +72,9 @@ impl Synced for CompanyRow {
         }
     }
 
-    fn absorb(&self, input: &CompanyInput, cx: &Context) -> Result<Self, AppError> {
-        let mut row = self.clone();
-        row.set(input.validate()?);
-        row.updated_at = cx.now.to_owned();
-        row.updated_by = cx.me.id.clone();
-        Ok(row)
-    }
-
-    fn create(input: &CompanyInput, cx: &Context) -> Result<Self, AppError> {
-        let mut row = CompanyRow {
-            id: input.id.clone(),
+    fn blank(id: &str, stamp: Stamp) -> Self {
+        CompanyRow {
+            id: id.to_owned(),
             rev: 0,
             name: String::new(),
             industry: None,
@@ -95,14 +82,12 @@ impl Synced for CompanyRow {
             email: None,
             website: None,
             address: None,
-            owner: cx.me.id.clone(),
-            team: cx.me.team.clone(),
-            created_at: cx.now.to_owned(),
-            created_by: cx.me.id.clone(),
-            updated_at: cx.now.to_owned(),
-            updated_by: cx.me.id.clone(),
-        };
-        row.set(input.validate()?);
-        Ok(row)
+            stamp,
+        }
+    }
+
+    fn set(&mut self, input: &CompanyInput, _cx: &Context) -> Result<(), AppError> {
+        self.take(input.validate()?);
+        Ok(())
     }
 }

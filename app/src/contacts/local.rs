@@ -43,18 +43,18 @@ fn contact(view: &Replica, c: &ContactRow) -> Contact {
         company_name: view.company_name(c.company.as_deref()),
         phones: c.phones.clone(),
         emails: c.emails.clone(),
-        owner_name: view.user_name(&c.owner),
-        created_at: c.created_at.clone(),
-        created_by_name: view.user_name(&c.created_by),
-        updated_at: c.updated_at.clone(),
-        updated_by_name: view.user_name(&c.updated_by),
+        owner_name: view.user_name(&c.stamp.owner),
+        created_at: c.stamp.created_at.clone(),
+        created_by_name: view.user_name(&c.stamp.created_by),
+        updated_at: c.stamp.updated_at.clone(),
+        updated_by_name: view.user_name(&c.stamp.updated_by),
     }
 }
 
 pub fn page(view: &Replica, id: &str) -> Result<ContactPage, AppError> {
     let c = view.contacts.get(id).ok_or(AppError::NotFound)?;
     let mut deals: Vec<_> = view.deals.values().filter(|d| d.contact.as_deref() == Some(id)).collect();
-    deals.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
     Ok(ContactPage {
         contact: contact(view, c),
         can_edit: view.can_edit(&c.scope()),

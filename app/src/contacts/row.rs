@@ -3,9 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ContactInput, ValidContact};
-use crate::auth::Scope;
 use crate::error::AppError;
-use crate::sync::replica::{Context, Replica, Synced};
+use crate::sync::replica::{Context, Replica, Stamp, Synced};
 use crate::sync::Table;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,20 +21,12 @@ pub struct ContactRow {
     pub phones: Vec<String>,
     #[serde(default)]
     pub emails: Vec<String>,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub team: Option<String>,
-    pub created_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub created_by: String,
-    pub updated_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub updated_by: String,
+    #[serde(flatten)]
+    pub stamp: Stamp,
 }
 
 impl ContactRow {
-    fn set(&mut self, valid: ValidContact) {
+    fn take(&mut self, valid: ValidContact) {
         self.name = valid.name;
         self.title = valid.title;
         self.company = valid.company;
@@ -57,8 +48,12 @@ impl Synced for ContactRow {
         &self.id
     }
 
-    fn scope(&self) -> Scope {
-        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    fn stamp_mut(&mut self) -> &mut Stamp {
+        &mut self.stamp
     }
 
     fn input(&self) -> ContactInput {
@@ -76,31 +71,21 @@ impl Synced for ContactRow {
         }
     }
 
-    fn absorb(&self, input: &ContactInput, cx: &Context) -> Result<Self, AppError> {
-        let mut row = self.clone();
-        row.set(input.validate()?);
-        row.updated_at = cx.now.to_owned();
-        row.updated_by = cx.me.id.clone();
-        Ok(row)
-    }
-
-    fn create(input: &ContactInput, cx: &Context) -> Result<Self, AppError> {
-        let mut row = ContactRow {
-            id: input.id.clone(),
+    fn blank(id: &str, stamp: Stamp) -> Self {
+        ContactRow {
+            id: id.to_owned(),
             rev: 0,
             name: String::new(),
             title: None,
             company: None,
             phones: Vec::new(),
             emails: Vec::new(),
-            owner: cx.me.id.clone(),
-            team: cx.me.team.clone(),
-            created_at: cx.now.to_owned(),
-            created_by: cx.me.id.clone(),
-            updated_at: cx.now.to_owned(),
-            updated_by: cx.me.id.clone(),
-        };
-        row.set(input.validate()?);
-        Ok(row)
+            stamp,
+        }
+    }
+
+    fn set(&mut self, input: &ContactInput, _cx: &Context) -> Result<(), AppError> {
+        self.take(input.validate()?);
+        Ok(())
     }
 }

@@ -14,7 +14,7 @@ pub fn card(view: &Replica, d: &DealRow) -> DealCard {
         currency: d.currency,
         stage: d.stage.clone(),
         company_name: view.company_name(d.company.as_deref()),
-        owner_name: view.user_name(&d.owner),
+        owner_name: view.user_name(&d.stamp.owner),
         expected_close: d.expected_close.clone(),
         can_edit: view.can_edit(&d.scope()),
     }
@@ -24,7 +24,7 @@ pub fn board(view: &Replica) -> Result<Board, AppError> {
     let reference = view.reference.as_ref().ok_or(AppError::Network)?;
     let pipeline = reference.pipeline.clone();
     let mut deals: Vec<&DealRow> = view.deals.values().collect();
-    deals.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
     let columns = pipeline
         .stages
         .iter()
@@ -70,12 +70,12 @@ fn deal(view: &Replica, d: &DealRow) -> Deal {
         probability: d.probability,
         lost_reason: d.lost_reason.clone(),
         next_step: d.next_step.clone(),
-        owner: d.owner.clone(),
-        owner_name: view.user_name(&d.owner),
-        created_at: d.created_at.clone(),
-        created_by_name: view.user_name(&d.created_by),
-        updated_at: d.updated_at.clone(),
-        updated_by_name: view.user_name(&d.updated_by),
+        owner: d.stamp.owner.clone(),
+        owner_name: view.user_name(&d.stamp.owner),
+        created_at: d.stamp.created_at.clone(),
+        created_by_name: view.user_name(&d.stamp.created_by),
+        updated_at: d.stamp.updated_at.clone(),
+        updated_by_name: view.user_name(&d.stamp.updated_by),
     }
 }
 

@@ -3,10 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{DealInput, ValidDeal};
-use crate::auth::Scope;
 use crate::error::AppError;
 use crate::money::{Currency, amount_input};
-use crate::sync::replica::{Context, Replica, Synced};
+use crate::sync::replica::{Context, Replica, Stamp, Synced};
 use crate::sync::Table;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,20 +29,12 @@ pub struct DealRow {
     pub lost_reason: Option<String>,
     #[serde(default)]
     pub next_step: Option<String>,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub team: Option<String>,
-    pub created_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub created_by: String,
-    pub updated_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub updated_by: String,
+    #[serde(flatten)]
+    pub stamp: Stamp,
 }
 
 impl DealRow {
-    fn set(&mut self, valid: ValidDeal) {
+    fn take(&mut self, valid: ValidDeal) {
         self.title = valid.title;
         self.value = valid.value;
         self.currency = valid.currency;
@@ -72,8 +63,12 @@ impl Synced for DealRow {
         &self.id
     }
 
-    fn scope(&self) -> Scope {
-        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    fn stamp_mut(&mut self) -> &mut Stamp {
+        &mut self.stamp
     }
 
     fn input(&self) -> DealInput {
@@ -92,19 +87,9 @@ impl Synced for DealRow {
         }
     }
 
-    fn absorb(&self, input: &DealInput, cx: &Context) -> Result<Self, AppError> {
-        let valid = input.validate(cx.pipeline)?;
-        let mut row = self.clone();
-        row.set(valid);
-        row.updated_at = cx.now.to_owned();
-        row.updated_by = cx.me.id.clone();
-        Ok(row)
-    }
-
-    fn create(input: &DealInput, cx: &Context) -> Result<Self, AppError> {
-        let valid = input.validate(cx.pipeline)?;
-        let mut row = DealRow {
-            id: input.id.clone(),
+    fn blank(id: &str, stamp: Stamp) -> Self {
+        DealRow {
+            id: id.to_owned(),
             rev: 0,
             title: String::new(),
             value: 0,
@@ -116,14 +101,12 @@ impl Synced for DealRow {
             probability: 0,
             lost_reason: None,
             next_step: None,
-            owner: cx.me.id.clone(),
-            team: cx.me.team.clone(),
-            created_at: cx.now.to_owned(),
-            created_by: cx.me.id.clone(),
-            updated_at: cx.now.to_owned(),
-            updated_by: cx.me.id.clone(),
-        };
-        row.set(valid);
-        Ok(row)
+            stamp,
+        }
+    }
+
+    fn set(&mut self, input: &DealInput, cx: &Context) -> Result<(), AppError> {
+        self.take(input.validate(cx.pipeline)?);
+        Ok(())
     }
 }

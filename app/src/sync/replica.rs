@@ -24,6 +24,39 @@ pub struct Context<'a> {
     pub now: &'a str,
 }
 
+/// Who a record belongs to and who made and last changed it, when: the same on every table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub owner: String,
+    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
+    pub team: Option<String>,
+    pub created_at: String,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub created_by: String,
+    pub updated_at: String,
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub updated_by: String,
+}
+
+impl Stamp {
+    /// A record made now by me, in my team.
+    pub fn new(cx: &Context) -> Stamp {
+        Stamp {
+            owner: cx.me.id.clone(),
+            team: cx.me.team.clone(),
+            created_at: cx.now.to_owned(),
+            created_by: cx.me.id.clone(),
+            updated_at: cx.now.to_owned(),
+            updated_by: cx.me.id.clone(),
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        Scope { owner: self.owner.clone(), team: self.team.clone() }
+    }
+}
+
 /// A record kind that syncs: how it turns into its form's fields and back.
 pub trait Synced: Clone + Serialize + DeserializeOwned + 'static {
     type Input: Clone + Serialize + DeserializeOwned + Default;
@@ -32,11 +65,33 @@ pub trait Synced: Clone + Serialize + DeserializeOwned + 'static {
     const GUARDED: &'static [&'static str];
     fn rows(replica: &Replica) -> &BTreeMap<String, Self>;
     fn id(&self) -> &str;
-    fn scope(&self) -> Scope;
+    fn stamp(&self) -> &Stamp;
+    fn stamp_mut(&mut self) -> &mut Stamp;
     fn input(&self) -> Self::Input;
+    /// A row with this id and stamp and nothing else filled in yet.
+    fn blank(id: &str, stamp: Stamp) -> Self;
+    /// Validates a form and takes its values.
+    fn set(&mut self, input: &Self::Input, cx: &Context) -> Result<(), AppError>;
+
+    fn scope(&self) -> Scope {
+        self.stamp().scope()
+    }
+
     /// This row with a validated form applied.
-    fn absorb(&self, input: &Self::Input, cx: &Context) -> Result<Self, AppError>;
-    fn create(input: &Self::Input, cx: &Context) -> Result<Self, AppError>;
+    fn absorb(&self, input: &Self::Input, cx: &Context) -> Result<Self, AppError> {
+        let mut row = self.clone();
+        row.set(input, cx)?;
+        let stamp = row.stamp_mut();
+        stamp.updated_at = cx.now.to_owned();
+        stamp.updated_by = cx.me.id.clone();
+        Ok(row)
+    }
+
+    fn create(id: &str, input: &Self::Input, cx: &Context) -> Result<Self, AppError> {
+        let mut row = Self::blank(id, Stamp::new(cx));
+        row.set(input, cx)?;
+        Ok(row)
+    }
 }
 
 /// A form's editable fields; `id` and `rev` are the record's, not the editor's to change.
@@ -173,7 +228,7 @@ fn replay_into<R: Synced>(rows: &mut BTreeMap<String, R>, mutation: &Mutation, c
     let input: R::Input = input_from(fields, &mutation.id, None)?;
     let row = match current {
         Some(row) => row.absorb(&input, cx)?,
-        None => R::create(&input, cx)?,
+        None => R::create(&mutation.id, &input, cx)?,
     };
     rows.insert(mutation.id.clone(), row);
     Ok(())

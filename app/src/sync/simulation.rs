@@ -100,7 +100,7 @@ impl Server {
                 ..Default::default()
             };
             let cx = Context { me: &me, pipeline: &server.pipeline, now: &iso(0) };
-            let row = DealRow::create(&input, &cx).expect("valid seed");
+            let row = DealRow::create(&input.id, &input, &cx).expect("valid seed");
             server.deals.insert(row.id.clone(), Stored { row, rev: 1, clocks: BTreeMap::new() });
         }
         server
@@ -147,7 +147,7 @@ impl Server {
         let now = iso(self.now_ms);
         let cx = Context { me: &me, pipeline: &self.pipeline, now: &now };
         let (row, rev) = match self.deals.get(&m.id) {
-            None => match DealRow::create(&input, &cx) {
+            None => match DealRow::create(&m.id, &input, &cx) {
                 Ok(row) => (row, 1),
                 Err(error) => return Outcome::Rejected { error },
             },
@@ -412,8 +412,8 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned() else { continue };
                 let owner = server.users[to].clone();
                 if let Some(stored) = server.deals.get_mut(&id) {
-                    stored.row.owner = owner.id.clone();
-                    stored.row.team = owner.team.clone();
+                    stored.row.stamp.owner = owner.id.clone();
+                    stored.row.stamp.team = owner.team.clone();
                     stored.rev += 1;
                 }
                 server.log(&id);

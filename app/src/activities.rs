@@ -220,7 +220,7 @@ mod tests {
 pub async fn load_today() -> Result<TodayData, AppError> {
     crate::sync::read(
         |view| {
-            let now = time::OffsetDateTime::now_utc().to_offset(local_offset());
+            let now = crate::calendar::device_now();
             let format = time::macros::format_description!("[year]-[month]-[day]");
             let today = now.date().format(&format).map_err(|_| AppError::Internal)?;
             let horizon = (now.date() + time::Duration::days(14)).format(&format).map_err(|_| AppError::Internal)?;
@@ -234,15 +234,4 @@ pub async fn load_today() -> Result<TodayData, AppError> {
 pub async fn load_activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
     let key = id.clone();
     crate::sync::read(move |view| local::form_data(view, key.as_deref()), activity_form(id)).await
-}
-
-/// The device's offset from UTC (the browser knows it; the server never calls this).
-fn local_offset() -> time::UtcOffset {
-    #[cfg(feature = "hydrate")]
-    {
-        let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
-        time::UtcOffset::from_whole_seconds(minutes * 60).unwrap_or(time::UtcOffset::UTC)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    time::UtcOffset::UTC
 }

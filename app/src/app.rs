@@ -12,13 +12,14 @@ use crate::auth::{Actor, load_me, sign_out};
 use crate::companies::views::{CompaniesPage, CompanyFormPage, CompanyPage};
 use crate::contacts::views::{ContactFormPage, ContactPage, ContactsPage};
 use crate::deals::views::{DealFormPage, DealPage, PipelinePage};
-use crate::i18n::{Key, Locale, t};
+use crate::i18n::{Key, LanguageSetting, Locale, initial_locale, t};
 use crate::settings::SettingsPage;
 use crate::sync::views::{SyncPage, SyncStatus, UpdateBanner};
 use crate::ui::icons::Icon;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let locale = Locale::default();
+    // Decided before the first byte, so the page never flashes in the wrong direction.
+    let locale = initial_locale();
     view! {
         <!DOCTYPE html>
         <html lang=locale.lang() dir=locale.dir()>
@@ -28,7 +29,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="manifest" href=crate::i18n::manifest(locale) />
+                {(locale == Locale::Fa).then(|| view! {
+                    <link rel="preload" href="/fonts/Vazirmatn.woff2" r#as="font" r#type="font/woff2" crossorigin="" />
+                })}
                 <script src="/pwa.js" defer></script>
                 <script>
                     "document.cookie='hamrah_tz='+(-new Date().getTimezoneOffset())+';path=/;max-age=31536000;samesite=lax'"
@@ -51,8 +55,19 @@ pub struct AuthVersion(pub RwSignal<u32>);
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(Locale::default());
     provide_context(AuthVersion(RwSignal::new(0)));
+    let language = LanguageSetting::new(initial_locale());
+    provide_context(language);
+    Effect::new(move |_| crate::i18n::apply_to_document(language.get()));
+    // A new language redraws the whole app: every text is looked up again.
+    move || {
+        provide_context(language.get());
+        view! { <Routed /> }
+    }
+}
+
+#[component]
+fn Routed() -> impl IntoView {
     view! {
         <Title text=t(Key::AppName) />
         <Router>
@@ -103,6 +118,8 @@ fn SignedIn() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(actor)) => {
+                        let saved = actor.locale;
+                        Effect::new(move |_| expect_context::<LanguageSetting>().adopt(saved));
                         provide_context(actor.clone());
                         view! {
                             <div class="layout">
@@ -147,6 +164,7 @@ fn Nav(actor: Actor) -> impl IntoView {
     });
     Effect::new(move |_| {
         if out.value().get() == Some(true) {
+            expect_context::<LanguageSetting>().reset_choice();
             version.update(|v| *v += 1);
             navigate("/sign-in", Default::default());
         }

@@ -73,6 +73,30 @@ pub fn field_label(field: &str) -> Key {
     }
 }
 
+/// How a stored amount is written into history: machine-readable, so each reader sees it
+/// in their own language ("1250000 USD" reads "$12,500" or "۱۲٬۵۰۰ دلار").
+pub fn amount_value(minor: i64, currency: crate::money::Currency) -> String {
+    format!("{minor} {}", currency.code())
+}
+
+/// A value from history as the reader's language shows it. Values are stored as text;
+/// amounts, dates, stages and percentages are recognised and formatted, anything else
+/// (names, notes, and amounts recorded before this format) is shown as written.
+pub fn shown_value(locale: crate::i18n::Locale, field: &str, value: &str) -> String {
+    let amount = || {
+        let (minor, code) = value.split_once(' ')?;
+        Some(locale.amount(minor.parse().ok()?, crate::money::Currency::from_code(code)?))
+    };
+    match field {
+        "value" => amount(),
+        "stage" => Some(locale.stage_name(value)),
+        "expected_close" | "due" => crate::calendar::parse_iso(value).map(|_| locale.date(value)),
+        "probability" => value.parse().ok().map(|p| locale.percent(p)),
+        _ => None,
+    }
+    .unwrap_or_else(|| value.to_owned())
+}
+
 /// A record's history. It is not kept on devices, so it needs the server.
 #[server(endpoint = "history/list", input = Json)]
 pub async fn history_of(table: String, id: String) -> Result<Vec<Change>, AppError> {
@@ -104,5 +128,17 @@ mod tests {
             ]
         );
         assert!(diff(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn history_values_read_in_the_readers_language() {
+        use crate::i18n::Locale;
+        let value = amount_value(1_500_000_000, crate::money::Currency::IRT);
+        assert_eq!(shown_value(Locale::Fa, "value", &value), "۱٬۵۰۰٬۰۰۰٬۰۰۰ تومان");
+        assert_eq!(shown_value(Locale::En, "value", &value), "1,500,000,000 tomans");
+        assert_eq!(shown_value(Locale::Fa, "value", "$12,500"), "$12,500");
+        assert_eq!(shown_value(Locale::Fa, "expected_close", "2024-03-20"), "۱ فروردین ۱۴۰۳");
+        assert_eq!(shown_value(Locale::Fa, "stage", "Won"), "برنده");
+        assert_eq!(shown_value(Locale::Fa, "title", "Model 3"), "Model 3");
     }
 }

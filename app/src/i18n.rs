@@ -1,7 +1,13 @@
 //! Every word the user reads goes through here. Messages are an enum, so a language that lacks
-//! one fails to compile instead of showing a raw key.
+//! one fails to compile instead of showing a raw key. Numbers, dates and amounts are
+//! formatted here too (`format.rs`), because which digits and calendar to use is part of
+//! the language.
 
 mod en;
+mod fa;
+mod format;
+
+pub use format::{JALALI_MONTHS, WEEKDAYS, today_iso};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,24 +21,65 @@ pub use en::Key;
 pub enum Locale {
     #[default]
     En,
+    Fa,
 }
 
+/// The cookie that remembers a device's language for pages shown before sign-in; once
+/// signed in, the user's saved choice decides.
+pub const LANGUAGE_COOKIE: &str = "hamrah_lang";
+
 impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Fa];
+
     pub fn lang(self) -> &'static str {
         match self {
             Locale::En => "en",
+            Locale::Fa => "fa",
         }
     }
 
     pub fn dir(self) -> &'static str {
         match self {
             Locale::En => "ltr",
+            Locale::Fa => "rtl",
         }
+    }
+
+    /// The language's own name, as a language menu shows it.
+    pub fn name(self) -> &'static str {
+        self.text(match self {
+            Locale::En => Key::LanguageEnglish,
+            Locale::Fa => Key::LanguagePersian,
+        })
+    }
+
+    /// `fa`, `fa-IR`, `en-GB`…: the language part decides.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Locale::ALL.into_iter().find(|l| l.lang() == primary)
+    }
+
+    /// The first language in an `Accept-Language` header that Hamrah speaks, by preference.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut offers: Vec<(f32, Locale)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let locale = Locale::from_tag(pieces.next()?)?;
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                (quality > 0.0).then_some((quality, locale))
+            })
+            .collect();
+        offers.sort_by(|a, b| b.0.total_cmp(&a.0));
+        offers.first().map(|(_, locale)| *locale)
     }
 
     pub fn text(self, key: Key) -> &'static str {
         match self {
             Locale::En => en::text(key),
+            Locale::Fa => fa::text(key),
         }
     }
 
@@ -73,9 +120,93 @@ impl Locale {
     }
 }
 
-/// The locale of the current view, provided once at the top of the app.
+/// The locale of the current view, provided at the top of the app (and again when the user
+/// switches language, which redraws the app).
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
+}
+
+/// The app's language, changeable while it runs. Signed in, the user's saved language
+/// decides, unless they just chose another on this device (Settings, sign-in page).
+#[derive(Clone, Copy)]
+pub struct LanguageSetting {
+    locale: RwSignal<Locale>,
+    chosen: RwSignal<bool>,
+}
+
+impl LanguageSetting {
+    pub fn new(initial: Locale) -> Self {
+        LanguageSetting { locale: RwSignal::new(initial), chosen: RwSignal::new(false) }
+    }
+
+    pub fn get(self) -> Locale {
+        self.locale.get()
+    }
+
+    pub fn choose(self, locale: Locale) {
+        self.chosen.set(true);
+        self.locale.set(locale);
+    }
+
+    /// The signed-in user's saved language. Until the device's copy has pulled a new
+    /// choice, it still holds the old one: a choice made here wins over it.
+    pub fn adopt(self, saved: Locale) {
+        if !self.chosen.get_untracked() && self.locale.get_untracked() != saved {
+            self.locale.set(saved);
+        }
+    }
+
+    /// After signing in or out, the next user's own choice counts again.
+    pub fn reset_choice(self) {
+        self.chosen.set(false);
+    }
+}
+
+/// Keeps the document and the device in step with the language: `<html lang dir>`, the
+/// manifest, and a cookie and local note so the next page (even the offline shell) starts
+/// in it.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/i18n/document.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = applyLanguage)]
+    fn apply_language(lang: &str, dir: &str, manifest: &str);
+}
+
+/// Keeps the document and the device in step with the language (see `document.js`).
+pub fn apply_to_document(locale: Locale) {
+    #[cfg(feature = "hydrate")]
+    apply_language(locale.lang(), locale.dir(), manifest(locale));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = locale;
+}
+
+/// Each language has its own manifest, so an installed app is named in it.
+pub fn manifest(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => "/manifest.webmanifest",
+        Locale::Fa => "/manifest.fa.webmanifest",
+    }
+}
+
+/// The language a page starts in. On the server the request decides (see the server's
+/// `language` middleware); in the browser, the `<html lang>` the server (or, offline, the
+/// shell's script) wrote, so hydration starts from exactly what was rendered.
+pub fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Locale>().copied())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|lang| Locale::from_tag(&lang))
+            .unwrap_or_default()
+    }
 }
 
 /// Shorthand for views: `t(Key::Save)`.
@@ -87,13 +218,70 @@ pub fn t(key: Key) -> &'static str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_key_has_english_text_without_stray_placeholders() {
-        for key in Key::ALL {
-            let text = Locale::En.text(*key);
-            assert!(!text.trim().is_empty(), "{key:?} has no English text");
-            assert_eq!(text.matches('{').count(), text.matches('}').count(), "{key:?}");
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name).collect();
+        names.sort_unstable();
+        names
+    }
+
+    fn without_placeholders(text: &str) -> String {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in text.chars() {
+            match c {
+                '{' => inside = true,
+                '}' => inside = false,
+                c if !inside => out.push(c),
+                _ => {}
+            }
         }
+        out
+    }
+
+    fn is_arabic_script(c: char) -> bool {
+        matches!(c, '\u{0600}'..='\u{06FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+    }
+
+    #[test]
+    fn every_key_has_text_in_both_languages_with_the_same_placeholders() {
+        for key in Key::ALL {
+            let en = Locale::En.text(*key);
+            let fa = Locale::Fa.text(*key);
+            assert!(!en.trim().is_empty(), "{key:?} has no English text");
+            assert!(!fa.trim().is_empty(), "{key:?} has no Persian text");
+            assert_eq!(en.matches('{').count(), en.matches('}').count(), "{key:?}");
+            assert_eq!(placeholders(en), placeholders(fa), "{key:?}: the translations fill different blanks");
+        }
+    }
+
+    /// No English left on a Persian screen and no Persian on an English one. Language names
+    /// are written in their own language, and examples of e-mail and web addresses are Latin.
+    #[test]
+    fn each_language_is_written_in_its_own_script() {
+        let latin_allowed = [Key::LanguageEnglish, Key::ProblemInvalidEmail, Key::ProblemInvalidUrl];
+        for key in Key::ALL {
+            let fa = without_placeholders(Locale::Fa.text(*key));
+            if !latin_allowed.contains(key) {
+                assert!(!fa.chars().any(|c| c.is_ascii_alphabetic()), "{key:?}: Latin letters in Persian: {fa}");
+            }
+            let en = without_placeholders(Locale::En.text(*key));
+            if *key != Key::LanguagePersian {
+                assert!(!en.chars().any(is_arabic_script), "{key:?}: Persian in English: {en}");
+            }
+        }
+        assert!(Locale::Fa.text(Key::ProblemInvalidEmail).chars().any(is_arabic_script));
+    }
+
+    #[test]
+    fn languages_from_tags_and_browser_preferences() {
+        assert_eq!(Locale::from_tag("fa-IR"), Some(Locale::Fa));
+        assert_eq!(Locale::from_tag("EN_gb"), Some(Locale::En));
+        assert_eq!(Locale::from_tag("de"), None);
+        assert_eq!(Locale::from_accept_language("fa-IR,fa;q=0.9,en-US;q=0.8"), Some(Locale::Fa));
+        assert_eq!(Locale::from_accept_language("de-DE,en;q=0.5,fa;q=0.7"), Some(Locale::Fa));
+        assert_eq!(Locale::from_accept_language("de-DE, fr;q=0.5"), None);
+        assert_eq!(Locale::from_accept_language("fa;q=0, en"), Some(Locale::En));
+        assert_eq!((Locale::Fa.lang(), Locale::Fa.dir()), ("fa", "rtl"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod app;
+pub mod calendar;
 pub mod auth;
 pub mod companies;
 pub mod contacts;
@@ -17,6 +18,7 @@ pub mod money;
 pub mod pipeline;
 pub mod settings;
 pub mod sync;
+pub mod text;
 pub mod ui;
 pub mod validate;
 

@@ -50,7 +50,7 @@ impl Currency {
         }
     }
 
-    fn symbol(self) -> Option<&'static str> {
+    pub fn symbol(self) -> Option<&'static str> {
         match self {
             Currency::USD => Some("$"),
             Currency::EUR => Some("€"),
@@ -70,9 +70,13 @@ pub enum ParseAmountError {
     TooLarge,
 }
 
-/// Parses what a person types ("12,500.50", "12500") into minor units.
+/// Parses what a person types ("12,500.50", "12500", "۱۲٬۵۰۰") into minor units.
 pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, ParseAmountError> {
-    let cleaned: String = input.trim().chars().filter(|c| *c != ',' && *c != ' ' && *c != '_').collect();
+    let cleaned: String = crate::text::ascii_digits(input.trim())
+        .chars()
+        // Grouping as people type it: commas (Latin or Arabic), spaces, underscores.
+        .filter(|c| !matches!(c, ',' | '\u{060C}' | ' ' | '\u{00A0}' | '\u{202F}' | '_'))
+        .collect();
     if cleaned.is_empty() {
         return Ok(0);
     }
@@ -112,33 +116,42 @@ pub fn amount_input(minor: i64, currency: Currency) -> String {
     }
 }
 
-fn group_thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+/// "12500000" as "12,500,000" (with the separator the language uses).
+pub fn group_thousands(digits: &str, separator: char) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+            out.push(separator);
         }
         out.push(c);
     }
     out
 }
 
-/// "$12,500", "€1,250.50", "15,000,000 IRT". Cents are shown only when present.
-pub fn format_amount(minor: i64, currency: Currency) -> String {
-    let scale = 10_i64.pow(currency.decimals());
-    let sign = if minor < 0 { "-" } else { "" };
+/// An amount taken apart for display: whole units in ASCII digits, and the minor units
+/// when there are any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub negative: bool,
+    pub whole: String,
+    pub fraction: Option<String>,
+}
+
+pub fn figures(minor: i64, currency: Currency) -> Figures {
+    let scale = 10_u64.pow(currency.decimals());
     let abs = minor.unsigned_abs();
-    let whole = group_thousands(&(abs / scale as u64).to_string());
-    let frac = abs % scale as u64;
-    let number = if frac == 0 {
-        whole
-    } else {
-        format!("{whole}.{frac:0width$}", width = currency.decimals() as usize)
-    };
-    match currency.symbol() {
-        Some(symbol) => format!("{sign}{symbol}{number}"),
-        None => format!("{sign}{number} {}", currency.code()),
+    let fraction = abs % scale;
+    Figures {
+        negative: minor < 0,
+        whole: (abs / scale).to_string(),
+        fraction: (fraction != 0).then(|| format!("{fraction:0width$}", width = currency.decimals() as usize)),
     }
+}
+
+/// English formatting ("$12,500", "€1,250.50", "15,000,000 tomans"), for logs and tests;
+/// screens use `Locale::amount`, which also speaks Persian.
+pub fn format_amount(minor: i64, currency: Currency) -> String {
+    crate::i18n::Locale::En.amount(minor, currency)
 }
 
 #[cfg(test)]
@@ -150,6 +163,8 @@ mod tests {
         assert_eq!(parse_amount("12,500.5", Currency::USD), Ok(1_250_050));
         assert_eq!(parse_amount("12500", Currency::USD), Ok(1_250_000));
         assert_eq!(parse_amount(" 3 000 000 ", Currency::IRT), Ok(3_000_000));
+        assert_eq!(parse_amount("۳٬۰۰۰٬۰۰۰", Currency::IRT), Ok(3_000_000));
+        assert_eq!(parse_amount("١٢،٥٠٠٫٥", Currency::USD), Ok(1_250_050));
         assert_eq!(parse_amount("", Currency::USD), Ok(0));
         assert_eq!(parse_amount(".5", Currency::EUR), Ok(50));
         assert_eq!(parse_amount("-1", Currency::USD), Err(ParseAmountError::Negative));
@@ -164,7 +179,7 @@ mod tests {
     fn formats_and_round_trips() {
         assert_eq!(format_amount(1_250_000, Currency::USD), "$12,500");
         assert_eq!(format_amount(125_050, Currency::EUR), "€1,250.50");
-        assert_eq!(format_amount(15_000_000, Currency::IRT), "15,000,000 IRT");
+        assert_eq!(format_amount(15_000_000, Currency::IRT), "15,000,000 tomans");
         assert_eq!(format_amount(0, Currency::GBP), "£0");
         for (minor, currency) in [(1_250_050, Currency::USD), (7, Currency::EUR), (42, Currency::IRR)] {
             assert_eq!(parse_amount(&amount_input(minor, currency), currency), Ok(minor));

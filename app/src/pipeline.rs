@@ -77,7 +77,7 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
     for (index, row) in rows.iter().enumerate() {
         let field = |name: &str| format!("stages.{index}.{name}");
         let name = crate::validate::required(&mut errors, &field("name"), &row.name, 40);
-        let probability = match row.probability.trim().parse::<i64>() {
+        let probability = match crate::text::ascii_digits(row.probability.trim()).parse::<i64>() {
             Ok(p) if (0..=100).contains(&p) => p,
             Ok(_) => {
                 errors.add(&field("probability"), Problem::OutOfRange { min: 0, max: 100 });

@@ -1,34 +1,46 @@
-//! Settings: the user's own profile, and for admins the organisation's pipeline.
+//! Settings: each user's language, and the organisation's defaults (admins).
+
+pub mod views;
+
+#[cfg(feature = "ssr")]
+mod ssr;
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
 
-use crate::auth::{Actor, Role};
-use crate::i18n::{Key, t};
-use crate::pipeline::views::StageEditor;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::money::Currency;
 
-#[component]
-pub fn SettingsPage() -> impl IntoView {
-    let actor = use_context::<Actor>();
-    let none = || t(Key::None_).to_owned();
-    let profile = actor.clone().map(|a| {
-        view! {
-            <section class="panel" aria-labelledby="profile-h">
-                <h2 id="profile-h">{t(Key::Profile)}</h2>
-                <dl class="facts flat">
-                    <div><dt>{t(Key::Name)}</dt><dd>{a.name.clone()}</dd></div>
-                    <div><dt>{t(Key::Email)}</dt><dd><bdi>{a.email.clone()}</bdi></dd></div>
-                    <div><dt>{t(Key::Role)}</dt><dd>{t(a.role.label())}</dd></div>
-                    <div><dt>{t(Key::Team)}</dt><dd>{a.team_name.clone().unwrap_or_else(none)}</dd></div>
-                </dl>
-            </section>
-        }
-    });
-    let is_admin = actor.is_some_and(|a| a.role == Role::Admin);
-    view! {
-        <main class="page narrow">
-            <h1>{t(Key::Settings)}</h1>
-            {profile}
-            {is_admin.then(|| view! { <StageEditor /> })}
-        </main>
-    }
+pub use views::SettingsPage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub default_currency: Currency,
+}
+
+/// Saves the signed-in user's language, for every device they use.
+#[server(endpoint = "settings/language", input = Json)]
+pub async fn save_language(locale: Locale) -> Result<(), AppError> {
+    crate::server::respond(async move { ssr::save_language(&crate::server::cx().await?, locale).await }).await
+}
+
+#[server(endpoint = "settings/organisation", input = Json)]
+pub async fn get_organisation() -> Result<Organisation, AppError> {
+    crate::server::respond(async { ssr::organisation(&crate::server::cx().await?).await }).await
+}
+
+/// Admins only: the server checks, whatever the page shows.
+#[server(endpoint = "settings/organisation/save", input = Json)]
+pub async fn save_organisation(organisation: Organisation) -> Result<Organisation, AppError> {
+    crate::server::respond(async move { ssr::save_organisation(&crate::server::cx().await?, organisation).await }).await
+}
+
+pub async fn load_organisation() -> Result<Organisation, AppError> {
+    crate::sync::read(
+        |view| view.default_currency().map(|default_currency| Organisation { default_currency }).ok_or(AppError::NotFound),
+        get_organisation(),
+    )
+    .await
 }

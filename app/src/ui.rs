@@ -1,5 +1,6 @@
 //! Building blocks shared by the screens.
 
+pub mod date_field;
 pub mod fields;
 pub mod icons;
 pub mod parts;

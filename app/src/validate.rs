@@ -52,8 +52,8 @@ pub fn email(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Strin
     Some(cleaned)
 }
 
-/// Phone numbers as people type them: digits (any script is normalised later), spaces,
-/// `+ - ( ) .`, with 5 to 20 digits.
+/// Phone numbers as people type them: digits, spaces, `+ - ( ) .`, with 5 to 20 digits.
+/// Persian and Arabic-Indic digits are made ASCII first (see [`phone`]).
 pub fn is_phone(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let allowed = value
@@ -63,8 +63,9 @@ pub fn is_phone(value: &str) -> bool {
     allowed && (5..=20).contains(&digits)
 }
 
+/// Stored with ASCII digits, whatever the keyboard typed, so dialling and matching work.
 pub fn phone(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
-    let cleaned = clean(value)?;
+    let cleaned = clean(&crate::text::ascii_digits(value))?;
     if !is_phone(&cleaned) {
         errors.add(field, Problem::InvalidPhone);
     }
@@ -105,7 +106,7 @@ pub fn date(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String
 
 /// A wall-clock time, `HH:MM`, as `<input type="time">` sends it.
 pub fn time_of_day(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
-    let cleaned = clean(value)?;
+    let cleaned = clean(&crate::text::ascii_digits(value))?;
     let ok = cleaned.len() == 5
         && cleaned.as_bytes()[2] == b':'
         && matches!(
@@ -140,6 +141,14 @@ mod tests {
         for bad in ["123", "call me", "12+345678", "+1 234 567 890 123 456 789 012"] {
             assert!(!is_phone(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn phones_in_persian_digits_are_stored_in_ascii() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(phone(&mut errors, "p", "۰۹۱۲ ۳۴۵ ٦٧٨٩").as_deref(), Some("0912 345 6789"));
+        assert_eq!(time_of_day(&mut errors, "t", "۰۹:۳۰").as_deref(), Some("09:30"));
+        assert!(errors.is_empty());
     }
 
     #[test]

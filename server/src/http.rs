@@ -2,6 +2,7 @@
 //! every request passes (cross-site check, sign-in for pages, caching, compression).
 
 use app::app::{App, shell};
+use app::i18n::{LANGUAGE_COOKIE, Locale};
 use app::server::{AppState, SESSION_COOKIE, cookie};
 use axum::Router;
 use axum::extract::{Request, State};
@@ -79,23 +80,41 @@ fn is_page(path: &str) -> bool {
 }
 
 /// Pages need a session: the server redirects before rendering anything, so a signed-out
-/// visitor never sees a flash of an empty app (and nothing private is rendered).
-async fn require_sign_in(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// visitor never sees a flash of an empty app (and nothing private is rendered). The same
+/// lookup decides the page's language, which the shell reads from the request.
+async fn require_sign_in(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     if request.method() != Method::GET || !is_page(&path) {
         return next.run(request).await;
     }
     let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
-    let signed_in = match token {
-        Some(token) => app::auth::ssr::actor_for_token(&state.db, &token).await.ok().flatten().is_some(),
-        None => false,
+    let actor = match token {
+        Some(token) => app::auth::ssr::actor_for_token(&state.db, &token).await.ok().flatten(),
+        None => None,
     };
+    let locale = page_locale(request.headers(), actor.as_ref().map(|a| a.locale));
+    request.extensions_mut().insert(locale);
+    let signed_in = actor.is_some();
     match (path.as_str(), signed_in) {
         ("/sign-in", true) => Redirect::to("/").into_response(),
         // The app shell holds no data; the service worker fetches it before sign-in.
         ("/sign-in", false) | ("/shell", _) | (_, true) => next.run(request).await,
         (_, false) => Redirect::to("/sign-in").into_response(),
     }
+}
+
+/// The signed-in user's saved language; before sign-in the device's last choice (a
+/// cookie), then the browser's languages; English when none is spoken here.
+fn page_locale(headers: &axum::http::HeaderMap, saved: Option<Locale>) -> Locale {
+    saved
+        .or_else(|| cookie(headers, LANGUAGE_COOKIE).and_then(Locale::from_tag))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default()
 }
 
 /// Built assets carry a content hash in their name (`hamrah.3f9a….wasm`), so they can be
@@ -130,6 +149,17 @@ mod tests {
         assert!(hashed_name("/pkg/hamrah.a1b2c3d4e5f6_bg.wasm") || hashed_name("/pkg/hamrah_bg.a1b2c3d4e5f6.wasm"));
         assert!(!hashed_name("/pkg/hamrah.wasm"));
         assert!(!hashed_name("/pkg/hamrah_bg.wasm"));
+    }
+
+    #[test]
+    fn a_page_speaks_the_users_language_then_the_devices_then_the_browsers() {
+        let mut headers = axum::http::HeaderMap::new();
+        assert_eq!(page_locale(&headers, None), Locale::En);
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fa-IR,fa;q=0.9,en;q=0.5"));
+        assert_eq!(page_locale(&headers, None), Locale::Fa);
+        headers.insert(header::COOKIE, HeaderValue::from_static("hamrah_tz=210; hamrah_lang=en"));
+        assert_eq!(page_locale(&headers, None), Locale::En);
+        assert_eq!(page_locale(&headers, Some(Locale::Fa)), Locale::Fa);
     }
 
     #[test]

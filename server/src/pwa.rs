@@ -105,10 +105,18 @@ fn shell(build: &Build, options: &LeptosOptions) -> String {
     let js = build.pkg(options, &build.js);
     let wasm = build.pkg(options, &build.wasm);
     let css = build.pkg(options, &build.css);
+    let language = LANGUAGE_SCRIPT;
     format!(
-        r##"<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/><meta name="theme-color" content="#0f5c4d"/><title>Hamrah</title><link rel="manifest" href="/manifest.webmanifest"/><link rel="stylesheet" id="leptos" href="{css}"/><link rel="icon" href="/favicon.svg" type="image/svg+xml"/><script src="/pwa.js" defer></script><script type="module">import("{js}").then((mod) => mod.default({{ module_or_path: "{wasm}" }}).then(() => mod.hydrate()));</script></head><body data-shell="true"></body></html>"##
+        r##"<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"/><script>{language}</script><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/><meta name="theme-color" content="#0f5c4d"/><title>Hamrah</title><link rel="manifest" href="/manifest.webmanifest"/><link rel="stylesheet" id="leptos" href="{css}"/><link rel="icon" href="/favicon.svg" type="image/svg+xml"/><script src="/pwa.js" defer></script><script type="module">import("{js}").then((mod) => mod.default({{ module_or_path: "{wasm}" }}).then(() => mod.hydrate()));</script></head><body data-shell="true"></body></html>"##
     )
 }
+
+/// The shell is one file for every language: before the app starts, the device's last
+/// language (or the browser's) sets the direction, so nothing flips once it is drawn.
+const LANGUAGE_SCRIPT: &str = "(function(){var l;try{l=localStorage.getItem('hamrah_lang')}catch(e){}\
+l=l||((navigator.language||'en').toLowerCase().split('-')[0]==='fa'?'fa':'en');\
+if(l==='fa'){var h=document.documentElement;h.lang='fa';h.dir='rtl';\
+document.addEventListener('DOMContentLoaded',function(){var m=document.querySelector('link[rel=manifest]');if(m)m.href='/manifest.fa.webmanifest'})}})()";
 
 fn service_worker(build: &Build, options: &LeptosOptions) -> String {
     let mut assets = vec![
@@ -118,6 +126,8 @@ fn service_worker(build: &Build, options: &LeptosOptions) -> String {
         build.pkg(options, &build.css),
         "/pwa.js".to_owned(),
         "/manifest.webmanifest".to_owned(),
+        "/manifest.fa.webmanifest".to_owned(),
+        "/fonts/Vazirmatn.woff2".to_owned(),
         "/favicon.svg".to_owned(),
         "/icons/icon-192.png".to_owned(),
         "/icons/icon-512.png".to_owned(),

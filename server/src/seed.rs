@@ -9,14 +9,17 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
+mod fa;
+
 pub const DEMO_PASSWORD: &str = "hamrah-demo";
 
-/// (email, name, role, team)
-pub const DEMO_USERS: [(&str, &str, &str, Option<&str>); 4] = [
-    ("admin@example.com", "Ava Admin", "admin", None),
-    ("manager@example.com", "Maryam Karimi", "manager", Some("North")),
-    ("rep@example.com", "Reza Ahmadi", "rep", Some("North")),
-    ("rep2@example.com", "Sara Novak", "rep", Some("South")),
+/// (email, name, role, team, language)
+pub const DEMO_USERS: [(&str, &str, &str, Option<&str>, &str); 5] = [
+    ("admin@example.com", "Ava Admin", "admin", None, "en"),
+    ("manager@example.com", "Maryam Karimi", "manager", Some("North"), "en"),
+    ("rep@example.com", "Reza Ahmadi", "rep", Some("North"), "en"),
+    ("rep2@example.com", "Sara Novak", "rep", Some("South"), "en"),
+    fa::REP,
 ];
 
 async fn count(db: &Db, table: &str) -> anyhow::Result<i64> {
@@ -141,8 +144,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     let team_id = |name: &str| teams.as_array().and_then(|t| t.iter().find(|t| t["name"] == name)).map(|t| t["id"].clone());
     let users: Vec<Value> = DEMO_USERS
         .iter()
-        .map(|(email, name, role, team)| {
-            json!({ "id": new_id(), "email": email, "name": name, "role": role, "team": team.and_then(team_id) })
+        .map(|(email, name, role, team, locale)| {
+            json!({ "id": new_id(), "email": email, "name": name, "role": role, "team": team.and_then(team_id), "locale": locale })
         })
         .collect();
     // Who owns what: mostly the reps, some the manager and a few the admin.
@@ -250,6 +253,12 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         }));
     }
 
+    let persian = fa::records(&users[4]["id"], &stage_rows);
+    companies.extend(persian.companies);
+    contacts.extend(persian.contacts);
+    deals.extend(persian.deals);
+    activities.extend(persian.activities);
+
     let vars = app::db::vars(&json!({
         "teams": teams, "users": users, "companies": companies, "contacts": contacts, "deals": deals,
         "activities": activities, "hash": hash,
@@ -260,7 +269,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
          LET $pipeline = (SELECT VALUE id FROM pipeline WHERE is_default = true LIMIT 1)[0];
          FOR $t IN $teams { CREATE type::record('team', $t.id) CONTENT { name: $t.name } };
          FOR $u IN $users {
-             CREATE type::record('user', $u.id) CONTENT { name: $u.name, email: $u.email, role: $u.role,
+             CREATE type::record('user', $u.id) CONTENT { name: $u.name, email: $u.email, role: $u.role, locale: $u.locale,
                  team: IF $u.team != NONE { type::record('team', $u.team) }, password_hash: $hash };
          };
          FOR $c IN $companies {

@@ -10,6 +10,7 @@ use crate::config::Config;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", include_str!("../migrations/0001_core.surql")),
     ("0002_sync", include_str!("../migrations/0002_sync.surql")),
+    ("0003_persian", include_str!("../migrations/0003_persian.surql")),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

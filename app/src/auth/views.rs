@@ -4,7 +4,7 @@ use leptos_router::hooks::use_navigate;
 use super::{SignInForm, sign_in};
 use crate::app::AuthVersion;
 use crate::error::{AppError, FieldErrors};
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, LanguageSetting, Locale, t, use_locale};
 use crate::ui::fields::TextField;
 use crate::ui::parts::ErrorNote;
 
@@ -23,6 +23,7 @@ pub fn SignInPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 // A copy left by someone else on this device must not show for a moment.
                 crate::sync::signed_in(&actor.id).await;
+                expect_context::<LanguageSetting>().reset_choice();
                 version.update(|v| *v += 1);
                 navigate("/", Default::default());
             });
@@ -48,12 +49,33 @@ pub fn SignInPage() -> impl IntoView {
                 <form method="post" on:submit=submit novalidate>
                     <TextField label=Key::Email name="email" value=email errors kind="email" inputmode="email" autocomplete="username" required=true />
                     <TextField label=Key::Password name="password" value=password errors kind="password" autocomplete="current-password" required=true />
-                    {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+                        {move || failure.get().map(|error| view! { <ErrorNote error /> })}
                     <button class="button primary block" type="submit" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { t(Key::Loading) } else { t(Key::SignIn) }}
                     </button>
                 </form>
+                <LanguageSwitch />
             </div>
         </main>
     }
+}
+
+/// Before sign-in the browser's language decides; this lets a visitor pick the other one.
+/// Each language is named in itself, so a reader of either can find theirs.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let setting = expect_context::<LanguageSetting>();
+    let current = use_locale();
+    let others = Locale::ALL
+        .into_iter()
+        .filter(|l| *l != current)
+        .map(|other| {
+            view! {
+                <button type="button" class="link-button" lang=other.lang() on:click=move |_| setting.choose(other)>
+                    {other.name()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! { <p class="language-switch">{others}</p> }
 }

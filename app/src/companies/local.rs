@@ -5,12 +5,13 @@ use super::{Company, CompanyPage, CompanySummary};
 use crate::error::AppError;
 use crate::sync::replica::{Replica, Synced};
 
+/// `query` is already folded (see [`crate::text::fold`]).
 fn matches(text: &str, query: &str) -> bool {
-    query.is_empty() || text.to_lowercase().contains(query)
+    query.is_empty() || crate::text::fold(text).contains(query)
 }
 
 pub fn list(view: &Replica, query: &str) -> Vec<CompanySummary> {
-    let query = query.trim().to_lowercase();
+    let query = crate::text::fold(query.trim());
     let mut rows: Vec<&CompanyRow> = view.companies.values().filter(|c| matches(&c.name, &query)).collect();
     rows.sort_by_key(|c| c.name.to_lowercase());
     rows.into_iter()

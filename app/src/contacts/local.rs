@@ -17,15 +17,15 @@ pub fn summary(view: &Replica, c: &ContactRow) -> ContactSummary {
 }
 
 pub fn list(view: &Replica, query: &str) -> Vec<ContactSummary> {
-    let query = query.trim().to_lowercase();
+    let query = crate::text::fold(query.trim());
     let mut rows: Vec<ContactSummary> = view
         .contacts
         .values()
         .map(|c| summary(view, c))
         .filter(|s| {
             query.is_empty()
-                || s.name.to_lowercase().contains(&query)
-                || s.company_name.as_deref().is_some_and(|n| n.to_lowercase().contains(&query))
+                || crate::text::fold(&s.name).contains(&query)
+                || s.company_name.as_deref().is_some_and(|n| crate::text::fold(n).contains(&query))
         })
         .collect();
     rows.sort_by_key(|s| s.name.to_lowercase());

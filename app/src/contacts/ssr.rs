@@ -13,7 +13,8 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
          WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q) OR string::contains(company.name_lc ?? '', $q))
          ORDER BY name_lc LIMIT 200"
     );
-    let q = query.trim().to_lowercase();
+    // Folded like the stored `name_lc` (migration 0003), so ي finds ی and ۱۲ finds 12.
+    let q = crate::text::fold(query.trim());
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("q", q))).await?;
     db::take_all(&mut response, 0)
 }

@@ -4,7 +4,7 @@ use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, Deal
 use crate::db::{self, opt_rid, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
-use crate::money::{Currency, format_amount};
+use crate::money::Currency;
 use crate::pipeline::{Outcome, Pipeline, ssr::default_pipeline};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
@@ -110,7 +110,7 @@ fn snapshot(
 ) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("title", Some(valid.title.clone())),
-        ("value", Some(format_amount(valid.value, valid.currency))),
+        ("value", Some(crate::history::amount_value(valid.value, valid.currency))),
         ("stage", pipeline.stage(&valid.stage).map(|s| s.name.clone())),
         ("company", company.map(str::to_owned)),
         ("contact", contact.map(str::to_owned)),
@@ -123,7 +123,7 @@ fn snapshot(
 fn deal_snapshot(deal: &Deal) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("title", Some(deal.title.clone())),
-        ("value", Some(format_amount(deal.value, deal.currency))),
+        ("value", Some(crate::history::amount_value(deal.value, deal.currency))),
         ("stage", Some(deal.stage_name.clone())),
         ("company", deal.company_name.clone()),
         ("contact", deal.contact_name.clone()),

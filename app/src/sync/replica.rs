@@ -240,6 +240,10 @@ impl Replica {
         self.reference.as_ref().map(|r| &r.me)
     }
 
+    pub fn default_currency(&self) -> Option<crate::money::Currency> {
+        self.reference.as_ref().map(|r| r.default_currency)
+    }
+
     pub fn user_name(&self, id: &str) -> String {
         self.reference
             .as_ref()

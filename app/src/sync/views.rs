@@ -21,10 +21,10 @@ pub fn status_text(locale: Locale, status: &Status) -> String {
         _ => {}
     }
     if status.pending > 0 {
-        parts.push(locale.format(Key::SyncPending, &[("count", &status.pending.to_string())]));
+        parts.push(locale.format(Key::SyncPending, &[("count", &locale.number(status.pending as i64))]));
     }
     if status.issues > 0 {
-        parts.push(locale.format(Key::SyncToCheck, &[("count", &status.issues.to_string())]));
+        parts.push(locale.format(Key::SyncToCheck, &[("count", &locale.number(status.issues as i64))]));
     }
     parts.join(" · ")
 }
@@ -45,7 +45,7 @@ fn clock_time(ms: f64) -> String {
 
 fn last_synced(locale: Locale, status: &Status) -> String {
     match status.last_synced_ms {
-        Some(ms) => locale.format(Key::SyncLastSynced, &[("time", &clock_time(ms))]),
+        Some(ms) => locale.format(Key::SyncLastSynced, &[("time", &locale.time(&clock_time(ms)))]),
         None => locale.text(Key::SyncNever).to_owned(),
     }
 }
@@ -241,7 +241,7 @@ pub fn SyncPage() -> impl IntoView {
             <p class="muted">{t(Key::SyncIssuesLead)}</p>
             {move || {
                 let pending = status.get().pending;
-                (pending > 0).then(|| view! { <p>{format!("{}: {pending}", locale.text(Key::SyncPendingList))}</p> })
+                (pending > 0).then(|| view! { <p>{format!("{}: {}", locale.text(Key::SyncPendingList), locale.number(pending as i64))}</p> })
             }}
             {move || {
                 let list = issues.get();

@@ -27,7 +27,7 @@ fn problem_text(errors: RwSignal<FieldErrors>, name: &'static str) -> impl Fn() 
 }
 
 #[component]
-fn FieldShell(
+pub(crate) fn FieldShell(
     label: Key,
     name: &'static str,
     errors: RwSignal<FieldErrors>,

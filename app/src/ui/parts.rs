@@ -14,7 +14,7 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     let locale = use_locale();
     let text = match &error {
         AppError::RateLimited { retry_after_secs } => {
-            locale.format(Key::ErrRateLimited, &[("seconds", &retry_after_secs.to_string())])
+            locale.format(Key::ErrRateLimited, &[("seconds", &locale.number(i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)))])
         }
         AppError::Validation(errors) => match errors.get(FORM) {
             Some(problem) => locale.problem(problem),
@@ -60,13 +60,6 @@ pub fn BackLink(href: String, #[prop(into)] label: String) -> impl IntoView {
     }
 }
 
-/// "2026-11-22T10:04:05.123Z" as "2026-11-22 10:04" (UTC); precise and unambiguous.
-pub fn short_timestamp(iso: &str) -> String {
-    let date = iso.get(..10).unwrap_or(iso);
-    let time = iso.get(11..16).unwrap_or("");
-    format!("{date} {time}").trim().to_owned()
-}
-
 #[component]
 pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
     let locale = use_locale();
@@ -76,7 +69,8 @@ pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
     let rows = changes
         .into_iter()
         .map(|c| {
-            let when = short_timestamp(&c.at);
+            // Drawn only in the browser (see `HistorySection`), so "now" is the device's.
+            let when = locale.moment(&c.at, crate::calendar::device_now());
             let what = if c.field == history::CREATED {
                 locale.format(Key::HistoryCreated, &[("who", &c.by_name)])
             } else {
@@ -89,9 +83,9 @@ pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
                 let none = locale.text(Key::None_);
                 view! {
                     <span class="history-values">
-                        <del>{c.old.clone().unwrap_or_else(|| none.to_owned())}</del>
+                        <del>{c.old.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, &c.field, v))}</del>
                         " → "
-                        <ins>{c.new.clone().unwrap_or_else(|| none.to_owned())}</ins>
+                        <ins>{c.new.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, &c.field, v))}</ins>
                     </span>
                 }
             });
@@ -166,6 +160,5 @@ mod tests {
     fn links_for_phone_apps() {
         assert_eq!(tel_href("+98 (912) 345-6789"), "tel:+989123456789");
         assert_eq!(map_href("Vali Asr St, Tehran"), "https://www.openstreetmap.org/search?query=Vali+Asr+St%2C+Tehran");
-        assert_eq!(short_timestamp("2026-11-22T10:04:05.123Z"), "2026-11-22 10:04");
     }
 }

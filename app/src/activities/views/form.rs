@@ -5,6 +5,7 @@ use crate::activities::row::ActivityRow;
 use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, load_activity_form};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
+use crate::ui::date_field::DateField;
 use crate::ui::fields::{CheckboxField, SelectField, TextArea, TextField};
 use crate::ui::parts::{ErrorNote, loaded};
 
@@ -113,7 +114,7 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
             <TextField label=Key::Subject name="subject" value=subject errors required=true dir_auto=true />
             <TextArea label=Key::Details name="body" value=body errors />
             <div class="field-row">
-                <TextField label=Key::DueDate name="due_date" value=due_date errors kind="date" />
+                <DateField label=Key::DueDate name="due_date" value=due_date errors />
                 <TextField label=Key::DueTime name="due_time" value=due_time errors kind="time" />
             </div>
             <SelectField label=Key::Deal name="deal" value=deal errors options=choices(&data.deals) empty=Key::ChooseNone />

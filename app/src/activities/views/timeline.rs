@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::activities::{ActivityItem, ActivityKind};
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, t, use_locale};
 
 /// A list of activities with a done toggle for the ones the user may change.
 #[component]
@@ -16,6 +16,7 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
 
 #[component]
 pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
+    let locale = use_locale();
     let done = RwSignal::new(item.done);
     let id = item.id.clone();
     let toggle = Action::new(move |value: &bool| {
@@ -32,8 +33,8 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let label = move || format!("{}: {}", if done.get() { t(Key::MarkNotDone) } else { t(Key::MarkDone) }, subject);
     let due = item.due_date.clone().map(|d| {
         let text = match &item.due_time {
-            Some(time) => format!("{d} {time}"),
-            None => d.clone(),
+            Some(time) => format!("{} {}", locale.date(&d), locale.time(time)),
+            None => locale.date(&d),
         };
         view! { <time datetime=d>{text}</time> }
     });

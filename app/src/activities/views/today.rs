@@ -5,7 +5,6 @@ use crate::activities::load_today;
 use crate::activities::views::timeline::ActivityRow;
 use crate::auth::Actor;
 use crate::i18n::{Key, t, use_locale};
-use crate::money::format_amount;
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading};
 
@@ -45,14 +44,18 @@ pub fn TodayPage() -> impl IntoView {
                             let closing = d
                                 .closing
                                 .into_iter()
-                                .map(|deal| view! {
-                                    <li><A href=format!("/deals/{}", deal.id) attr:class="row-link">
-                                        <span class="row-title">{deal.title}</span>
-                                        <span class="row-sub">
-                                            {format_amount(deal.value, deal.currency)} " · "
-                                            {deal.expected_close.unwrap_or_default()}
-                                        </span>
-                                    </A></li>
+                                .map(|deal| {
+                                    let close = deal.expected_close.unwrap_or_default();
+                                    let when = locale.relative_day(&close, &d.today).unwrap_or_else(|| locale.date(&close));
+                                    view! {
+                                        <li><A href=format!("/deals/{}", deal.id) attr:class="row-link">
+                                            <span class="row-title">{deal.title}</span>
+                                            <span class="row-sub">
+                                                {locale.amount(deal.value, deal.currency)} " · "
+                                                <time datetime=close.clone() title=locale.date(&close)>{when}</time>
+                                            </span>
+                                        </A></li>
+                                    }
                                 })
                                 .collect_view();
                             view! {

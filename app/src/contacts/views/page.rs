@@ -5,7 +5,6 @@ use leptos_router::hooks::use_params_map;
 use crate::activities::views::Timeline;
 use crate::contacts::{ContactPage as Data, load_contact};
 use crate::i18n::{Key, t, use_locale};
-use crate::money::format_amount;
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, tel_href};
 
@@ -55,7 +54,7 @@ fn ContactView(page: Data) -> impl IntoView {
         .map(|d| view! {
             <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
                 <span class="row-title">{d.title}</span>
-                <span class="row-sub">{format_amount(d.value, d.currency)}</span>
+                <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
             </A></li>
         })
         .collect_view();

@@ -7,8 +7,7 @@ use leptos_router::components::A;
 use crate::deals::row::DealRow;
 use crate::deals::{Board, Column, DealCard, StageTotal, load_board};
 use crate::error::AppError;
-use crate::i18n::{Key, t, use_locale};
-use crate::money::format_amount;
+use crate::i18n::{Key, Locale, t, use_locale};
 use crate::pipeline::Pipeline;
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading};
@@ -75,7 +74,7 @@ fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<Mov
         .map(|column| {
             let id = column.stage.id.clone();
             let id_click = id.clone();
-            let label = format!("{} ({})", column.stage.name, column.count);
+            let label = format!("{} ({})", locale.stage_name(&column.stage.name), locale.number(column.count as i64));
             view! {
                 <button
                     type="button"
@@ -102,11 +101,11 @@ fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<Mov
     }
 }
 
-fn totals_text(totals: &[StageTotal]) -> String {
+fn totals_text(locale: Locale, totals: &[StageTotal]) -> String {
     if totals.is_empty() {
-        return format_amount(0, Default::default());
+        return locale.amount(0, Default::default());
     }
-    totals.iter().map(|t| format_amount(t.total, t.currency)).collect::<Vec<_>>().join(" · ")
+    totals.iter().map(|t| locale.amount(t.total, t.currency)).collect::<Vec<_>>().join(" · ")
 }
 
 #[component]
@@ -128,8 +127,8 @@ fn ColumnView(
             mover.dispatch(MoveRequest { id: data, stage: stage_id.clone() });
         }
     };
-    let count = locale.format(Key::DealsInStage, &[("count", &column.count.to_string())]);
-    let total = totals_text(&column.totals);
+    let count = locale.format(Key::DealsInStage, &[("count", &locale.number(column.count as i64))]);
+    let total = totals_text(locale, &column.totals);
     let heading_id = format!("stage-{}", column.stage.id);
     let labelled_by = heading_id.clone();
     let empty = column.deals.is_empty();
@@ -151,7 +150,7 @@ fn ColumnView(
     let more = move || {
         let rest = all.saturating_sub(shown.get());
         (rest > 0).then(|| {
-            let label = locale.format(Key::ShowMoreDeals, &[("count", &rest.min(CARDS_AT_ONCE).to_string())]);
+            let label = locale.format(Key::ShowMoreDeals, &[("count", &locale.number(rest.min(CARDS_AT_ONCE) as i64))]);
             view! {
                 <button class="button show-more" type="button" on:click=move |_| shown.update(|n| *n += CARDS_AT_ONCE)>
                     {label}
@@ -173,7 +172,7 @@ fn ColumnView(
             on:drop=on_drop
         >
             <header class="column-head">
-                <h2 id=heading_id>{column.stage.name.clone()}</h2>
+                <h2 id=heading_id>{locale.stage_name(&column.stage.name)}</h2>
                 <p class="column-meta">
                     <span>{count}</span>
                     <span class="column-total">{total}</span>
@@ -193,8 +192,9 @@ fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<()
     let drag_data = deal.id.clone();
     let move_button = next.filter(|_| deal.can_edit).map(|next| {
         let request = MoveRequest { id: deal.id.clone(), stage: next.id.clone() };
-        let label = locale.format(Key::MoveDealTo, &[("deal", &deal.title), ("stage", &next.name)]);
-        let text = locale.format(Key::MoveToStage, &[("stage", &next.name)]);
+        let stage = locale.stage_name(&next.name);
+        let label = locale.format(Key::MoveDealTo, &[("deal", &deal.title), ("stage", &stage)]);
+        let text = locale.format(Key::MoveToStage, &[("stage", &stage)]);
         view! {
             <button
                 type="button"
@@ -222,9 +222,9 @@ fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<()
             <A href=format!("/deals/{}", deal.id) attr:class="card-title">{deal.title.clone()}</A>
             {deal.company_name.clone().map(|c| view! { <p class="card-company">{c}</p> })}
             <p class="card-meta">
-                <span class="card-value">{format_amount(deal.value, deal.currency)}</span>
+                <span class="card-value">{locale.amount(deal.value, deal.currency)}</span>
                 {deal.expected_close.clone().map(|d| {
-                    let text = d.clone();
+                    let text = locale.date(&d);
                     view! { <time datetime=d>{text}</time> }
                 })}
             </p>

@@ -6,9 +6,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::deals::row::DealRow;
 use crate::deals::{DealFormData, DealInput, load_deal_form};
 use crate::error::{AppError, FieldErrors};
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, t, use_locale};
 use crate::money::{Currency, amount_input};
 use crate::pipeline::Outcome;
+use crate::ui::date_field::DateField;
 use crate::ui::fields::{SelectField, TextField};
 use crate::ui::parts::{BackLink, ErrorNote, loaded};
 
@@ -92,8 +93,9 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         }
     };
 
-    let stages: Vec<(String, String)> = data.pipeline.stages.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
-    let currencies: Vec<(String, String)> = Currency::ALL.iter().map(|c| (c.code().to_owned(), c.code().to_owned())).collect();
+    let locale = use_locale();
+    let stages: Vec<(String, String)> = data.pipeline.stages.iter().map(|s| (s.id.clone(), locale.stage_name(&s.name))).collect();
+    let currencies: Vec<(String, String)> = Currency::ALL.iter().map(|c| (c.code().to_owned(), locale.currency_name(*c))).collect();
     let companies: Vec<(String, String)> = data.companies.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
     let contacts: Vec<(String, String)> = data.contacts.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
     let back = existing.as_ref().map_or_else(|| "/pipeline".to_owned(), |d| format!("/deals/{}", d.id));
@@ -114,7 +116,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
             </Show>
             <SelectField label=Key::Company name="company" value=company errors options=companies empty=Key::ChooseNone />
             <SelectField label=Key::Contact name="contact" value=contact errors options=contacts empty=Key::ChooseNone />
-            <TextField label=Key::ExpectedClose name="expected_close" value=expected_close errors kind="date" />
+            <DateField label=Key::ExpectedClose name="expected_close" value=expected_close errors />
             <TextField label=Key::NextStep name="next_step" value=next_step errors dir_auto=true />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">

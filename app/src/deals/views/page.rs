@@ -4,8 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
 use crate::deals::{DealPage as Data, load_deal};
-use crate::i18n::{Key, t};
-use crate::money::format_amount;
+use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{BackLink, HistorySection, loaded};
 
@@ -24,6 +23,7 @@ pub fn DealPage() -> impl IntoView {
 
 #[component]
 fn DealView(page: Data) -> impl IntoView {
+    let locale = use_locale();
     let history_id = page.deal.id.clone();
     let deal = page.deal;
     let edit = page.can_edit.then(|| {
@@ -45,17 +45,17 @@ fn DealView(page: Data) -> impl IntoView {
                 <h1>{deal.title.clone()}</h1>
                 <p class="stage-badge" data-testid="deal-stage">
                     <span class="visually-hidden">{t(Key::Stage)} ": "</span>
-                    {deal.stage_name.clone()}
+                    {locale.stage_name(&deal.stage_name)}
                 </p>
             </div>
             <div class="actions">{edit}</div>
         </header>
         <dl class="facts">
-            <div><dt>{t(Key::Value)}</dt><dd class="amount">{format_amount(deal.value, deal.currency)}</dd></div>
-            <div><dt>{t(Key::Probability)}</dt><dd>{format!("{}%", deal.probability)}</dd></div>
+            <div><dt>{t(Key::Value)}</dt><dd class="amount">{locale.amount(deal.value, deal.currency)}</dd></div>
+            <div><dt>{t(Key::Probability)}</dt><dd>{locale.percent(deal.probability)}</dd></div>
             <div><dt>{t(Key::Company)}</dt><dd>{company}</dd></div>
             <div><dt>{t(Key::Contact)}</dt><dd>{contact}</dd></div>
-            <div><dt>{t(Key::ExpectedClose)}</dt><dd>{deal.expected_close.clone().unwrap_or_else(none)}</dd></div>
+            <div><dt>{t(Key::ExpectedClose)}</dt><dd data-testid="expected-close">{deal.expected_close.as_deref().map_or_else(none, |d| locale.date(d))}</dd></div>
             <div><dt>{t(Key::NextStep)}</dt><dd>{deal.next_step.clone().unwrap_or_else(none)}</dd></div>
             {deal.lost_reason.clone().map(|r| view! { <div><dt>{t(Key::LostReason)}</dt><dd>{r}</dd></div> })}
             <div><dt>{t(Key::Owner)}</dt><dd>{deal.owner_name.clone()}</dd></div>

@@ -1,0 +1,38 @@
+use super::Organisation;
+use crate::auth::Role;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+use crate::money::Currency;
+use crate::server::{Cx, internal};
+
+pub async fn save_language(cx: &Cx, locale: Locale) -> AppResult<()> {
+    db::run(
+        cx.db
+            .query("UPDATE $user SET locale = $locale")
+            .bind(("user", db::rid("user", &cx.actor.id)))
+            .bind(("locale", locale.lang())),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
+    let mut response = db::run(cx.db.query("RETURN (SELECT VALUE default_currency FROM ONLY organisation:main)")).await?;
+    let code: Option<String> = response.take(0).map_err(internal)?;
+    Ok(Organisation { default_currency: code.as_deref().and_then(Currency::from_code).unwrap_or_default() })
+}
+
+/// Devices learn the new default with their next pull: it travels with the reference data.
+pub async fn save_organisation(cx: &Cx, organisation: Organisation) -> AppResult<Organisation> {
+    if cx.actor.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    db::run(
+        cx.db
+            .query("UPDATE organisation:main SET default_currency = $currency")
+            .bind(("currency", organisation.default_currency.code())),
+    )
+    .await?;
+    self::organisation(cx).await
+}

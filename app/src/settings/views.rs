@@ -1,0 +1,138 @@
+use leptos::prelude::*;
+
+use super::{Organisation, load_organisation, save_language, save_organisation};
+use crate::auth::{Actor, Role};
+use crate::error::AppError;
+use crate::i18n::{Key, LanguageSetting, Locale, t, use_locale};
+use crate::money::Currency;
+use crate::pipeline::views::StageEditor;
+use crate::ui::parts::{ErrorNote, loaded};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let actor = use_context::<Actor>();
+    let none = || t(Key::None_).to_owned();
+    let profile = actor.clone().map(|a| {
+        view! {
+            <section class="panel" aria-labelledby="profile-h">
+                <h2 id="profile-h">{t(Key::Profile)}</h2>
+                <dl class="facts flat">
+                    <div><dt>{t(Key::Name)}</dt><dd>{a.name.clone()}</dd></div>
+                    <div><dt>{t(Key::Email)}</dt><dd><bdi dir="ltr">{a.email.clone()}</bdi></dd></div>
+                    <div><dt>{t(Key::Role)}</dt><dd>{t(a.role.label())}</dd></div>
+                    <div><dt>{t(Key::Team)}</dt><dd>{a.team_name.clone().unwrap_or_else(none)}</dd></div>
+                </dl>
+            </section>
+        }
+    });
+    let is_admin = actor.is_some_and(|a| a.role == Role::Admin);
+    view! {
+        <main class="page narrow">
+            <h1>{t(Key::Settings)}</h1>
+            {profile}
+            <LanguageForm />
+            {is_admin.then(|| view! { <OrganisationSection /> <StageEditor /> })}
+        </main>
+    }
+}
+
+/// Switching language saves it for the user and redraws the app in it at once.
+#[component]
+fn LanguageForm() -> impl IntoView {
+    let locale = use_locale();
+    let setting = expect_context::<LanguageSetting>();
+    let save = Action::new(|choice: &Locale| {
+        let choice = *choice;
+        async move { save_language(choice).await.map(|()| choice) }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(choice)) = save.value().get() {
+            setting.choose(choice);
+            // The device's copy learns the saved choice with its next pull.
+            crate::sync::sync_now();
+        }
+    });
+    let options = Locale::ALL
+        .into_iter()
+        .map(|l| view! { <option value=l.lang() lang=l.lang() selected=l == locale>{l.name()}</option> })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="language-h">
+            <h2 id="language-h">{t(Key::Language)}</h2>
+            <p class="muted">{t(Key::LanguageLead)}</p>
+            <div class="field">
+                <label for="f-language">{t(Key::Language)}</label>
+                <select
+                    id="f-language"
+                    name="language"
+                    disabled=move || save.pending().get()
+                    on:change=move |ev| {
+                        if let Some(choice) = Locale::from_tag(&event_target_value(&ev)) {
+                            save.dispatch(choice);
+                        }
+                    }
+                >
+                    {options}
+                </select>
+            </div>
+            {move || match save.value().get() {
+                Some(Err(error)) => Some(view! { <ErrorNote error /> }),
+                _ => None,
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OrganisationSection() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_organisation());
+    view! {
+        <section class="panel" aria-labelledby="organisation-h">
+            <h2 id="organisation-h">{t(Key::Organisation)}</h2>
+            {loaded(data, |organisation| view! { <OrganisationForm organisation /> })}
+        </section>
+    }
+}
+
+#[component]
+fn OrganisationForm(organisation: Organisation) -> impl IntoView {
+    let locale = use_locale();
+    let currency = RwSignal::new(organisation.default_currency);
+    let save = Action::new(|organisation: &Organisation| save_organisation(*organisation));
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let failure = move || save.value().get().and_then(Result::err);
+    let options = Currency::ALL
+        .into_iter()
+        .map(|c| view! { <option value=c.code() selected=move || currency.get() == c>{locale.currency_name(c)}</option> })
+        .collect_view();
+    view! {
+        <form class="form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(Organisation { default_currency: currency.get_untracked() });
+        }>
+            <div class="field">
+                <label for="f-default-currency">{t(Key::DefaultCurrency)}</label>
+                <select
+                    id="f-default-currency"
+                    name="default_currency"
+                    aria-describedby="default-currency-hint"
+                    on:change=move |ev| {
+                        if let Some(c) = Currency::from_code(&event_target_value(&ev)) {
+                            currency.set(c);
+                        }
+                    }
+                >
+                    {options}
+                </select>
+                <p class="muted hint" id="default-currency-hint">{t(Key::DefaultCurrencyLead)}</p>
+            </div>
+            {move || failure().map(|error: AppError| view! { <ErrorNote error /> })}
+            {move || saved().then(|| view! { <p class="saved-note" role="status">{t(Key::Saved)}</p> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {t(Key::SaveOrganisation)}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,100 @@
+//! Text as Persian speakers type it. Phones offer Persian digits (۱۲۳), Arabic keyboards
+//! Arabic-Indic ones (١٢٣) and Arabic forms of letters (ي ك); people use the zero-width
+//! non-joiner inconsistently. These helpers make such input parse and match as intended.
+//!
+//! `fold` has a twin in SurrealQL (`fn::fold`, migration 0003) that fills the stored search
+//! keys; a server test checks both give the same answer for every character handled here.
+
+/// Persian (U+06F0…) and Arabic-Indic (U+0660…) digits as ASCII; other characters as they are.
+pub fn ascii_digit(c: char) -> char {
+    match c {
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        // Arabic decimal and thousands separators, as Persian keyboards type them.
+        '\u{066B}' => '.',
+        '\u{066C}' => ',',
+        other => other,
+    }
+}
+
+/// What a person typed, with every digit in ASCII, so "۱۲٬۵۰۰" parses like "12,500".
+pub fn ascii_digits(input: &str) -> String {
+    input.chars().map(ascii_digit).collect()
+}
+
+/// ASCII digits shown as Persian ones (and `.`/`,` in numbers as the Persian separators are
+/// the caller's choice: this changes digits only).
+pub fn persian_digits(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// Marks that change how a word looks but not which word it is: Arabic diacritics (harakat,
+/// tanwin, shadda, sukun, superscript alef), the tatweel stretch, and zero-width joiners,
+/// non-joiners and direction marks.
+fn ignorable(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200B}'..='\u{200F}')
+}
+
+/// The search key of a text: lower case, Arabic yeh and kaf as the Persian letters, marks
+/// dropped, digits in ASCII. Two spellings a Persian reader sees as the same word get one key.
+pub fn fold(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !ignorable(*c))
+        .map(|c| match ascii_digit(c) {
+            '\u{064A}' | '\u{0649}' => '\u{06CC}',
+            '\u{0643}' => '\u{06A9}',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Every character `fold` changes, for the test that holds the database's twin to it.
+pub const FOLDED_SAMPLES: &str =
+    "AbC ي ى ك \u{064B}\u{064C}\u{064D}\u{064E}\u{064F}\u{0650}\u{0651}\u{0652}\u{0653}\u{0654}\u{0655}\u{0656}\u{0657}\u{0658}\u{0659}\u{065A}\u{065B}\u{065C}\u{065D}\u{065E}\u{065F}\u{0670}\u{0640}\u{200B}\u{200C}\u{200D}\u{200E}\u{200F} ۰۱۲۳۴۵۶۷۸۹ ٠١٢٣٤٥٦٧٨٩ ٫٬ می‌خواهم";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_in_any_script_become_ascii() {
+        assert_eq!(ascii_digits("۱۲۳۴۵۶۷۸۹۰"), "1234567890");
+        assert_eq!(ascii_digits("١٢٣٤٥٦٧٨٩٠"), "1234567890");
+        assert_eq!(ascii_digits("۱۲٬۵۰۰٫۵"), "12,500.5");
+        assert_eq!(ascii_digits("+98 912 ۳۴۵ ٦٧٨٩"), "+98 912 345 6789");
+        assert_eq!(ascii_digits("Acme ۲"), "Acme 2");
+    }
+
+    #[test]
+    fn ascii_digits_shown_as_persian() {
+        assert_eq!(persian_digits("1403/01/01"), "۱۴۰۳/۰۱/۰۱");
+        assert_eq!(persian_digits("ab 9"), "ab ۹");
+        assert_eq!(ascii_digits(&persian_digits("0123456789")), "0123456789");
+    }
+
+    #[test]
+    fn persian_spellings_fold_to_one_key() {
+        // Arabic yeh and kaf, as Arabic keyboards type them.
+        assert_eq!(fold("كيان"), fold("کیان"));
+        assert_eq!(fold("علي"), "علی");
+        assert_eq!(fold("مصطفى"), "مصطفی");
+        // The zero-width non-joiner, present or not.
+        assert_eq!(fold("می‌خواهم"), fold("میخواهم"));
+        // Diacritics and the tatweel.
+        assert_eq!(fold("مُحَمَّد"), "محمد");
+        assert_eq!(fold("تهـــران"), "تهران");
+        // Digits in any script, and case.
+        assert_eq!(fold("Shop ۱۲"), "shop 12");
+        assert_eq!(fold("Shop ١٢"), fold("SHOP 12"));
+        // Letters that are different words stay apart.
+        assert_ne!(fold("کار"), fold("کاز"));
+    }
+}

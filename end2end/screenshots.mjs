@@ -1,11 +1,19 @@
 // Screenshots of the main screens on a phone and a desktop, for people to look at.
-// Usage: node screenshots.mjs [base-url] [out-dir]   (a server with the demo data must be running)
+// Usage: node screenshots.mjs [base-url] [out-dir] [en|fa]   (a server with the demo data must be running)
+// In Persian it signs in as the demo's Persian-speaking rep, with a Persian browser.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const base = process.argv[2] ?? "http://127.0.0.1:3000";
 const out = process.argv[3] ?? "screenshots";
+const lang = process.argv[4] ?? "en";
 mkdirSync(out, { recursive: true });
+const words = {
+  en: { user: "rep@example.com", email: "Email", password: "Password", signIn: "Sign in", today: "Today", synced: /^Synced$/,
+        history: "History", save: "Save", timeline: "Timeline", sync: "Sync issues", settings: "Settings" },
+  fa: { user: "negar@example.com", email: "ایمیل", password: "گذرواژه", signIn: "ورود", today: "امروز", synced: /^همگام است$/,
+        history: "تاریخچه", save: "ذخیره", timeline: "خط زمانی", sync: "موارد همگام\u200cسازی", calendar: "انتخاب از تقویم", settings: "تنظیمات" },
+}[lang];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -16,45 +24,54 @@ const profiles = {
   desktop: { viewport: { width: 1440, height: 900 } },
 };
 for (const [name, options] of Object.entries(profiles)) {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({ ...options, locale: lang === "fa" ? "fa-IR" : "en-US" });
   const page = await context.newPage();
   const shot = async (label) => {
     // Not "networkidle": the sync event stream stays open.
     await page.waitForLoadState("load");
     await page.waitForTimeout(300);
-    await page.screenshot({ path: `${out}/${name}-${label}.png`, fullPage: false });
+    await page.screenshot({ path: `${out}/${lang}-${name}-${label}.png`, fullPage: false });
   };
   await page.goto(`${base}/sign-in`);
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
   await shot("sign-in");
-  await page.getByLabel("Email", { exact: true }).fill("rep@example.com");
-  await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
-  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 30_000 });
+  await page.getByLabel(words.email, { exact: true }).fill(words.user);
+  await page.getByLabel(words.password, { exact: true }).fill("hamrah-demo");
+  await page.getByRole("button", { name: words.signIn, exact: true }).click();
+  await page.getByRole("heading", { name: words.today, level: 1 }).waitFor();
+  await page.getByRole("status").filter({ hasText: words.synced }).waitFor({ timeout: 30_000 });
   await shot("today");
   await page.goto(`${base}/pipeline`);
   await page.locator(".card").first().waitFor();
   await shot("pipeline");
   await page.locator(".card-title").first().click();
-  await page.getByRole("heading", { level: 2, name: "History" }).waitFor();
+  await page.getByRole("heading", { level: 2, name: words.history }).waitFor();
   await shot("deal");
   await page.goto(`${base}/deals/new`);
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: words.save, exact: true }).click();
   await shot("deal-form-errors");
+  if (lang === "fa") {
+    // English screens use the browser's own date picker; Persian ones the Jalali calendar.
+    await page.getByRole("button", { name: words.calendar }).first().click();
+    await page.locator(".calendar").waitFor();
+    await shot("deal-form-calendar");
+  }
   await page.goto(`${base}/companies`);
   await page.locator(".row-link").first().waitFor();
   await shot("companies");
   await page.locator(".row-link").first().click();
-  await page.getByRole("heading", { level: 2, name: "Timeline" }).waitFor();
+  await page.getByRole("heading", { level: 2, name: words.timeline }).waitFor();
   await shot("company");
   await page.goto(`${base}/contacts`);
   await page.locator(".row-link").first().waitFor();
   await shot("contacts");
   await page.goto(`${base}/sync`);
-  await page.getByRole("heading", { name: "Sync issues", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: words.sync, level: 1 }).waitFor();
   await shot("sync");
+  await page.goto(`${base}/settings`);
+  await page.getByRole("heading", { name: words.settings, level: 1 }).waitFor();
+  await shot("settings");
   await context.close();
 }
 await browser.close();

@@ -180,7 +180,7 @@ fn Nav(actor: Actor) -> impl IntoView {
     view! {
         <nav class="nav" aria-label=t(Key::NavMain)>
             <div class="nav-brand">
-                <span class="brand-mark" aria-hidden="true">"H"</span>
+                <span class="brand-mark" aria-hidden="true">{t(Key::BrandMark)}</span>
                 <span class="brand-name">{t(Key::AppName)}</span>
             </div>
             {link("/", Icon::Today, Key::NavToday)}

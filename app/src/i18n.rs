@@ -135,8 +135,11 @@ pub struct LanguageSetting {
 }
 
 impl LanguageSetting {
+    /// A page the server rendered already speaks the saved language (the server read it from
+    /// the database), and that beats a device copy that may not have pulled a new choice yet.
+    /// Only the offline shell takes the language from the device's copy.
     pub fn new(initial: Locale) -> Self {
-        LanguageSetting { locale: RwSignal::new(initial), chosen: RwSignal::new(false) }
+        LanguageSetting { locale: RwSignal::new(initial), chosen: RwSignal::new(!offline_shell()) }
     }
 
     pub fn get(self) -> Locale {
@@ -148,8 +151,9 @@ impl LanguageSetting {
         self.locale.set(locale);
     }
 
-    /// The signed-in user's saved language. Until the device's copy has pulled a new
-    /// choice, it still holds the old one: a choice made here wins over it.
+    /// The signed-in user's saved language, as the device's copy has it. Until that copy
+    /// has pulled a new choice it holds the old one, so a choice made here, or a page the
+    /// server rendered, wins over it.
     pub fn adopt(self, saved: Locale) {
         if !self.chosen.get_untracked() && self.locale.get_untracked() != saved {
             self.locale.set(saved);
@@ -160,6 +164,18 @@ impl LanguageSetting {
     pub fn reset_choice(self) {
         self.chosen.set(false);
     }
+}
+
+fn offline_shell() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+            .is_some_and(|b| b.has_attribute("data-shell"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }
 
 /// Keeps the document and the device in step with the language: `<html lang dir>`, the

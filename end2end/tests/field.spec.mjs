@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoSidewaysScroll, hydrated, signIn, unique } from "./helpers.mjs";
+import { expectNoSidewaysScroll, expectTouchTargets, hydrated, signIn, unique } from "./helpers.mjs";
 
 test("a rep adds a company and a contact, logs a call and ticks it off", async ({ page }) => {
   const company = unique("Kavir Tiles");
@@ -77,13 +77,6 @@ test("at 360 px nothing scrolls sideways and controls are at least 44 px", async
     await page.goto(path);
     await hydrated(page);
     await expectNoSidewaysScroll(page);
-    const small = await page.evaluate(() => {
-      const controls = document.querySelectorAll("nav a, nav button, .button, button, .action-link, .row-link, input:not([type=checkbox]), select, .done-hit, .back-link");
-      return [...controls]
-        .filter((el) => el.offsetParent !== null)
-        .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height, w: el.getBoundingClientRect().width }))
-        .filter((c) => c.h < 44 || c.w < 44);
-    });
-    expect(small, `small touch targets on ${path}`).toEqual([]);
+    await expectTouchTargets(page, path);
   }
 });

@@ -30,3 +30,15 @@ export async function expectNoSidewaysScroll(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 }
+
+/** Every visible control is at least 44 × 44 px, a fingertip. */
+export async function expectTouchTargets(page, where) {
+  const small = await page.evaluate(() => {
+    const controls = document.querySelectorAll("nav a, nav button, .button, button, .action-link, .row-link, input:not([type=checkbox]), select, .done-hit, .back-link");
+    return [...controls]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height, w: el.getBoundingClientRect().width }))
+      .filter((c) => c.h < 44 || c.w < 44);
+  });
+  expect(small, `small touch targets on ${where}`).toEqual([]);
+}

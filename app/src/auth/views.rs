@@ -43,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <main class="sign-in">
             <div class="sign-in-card">
-                <div class="brand-mark large" aria-hidden="true">"H"</div>
+                <div class="brand-mark large" aria-hidden="true">{t(Key::BrandMark)}</div>
                 <h1>{t(Key::SignInTitle)}</h1>
                 <p class="muted">{t(Key::SignInLead)}</p>
                 <form method="post" on:submit=submit novalidate>

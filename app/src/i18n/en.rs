@@ -17,6 +17,7 @@ macro_rules! messages {
 
 messages! {
     AppName => "Hamrah",
+    BrandMark => "H",
     NavToday => "Today",
     NavPipeline => "Pipeline",
     NavCompanies => "Companies",

@@ -6,6 +6,7 @@ use super::Key;
 pub fn text(key: Key) -> &'static str {
     match key {
         Key::AppName => "همراه",
+        Key::BrandMark => "ه",
         Key::NavToday => "امروز",
         Key::NavPipeline => "قیف فروش",
         Key::NavCompanies => "شرکت‌ها",

@@ -38,11 +38,13 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
         };
         view! { <time datetime=d>{text}</time> }
     });
-    let context = [item.deal_title.clone(), item.contact_name.clone(), item.company_name.clone()]
+    // Each name isolated, so Persian and English names keep their order in either direction.
+    let context = [item.deal_title.clone(), item.contact_name.clone(), item.company_name.clone(), Some(item.owner_name.clone())]
         .into_iter()
         .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+        .enumerate()
+        .map(|(i, name)| view! { {(i > 0).then_some(" · ")}<bdi>{name}</bdi> })
+        .collect_view();
     let edit = item.can_edit.then(|| view! { <A href=format!("/activities/{}/edit", item.id) attr:class="link-small">{t(Key::Edit)}</A> });
     view! {
         <li class="activity" class:done=move || done.get() data-kind=item.kind.code()>
@@ -65,10 +67,10 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
             <div class="activity-body">
                 <p class="activity-title">
                     <span class="kind-badge">{t(item.kind.label())}</span>
-                    <span>{item.subject.clone()}</span>
+                    <span dir="auto">{item.subject.clone()}</span>
                 </p>
                 {item.body.clone().map(|b| view! { <p class="activity-text" dir="auto">{b}</p> })}
-                <p class="activity-meta muted">{due} " " {context} " · " {item.owner_name.clone()}</p>
+                <p class="activity-meta muted">{due} " " {context}</p>
             </div>
             {edit}
         </li>

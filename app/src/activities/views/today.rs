@@ -49,7 +49,7 @@ pub fn TodayPage() -> impl IntoView {
                                     let when = locale.relative_day(&close, &d.today).unwrap_or_else(|| locale.date(&close));
                                     view! {
                                         <li><A href=format!("/deals/{}", deal.id) attr:class="row-link">
-                                            <span class="row-title">{deal.title}</span>
+                                            <span class="row-title" dir="auto">{deal.title}</span>
                                             <span class="row-sub">
                                                 {locale.amount(deal.value, deal.currency)} " · "
                                                 <time datetime=close.clone() title=locale.date(&close)>{when}</time>

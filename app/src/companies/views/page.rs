@@ -47,7 +47,7 @@ fn CompanyView(page: Data) -> impl IntoView {
         .into_iter()
         .map(|p| view! {
             <li><A href=format!("/contacts/{}", p.id) attr:class="row-link">
-                <span class="row-title">{p.name}</span>
+                <span class="row-title" dir="auto">{p.name}</span>
                 <span class="row-sub muted">{p.title.unwrap_or_default()}</span>
             </A></li>
         })
@@ -57,7 +57,7 @@ fn CompanyView(page: Data) -> impl IntoView {
         .into_iter()
         .map(|d| view! {
             <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
-                <span class="row-title">{d.title}</span>
+                <span class="row-title" dir="auto">{d.title}</span>
                 <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
             </A></li>
         })
@@ -65,7 +65,7 @@ fn CompanyView(page: Data) -> impl IntoView {
     view! {
         <header class="page-head">
             <div>
-                <h1>{c.name.clone()}</h1>
+                <h1 dir="auto">{c.name.clone()}</h1>
                 <p class="muted">{c.industry.clone().unwrap_or_default()}</p>
             </div>
             <div class="actions">{edit}</div>

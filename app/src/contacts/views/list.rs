@@ -39,7 +39,7 @@ pub fn ContactsPage() -> impl IntoView {
                                     view! {
                                         <li>
                                             <A href=format!("/contacts/{}", c.id) attr:class="row-link">
-                                                <span class="row-title">{c.name.clone()}</span>
+                                                <span class="row-title" dir="auto">{c.name.clone()}</span>
                                                 <span class="row-sub muted">{sub}</span>
                                             </A>
                                         </li>

@@ -53,7 +53,7 @@ fn ContactView(page: Data) -> impl IntoView {
         .into_iter()
         .map(|d| view! {
             <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
-                <span class="row-title">{d.title}</span>
+                <span class="row-title" dir="auto">{d.title}</span>
                 <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
             </A></li>
         })
@@ -61,7 +61,7 @@ fn ContactView(page: Data) -> impl IntoView {
     view! {
         <header class="page-head">
             <div>
-                <h1>{c.name.clone()}</h1>
+                <h1 dir="auto">{c.name.clone()}</h1>
                 <p class="muted">{c.title.clone().unwrap_or_default()} " " {company}</p>
             </div>
             <div class="actions">{edit}</div>

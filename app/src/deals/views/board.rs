@@ -219,8 +219,8 @@ fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<()
                 }
             }
         >
-            <A href=format!("/deals/{}", deal.id) attr:class="card-title">{deal.title.clone()}</A>
-            {deal.company_name.clone().map(|c| view! { <p class="card-company">{c}</p> })}
+            <A href=format!("/deals/{}", deal.id) attr:class="card-title" attr:dir="auto">{deal.title.clone()}</A>
+            {deal.company_name.clone().map(|c| view! { <p class="card-company" dir="auto">{c}</p> })}
             <p class="card-meta">
                 <span class="card-value">{locale.amount(deal.value, deal.currency)}</span>
                 {deal.expected_close.clone().map(|d| {
@@ -228,7 +228,7 @@ fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<()
                     view! { <time datetime=d>{text}</time> }
                 })}
             </p>
-            <p class="card-owner muted">{deal.owner_name.clone()}</p>
+            <p class="card-owner muted" dir="auto">{deal.owner_name.clone()}</p>
             {move_button}
         </li>
     }

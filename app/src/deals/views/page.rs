@@ -42,7 +42,7 @@ fn DealView(page: Data) -> impl IntoView {
     view! {
         <header class="page-head">
             <div>
-                <h1>{deal.title.clone()}</h1>
+                <h1 dir="auto">{deal.title.clone()}</h1>
                 <p class="stage-badge" data-testid="deal-stage">
                     <span class="visually-hidden">{t(Key::Stage)} ": "</span>
                     {locale.stage_name(&deal.stage_name)}

@@ -15,7 +15,11 @@ pub fn status_text(locale: Locale, status: &Status) -> String {
     let mut parts = Vec::new();
     match status.reachable {
         Some(false) => parts.push(locale.text(Key::SyncOffline).to_owned()),
-        Some(true) if status.pending == 0 && !status.syncing => parts.push(locale.text(Key::SyncSynced).to_owned()),
+        // A device that has never finished a sync is not "Synced", even if the server answers
+        // (it does before sign-in, and in the moment between sign-in and the first download).
+        Some(true) if status.pending == 0 && !status.syncing && status.last_synced_ms.is_some() => {
+            parts.push(locale.text(Key::SyncSynced).to_owned())
+        }
         Some(true) if status.pending == 0 => parts.push(locale.text(Key::SyncConnecting).to_owned()),
         None if status.pending == 0 => parts.push(locale.text(Key::SyncConnecting).to_owned()),
         _ => {}
@@ -257,5 +261,21 @@ pub fn SyncPage() -> impl IntoView {
                 }
             }}
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_says_synced_only_after_a_sync_finished() {
+        let answered = Status { loaded: true, reachable: Some(true), ..Status::default() };
+        assert_eq!(status_text(Locale::En, &answered), "Syncing…");
+        let synced = Status { last_synced_ms: Some(1.0), ..answered.clone() };
+        assert_eq!(status_text(Locale::En, &synced), "Synced");
+        let offline = Status { reachable: Some(false), pending: 2, ..synced };
+        assert_eq!(status_text(Locale::En, &offline), "Offline · 2 pending");
+        assert_eq!(status_text(Locale::Fa, &offline), "آفلاین · ۲ در انتظار");
     }
 }

@@ -60,7 +60,10 @@ async function measurePipeline(browser, throttle) {
     await page.waitForFunction(() => document.body.dataset.hydrated === "true");
     interactive.push(Date.now() - t0);
   }
-  await page.locator(".card").first().waitFor();
+  // The board is drawn again when the device's copy takes over from the server's answer;
+  // count once it has settled.
+  await page.waitForTimeout(500);
+  await page.waitForFunction(() => document.querySelectorAll(".card").length > 0);
   const cards = await page.locator(".card").count();
   await context.close();
   return { render: median(render), interactive: median(interactive), cards };

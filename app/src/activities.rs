@@ -220,11 +220,8 @@ mod tests {
 pub async fn load_today() -> Result<TodayData, AppError> {
     crate::sync::read(
         |view| {
-            let now = crate::calendar::device_now();
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            let today = now.date().format(&format).map_err(|_| AppError::Internal)?;
-            let horizon = (now.date() + time::Duration::days(14)).format(&format).map_err(|_| AppError::Internal)?;
-            local::today(view, &today, &horizon)
+            let today = crate::calendar::device_now().date();
+            local::today(view, &crate::calendar::iso(today), &crate::calendar::iso(today + time::Duration::days(14)))
         },
         today(),
     )

@@ -52,6 +52,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct AuthVersion(pub RwSignal<u32>);
 
+impl AuthVersion {
+    /// Someone signed in or out: the user is fetched again, and their saved language counts
+    /// again over a choice made on this device before.
+    pub fn changed(self) {
+        expect_context::<LanguageSetting>().reset_choice();
+        self.0.update(|v| *v += 1);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -148,7 +157,7 @@ fn GoToSignIn() -> impl IntoView {
 
 #[component]
 fn Nav(actor: Actor) -> impl IntoView {
-    let version = expect_context::<AuthVersion>().0;
+    let version = expect_context::<AuthVersion>();
     let navigate = use_navigate();
     let locale = crate::i18n::use_locale();
     let out = Action::new(move |_: &()| {
@@ -164,8 +173,7 @@ fn Nav(actor: Actor) -> impl IntoView {
     });
     Effect::new(move |_| {
         if out.value().get() == Some(true) {
-            expect_context::<LanguageSetting>().reset_choice();
-            version.update(|v| *v += 1);
+            version.changed();
             navigate("/sign-in", Default::default());
         }
     });

@@ -162,6 +162,11 @@ pub fn device_now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc().to_offset(device_offset())
 }
 
+/// Today on the device's calendar, ISO.
+pub fn device_today() -> String {
+    iso(device_now().date())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ mod en;
 mod fa;
 mod format;
 
-pub use format::{JALALI_MONTHS, WEEKDAYS, today_iso};
+pub use format::WEEKDAYS;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

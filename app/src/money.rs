@@ -148,12 +148,6 @@ pub fn figures(minor: i64, currency: Currency) -> Figures {
     }
 }
 
-/// English formatting ("$12,500", "€1,250.50", "15,000,000 tomans"), for logs and tests;
-/// screens use `Locale::amount`, which also speaks Persian.
-pub fn format_amount(minor: i64, currency: Currency) -> String {
-    crate::i18n::Locale::En.amount(minor, currency)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +171,7 @@ mod tests {
 
     #[test]
     fn formats_and_round_trips() {
+        let format_amount = |minor, currency| crate::i18n::Locale::En.amount(minor, currency);
         assert_eq!(format_amount(1_250_000, Currency::USD), "$12,500");
         assert_eq!(format_amount(125_050, Currency::EUR), "€1,250.50");
         assert_eq!(format_amount(15_000_000, Currency::IRT), "15,000,000 tomans");

@@ -3,7 +3,7 @@
 pub mod views;
 
 #[cfg(feature = "ssr")]
-mod ssr;
+pub(crate) mod ssr;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

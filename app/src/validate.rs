@@ -92,8 +92,7 @@ pub fn website(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Str
 
 /// An ISO calendar date, `YYYY-MM-DD`, as `<input type="date">` sends it.
 pub fn is_date(value: &str) -> bool {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    value.len() == 10 && time::Date::parse(value, &format).is_ok()
+    crate::calendar::parse_iso(value).is_some()
 }
 
 pub fn date(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {

@@ -129,8 +129,7 @@ fn slug(name: &str) -> String {
 }
 
 fn day(offset: i64) -> String {
-    let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    app::calendar::iso(time::OffsetDateTime::now_utc().date() + time::Duration::days(offset))
 }
 
 /// Seeds the demo organisation into an empty database. Returns false if it had users.

@@ -36,9 +36,8 @@ pub async fn for_subject(cx: &Cx, table: &str, id: &str) -> AppResult<Vec<Activi
 
 pub async fn today(cx: &Cx) -> AppResult<TodayData> {
     let now = cx.local_now();
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let today = now.date().format(&format).map_err(crate::server::internal)?;
-    let horizon = (now.date() + time::Duration::days(14)).format(&format).map_err(crate::server::internal)?;
+    let today = crate::calendar::iso(now.date());
+    let horizon = crate::calendar::iso(now.date() + time::Duration::days(14));
     let sql = format!(
         "SELECT {FIELDS} FROM activity WHERE owner = $me AND done = false AND due_date != NONE AND due_date <= $today
            ORDER BY due_date ASC, due_time ASC LIMIT 200;

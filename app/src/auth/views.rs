@@ -13,7 +13,7 @@ pub fn SignInPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
-    let version = expect_context::<AuthVersion>().0;
+    let version = expect_context::<AuthVersion>();
     let navigate = use_navigate();
     let action = Action::new(|form: &SignInForm| sign_in(form.clone()));
     let failure = RwSignal::new(None::<AppError>);
@@ -23,8 +23,7 @@ pub fn SignInPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 // A copy left by someone else on this device must not show for a moment.
                 crate::sync::signed_in(&actor.id).await;
-                expect_context::<LanguageSetting>().reset_choice();
-                version.update(|v| *v += 1);
+                version.changed();
                 navigate("/", Default::default());
             });
         }
@@ -49,7 +48,7 @@ pub fn SignInPage() -> impl IntoView {
                 <form method="post" on:submit=submit novalidate>
                     <TextField label=Key::Email name="email" value=email errors kind="email" inputmode="email" autocomplete="username" required=true />
                     <TextField label=Key::Password name="password" value=password errors kind="password" autocomplete="current-password" required=true />
-                        {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+                    {move || failure.get().map(|error| view! { <ErrorNote error /> })}
                     <button class="button primary block" type="submit" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { t(Key::Loading) } else { t(Key::SignIn) }}
                     </button>

@@ -91,13 +91,13 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     let sql = format!(
         "SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;
          SELECT id, name FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
-         RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);"
+         {currency}",
+        currency = crate::settings::ssr::DEFAULT_CURRENCY
     );
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
     let companies: Vec<Choice> = db::take_all(&mut response, 0)?;
     let contacts: Vec<Choice> = db::take_all(&mut response, 1)?;
-    let currency: Option<String> = response.take(2).map_err(crate::server::internal)?;
-    let default_currency = currency.as_deref().and_then(Currency::from_code).unwrap_or_default();
+    let default_currency = crate::settings::ssr::take_default_currency(&mut response, 2)?;
     Ok(DealFormData { pipeline, companies, contacts, deal, default_currency })
 }
 

@@ -20,7 +20,7 @@ const GREGORIAN_MONTHS: [Key; 12] = [
     Key::Month12,
 ];
 
-pub const JALALI_MONTHS: [Key; 12] = [
+const JALALI_MONTHS: [Key; 12] = [
     Key::JalaliMonth1,
     Key::JalaliMonth2,
     Key::JalaliMonth3,
@@ -115,7 +115,7 @@ impl Locale {
         let (day, month, year) = match self {
             Locale::En => (date.day(), self.text(GREGORIAN_MONTHS[usize::from(u8::from(date.month())) - 1]), date.year()),
             Locale::Fa => match Jalali::from_gregorian(date) {
-                Some(j) => (j.day, self.text(JALALI_MONTHS[usize::from(j.month) - 1]), j.year),
+                Some(j) => (j.day, self.jalali_month(j.month), j.year),
                 None => return iso.to_owned(),
             },
         };
@@ -184,9 +184,8 @@ impl Locale {
         }
     }
 
-    pub fn month_name(self, jalali: bool, month: u8) -> &'static str {
-        let months = if jalali { &JALALI_MONTHS } else { &GREGORIAN_MONTHS };
-        self.text(months[usize::from(month.clamp(1, 12)) - 1])
+    pub fn jalali_month(self, month: u8) -> &'static str {
+        self.text(JALALI_MONTHS[usize::from(month.clamp(1, 12)) - 1])
     }
 }
 
@@ -212,11 +211,6 @@ fn name(currency: Currency) -> Key {
         Currency::IRR => Key::CurrencyIRR,
         Currency::IRT => Key::CurrencyIRT,
     }
-}
-
-/// Today's date as the device's calendar has it, ISO.
-pub fn today_iso() -> String {
-    calendar::iso(calendar::device_now().date())
 }
 
 #[cfg(test)]

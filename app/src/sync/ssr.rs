@@ -18,7 +18,6 @@ use crate::contacts::row::ContactRow;
 use crate::db::{self, Db, rid};
 use crate::deals::row::DealRow;
 use crate::error::{AppError, AppResult, Problem};
-use crate::money::Currency;
 use crate::records::{bind_actor, read_filter};
 use crate::server::{Cx, internal};
 
@@ -168,18 +167,14 @@ async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
 
 pub async fn reference(cx: &Cx) -> AppResult<Reference> {
     let pipeline = crate::pipeline::ssr::default_pipeline(&cx.db).await?;
-    let mut response = db::run(cx.db.query(
-        "SELECT id, name FROM user WHERE active = true ORDER BY name;
-         RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);",
-    ))
-    .await?;
+    let sql = format!("SELECT id, name FROM user WHERE active = true ORDER BY name; {}", crate::settings::ssr::DEFAULT_CURRENCY);
+    let mut response = db::run(cx.db.query(sql)).await?;
     let users: Vec<UserRow> = db::take_all(&mut response, 0)?;
-    let currency: Option<String> = response.take(1).map_err(internal)?;
     Ok(Reference {
         me: cx.actor.clone(),
         pipeline,
         users,
-        default_currency: currency.as_deref().and_then(Currency::from_code).unwrap_or_default(),
+        default_currency: crate::settings::ssr::take_default_currency(&mut response, 1)?,
         server_ms: now_ms(),
     })
 }

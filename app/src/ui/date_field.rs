@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::calendar::{self, Jalali};
 use crate::error::FieldErrors;
-use crate::i18n::{Key, Locale, WEEKDAYS, t, today_iso, use_locale};
+use crate::i18n::{Key, Locale, WEEKDAYS, t, use_locale};
 use crate::ui::fields::{FieldShell, TextField};
 use crate::ui::icons::Icon;
 
@@ -85,12 +85,12 @@ fn JalaliField(label: Key, name: &'static str, value: RwSignal<String>, errors: 
 #[component]
 fn JalaliCalendar(id: String, selected: String, pick: Callback<String>, close: Callback<()>) -> impl IntoView {
     let locale = use_locale();
-    let today = today_iso();
+    let today = calendar::device_today();
     let start = Jalali::from_iso(&selected).or_else(|| Jalali::from_iso(&today)).unwrap_or(Jalali { year: 1405, month: 1, day: 1 });
     let month = RwSignal::new(Jalali { day: 1, ..start });
     let title = move || {
         let m = month.get();
-        format!("{} {}", locale.month_name(true, m.month), locale.digits(&m.year.to_string()))
+        format!("{} {}", locale.jalali_month(m.month), locale.digits(&m.year.to_string()))
     };
     let headers = WEEKDAYS
         .iter()

@@ -1,12 +1,14 @@
 //! The storage edge: SurrealDB 3 speaks `SurrealValue`, the domain speaks serde. Rows cross
 //! as JSON values, so the one domain model needs no database types. Compiled only with `ssr`.
 
+use std::time::Duration;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use surrealdb::IndexedResults;
-use surrealdb::types::RecordId;
+use surrealdb::types::{QueryError, RecordId, SurrealValue, Value, Variables};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::server::internal;
 
 pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
@@ -24,7 +26,11 @@ pub fn opt_rid(table: &str, id: Option<&str>) -> Option<RecordId> {
 pub fn vars<T: Serialize>(value: &T) -> AppResult<serde_json::Value> {
     let mut json = serde_json::to_value(value).map_err(internal)?;
     strip_nulls(&mut json);
-    if json.is_object() { Ok(json) } else { Err(internal("query variables must be an object")) }
+    if json.is_object() {
+        Ok(json)
+    } else {
+        Err(internal("query variables must be an object"))
+    }
 }
 
 fn strip_nulls(value: &mut serde_json::Value) {
@@ -38,17 +44,162 @@ fn strip_nulls(value: &mut serde_json::Value) {
     }
 }
 
-pub fn take_all<T: DeserializeOwned>(response: &mut IndexedResults, index: usize) -> AppResult<Vec<T>> {
+pub fn take_all<T: DeserializeOwned>(
+    response: &mut IndexedResults,
+    index: usize,
+) -> AppResult<Vec<T>> {
     let rows: Vec<serde_json::Value> = response.take(index).map_err(internal)?;
-    rows.into_iter().map(|row| serde_json::from_value(row).map_err(internal)).collect()
+    rows.into_iter()
+        .map(|row| serde_json::from_value(row).map_err(internal))
+        .collect()
 }
 
-pub fn take_one<T: DeserializeOwned>(response: &mut IndexedResults, index: usize) -> AppResult<Option<T>> {
+pub fn take_one<T: DeserializeOwned>(
+    response: &mut IndexedResults,
+    index: usize,
+) -> AppResult<Option<T>> {
     let row: Option<serde_json::Value> = response.take(index).map_err(internal)?;
-    row.map(|row| serde_json::from_value(row).map_err(internal)).transpose()
+    row.map(|row| serde_json::from_value(row).map_err(internal))
+        .transpose()
 }
 
 /// Runs a query and fails on the first statement error (a failed transaction included).
-pub async fn run(query: surrealdb::method::Query<'_, surrealdb::engine::any::Any>) -> AppResult<IndexedResults> {
+pub async fn run(
+    query: surrealdb::method::Query<'_, surrealdb::engine::any::Any>,
+) -> AppResult<IndexedResults> {
     query.await.map_err(internal)?.check().map_err(internal)
+}
+
+/// Anything that takes query variables: a query about to run, or a [`Write`] kept to be run
+/// again. Lets helpers such as `records::bind_actor` serve both.
+pub trait Bind: Sized {
+    fn bind(self, vars: impl SurrealValue) -> Self;
+}
+
+impl Bind for surrealdb::method::Query<'_, surrealdb::engine::any::Any> {
+    fn bind(self, vars: impl SurrealValue) -> Self {
+        surrealdb::method::Query::bind(self, vars)
+    }
+}
+
+/// A write transaction with its variables, kept so that it can be run again when it lost a
+/// race with another writer (every synced write takes the next number of one counter, so
+/// two writes at once always conflict and one of them must retry).
+#[derive(Clone)]
+pub struct Write {
+    sql: String,
+    vars: Variables,
+    malformed: bool,
+}
+
+impl Write {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Write {
+            sql: sql.into(),
+            vars: Variables::new(),
+            malformed: false,
+        }
+    }
+}
+
+impl Bind for Write {
+    /// Same forms as the driver's `bind`: an object of variables, or a `(name, value)` pair.
+    fn bind(mut self, vars: impl SurrealValue) -> Self {
+        match vars.into_value() {
+            Value::Object(object) => {
+                for (name, value) in object {
+                    self.vars.insert(name, value);
+                }
+            }
+            Value::Array(pairs) => {
+                for pair in pairs.chunks(2) {
+                    match pair {
+                        [Value::String(name), value] => {
+                            self.vars.insert(name.clone(), value.clone())
+                        }
+                        _ => self.malformed = true,
+                    }
+                }
+            }
+            _ => self.malformed = true,
+        }
+        self
+    }
+}
+
+/// What a write transaction may `THROW` on purpose, and what the caller then hears. Anything
+/// else thrown is a bug, logged as internal.
+const MARKS: &[(&str, fn() -> AppError)] = &[
+    (CONFLICT_MARK, || AppError::Conflict),
+    (STAGE_IN_USE_MARK, || AppError::form(Problem::StageInUse)),
+    (UNKNOWN_STAGE_MARK, || {
+        let mut errors = FieldErrors::default();
+        errors.add("stage", Problem::UnknownStage);
+        AppError::Validation(errors)
+    }),
+];
+
+/// Thrown inside transactions when `rev` moved on; becomes [`AppError::Conflict`].
+pub const CONFLICT_MARK: &str = "hamrah:conflict";
+/// Thrown when a stage to be removed still holds deals.
+pub const STAGE_IN_USE_MARK: &str = "hamrah:stage-in-use";
+/// Thrown when a deal is saved into a stage that no longer exists.
+pub const UNKNOWN_STAGE_MARK: &str = "hamrah:unknown-stage";
+
+/// Tries per write. Writers in one process queue on a lock first, so only writers in other
+/// processes can make a write lose; a few tries cover even a busy cluster.
+const TRIES: u32 = 12;
+
+/// Writers of this process take turns: with one counter every writer touches, running them
+/// side by side only makes all but one fail and start again.
+static WRITERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn is_retryable(error: &surrealdb::Error) -> bool {
+    matches!(error.query_details(), Some(QueryError::TransactionConflict))
+        || error.message().contains("can be retried")
+}
+
+/// Runs a write transaction until it commits or fails for a reason retrying cannot mend:
+/// a thrown mark becomes its [`AppError`]; anything else is logged as internal.
+pub async fn write(db: &Db, write: &Write) -> AppResult<IndexedResults> {
+    if write.malformed {
+        return Err(internal(format!("malformed variables for: {}", write.sql)));
+    }
+    let mut pause = Duration::from_millis(2);
+    for attempt in 1..=TRIES {
+        let outcome = {
+            let _turn = WRITERS.lock().await;
+            db.query(write.sql.as_str()).bind(write.vars.clone()).await
+        };
+        // A conflict at commit may fail the whole request rather than one statement.
+        let errors: Vec<surrealdb::Error> = match outcome {
+            Ok(mut response) => {
+                let errors = response.take_errors();
+                if errors.is_empty() {
+                    return Ok(response);
+                }
+                errors.into_values().collect()
+            }
+            Err(error) => vec![error],
+        };
+        let messages: Vec<String> = errors.iter().map(|e| e.message().to_owned()).collect();
+        if let Some((_, error)) = MARKS
+            .iter()
+            .find(|(mark, _)| messages.iter().any(|m| m.contains(mark)))
+        {
+            return Err(error());
+        }
+        if !errors.iter().any(is_retryable) {
+            return Err(internal(messages.join("; ")));
+        }
+        crate::metrics::count("hamrah_write_retries_total", &[]);
+        if attempt < TRIES {
+            // Other processes' writers: wait a little, with jitter, before trying again.
+            let jitter = Duration::from_micros(rand::random::<u64>() % 2_000);
+            tokio::time::sleep(pause + jitter).await;
+            pause = (pause * 2).min(Duration::from_millis(200));
+        }
+    }
+    tracing::warn!(tries = TRIES, "write kept losing to other writers");
+    Err(AppError::Conflict)
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use surrealdb::types::RecordId;
 
 use crate::auth::{Actor, Role, Scope};
-use crate::db::{self, Db, opt_rid, rid};
+use crate::db::{self, Bind, Db, opt_rid, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::server::Cx;
 
@@ -17,12 +17,20 @@ pub fn read_filter(actor: &Actor) -> &'static str {
     }
 }
 
+/// The WHERE clause, over `sync_log` entries, of changes to records `$me` (in `$team`) could
+/// read before or after the change: only those may be named to them as removed.
+pub fn seen_filter(actor: &Actor) -> &'static str {
+    match actor.role {
+        Role::Admin => "true",
+        Role::Manager | Role::Rep => "($me IN owners OR ($team != NONE AND $team IN teams))",
+    }
+}
+
 /// Binds `$me` and `$team` for [`read_filter`] and for created_by/updated_by.
-pub fn bind_actor<'a>(
-    query: surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
-    actor: &Actor,
-) -> surrealdb::method::Query<'a, surrealdb::engine::any::Any> {
-    query.bind(("me", rid("user", &actor.id))).bind(("team", opt_rid("team", actor.team.as_deref())))
+pub fn bind_actor<Q: Bind>(query: Q, actor: &Actor) -> Q {
+    query
+        .bind(("me", rid("user", &actor.id)))
+        .bind(("team", opt_rid("team", actor.team.as_deref())))
 }
 
 /// A row read together with the keys that decide who may see it (`owner`, `team`).
@@ -38,7 +46,10 @@ pub struct Scoped<T> {
 
 impl<T> Scoped<T> {
     pub fn scope(&self) -> Scope {
-        Scope { owner: self.owner.clone(), team: self.team.clone() }
+        Scope {
+            owner: self.owner.clone(),
+            team: self.team.clone(),
+        }
     }
 
     pub fn can_edit(&self, actor: &Actor) -> bool {
@@ -62,7 +73,9 @@ pub async fn linked_name(
     problem: Problem,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<String>> {
-    let Some(id) = id.filter(|id| crate::ids::is_valid_id(id)) else { return Ok(None) };
+    let Some(id) = id.filter(|id| crate::ids::is_valid_id(id)) else {
+        return Ok(None);
+    };
     let sql = if table == "deal" {
         "SELECT title AS name, owner, team FROM ONLY $id"
     } else {
@@ -87,9 +100,16 @@ struct ScopeRow {
 }
 
 pub async fn scope_of(db: &Db, record: RecordId) -> AppResult<Option<Scope>> {
-    let mut response = db::run(db.query("SELECT owner, team FROM ONLY $record").bind(("record", record))).await?;
+    let mut response = db::run(
+        db.query("SELECT owner, team FROM ONLY $record")
+            .bind(("record", record)),
+    )
+    .await?;
     let row: Option<ScopeRow> = db::take_one(&mut response, 0)?;
-    Ok(row.map(|r| Scope { owner: r.owner, team: r.team }))
+    Ok(row.map(|r| Scope {
+        owner: r.owner,
+        team: r.team,
+    }))
 }
 
 /// Loads a record's scope and checks the actor may read it; missing and hidden look alike.
@@ -107,25 +127,16 @@ pub async fn writable(db: &Db, actor: &Actor, record: RecordId) -> AppResult<Sco
 
 /// Parses an id from the outside world, so a malformed one is NotFound, not a query error.
 pub fn parse_id(id: &str) -> AppResult<&str> {
-    if crate::ids::is_valid_id(id) { Ok(id) } else { Err(AppError::NotFound) }
+    if crate::ids::is_valid_id(id) {
+        Ok(id)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
-/// Thrown inside transactions when `rev` moved on; mapped to [`AppError::Conflict`].
-pub const CONFLICT_MARK: &str = "hamrah:conflict";
+pub use crate::db::CONFLICT_MARK;
 
-/// Runs a write transaction; a THROW of [`CONFLICT_MARK`] becomes `Conflict`, anything else
-/// is logged as internal.
-pub async fn run_write(query: surrealdb::method::Query<'_, surrealdb::engine::any::Any>) -> AppResult<()> {
-    let response = query.await.map_err(crate::server::internal)?;
-    match response.check() {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let raw = e.to_string();
-            if raw.contains(CONFLICT_MARK) {
-                Err(AppError::Conflict)
-            } else {
-                Err(crate::server::internal(raw))
-            }
-        }
-    }
+/// Runs a write transaction (again, if it lost a race with another writer).
+pub async fn run_write(db: &Db, write: db::Write) -> AppResult<()> {
+    db::write(db, &write).await.map(|_| ())
 }

@@ -10,10 +10,24 @@ use crate::config::Config;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", include_str!("../migrations/0001_core.surql")),
     ("0002_sync", include_str!("../migrations/0002_sync.surql")),
-    ("0003_persian", include_str!("../migrations/0003_persian.surql")),
+    (
+        "0003_persian",
+        include_str!("../migrations/0003_persian.surql"),
+    ),
+    (
+        "0004_hardening",
+        include_str!("../migrations/0004_hardening.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let db = open(config).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Connects without touching the schema (a restore brings its own).
+pub async fn open(config: &Config) -> anyhow::Result<Db> {
     if let Some(path) = config.db_url.strip_prefix("surrealkv://") {
         if let Some(parent) = std::path::Path::new(path).parent() {
             std::fs::create_dir_all(parent)?;
@@ -21,16 +35,31 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     }
     let db = surrealdb::engine::any::connect(config.db_url.as_str()).await?;
     if let (Some(username), Some(password)) = (&config.db_user, &config.db_pass) {
-        db.signin(Root { username: username.clone(), password: password.clone() }).await?;
+        db.signin(Root {
+            username: username.clone(),
+            password: password.clone(),
+        })
+        .await?;
     }
     db.use_ns("hamrah").use_db("main").await?;
-    migrate(&db).await?;
     Ok(db)
 }
 
 async fn applied(db: &Db) -> anyhow::Result<Vec<String>> {
-    let mut response = db.query("SELECT VALUE name FROM migration").await?.check()?;
+    let mut response = db
+        .query("SELECT VALUE name FROM migration")
+        .await?
+        .check()?;
     Ok(response.take(0)?)
+}
+
+/// How many migrations this build has that the database has not applied.
+pub async fn pending_migrations(db: &Db) -> anyhow::Result<usize> {
+    let done = applied(db).await?;
+    Ok(MIGRATIONS
+        .iter()
+        .filter(|(name, _)| !done.iter().any(|d| d == name))
+        .count())
 }
 
 /// Applies what has not run yet, each migration in one transaction with its record, so
@@ -51,7 +80,30 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         let script = format!(
             "BEGIN TRANSACTION; {sql}\nCREATE type::record('migration', $name) CONTENT {{ name: $name }}; COMMIT TRANSACTION;"
         );
-        let result = db.query(script).bind(("name", name.to_string())).await.and_then(|r| r.check());
+        let result = db
+            .query(script)
+            .bind(("name", name.to_string()))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|mut r| {
+                // The failed statement's error, not the "not executed" of the rest.
+                let mut errors: Vec<(usize, String)> = r
+                    .take_errors()
+                    .into_iter()
+                    .map(|(i, e)| (i, e.to_string()))
+                    .collect();
+                errors.sort();
+                let errors: Vec<String> = errors
+                    .into_iter()
+                    .map(|(_, e)| e)
+                    .filter(|e| !e.contains("not executed"))
+                    .collect();
+                if errors.is_empty() {
+                    Ok(())
+                } else {
+                    Err(errors.join("; "))
+                }
+            });
         if let Err(error) = result {
             // Another server may have applied it in the meantime.
             if !applied(db).await?.iter().any(|d| d == name) {

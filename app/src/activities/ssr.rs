@@ -1,5 +1,5 @@
 use super::{ActivityFormData, ActivityInput, ActivityItem, TodayData, ValidActivity};
-use crate::db::{self, opt_rid, rid};
+use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
@@ -13,7 +13,12 @@ const FIELDS: &str = "id, rev, kind, subject, body, due_date, due_time, done, de
 type Row = Scoped<ActivityItem>;
 
 fn items(cx: &Cx, rows: Vec<Row>) -> Vec<ActivityItem> {
-    rows.into_iter().map(|row| ActivityItem { can_edit: row.can_edit(&cx.actor), ..row.row }).collect()
+    rows.into_iter()
+        .map(|row| ActivityItem {
+            can_edit: row.can_edit(&cx.actor),
+            ..row.row
+        })
+        .collect()
 }
 
 /// The timeline of a deal, contact or company: its activities, and for a company also those
@@ -47,12 +52,21 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
              AND expected_close <= $horizon
            ORDER BY expected_close ASC LIMIT 50;"
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("today", today.clone())).bind(("horizon", horizon));
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(("today", today.clone()))
+        .bind(("horizon", horizon));
     let mut response = db::run(query).await?;
     let due = items(cx, db::take_all(&mut response, 0)?);
     let closing: Vec<DealCard> = db::take_all(&mut response, 1)?;
-    let (overdue, due_today) = due.into_iter().partition(|a| a.due_date.as_deref() < Some(today.as_str()));
-    Ok(TodayData { today, overdue, due_today, closing })
+    let (overdue, due_today) = due
+        .into_iter()
+        .partition(|a| a.due_date.as_deref() < Some(today.as_str()));
+    Ok(TodayData {
+        today,
+        overdue,
+        due_today,
+        closing,
+    })
 }
 
 async fn load(cx: &Cx, id: &str) -> AppResult<ActivityItem> {
@@ -81,10 +95,20 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData>
     let deals: Vec<Choice> = db::take_all(&mut response, 0)?;
     let contacts: Vec<Choice> = db::take_all(&mut response, 1)?;
     let companies: Vec<Choice> = db::take_all(&mut response, 2)?;
-    Ok(ActivityFormData { activity, deals, contacts, companies })
+    Ok(ActivityFormData {
+        activity,
+        deals,
+        contacts,
+        companies,
+    })
 }
 
-fn snapshot(a: &ValidActivity, deal: Option<String>, contact: Option<String>, company: Option<String>) -> Vec<(&'static str, Option<String>)> {
+fn snapshot(
+    a: &ValidActivity,
+    deal: Option<String>,
+    contact: Option<String>,
+    company: Option<String>,
+) -> Vec<(&'static str, Option<String>)> {
     let due = a.due_date.as_ref().map(|d| match &a.due_time {
         Some(t) => format!("{d} {t}"),
         None => d.clone(),
@@ -113,7 +137,12 @@ fn item_snapshot(a: &ActivityItem) -> Vec<(&'static str, Option<String>)> {
         contact: a.contact.clone(),
         company: a.company.clone(),
     };
-    snapshot(&valid, a.deal_title.clone(), a.contact_name.clone(), a.company_name.clone())
+    snapshot(
+        &valid,
+        a.deal_title.clone(),
+        a.contact_name.clone(),
+        a.company_name.clone(),
+    )
 }
 
 pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
@@ -123,9 +152,33 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
         Err(other) => return Err(other.clone()),
         Ok(_) => FieldErrors::default(),
     };
-    let deal = records::linked_name(cx, "deal", crate::validate::clean(&input.deal).as_deref(), "deal", Problem::UnknownDeal, &mut errors).await?;
-    let contact = records::linked_name(cx, "contact", crate::validate::clean(&input.contact).as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
-    let company = records::linked_name(cx, "company", crate::validate::clean(&input.company).as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
+    let deal = records::linked_name(
+        cx,
+        "deal",
+        crate::validate::clean(&input.deal).as_deref(),
+        "deal",
+        Problem::UnknownDeal,
+        &mut errors,
+    )
+    .await?;
+    let contact = records::linked_name(
+        cx,
+        "contact",
+        crate::validate::clean(&input.contact).as_deref(),
+        "contact",
+        Problem::UnknownContact,
+        &mut errors,
+    )
+    .await?;
+    let company = records::linked_name(
+        cx,
+        "company",
+        crate::validate::clean(&input.company).as_deref(),
+        "company",
+        Problem::UnknownCompany,
+        &mut errors,
+    )
+    .await?;
     errors.into_result()?;
     let valid = valid?;
     let id = input.id.as_str();
@@ -136,7 +189,11 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
-            vec![FieldChange { field: history::CREATED, old: None, new: Some(valid.subject.clone()) }]
+            vec![FieldChange {
+                field: history::CREATED,
+                old: None,
+                new: Some(valid.subject.clone()),
+            }]
         }
         Some(_) => {
             records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
@@ -153,7 +210,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
             done = $done, deal = $deal, contact = $contact, company = $company,
             rev += 1, updated_at = time::now(), updated_by = $me;"
     };
-    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let sql = history::ssr::transaction(write);
     let fields = serde_json::json!({
         "kind": valid.kind.code(),
         "subject": valid.subject,
@@ -164,17 +221,17 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
         "rev": input.rev,
         "conflict": CONFLICT_MARK,
     });
-    let query = bind_actor(cx.db.query(sql), &cx.actor)
+    let query = bind_actor(Write::new(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.clocks_var()?)
+        .bind(cx.sync_vars()?)
         .bind(("id", rid("activity", id)))
         .bind(("changed", rid("activity", id)))
         .bind(("by", rid("user", &cx.actor.id)))
         .bind(("deal", opt_rid("deal", valid.deal.as_deref())))
         .bind(("contact", opt_rid("contact", valid.contact.as_deref())))
         .bind(("company", opt_rid("company", valid.company.as_deref())));
-    records::run_write(query).await?;
+    records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }
 
@@ -185,21 +242,20 @@ pub async fn set_done(cx: &Cx, id: &str, done: bool) -> AppResult<()> {
     if old.done == done {
         return Ok(());
     }
-    let changes = vec![FieldChange { field: "done", old: Some(old.done.to_string()), new: Some(done.to_string()) }];
-    let sql = format!(
-        "BEGIN TRANSACTION;
-         UPDATE $id SET done = $done, rev += 1, updated_at = time::now(), updated_by = $by;
-         {} COMMIT TRANSACTION;",
-        history::ssr::RECORD_CHANGES
+    let changes = vec![FieldChange {
+        field: "done",
+        old: Some(old.done.to_string()),
+        new: Some(done.to_string()),
+    }];
+    let sql = history::ssr::transaction(
+        "UPDATE $id SET done = $done, rev += 1, updated_at = time::now(), updated_by = $by;",
     );
-    let query = cx
-        .db
-        .query(sql)
+    let query = Write::new(sql)
         .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.clocks_var()?)
+        .bind(cx.sync_vars()?)
         .bind(("id", rid("activity", id)))
         .bind(("changed", rid("activity", id)))
         .bind(("by", rid("user", &cx.actor.id)))
         .bind(("done", done));
-    records::run_write(query).await
+    records::run_write(&cx.db, query).await
 }

@@ -1,5 +1,5 @@
 use super::{Company, CompanyInput, CompanyPage, CompanySummary};
-use crate::db::{self, rid};
+use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult};
 use crate::history::{self, FieldChange};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
@@ -44,10 +44,20 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let mut response = db::run(query).await?;
     let contacts = db::take_all(&mut response, 0)?;
     let deals: Vec<Scoped<crate::deals::DealCard>> = db::take_all(&mut response, 1)?;
-    let deals = deals.into_iter().map(|row| crate::deals::ssr::card(cx, row)).collect();
+    let deals = deals
+        .into_iter()
+        .map(|row| crate::deals::ssr::card(cx, row))
+        .collect();
     let activities = crate::activities::ssr::for_subject(cx, "company", id).await?;
     let history = history::ssr::list(&cx.db, rid("company", id)).await?;
-    Ok(CompanyPage { can_edit: cx.actor.check_write(&scope).is_ok(), company, contacts, deals, activities, history })
+    Ok(CompanyPage {
+        can_edit: cx.actor.check_write(&scope).is_ok(),
+        company,
+        contacts,
+        deals,
+        activities,
+        history,
+    })
 }
 
 pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
@@ -59,7 +69,11 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
-            vec![FieldChange { field: history::CREATED, old: None, new: Some(valid.name.clone()) }]
+            vec![FieldChange {
+                field: history::CREATED,
+                old: None,
+                new: Some(valid.name.clone()),
+            }]
         }
         Some(_) => {
             records::writable(&cx.db, &cx.actor, rid("company", id)).await?;
@@ -75,18 +89,18 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
          UPDATE $id SET name = $name, industry = $industry, phone = $phone, email = $email, website = $website,
             address = $address, rev += 1, updated_at = time::now(), updated_by = $me;"
     };
-    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let sql = history::ssr::transaction(write);
     let fields = serde_json::json!({
         "name": valid.name, "industry": valid.industry, "phone": valid.phone, "email": valid.email,
         "website": valid.website, "address": valid.address, "rev": input.rev, "conflict": CONFLICT_MARK,
     });
-    let query = bind_actor(cx.db.query(sql), &cx.actor)
+    let query = bind_actor(Write::new(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.clocks_var()?)
+        .bind(cx.sync_vars()?)
         .bind(("id", rid("company", id)))
         .bind(("changed", rid("company", id)))
         .bind(("by", rid("user", &cx.actor.id)));
-    records::run_write(query).await?;
+    records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }

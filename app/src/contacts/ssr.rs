@@ -1,5 +1,5 @@
 use super::{Contact, ContactFormData, ContactInput, ContactPage, ContactSummary, ValidContact};
-use crate::db::{self, opt_rid, rid};
+use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
@@ -42,10 +42,19 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", rid("contact", id)));
     let mut response = db::run(query).await?;
     let deals: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
-    let deals = deals.into_iter().map(|row| crate::deals::ssr::card(cx, row)).collect();
+    let deals = deals
+        .into_iter()
+        .map(|row| crate::deals::ssr::card(cx, row))
+        .collect();
     let activities = crate::activities::ssr::for_subject(cx, "contact", id).await?;
     let history = history::ssr::list(&cx.db, rid("contact", id)).await?;
-    Ok(ContactPage { can_edit: cx.actor.check_write(&scope).is_ok(), contact, deals, activities, history })
+    Ok(ContactPage {
+        can_edit: cx.actor.check_write(&scope).is_ok(),
+        contact,
+        deals,
+        activities,
+        history,
+    })
 }
 
 pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ContactFormData> {
@@ -78,8 +87,15 @@ fn snapshot(c: &ValidContact, company_name: Option<String>) -> Vec<(&'static str
 pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let valid = input.validate()?;
     let mut errors = FieldErrors::default();
-    let company_name =
-        records::linked_name(cx, "company", valid.company.as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
+    let company_name = records::linked_name(
+        cx,
+        "company",
+        valid.company.as_deref(),
+        "company",
+        Problem::UnknownCompany,
+        &mut errors,
+    )
+    .await?;
     errors.into_result()?;
     let id = input.id.as_str();
     let changes = match input.rev {
@@ -88,7 +104,11 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
-            vec![FieldChange { field: history::CREATED, old: None, new: Some(valid.name.clone()) }]
+            vec![FieldChange {
+                field: history::CREATED,
+                old: None,
+                new: Some(valid.name.clone()),
+            }]
         }
         Some(_) => {
             records::writable(&cx.db, &cx.actor, rid("contact", id)).await?;
@@ -100,7 +120,10 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
                 phones: old.phones.clone(),
                 emails: old.emails.clone(),
             };
-            history::diff(&snapshot(&old_valid, old.company_name.clone()), &snapshot(&valid, company_name.clone()))
+            history::diff(
+                &snapshot(&old_valid, old.company_name.clone()),
+                &snapshot(&valid, company_name.clone()),
+            )
         }
     };
     let write = if input.rev.is_none() {
@@ -111,19 +134,19 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
          UPDATE $id SET name = $name, title = $title, company = $company, phones = $phones, emails = $emails,
             rev += 1, updated_at = time::now(), updated_by = $me;"
     };
-    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let sql = history::ssr::transaction(write);
     let fields = serde_json::json!({
         "name": valid.name, "title": valid.title, "phones": valid.phones, "emails": valid.emails,
         "rev": input.rev, "conflict": CONFLICT_MARK,
     });
-    let query = bind_actor(cx.db.query(sql), &cx.actor)
+    let query = bind_actor(Write::new(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.clocks_var()?)
+        .bind(cx.sync_vars()?)
         .bind(("id", rid("contact", id)))
         .bind(("changed", rid("contact", id)))
         .bind(("by", rid("user", &cx.actor.id)))
         .bind(("company", opt_rid("company", valid.company.as_deref())));
-    records::run_write(query).await?;
+    records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }

@@ -1,7 +1,9 @@
 use serde::Deserialize;
 
-use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal};
-use crate::db::{self, opt_rid, rid};
+use super::{
+    Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal,
+};
+use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
 use crate::money::Currency;
@@ -11,7 +13,10 @@ use crate::server::Cx;
 
 /// A deal card as the actor sees it: `can_edit` comes from its scope.
 pub fn card(cx: &Cx, row: Scoped<DealCard>) -> DealCard {
-    DealCard { can_edit: row.can_edit(&cx.actor), ..row.row }
+    DealCard {
+        can_edit: row.can_edit(&cx.actor),
+        ..row.row
+    }
 }
 
 const CARD_FIELDS: &str = "id, rev, title, value, currency, stage, company.name AS company_name, \
@@ -34,7 +39,8 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
          SELECT stage, currency, count() AS count, math::sum(value) AS total FROM deal
            WHERE pipeline = $pipeline AND {filter} GROUP BY stage, currency;"
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("pipeline", rid("pipeline", &pipeline.id)));
+    let query =
+        bind_actor(cx.db.query(sql), &cx.actor).bind(("pipeline", rid("pipeline", &pipeline.id)));
     let mut response = db::run(query).await?;
     let cards: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
     let totals: Vec<TotalRow> = db::take_all(&mut response, 1)?;
@@ -48,7 +54,13 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
             Column {
                 stage: stage.clone(),
                 count: mine.iter().map(|t| t.count).sum(),
-                totals: mine.iter().map(|t| StageTotal { currency: t.currency, total: t.total }).collect(),
+                totals: mine
+                    .iter()
+                    .map(|t| StageTotal {
+                        currency: t.currency,
+                        total: t.total,
+                    })
+                    .collect(),
                 deals,
             }
         })
@@ -74,7 +86,13 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<DealPage> {
     let pipeline = default_pipeline(&cx.db).await?;
     let activities = crate::activities::ssr::for_subject(cx, "deal", id).await?;
     let history = history::ssr::list(&cx.db, rid("deal", id)).await?;
-    Ok(DealPage { can_edit: cx.actor.check_write(&scope).is_ok(), deal, pipeline, activities, history })
+    Ok(DealPage {
+        can_edit: cx.actor.check_write(&scope).is_ok(),
+        deal,
+        pipeline,
+        activities,
+        history,
+    })
 }
 
 pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
@@ -98,7 +116,13 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     let companies: Vec<Choice> = db::take_all(&mut response, 0)?;
     let contacts: Vec<Choice> = db::take_all(&mut response, 1)?;
     let default_currency = crate::settings::ssr::take_default_currency(&mut response, 2)?;
-    Ok(DealFormData { pipeline, companies, contacts, deal, default_currency })
+    Ok(DealFormData {
+        pipeline,
+        companies,
+        contacts,
+        deal,
+        default_currency,
+    })
 }
 
 /// What the history shows for a deal's fields, as people read them.
@@ -110,8 +134,14 @@ fn snapshot(
 ) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("title", Some(valid.title.clone())),
-        ("value", Some(crate::history::amount_value(valid.value, valid.currency))),
-        ("stage", pipeline.stage(&valid.stage).map(|s| s.name.clone())),
+        (
+            "value",
+            Some(crate::history::amount_value(valid.value, valid.currency)),
+        ),
+        (
+            "stage",
+            pipeline.stage(&valid.stage).map(|s| s.name.clone()),
+        ),
         ("company", company.map(str::to_owned)),
         ("contact", contact.map(str::to_owned)),
         ("expected_close", valid.expected_close.clone()),
@@ -123,7 +153,10 @@ fn snapshot(
 fn deal_snapshot(deal: &Deal) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("title", Some(deal.title.clone())),
-        ("value", Some(crate::history::amount_value(deal.value, deal.currency))),
+        (
+            "value",
+            Some(crate::history::amount_value(deal.value, deal.currency)),
+        ),
         ("stage", Some(deal.stage_name.clone())),
         ("company", deal.company_name.clone()),
         ("contact", deal.contact_name.clone()),
@@ -144,10 +177,24 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     };
     let company_id = crate::validate::clean(&input.company).filter(|c| crate::ids::is_valid_id(c));
     let contact_id = crate::validate::clean(&input.contact).filter(|c| crate::ids::is_valid_id(c));
-    let company =
-        records::linked_name(cx, "company", company_id.as_deref(), "company", Problem::UnknownCompany, &mut errors).await?;
-    let contact =
-        records::linked_name(cx, "contact", contact_id.as_deref(), "contact", Problem::UnknownContact, &mut errors).await?;
+    let company = records::linked_name(
+        cx,
+        "company",
+        company_id.as_deref(),
+        "company",
+        Problem::UnknownCompany,
+        &mut errors,
+    )
+    .await?;
+    let contact = records::linked_name(
+        cx,
+        "contact",
+        contact_id.as_deref(),
+        "contact",
+        Problem::UnknownContact,
+        &mut errors,
+    )
+    .await?;
     errors.into_result()?;
     let valid = valid?;
     let id = input.id.as_str();
@@ -160,7 +207,11 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
-            let created = FieldChange { field: history::CREATED, old: None, new: Some(valid.title.clone()) };
+            let created = FieldChange {
+                field: history::CREATED,
+                old: None,
+                new: Some(valid.title.clone()),
+            };
             (vec![created], true)
         }
         Some(_) => {
@@ -172,19 +223,21 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     };
 
     let write = if input.rev.is_none() {
-        "CREATE $id CONTENT { title: $title, value: $value, currency: $currency, pipeline: $pipeline,
+        "IF !record::exists($stage) { THROW $unknown_stage };
+         CREATE $id CONTENT { title: $title, value: $value, currency: $currency, pipeline: $pipeline,
             stage: $stage, company: $company, contact: $contact, expected_close: $expected_close,
             probability: $probability, lost_reason: $lost_reason, next_step: $next_step,
             owner: $me, team: $team, created_by: $me, updated_by: $me };"
     } else {
         "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
+         IF !record::exists($stage) { THROW $unknown_stage };
          IF $stage_moved { UPDATE $id SET stage_changed_at = time::now() };
          UPDATE $id SET title = $title, value = $value, currency = $currency, stage = $stage,
             company = $company, contact = $contact, expected_close = $expected_close,
             probability = $probability, lost_reason = $lost_reason, next_step = $next_step,
             rev += 1, updated_at = time::now(), updated_by = $me;"
     };
-    let sql = format!("BEGIN TRANSACTION; {write} {} COMMIT TRANSACTION;", history::ssr::RECORD_CHANGES);
+    let sql = history::ssr::transaction(write);
     let fields = serde_json::json!({
         "title": valid.title,
         "value": valid.value,
@@ -196,11 +249,12 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         "rev": input.rev,
         "stage_moved": stage_moved,
         "conflict": CONFLICT_MARK,
+        "unknown_stage": db::UNKNOWN_STAGE_MARK,
     });
-    let query = bind_actor(cx.db.query(sql), &cx.actor)
+    let query = bind_actor(Write::new(sql), &cx.actor)
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.clocks_var()?)
+        .bind(cx.sync_vars()?)
         .bind(("id", rid("deal", id)))
         .bind(("changed", rid("deal", id)))
         .bind(("by", rid("user", &cx.actor.id)))
@@ -208,7 +262,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         .bind(("stage", rid("stage", &valid.stage)))
         .bind(("company", opt_rid("company", valid.company.as_deref())))
         .bind(("contact", opt_rid("contact", valid.contact.as_deref())));
-    records::run_write(query).await?;
+    records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }
 
@@ -234,28 +288,24 @@ pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<D
             old: Some(old.stage_name.clone()),
             new: Some(target.name.clone()),
         }];
-        let sql = format!(
-            "BEGIN TRANSACTION;
-             IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
+        let sql = history::ssr::transaction(
+            "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
+             IF !record::exists($stage) { THROW $unknown_stage };
              UPDATE $id SET stage = $stage, probability = $probability, lost_reason = NONE,
-                stage_changed_at = time::now(), rev += 1, updated_at = time::now(), updated_by = $by;
-             {}
-             COMMIT TRANSACTION;",
-            history::ssr::RECORD_CHANGES
+                stage_changed_at = time::now(), rev += 1, updated_at = time::now(), updated_by = $by;",
         );
-        let query = cx
-            .db
-            .query(sql)
+        let query = Write::new(sql)
             .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.clocks_var()?)
+            .bind(cx.sync_vars()?)
             .bind(("id", rid("deal", id)))
             .bind(("changed", rid("deal", id)))
             .bind(("by", rid("user", &cx.actor.id)))
             .bind(("stage", rid("stage", &target.id)))
             .bind(("probability", target.probability))
             .bind(("rev", rev))
-            .bind(("conflict", CONFLICT_MARK));
-        records::run_write(query).await?;
+            .bind(("conflict", CONFLICT_MARK))
+            .bind(("unknown_stage", db::UNKNOWN_STAGE_MARK));
+        records::run_write(&cx.db, query).await?;
     }
     let sql = format!("SELECT {CARD_FIELDS} FROM ONLY $id");
     let mut response = db::run(cx.db.query(sql).bind(("id", rid("deal", id)))).await?;

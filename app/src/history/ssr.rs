@@ -12,31 +12,52 @@ struct ChangeRow<'a> {
     new: &'a Option<String>,
 }
 
-/// Appends `$changed` to the sync log under the next global sequence number.
+/// Appends `$changed` to the sync log under the next global sequence number, with who could
+/// read it before (`$scope_before`) and after the change: a pull names a record that left a
+/// user's sight only to users who could see it.
 macro_rules! log_change {
     () => {
-        "LET $sync_seq = (UPSERT ONLY sync_counter:main SET n += 1 RETURN VALUE n);
-         CREATE sync_log CONTENT { seq: $sync_seq, tb: record::tb($changed), record: $changed };"
+        "LET $scope_after = (SELECT owner, team FROM ONLY $changed);
+         LET $sync_seq = (UPSERT ONLY sync_counter:main SET n += 1 RETURN VALUE n);
+         CREATE sync_log CONTENT { seq: $sync_seq, tb: record::tb($changed), record: $changed,
+            owners: array::complement(array::distinct([$scope_before.owner, $scope_after.owner]), [NONE, NULL]),
+            teams: array::complement(array::distinct([$scope_before.team, $scope_after.team]), [NONE, NULL]) };"
     };
 }
 
-/// SurrealQL that records `$changes` against `$changed` by `$by`; meant to run inside the
-/// same transaction as the write it describes.
-/// When `$clocks` is bound (a synced edit), it replaces the record's per-field clocks. Every
-/// change also takes the next sync sequence number (see `sync::ssr`).
-pub const RECORD_CHANGES: &str = concat!(
-    "FOR $c IN $changes { CREATE change CONTENT { subject: $changed, by: $by, field: $c.field, old: $c.old, new: $c.new }; };
-     IF $clocks != NONE { UPDATE $changed SET clocks = $clocks; };",
-    log_change!()
-);
-
-
-
+/// SurrealQL that logs a change to `$changed` for sync; `$scope_before` must hold the
+/// record's `owner` and `team` from before the change (NONE for a new record).
 pub const LOG_CHANGE: &str = log_change!();
 
+/// One transaction around `write`, a change to the synced record `$changed` by `$by`: it
+/// records the field history `$changes`, the per-field `$clocks` of a synced edit, the
+/// `$receipt` of the pushed change it applies (so a push retried after a crash finds it
+/// answered), and the sync log entry. Everything commits together or not at all.
+pub fn transaction(write: &str) -> String {
+    format!(
+        "BEGIN TRANSACTION;
+         LET $scope_before = (SELECT owner, team FROM ONLY $changed);
+         {write}
+         FOR $c IN $changes {{ CREATE change CONTENT {{ subject: $changed, by: $by, field: $c.field, old: $c.old, new: $c.new }}; }};
+         IF $clocks != NONE {{ UPDATE $changed SET clocks = $clocks; }};
+         IF $receipt != NONE {{
+             UPSERT type::record('sync_outcome', $receipt.key) CONTENT {{ client: type::record('sync_client', $receipt.client),
+                 mutation: $receipt.mutation, digest: $receipt.digest, result: $receipt.result, at: time::now() }};
+         }};
+         {LOG_CHANGE}
+         COMMIT TRANSACTION;"
+    )
+}
+
 pub fn changes_var(changes: &[FieldChange]) -> AppResult<serde_json::Value> {
-    let rows: Vec<ChangeRow> =
-        changes.iter().map(|c| ChangeRow { field: c.field, old: &c.old, new: &c.new }).collect();
+    let rows: Vec<ChangeRow> = changes
+        .iter()
+        .map(|c| ChangeRow {
+            field: c.field,
+            old: &c.old,
+            new: &c.new,
+        })
+        .collect();
     db::vars(&serde_json::json!({ "changes": rows }))
 }
 

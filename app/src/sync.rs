@@ -12,10 +12,10 @@ pub mod views;
 
 #[cfg(feature = "hydrate")]
 pub mod client;
-#[cfg(feature = "ssr")]
-pub mod ssr;
 #[cfg(test)]
 mod simulation;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -179,12 +179,14 @@ pub struct PullResponse {
 
 #[server(endpoint = "sync/push", input = Json)]
 pub async fn push(request: PushRequest) -> Result<Vec<Answer>, AppError> {
-    crate::server::respond(async move { ssr::push(&crate::server::cx().await?, request).await }).await
+    crate::server::respond(async move { ssr::push(&crate::server::cx().await?, request).await })
+        .await
 }
 
 #[server(endpoint = "sync/pull", input = Json)]
 pub async fn pull(request: PullRequest) -> Result<PullResponse, AppError> {
-    crate::server::respond(async move { ssr::pull(&crate::server::cx().await?, request).await }).await
+    crate::server::respond(async move { ssr::pull(&crate::server::cx().await?, request).await })
+        .await
 }
 
 /// Where sync stands, for the status control.
@@ -230,6 +232,11 @@ pub async fn read<T: 'static>(
     local: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
     server: impl Future<Output = Result<T, AppError>> + Send,
 ) -> Result<T, AppError> {
+    // Signed out on this device, though the server may not know yet: nothing is fetched
+    // under the old session.
+    if signed_out_pending() {
+        return Err(AppError::Unauthorized);
+    }
     #[cfg(feature = "hydrate")]
     if let Some(result) = client::local(local).await {
         return result;
@@ -241,7 +248,11 @@ pub async fn read<T: 'static>(
 
 /// A form's save, through the outbox: it works offline and is pushed when it can be.
 /// `before` is the record as the form opened it (`None` for a new one).
-pub async fn save<R: replica::Synced>(before: Option<R::Input>, after: R::Input, id: String) -> Result<String, AppError> {
+pub async fn save<R: replica::Synced>(
+    before: Option<R::Input>,
+    after: R::Input,
+    id: String,
+) -> Result<String, AppError> {
     #[cfg(feature = "hydrate")]
     return client::save::<R>(before, after, id).await;
     #[cfg(not(feature = "hydrate"))]
@@ -300,14 +311,52 @@ pub async fn signed_in(user: &str) {
 }
 
 /// Before sign-out: wipes the device copy, after asking if unsynced changes would be lost.
-/// `false` when the user chose to stay.
-pub async fn signing_out(warning: String) -> bool {
+/// `Ok(false)` when the user chose to stay; an error when the copy could not be erased.
+pub async fn signing_out(warning: String) -> Result<bool, AppError> {
     #[cfg(feature = "hydrate")]
     return send_wrapper::SendWrapper::new(async move { client::wipe(&warning).await }).await;
     #[cfg(not(feature = "hydrate"))]
     {
         drop(warning);
-        true
+        Ok(true)
+    }
+}
+
+/// After the device's copy is gone: ends the session on the server, or, when it cannot be
+/// reached, remembers to at the next contact, before anything else is sent or fetched.
+pub async fn sign_out_session() {
+    match crate::auth::sign_out().await {
+        Ok(()) | Err(AppError::Unauthorized) => {}
+        #[cfg(feature = "hydrate")]
+        Err(_) => client::set_signed_out(true),
+        #[cfg(not(feature = "hydrate"))]
+        Err(_) => {}
+    }
+}
+
+/// Whether this device was signed out and the server has not heard of it yet.
+pub fn signed_out_pending() -> bool {
+    #[cfg(feature = "hydrate")]
+    return client::signed_out_pending();
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+/// Outbox entries this device cannot read: (storage key, stored text).
+pub fn unreadable() -> Vec<(f64, String)> {
+    #[cfg(feature = "hydrate")]
+    return client::unreadable();
+    #[cfg(not(feature = "hydrate"))]
+    Vec::new()
+}
+
+pub async fn discard_unreadable(key: f64) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    return send_wrapper::SendWrapper::new(client::discard_unreadable(key)).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        Ok(())
     }
 }
 

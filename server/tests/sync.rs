@@ -10,7 +10,12 @@ use support::{TestApp, demo_app, new_deal};
 const CLOCK_NODE: &str = "test";
 
 fn clock(ms: i64) -> String {
-    app::sync::clock::Hlc { ms, counter: 0, node: CLOCK_NODE.into() }.to_string()
+    app::sync::clock::Hlc {
+        ms,
+        counter: 0,
+        node: CLOCK_NODE.into(),
+    }
+    .to_string()
 }
 
 fn now() -> i64 {
@@ -26,7 +31,12 @@ struct Device {
 
 impl Device {
     fn new() -> Self {
-        Device { client: app::ids::new_id(), cursor: 0, epoch: String::new(), rows: Default::default() }
+        Device {
+            client: app::ids::new_id(),
+            cursor: 0,
+            epoch: String::new(),
+            rows: Default::default(),
+        }
     }
 
     /// Pulls until the server has nothing more; returns the pages.
@@ -43,10 +53,21 @@ impl Device {
                 self.rows.clear();
             }
             for row in page["rows"].as_array().into_iter().flatten() {
-                self.rows.insert(format!("{}/{}", row["table"].as_str().unwrap_or(""), row["row"]["id"].as_str().unwrap_or("")), row["row"].clone());
+                self.rows.insert(
+                    format!(
+                        "{}/{}",
+                        row["table"].as_str().unwrap_or(""),
+                        row["row"]["id"].as_str().unwrap_or("")
+                    ),
+                    row["row"].clone(),
+                );
             }
             for key in page["removed"].as_array().into_iter().flatten() {
-                self.rows.remove(&format!("{}/{}", key["table"].as_str().unwrap_or(""), key["id"].as_str().unwrap_or("")));
+                self.rows.remove(&format!(
+                    "{}/{}",
+                    key["table"].as_str().unwrap_or(""),
+                    key["id"].as_str().unwrap_or("")
+                ));
             }
             self.cursor = page["cursor"].as_i64().expect("cursor");
             self.epoch = page["epoch"].as_str().unwrap_or_default().to_owned();
@@ -60,19 +81,41 @@ impl Device {
     }
 
     async fn push(&self, app: &TestApp, session: &str, mutations: Value) -> (StatusCode, Value) {
-        let reply = app.call(Some(session), "sync/push", json!({ "request": { "client": self.client, "mutations": mutations } })).await;
+        let reply = app
+            .call(
+                Some(session),
+                "sync/push",
+                json!({ "request": { "client": self.client, "mutations": mutations } }),
+            )
+            .await;
         (reply.status, reply.body)
     }
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    let mut response = app.state.db.query(sql).await.expect("query").check().expect("ok");
+    let mut response = app
+        .state
+        .db
+        .query(sql)
+        .await
+        .expect("query")
+        .check()
+        .expect("ok");
     response.take::<Option<i64>>(0).expect("count").unwrap_or(0)
 }
 
 async fn user_id(app: &TestApp, email: &str) -> String {
-    let mut response = app.state.db.query("SELECT VALUE record::id(id) FROM ONLY user WHERE email = $e LIMIT 1").bind(("e", email.to_owned())).await.expect("q");
-    response.take::<Option<String>>(0).expect("id").expect("user")
+    let mut response = app
+        .state
+        .db
+        .query("SELECT VALUE record::id(id) FROM ONLY user WHERE email = $e LIMIT 1")
+        .bind(("e", email.to_owned()))
+        .await
+        .expect("q");
+    response
+        .take::<Option<String>>(0)
+        .expect("id")
+        .expect("user")
 }
 
 /// A deal form's fields as a device holds them (amounts as stored, without grouping).
@@ -100,18 +143,27 @@ async fn a_first_sync_brings_exactly_what_the_rep_may_see_in_pages() {
     let mut response = app
         .state
         .db
-        .query("LET $me = (SELECT VALUE id FROM ONLY user WHERE email = 'rep@example.com' LIMIT 1);
+        .query(
+            "LET $me = (SELECT VALUE id FROM ONLY user WHERE email = 'rep@example.com' LIMIT 1);
                 LET $team = $me.team;
                 RETURN count(SELECT id FROM deal WHERE owner = $me OR team = $team)
                      + count(SELECT id FROM company WHERE owner = $me OR team = $team)
                      + count(SELECT id FROM contact WHERE owner = $me OR team = $team)
-                     + count(SELECT id FROM activity WHERE owner = $me OR team = $team);")
+                     + count(SELECT id FROM activity WHERE owner = $me OR team = $team);",
+        )
         .await
         .expect("query");
     let expected: Option<i64> = response.take(2).expect("count");
-    assert_eq!(device.rows.len() as i64, expected.expect("count"), "every readable row, once");
+    assert_eq!(
+        device.rows.len() as i64,
+        expected.expect("count"),
+        "every readable row, once"
+    );
     let rep2 = user_id(&app, "rep2@example.com").await;
-    assert!(device.rows.values().all(|r| r["owner"] != rep2.as_str()), "nothing of the other team");
+    assert!(
+        device.rows.values().all(|r| r["owner"] != rep2.as_str()),
+        "nothing of the other team"
+    );
 
     // Nothing changed: the next pull is empty and keeps the cursor.
     let cursor = device.cursor;
@@ -138,15 +190,36 @@ async fn a_pushed_create_applies_once_however_often_it_is_sent_and_reaches_other
     let mutations = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": null, "fields": deal_fields(&input), "clock": clock(now()) } }]);
     let (status, first) = phone.push(&app, &rep, mutations.clone()).await;
     assert_eq!(status, StatusCode::OK, "{first:?}");
-    assert_eq!(first, json!([{ "id": 1, "outcome": { "status": "applied", "superseded": [] } }]));
+    assert_eq!(
+        first,
+        json!([{ "id": 1, "outcome": { "status": "applied", "superseded": [] } }])
+    );
     let (_, again) = phone.push(&app, &rep, mutations).await;
     assert_eq!(again, first, "a retried push gets the same answer");
-    assert_eq!(count(&app, "RETURN count(SELECT id FROM deal WHERE title = 'Made offline')").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "RETURN count(SELECT id FROM deal WHERE title = 'Made offline')"
+        )
+        .await,
+        1
+    );
 
     desk.pull(&app, &manager).await;
-    assert_eq!(desk.rows.get(&format!("deal/{id}")).map(|r| r["title"].clone()), Some(json!("Made offline")));
+    assert_eq!(
+        desk.rows
+            .get(&format!("deal/{id}"))
+            .map(|r| r["title"].clone()),
+        Some(json!("Made offline"))
+    );
     phone.pull(&app, &rep).await;
-    assert_eq!(phone.rows.get(&format!("deal/{id}")).map(|r| r["value"].clone()), Some(json!(1_250_000)));
+    assert_eq!(
+        phone
+            .rows
+            .get(&format!("deal/{id}"))
+            .map(|r| r["value"].clone()),
+        Some(json!(1_250_000))
+    );
 
     // Another user cannot push as this device.
     let (status, _) = phone.push(&app, &manager, json!([])).await;
@@ -161,22 +234,38 @@ async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
     let board = app.board(&rep).await;
     let input = new_deal(&board, "Fleet");
     let id = input["id"].as_str().expect("id").to_owned();
-    assert_eq!(app.call(Some(&rep), "deals/save", json!({ "input": input })).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Some(&rep), "deals/save", json!({ "input": input }))
+            .await
+            .status,
+        StatusCode::OK
+    );
     let base = deal_fields(&input);
 
     // The manager changes the value while the rep, offline, renames the deal.
     let mut by_manager = input.clone();
     by_manager["rev"] = json!(1);
     by_manager["value"] = json!("30000");
-    assert_eq!(app.call(Some(&manager), "deals/save", json!({ "input": by_manager })).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Some(&manager), "deals/save", json!({ "input": by_manager }))
+            .await
+            .status,
+        StatusCode::OK
+    );
 
     let device = Device::new();
     let rename = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "title": "Fleet renewal" }, "clock": clock(now() - 60_000) } }]);
     let (_, answers) = device.push(&app, &rep, rename).await;
     assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
-    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    let page = app
+        .call(Some(&rep), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     assert_eq!(page["deal"]["title"], "Fleet renewal");
-    assert_eq!(page["deal"]["value"], 3_000_000, "the manager's value stays");
+    assert_eq!(
+        page["deal"]["value"], 3_000_000,
+        "the manager's value stays"
+    );
 
     // The rep also changed the value from the old base: that is a conflict, theirs is kept.
     let revalue = json!([{ "id": 2, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "value": "15000" }, "clock": clock(now()) } }]);
@@ -185,7 +274,10 @@ async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
         answers[0]["outcome"],
         json!({ "status": "conflict", "fields": [{ "field": "value", "mine": "15000", "theirs": "30000" }], "superseded": [] })
     );
-    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    let page = app
+        .call(Some(&rep), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     assert_eq!(page["deal"]["value"], 3_000_000);
 
     // "Keep mine": the same edit against what the server has now applies.
@@ -195,7 +287,10 @@ async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
     let keep = json!([{ "id": 3, "mutation": { "table": "deal", "id": id, "base": now_base, "fields": { "value": "15000" }, "clock": clock(now()) } }]);
     let (_, answers) = device.push(&app, &rep, keep).await;
     assert_eq!(answers[0]["outcome"]["status"], "applied");
-    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    let page = app
+        .call(Some(&rep), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     assert_eq!(page["deal"]["value"], 1_500_000);
 }
 
@@ -215,8 +310,14 @@ async fn a_descriptive_field_keeps_the_later_edit_by_clock_not_by_arrival() {
     // An edit made earlier (at "10:00") that arrives last loses, and says so.
     let earlier = json!([{ "id": 3, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "next_step": "Email at 10" }, "clock": clock(now() - 50_000) } }]);
     let (_, answers) = device.push(&app, &rep, earlier).await;
-    assert_eq!(answers[0]["outcome"], json!({ "status": "applied", "superseded": ["next_step"] }));
-    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(
+        answers[0]["outcome"],
+        json!({ "status": "applied", "superseded": ["next_step"] })
+    );
+    let page = app
+        .call(Some(&rep), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     assert_eq!(page["deal"]["next_step"], "Visit at 11");
 }
 
@@ -229,27 +330,47 @@ async fn pushes_are_checked_like_forms_and_permissions() {
     let board = app.board(&manager).await;
     let input = new_deal(&board, "Manager's own");
     let id = input["id"].as_str().expect("id").to_owned();
-    assert_eq!(app.call(Some(&manager), "deals/save", json!({ "input": input })).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Some(&manager), "deals/save", json!({ "input": input }))
+            .await
+            .status,
+        StatusCode::OK
+    );
     let base = deal_fields(&input);
     let edit = |n: i64| json!([{ "id": n, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "title": "Mine now" }, "clock": clock(now()) } }]);
     // A teammate's deal is read-only for a rep; another team's is not there at all.
     let (_, answers) = Device::new().push(&app, &rep, edit(1)).await;
-    assert_eq!(answers[0]["outcome"], json!({ "status": "rejected", "error": "Forbidden" }));
+    assert_eq!(
+        answers[0]["outcome"],
+        json!({ "status": "rejected", "error": "Forbidden" })
+    );
     let (_, answers) = Device::new().push(&app, &rep2, edit(1)).await;
-    assert_eq!(answers[0]["outcome"], json!({ "status": "rejected", "error": "NotFound" }));
+    assert_eq!(
+        answers[0]["outcome"],
+        json!({ "status": "rejected", "error": "NotFound" })
+    );
     // Bad values are rejected with the field's problem; nothing is saved.
     let bad = json!([{ "id": 1, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "title": " ", "value": "-3" }, "clock": clock(now()) } }]);
     let (_, answers) = Device::new().push(&app, &manager, bad).await;
     assert_eq!(answers[0]["outcome"]["status"], "rejected");
-    assert_eq!(answers[0]["outcome"]["error"]["Validation"], json!([["title", "Required"], ["value", "Negative"]]));
-    let page = app.call(Some(&manager), "deals/get", json!({ "id": id })).await.body;
+    assert_eq!(
+        answers[0]["outcome"]["error"]["Validation"],
+        json!([["title", "Required"], ["value", "Negative"]])
+    );
+    let page = app
+        .call(Some(&manager), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     assert_eq!(page["deal"]["title"], "Manager's own");
     // The owner cannot be changed through fields.
     let (_, answers) = Device::new()
         .push(&app, &manager, json!([{ "id": 2, "mutation": { "table": "deal", "id": id, "base": base, "fields": { "owner": "someone" }, "clock": clock(now()) } }]))
         .await;
     assert_eq!(answers[0]["outcome"]["status"], "applied");
-    let page = app.call(Some(&manager), "deals/get", json!({ "id": id })).await.body;
+    let page = app
+        .call(Some(&manager), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     assert_eq!(page["deal"]["owner_name"], "Maryam Karimi");
 }
 
@@ -260,7 +381,12 @@ async fn a_row_that_leaves_a_users_sight_is_removed_from_their_device() {
     let mut device = Device::new();
     device.pull(&app, &rep).await;
     let me = user_id(&app, "rep@example.com").await;
-    let deal = device.rows.iter().find(|(k, r)| k.starts_with("deal/") && r["owner"] == me.as_str()).map(|(k, _)| k.clone()).expect("own deal");
+    let deal = device
+        .rows
+        .iter()
+        .find(|(k, r)| k.starts_with("deal/") && r["owner"] == me.as_str())
+        .map(|(k, _)| k.clone())
+        .expect("own deal");
     let id = deal.trim_start_matches("deal/").to_owned();
     let rep2 = user_id(&app, "rep2@example.com").await;
     // Reassigned to the other team, through the same logged write path the app uses.
@@ -269,6 +395,7 @@ async fn a_row_that_leaves_a_users_sight_is_removed_from_their_device() {
         .query(format!(
             "BEGIN TRANSACTION;
              LET $to = type::record('user', $rep2);
+             LET $scope_before = (SELECT owner, team FROM ONLY type::record('deal', $id));
              UPDATE type::record('deal', $id) SET owner = $to, team = $to.team, rev += 1;
              LET $changed = type::record('deal', $id);
              {}
@@ -309,9 +436,12 @@ async fn a_save_through_one_server_pokes_devices_connected_to_another() {
     let state = app::server::AppState {
         db: first.state.db.clone(),
         secure_cookies: false,
-        changes: app::sync::ssr::watch_changes(first.state.db.clone()).await,
+        changes: app::sync::ssr::watch_changes(first.state.db.clone(), 90).await,
+        policy: Default::default(),
     };
-    let options = leptos::prelude::LeptosOptions::builder().output_name("hamrah").build();
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("hamrah")
+        .build();
     let second = server::http::router(state, options);
 
     let rep = first.sign_in("rep@example.com").await;
@@ -321,11 +451,27 @@ async fn a_save_through_one_server_pokes_devices_connected_to_another() {
         .expect("request");
     let response = second.oneshot(request).await.expect("stream");
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("text/event-stream"));
+    assert_eq!(
+        response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("text/event-stream")
+    );
     let mut body = response.into_body();
 
     let board = first.board(&rep).await;
-    assert_eq!(first.call(Some(&rep), "deals/save", json!({ "input": new_deal(&board, "Poked") })).await.status, StatusCode::OK);
+    assert_eq!(
+        first
+            .call(
+                Some(&rep),
+                "deals/save",
+                json!({ "input": new_deal(&board, "Poked") })
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
     let started = std::time::Instant::now();
     let poke = loop {
         let frame = tokio::time::timeout(std::time::Duration::from_secs(2), body.frame())
@@ -333,19 +479,180 @@ async fn a_save_through_one_server_pokes_devices_connected_to_another() {
             .expect("a poke within 2 s")
             .expect("frame")
             .expect("data");
-        let text = String::from_utf8_lossy(frame.data_ref().map(|b| b.as_ref()).unwrap_or_default()).into_owned();
+        let text =
+            String::from_utf8_lossy(frame.data_ref().map(|b| b.as_ref()).unwrap_or_default())
+                .into_owned();
         if text.contains("event: poke") {
             break text;
         }
         assert!(!text.contains("data:"), "only pokes carry data: {text}");
     };
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
-    let seq: i64 = poke.lines().find_map(|l| l.strip_prefix("data: ")).and_then(|d| d.trim().parse().ok()).expect("seq");
-    assert_eq!(seq, app::sync::ssr::current_seq(&first.state.db).await.expect("seq"));
+    let seq: i64 = poke
+        .lines()
+        .find_map(|l| l.strip_prefix("data: "))
+        .and_then(|d| d.trim().parse().ok())
+        .expect("seq");
+    assert_eq!(
+        seq,
+        app::sync::ssr::current_seq(&first.state.db)
+            .await
+            .expect("seq")
+    );
 
-    let signed_out = server::http::router(first.state.clone(), leptos::prelude::LeptosOptions::builder().output_name("hamrah").build())
-        .oneshot(Request::get("/api/sync/events").body(Body::empty()).expect("request"))
-        .await
-        .expect("answer");
+    let signed_out = server::http::router(
+        first.state.clone(),
+        leptos::prelude::LeptosOptions::builder()
+            .output_name("hamrah")
+            .build(),
+    )
+    .oneshot(
+        Request::get("/api/sync/events")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await
+    .expect("answer");
     assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_pull_names_as_removed_only_what_the_user_could_see() {
+    let app = demo_app().await;
+    let north = app.sign_in("rep@example.com").await;
+    let south = app.sign_in("rep2@example.com").await;
+    let mut device = Device::new();
+    device.pull(&app, &south).await;
+    // North creates and edits a deal South may not see.
+    let board = app.board(&north).await;
+    let input = new_deal(&board, "North only");
+    let id = input["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        app.call(Some(&north), "deals/save", json!({ "input": input }))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let pages = device.pull(&app, &south).await;
+    let text = serde_json::to_string(&pages).expect("json");
+    assert!(
+        !text.contains(&id),
+        "South learns nothing of North's deal: {text}"
+    );
+    assert_eq!(pages[0]["removed"], json!([]));
+}
+
+#[tokio::test]
+async fn a_change_number_used_again_for_other_content_is_refused() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let board = app.board(&rep).await;
+    let device = Device::new();
+    let first = new_deal(&board, "First under 7");
+    let second = new_deal(&board, "Second under 7");
+    let under_7 = |input: &Value| json!([{ "id": 7, "mutation": { "table": "deal", "id": input["id"], "base": null, "fields": deal_fields(input), "clock": clock(1_000) } }]);
+    let (_, answers) = device.push(&app, &rep, under_7(&first)).await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied");
+    let (status, answers) = device.push(&app, &rep, under_7(&second)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        answers[0]["outcome"],
+        json!({ "status": "rejected", "error": { "Validation": [["form", "ChangeNumberReused"]] } })
+    );
+    assert_eq!(
+        count(
+            &app,
+            "RETURN count(SELECT id FROM deal WHERE title = 'Second under 7')"
+        )
+        .await,
+        0
+    );
+    // The first content under that number still gets its own answer.
+    let (_, again) = device.push(&app, &rep, under_7(&first)).await;
+    assert_eq!(again[0]["outcome"]["status"], "applied");
+    assert_eq!(
+        count(
+            &app,
+            "RETURN count(SELECT id FROM deal WHERE title = 'First under 7')"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_answer_is_stored_with_the_change_it_answers() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let board = app.board(&rep).await;
+    let device = Device::new();
+    let input = new_deal(&board, "Receipt");
+    let push = json!([{ "id": 3, "mutation": { "table": "deal", "id": input["id"], "base": null, "fields": deal_fields(&input), "clock": clock(now()) } }]);
+    device.push(&app, &rep, push).await;
+    // The receipt and the log entry of the write carry the same moment: one transaction.
+    let mut response = app
+        .state
+        .db
+        .query("RETURN (SELECT VALUE digest FROM sync_outcome WHERE mutation = 3)[0]")
+        .await
+        .expect("query");
+    let digest: Option<String> = response.take(0).expect("digest");
+    assert_eq!(digest.map(|d| d.len()), Some(64));
+}
+
+#[tokio::test]
+async fn a_restored_database_makes_every_device_download_again() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let mut device = Device::new();
+    device.pull(&app, &rep).await;
+    let again = device.pull(&app, &rep).await;
+    assert_eq!(again[0]["reset"], false);
+    app.state
+        .db
+        .query("UPDATE sync_counter:main SET generation = 'restored'")
+        .await
+        .expect("q")
+        .check()
+        .expect("ok");
+    let after = device.pull(&app, &rep).await;
+    assert_eq!(after[0]["reset"], true, "a new generation is a new epoch");
+}
+
+#[tokio::test]
+async fn a_device_older_than_the_pruned_log_downloads_again() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let mut device = Device::new();
+    device.pull(&app, &rep).await;
+    let board = app.board(&rep).await;
+    assert_eq!(
+        app.call(
+            Some(&rep),
+            "deals/save",
+            json!({ "input": new_deal(&board, "After") })
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let seq = app::sync::ssr::current_seq(&app.state.db)
+        .await
+        .expect("seq");
+    app.state
+        .db
+        .query(
+            "DELETE sync_log WHERE seq <= $seq; UPDATE sync_counter:main SET pruned_through = $seq",
+        )
+        .bind(("seq", seq))
+        .await
+        .expect("q")
+        .check()
+        .expect("ok");
+    let pages = device.pull(&app, &rep).await;
+    assert_eq!(
+        pages[0]["reset"], true,
+        "its missed changes are gone from the log"
+    );
+    assert!(device.rows.values().any(|r| r["title"] == "After"));
 }

@@ -14,7 +14,9 @@ use wasm_bindgen::prelude::*;
 
 use super::clock::Hlc;
 use super::replica::{Replica, Synced};
-use super::{Issue, Mutation, Outcome, Pending, PullRequest, PushRequest, Snapshot, Status, SyncRow, Table};
+use super::{
+    Issue, Mutation, Outcome, Pending, PullRequest, PushRequest, Snapshot, Status, SyncRow, Table,
+};
 use crate::error::AppError;
 
 #[wasm_bindgen(module = "/src/sync/device.js")]
@@ -25,6 +27,8 @@ extern "C" {
     async fn idb_write(ops: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     async fn idb_wipe() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn idb_next_change() -> Result<JsValue, JsValue>;
     fn become_leader(lead: &Closure<dyn FnMut()>);
     fn tabs_listen(on_message: &Closure<dyn FnMut(String)>);
     fn tabs_send(message: &str);
@@ -54,6 +58,9 @@ struct Engine {
     leader: bool,
     replica: Replica,
     outbox: Vec<Pending>,
+    /// Outbox entries this version cannot read (stored by a broken or other version):
+    /// never sent, shown to the user until discarded.
+    unreadable: Vec<(f64, String)>,
     issues: Vec<Issue>,
     meta: Meta,
     view: Option<Rc<Replica>>,
@@ -80,6 +87,22 @@ pub fn issues() -> Vec<Issue> {
     ENGINE.with(|e| e.borrow().issues.clone())
 }
 
+pub fn unreadable() -> Vec<(f64, String)> {
+    ENGINE.with(|e| e.borrow().unreadable.clone())
+}
+
+/// Removes an outbox entry nobody can read, once the user has seen it.
+pub async fn discard_unreadable(key: f64) -> Result<(), AppError> {
+    write(&Ops {
+        del_outbox: vec![key],
+        ..Ops::default()
+    })
+    .await?;
+    ENGINE.with(|e| e.borrow_mut().unreadable.retain(|(k, _)| *k != key));
+    changed();
+    Ok(())
+}
+
 impl Engine {
     fn status(&self) -> Status {
         Status {
@@ -87,7 +110,7 @@ impl Engine {
             reachable: self.reachable,
             syncing: self.syncing,
             pending: self.outbox.len(),
-            issues: self.issues.len(),
+            issues: self.issues.len() + self.unreadable.len(),
             last_synced_ms: self.meta.last_synced_ms,
         }
     }
@@ -115,7 +138,10 @@ fn now_iso() -> String {
     let ms = now_ms() as i128;
     time::OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -143,7 +169,9 @@ async fn until_loaded() {
 
 /// Runs `read` on the device's copy once it is loaded, if it has ever been filled;
 /// `None` sends the page to the server instead (a device signing in for the first time).
-pub fn local<T: 'static>(read: impl FnOnce(&Replica) -> T + 'static) -> impl Future<Output = Option<T>> + Send {
+pub fn local<T: 'static>(
+    read: impl FnOnce(&Replica) -> T + 'static,
+) -> impl Future<Output = Option<T>> + Send {
     SendWrapper::new(async move {
         until_loaded().await;
         let view = view();
@@ -179,40 +207,64 @@ fn json<T: Serialize>(value: &T) -> String {
 }
 
 async fn write(ops: &Ops) -> Result<(), AppError> {
-    idb_write(&json(ops)).await.map(|_| ()).map_err(|_| AppError::Internal)
+    idb_write(&json(ops))
+        .await
+        .map(|_| ())
+        .map_err(|_| AppError::Internal)
 }
 
 #[derive(Deserialize)]
 struct Stored {
     rows: Vec<String>,
-    outbox: Vec<String>,
+    outbox: Vec<(f64, String)>,
     meta: BTreeMap<String, String>,
 }
 
 impl Stored {
-    /// The outbox in the order it was made.
-    fn outbox(&self) -> Vec<Pending> {
-        let mut outbox: Vec<Pending> = self.outbox.iter().filter_map(|p| serde_json::from_str(p).ok()).collect();
-        outbox.sort_by_key(|p| p.id);
-        outbox
+    /// The outbox in the order it was made, and the entries that cannot be read (logged).
+    fn outbox(&self) -> (Vec<Pending>, Vec<(f64, String)>) {
+        let (outbox, unreadable) = super::replica::read_outbox(&self.outbox);
+        for (key, _) in &unreadable {
+            leptos::logging::error!(
+                "sync: outbox entry {key} cannot be read; it is listed under Sync issues"
+            );
+        }
+        (outbox, unreadable)
     }
 }
 
 async fn load() {
     let stored = match idb_load().await {
-        Ok(value) => value.as_string().and_then(|text| serde_json::from_str::<Stored>(&text).ok()),
+        Ok(value) => value
+            .as_string()
+            .and_then(|text| serde_json::from_str::<Stored>(&text).ok()),
         Err(_) => None,
     };
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         if let Some(stored) = stored {
-            for row in stored.rows.iter().filter_map(|r| serde_json::from_str::<SyncRow>(r).ok()) {
+            for row in stored
+                .rows
+                .iter()
+                .filter_map(|r| serde_json::from_str::<SyncRow>(r).ok())
+            {
                 e.replica.upsert(row);
             }
-            e.replica.reference = stored.meta.get("reference").and_then(|r| serde_json::from_str(r).ok());
-            e.outbox = stored.outbox();
-            e.issues = stored.meta.get("issues").and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
-            e.meta = stored.meta.get("sync").and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+            e.replica.reference = stored
+                .meta
+                .get("reference")
+                .and_then(|r| serde_json::from_str(r).ok());
+            (e.outbox, e.unreadable) = stored.outbox();
+            e.issues = stored
+                .meta
+                .get("issues")
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default();
+            e.meta = stored
+                .meta
+                .get("sync")
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default();
         }
         if !crate::ids::is_valid_id(&e.meta.client) {
             e.meta.client = crate::ids::new_id();
@@ -227,36 +279,37 @@ async fn load() {
 pub fn start() {
     spawn_local(async {
         load().await;
-        let on_message = Closure::<dyn FnMut(String)>::new(|message: String| match message.as_str() {
-            "changed" => spawn_local(async {
-                let leader = ENGINE.with(|e| e.borrow().leader);
-                if !leader {
+        let on_message =
+            Closure::<dyn FnMut(String)>::new(|message: String| match message.as_str() {
+                "changed" => spawn_local(async {
+                    let leader = ENGINE.with(|e| e.borrow().leader);
+                    if !leader {
+                        ENGINE.with(|e| {
+                            let mut e = e.borrow_mut();
+                            e.replica = Replica::default();
+                            e.loaded = false;
+                        });
+                        load().await;
+                    }
+                }),
+                "outbox" => spawn_local(async {
+                    if ENGINE.with(|e| e.borrow().leader) {
+                        reload_outbox().await;
+                        wake();
+                    }
+                }),
+                // The syncing tab says whether it reaches the server, so every tab's status agrees.
+                "online" | "offline" => {
                     ENGINE.with(|e| {
                         let mut e = e.borrow_mut();
-                        e.replica = Replica::default();
-                        e.loaded = false;
+                        if !e.leader {
+                            e.reachable = Some(message == "online");
+                        }
                     });
-                    load().await;
+                    status_only();
                 }
-            }),
-            "outbox" => spawn_local(async {
-                if ENGINE.with(|e| e.borrow().leader) {
-                    reload_outbox().await;
-                    wake();
-                }
-            }),
-            // The syncing tab says whether it reaches the server, so every tab's status agrees.
-            "online" | "offline" => {
-                ENGINE.with(|e| {
-                    let mut e = e.borrow_mut();
-                    if !e.leader {
-                        e.reachable = Some(message == "online");
-                    }
-                });
-                status_only();
-            }
-            _ => {}
-        });
+                _ => {}
+            });
         tabs_listen(&on_message);
         on_message.forget();
         let lead = Closure::<dyn FnMut()>::new(|| {
@@ -272,8 +325,11 @@ pub fn start() {
 
 async fn reload_outbox() {
     if let Ok(value) = idb_load().await {
-        if let Some(stored) = value.as_string().and_then(|text| serde_json::from_str::<Stored>(&text).ok()) {
-            ENGINE.with(|e| e.borrow_mut().outbox = stored.outbox());
+        if let Some(stored) = value
+            .as_string()
+            .and_then(|text| serde_json::from_str::<Stored>(&text).ok())
+        {
+            ENGINE.with(|e| (e.borrow_mut().outbox, e.borrow_mut().unreadable) = stored.outbox());
             changed();
         }
     }
@@ -325,11 +381,21 @@ async fn run() {
 }
 
 async fn sync_once() -> Result<(), AppError> {
+    if signed_out_pending() {
+        // A sign-out made offline is finished first; until then nothing is sent or fetched
+        // under the session it ends.
+        finish_sign_out().await?;
+        return Err(AppError::Unauthorized);
+    }
     push_all().await?;
     pull_all().await?;
     ENGINE.with(|e| e.borrow_mut().meta.last_synced_ms = Some(now_ms()));
     let meta = ENGINE.with(|e| json(&e.borrow().meta));
-    write(&Ops { put_meta: vec![("sync".into(), meta)], ..Ops::default() }).await?;
+    write(&Ops {
+        put_meta: vec![("sync".into(), meta)],
+        ..Ops::default()
+    })
+    .await?;
     changed();
     Ok(())
 }
@@ -338,30 +404,52 @@ async fn push_all() -> Result<(), AppError> {
     loop {
         let (client, batch) = ENGINE.with(|e| {
             let e = e.borrow();
-            (e.meta.client.clone(), e.outbox.iter().take(PUSH_BATCH).cloned().collect::<Vec<_>>())
+            (
+                e.meta.client.clone(),
+                e.outbox
+                    .iter()
+                    .take(PUSH_BATCH)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
         });
         if batch.is_empty() {
             return Ok(());
         }
-        let answers = super::push(PushRequest { client, mutations: batch.clone() }).await?;
+        let answers = super::push(PushRequest {
+            client,
+            mutations: batch.clone(),
+        })
+        .await?;
         let now = now_ms();
         ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             for answer in &answers {
-                let Some(index) = e.outbox.iter().position(|p| p.id == answer.id) else { continue };
+                let Some(index) = e.outbox.iter().position(|p| p.id == answer.id) else {
+                    continue;
+                };
                 let pending = e.outbox.remove(index);
                 let keep = match &answer.outcome {
                     Outcome::Applied { superseded } => !superseded.is_empty(),
                     _ => true,
                 };
                 if keep {
-                    e.issues.push(Issue { pending, outcome: answer.outcome.clone(), at_ms: now });
+                    e.issues.push(Issue {
+                        pending,
+                        outcome: answer.outcome.clone(),
+                        at_ms: now,
+                    });
                 }
             }
         });
         let issues = ENGINE.with(|e| json(&e.borrow().issues));
         let done: Vec<f64> = answers.iter().map(|a| a.id as f64).collect();
-        write(&Ops { del_outbox: done, put_meta: vec![("issues".into(), issues)], ..Ops::default() }).await?;
+        write(&Ops {
+            del_outbox: done,
+            put_meta: vec![("issues".into(), issues)],
+            ..Ops::default()
+        })
+        .await?;
         changed();
         tabs_send("changed");
     }
@@ -371,10 +459,17 @@ async fn pull_all() -> Result<(), AppError> {
     loop {
         let request = ENGINE.with(|e| {
             let e = e.borrow();
-            PullRequest { cursor: e.meta.cursor, epoch: e.meta.epoch.clone(), snapshot: e.meta.snapshot.clone() }
+            PullRequest {
+                cursor: e.meta.cursor,
+                epoch: e.meta.epoch.clone(),
+                snapshot: e.meta.snapshot.clone(),
+            }
         });
         let page = super::pull(request).await?;
-        let mut ops = Ops { clear_rows: page.reset, ..Ops::default() };
+        let mut ops = Ops {
+            clear_rows: page.reset,
+            ..Ops::default()
+        };
         ops.put_rows = page.rows.iter().map(|r| (row_key(r), json(r))).collect();
         ops.del_rows = page.removed.iter().map(|k| key(k.table, &k.id)).collect();
         let meta = ENGINE.with(|e| {
@@ -384,12 +479,24 @@ async fn pull_all() -> Result<(), AppError> {
             e.meta.epoch = page.epoch.clone();
             e.meta.snapshot = page.snapshot.clone();
             let node = e.meta.client.clone();
-            let clock = e.meta.clock.as_deref().and_then(Hlc::parse).unwrap_or_else(|| Hlc::zero(&node));
-            let server = Hlc { ms: page.reference.server_ms, counter: 0, node: node.clone() };
+            let clock = e
+                .meta
+                .clock
+                .as_deref()
+                .and_then(Hlc::parse)
+                .unwrap_or_else(|| Hlc::zero(&node));
+            let server = Hlc {
+                ms: page.reference.server_ms,
+                counter: 0,
+                node: node.clone(),
+            };
             e.meta.clock = Some(clock.observe(&server, now_ms() as i64).to_string());
             json(&e.meta)
         });
-        ops.put_meta = vec![("sync".into(), meta), ("reference".into(), json(&page.reference))];
+        ops.put_meta = vec![
+            ("sync".into(), meta),
+            ("reference".into(), json(&page.reference)),
+        ];
         write(&ops).await?;
         changed();
         tabs_send("changed");
@@ -404,7 +511,13 @@ fn tick() -> String {
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         let node = e.meta.client.clone();
-        let clock = e.meta.clock.as_deref().and_then(Hlc::parse).unwrap_or_else(|| Hlc::zero(&node)).tick(now_ms() as i64);
+        let clock = e
+            .meta
+            .clock
+            .as_deref()
+            .and_then(Hlc::parse)
+            .unwrap_or_else(|| Hlc::zero(&node))
+            .tick(now_ms() as i64);
         e.meta.clock = Some(clock.to_string());
         clock.to_string()
     })
@@ -417,17 +530,24 @@ pub async fn submit(mutation: Mutation) -> Result<(), AppError> {
         until_loaded().await;
         let mut trial = (*view()).clone();
         trial.replay(&mutation, &now_iso())?;
-        // Milliseconds and three random digits: increasing, and two tabs saving in the same
-        // millisecond still get different numbers.
-        let id = (now_ms() as i64) * 1_000 + jitter();
+        let id = idb_next_change()
+            .await
+            .ok()
+            .and_then(|n| n.as_f64())
+            .map(|n| n as i64)
+            .ok_or(AppError::Internal)?;
         let pending = Pending { id, mutation };
         let meta = ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             e.outbox.push(pending.clone());
             json(&e.meta)
         });
-        write(&Ops { put_outbox: vec![(id as f64, json(&pending))], put_meta: vec![("sync".into(), meta)], ..Ops::default() })
-            .await?;
+        write(&Ops {
+            put_outbox: vec![(id as f64, json(&pending))],
+            put_meta: vec![("sync".into(), meta)],
+            ..Ops::default()
+        })
+        .await?;
         changed();
         if ENGINE.with(|e| e.borrow().leader) {
             wake();
@@ -439,12 +559,12 @@ pub async fn submit(mutation: Mutation) -> Result<(), AppError> {
     .await
 }
 
-fn jitter() -> i64 {
-    (js_sys::Math::random() * 1_000.0) as i64
-}
-
 /// A form's save: the fields that changed since `before` (or all, for a new record).
-pub async fn save<R: Synced>(before: Option<R::Input>, after: R::Input, id: String) -> Result<String, AppError> {
+pub async fn save<R: Synced>(
+    before: Option<R::Input>,
+    after: R::Input,
+    id: String,
+) -> Result<String, AppError> {
     let clock = tick();
     let mutation = match &before {
         Some(before) => match super::replica::edit::<R>(before, &after, &id, clock) {
@@ -458,13 +578,18 @@ pub async fn save<R: Synced>(before: Option<R::Input>, after: R::Input, id: Stri
 }
 
 /// Changes some fields of a record as the device has it now (a stage move, a tick).
-pub async fn change<R: Synced>(id: String, edit: impl FnOnce(&mut R::Input) + 'static) -> Result<(), AppError> {
+pub async fn change<R: Synced>(
+    id: String,
+    edit: impl FnOnce(&mut R::Input) + 'static,
+) -> Result<(), AppError> {
     let before = SendWrapper::new(async move {
         until_loaded().await;
         R::rows(&view()).get(&id).map(|row| (row.input(), id))
     })
     .await;
-    let Some((before, id)) = before else { return Err(AppError::NotFound) };
+    let Some((before, id)) = before else {
+        return Err(AppError::NotFound);
+    };
     let mut after = before.clone();
     edit(&mut after);
     save::<R>(Some(before), after, id).await.map(|_| ())
@@ -479,7 +604,11 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
         Some(e.issues.remove(index))
     });
     let issues = ENGINE.with(|e| json(&e.borrow().issues));
-    write(&Ops { put_meta: vec![("issues".into(), issues)], ..Ops::default() }).await?;
+    write(&Ops {
+        put_meta: vec![("issues".into(), issues)],
+        ..Ops::default()
+    })
+    .await?;
     changed();
     let Some(issue) = issue else { return Ok(()) };
     if retry {
@@ -489,14 +618,18 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
         // with a newer clock, later edits the server rightly kept.
         match &issue.outcome {
             Outcome::Conflict { fields, .. } => {
-                mutation.fields.retain(|field, _| fields.iter().any(|c| &c.field == field));
+                mutation
+                    .fields
+                    .retain(|field, _| fields.iter().any(|c| &c.field == field));
                 if let Some(base) = mutation.base.as_mut() {
                     for conflict in fields {
                         base.insert(conflict.field.clone(), conflict.theirs.clone());
                     }
                 }
             }
-            Outcome::Applied { superseded } => mutation.fields.retain(|field, _| superseded.contains(field)),
+            Outcome::Applied { superseded } => mutation
+                .fields
+                .retain(|field, _| superseded.contains(field)),
             Outcome::Rejected { .. } => {}
         }
         submit(mutation).await?;
@@ -505,25 +638,33 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
 }
 
 /// Forgets everything this device holds for the signed-in user. Asks first if changes
-/// would be lost; `false` means the user chose to keep them (and stay signed in).
-pub async fn wipe(warning: &str) -> bool {
+/// would be lost; `Ok(false)` means the user chose to keep them (and stay signed in); an
+/// error, that the copy could not be erased (the user stays signed in and is told).
+pub async fn wipe(warning: &str) -> Result<bool, AppError> {
     let pending = ENGINE.with(|e| e.borrow().outbox.len());
     if pending > 0 && !confirm_text(warning) {
-        return false;
+        return Ok(false);
     }
-    forget().await;
+    forget().await?;
     tabs_send("changed");
-    true
+    Ok(true)
 }
 
 /// Drops the device's copy, outbox and issues, in storage and in memory; the next user of
 /// this browser starts as a new device.
-async fn forget() {
-    let _ = idb_wipe().await;
+async fn forget() -> Result<(), AppError> {
+    if let Err(error) = idb_wipe().await {
+        leptos::logging::error!("sync: could not erase the device's copy: {error:?}");
+        return Err(AppError::Internal);
+    }
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         let leader = e.leader;
-        *e = Engine { loaded: true, leader, ..Engine::default() };
+        *e = Engine {
+            loaded: true,
+            leader,
+            ..Engine::default()
+        };
         e.meta.client = crate::ids::new_id();
     });
     changed();
@@ -548,9 +689,49 @@ pub fn update_ready() -> bool {
 
 pub async fn signed_in(user: &str) {
     until_loaded().await;
+    set_signed_out(false);
     let other = ENGINE.with(|e| e.borrow().replica.me().is_some_and(|me| me.id != user));
-    if other {
-        forget().await;
+    if other && forget().await.is_err() {
+        // Another user's copy stays in storage: never show it under this user's name.
+        ENGINE.with(|e| e.borrow_mut().replica = Replica::default());
+        changed();
     }
     wake();
+}
+
+const SIGNED_OUT: &str = "hamrah_signed_out";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Whether this device was signed out while the server could not be told yet.
+pub fn signed_out_pending() -> bool {
+    storage()
+        .and_then(|s| s.get_item(SIGNED_OUT).ok().flatten())
+        .is_some()
+}
+
+pub fn set_signed_out(pending: bool) {
+    if let Some(storage) = storage() {
+        let result = if pending {
+            storage.set_item(SIGNED_OUT, "1")
+        } else {
+            storage.remove_item(SIGNED_OUT)
+        };
+        if result.is_err() {
+            leptos::logging::error!("sync: could not remember the sign-out on this device");
+        }
+    }
+}
+
+/// Ends the server's session of a sign-out made offline.
+pub async fn finish_sign_out() -> Result<(), AppError> {
+    match crate::auth::sign_out().await {
+        Ok(()) | Err(AppError::Unauthorized) => {
+            set_signed_out(false);
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -37,15 +37,32 @@ const ask = (request) =>
 
 export async function idb_load() {
   const tx = (await db()).transaction(STORES, "readonly");
-  const [rows, outbox, metaKeys, metaValues] = await Promise.all([
+  const [rows, outboxKeys, outboxValues, metaKeys, metaValues] = await Promise.all([
     ask(tx.objectStore("rows").getAll()),
+    ask(tx.objectStore("outbox").getAllKeys()),
     ask(tx.objectStore("outbox").getAll()),
     ask(tx.objectStore("meta").getAllKeys()),
     ask(tx.objectStore("meta").getAll()),
   ]);
   const meta = {};
   metaKeys.forEach((key, i) => (meta[key] = metaValues[i]));
+  // Entries keep their keys, so one that cannot be read can still be shown and removed.
+  const outbox = outboxKeys.map((key, i) => [Number(key), String(outboxValues[i])]);
   return JSON.stringify({ rows, outbox, meta });
+}
+
+// The next change number of this device: one counter in storage, read and moved on in one
+// transaction, so two tabs saving at the same moment never get the same number, and a
+// number is never given twice (it stays above every change still waiting).
+export async function idb_next_change() {
+  const tx = (await db()).transaction(["outbox", "meta"], "readwrite");
+  const meta = tx.objectStore("meta");
+  const [stored, keys] = await Promise.all([ask(meta.get("next_change")), ask(tx.objectStore("outbox").getAllKeys())]);
+  let next = Math.max(Number(stored) || 1, 1);
+  for (const key of keys) next = Math.max(next, Number(key) + 1);
+  meta.put(String(next + 1), "next_change");
+  await done(tx);
+  return next;
 }
 
 // One transaction: everything in `ops` is stored, or nothing is.

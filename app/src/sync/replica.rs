@@ -53,7 +53,10 @@ impl Stamp {
     }
 
     pub fn scope(&self) -> Scope {
-        Scope { owner: self.owner.clone(), team: self.team.clone() }
+        Scope {
+            owner: self.owner.clone(),
+            team: self.team.clone(),
+        }
     }
 }
 
@@ -95,6 +98,22 @@ pub trait Synced: Clone + Serialize + DeserializeOwned + 'static {
 }
 
 /// A form's editable fields; `id` and `rev` are the record's, not the editor's to change.
+/// The outbox as stored (key, JSON text), in the order it was made. Entries that cannot be
+/// read, or whose number is not their key, are set apart: they are never sent, and the user
+/// is shown them instead of their vanishing unseen.
+pub fn read_outbox(stored: &[(f64, String)]) -> (Vec<Pending>, Vec<(f64, String)>) {
+    let mut outbox = Vec::with_capacity(stored.len());
+    let mut unreadable = Vec::new();
+    for (key, text) in stored {
+        match serde_json::from_str::<Pending>(text) {
+            Ok(pending) if pending.id as f64 == *key => outbox.push(pending),
+            _ => unreadable.push((*key, text.clone())),
+        }
+    }
+    outbox.sort_by_key(|p| p.id);
+    (outbox, unreadable)
+}
+
 pub fn fields_of<I: Serialize>(input: &I) -> Fields {
     let mut fields = match serde_json::to_value(input) {
         Ok(serde_json::Value::Object(map)) => map,
@@ -115,21 +134,46 @@ pub fn overlay(mut fields: Fields, edit: &Fields) -> Fields {
     fields
 }
 
-pub fn input_from<I: DeserializeOwned>(mut fields: Fields, id: &str, rev: Option<i64>) -> Result<I, AppError> {
+pub fn input_from<I: DeserializeOwned>(
+    mut fields: Fields,
+    id: &str,
+    rev: Option<i64>,
+) -> Result<I, AppError> {
     fields.insert("id".into(), id.into());
     fields.insert("rev".into(), rev.into());
-    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|_| AppError::form(crate::error::Problem::Malformed))
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|_| AppError::form(crate::error::Problem::Malformed))
 }
 
 /// The fields an edit changed, with the record's fields before it as base.
-pub fn edit<R: Synced>(before: &R::Input, after: &R::Input, id: &str, clock: String) -> Option<Mutation> {
+pub fn edit<R: Synced>(
+    before: &R::Input,
+    after: &R::Input,
+    id: &str,
+    clock: String,
+) -> Option<Mutation> {
     let base = fields_of(before);
-    let fields: Fields = fields_of(after).into_iter().filter(|(k, v)| base.get(k) != Some(v)).collect();
-    (!fields.is_empty()).then(|| Mutation { table: R::TABLE, id: id.to_owned(), base: Some(base), fields, clock })
+    let fields: Fields = fields_of(after)
+        .into_iter()
+        .filter(|(k, v)| base.get(k) != Some(v))
+        .collect();
+    (!fields.is_empty()).then(|| Mutation {
+        table: R::TABLE,
+        id: id.to_owned(),
+        base: Some(base),
+        fields,
+        clock,
+    })
 }
 
 pub fn create<R: Synced>(input: &R::Input, id: &str, clock: String) -> Mutation {
-    Mutation { table: R::TABLE, id: id.to_owned(), base: None, fields: fields_of(input), clock }
+    Mutation {
+        table: R::TABLE,
+        id: id.to_owned(),
+        base: None,
+        fields: fields_of(input),
+        clock,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -184,10 +228,24 @@ impl Replica {
 
     /// Every row key held, for checks that nothing outside the user's scope is kept.
     pub fn scopes(&self) -> Vec<(RowKey, Scope)> {
-        fn keys<R: Synced>(map: &BTreeMap<String, R>) -> impl Iterator<Item = (RowKey, Scope)> + '_ {
-            map.values().map(|r| (RowKey { table: R::TABLE, id: r.id().to_owned() }, r.scope()))
+        fn keys<R: Synced>(
+            map: &BTreeMap<String, R>,
+        ) -> impl Iterator<Item = (RowKey, Scope)> + '_ {
+            map.values().map(|r| {
+                (
+                    RowKey {
+                        table: R::TABLE,
+                        id: r.id().to_owned(),
+                    },
+                    r.scope(),
+                )
+            })
         }
-        keys(&self.companies).chain(keys(&self.contacts)).chain(keys(&self.deals)).chain(keys(&self.activities)).collect()
+        keys(&self.companies)
+            .chain(keys(&self.contacts))
+            .chain(keys(&self.deals))
+            .chain(keys(&self.activities))
+            .collect()
     }
 
     /// What the user sees: the confirmed rows with the outbox applied in order. An edit that
@@ -201,8 +259,14 @@ impl Replica {
     }
 
     pub fn replay(&mut self, mutation: &Mutation, now: &str) -> Result<(), AppError> {
-        let Some(reference) = self.reference.clone() else { return Err(AppError::Network) };
-        let cx = Context { me: &reference.me, pipeline: &reference.pipeline, now };
+        let Some(reference) = self.reference.clone() else {
+            return Err(AppError::Network);
+        };
+        let cx = Context {
+            me: &reference.me,
+            pipeline: &reference.pipeline,
+            now,
+        };
         match mutation.table {
             Table::Company => replay_into(&mut self.companies, mutation, &cx),
             Table::Contact => replay_into(&mut self.contacts, mutation, &cx),
@@ -213,11 +277,17 @@ impl Replica {
 
     /// Whether I may change a record with this scope.
     pub fn can_edit(&self, scope: &Scope) -> bool {
-        self.reference.as_ref().is_some_and(|r| r.me.access(scope) == Access::Write)
+        self.reference
+            .as_ref()
+            .is_some_and(|r| r.me.access(scope) == Access::Write)
     }
 }
 
-fn replay_into<R: Synced>(rows: &mut BTreeMap<String, R>, mutation: &Mutation, cx: &Context) -> Result<(), AppError> {
+fn replay_into<R: Synced>(
+    rows: &mut BTreeMap<String, R>,
+    mutation: &Mutation,
+    cx: &Context,
+) -> Result<(), AppError> {
     let current = rows.get(&mutation.id);
     let fields = match (current, &mutation.base) {
         (Some(row), _) => fields_of(&row.input()),
@@ -252,15 +322,17 @@ impl Replica {
     }
 
     pub fn company_name(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.companies.get(id)).map(|c| c.name.clone())
+        id.and_then(|id| self.companies.get(id))
+            .map(|c| c.name.clone())
     }
 
     pub fn contact_name(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.contacts.get(id)).map(|c| c.name.clone())
+        id.and_then(|id| self.contacts.get(id))
+            .map(|c| c.name.clone())
     }
 
     pub fn deal_title(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.deals.get(id)).map(|d| d.title.clone())
+        id.and_then(|id| self.deals.get(id))
+            .map(|d| d.title.clone())
     }
 }
-

@@ -1,19 +1,20 @@
 //! Property tests of the sync core. A server that takes pushes by the same rules as the real
 //! one (`apply::plan`, the rows' validation, `Actor::access`) and answers pulls from a change
 //! log; devices that edit while offline with skewed clocks, push late, push twice, and lose
-//! sight of rows when deals are reassigned or their user moves team. Whatever the order:
-//! every device ends with exactly the server's rows it may see, and no change disappears
-//! without the user being told.
+//! sight of rows when deals are reassigned or their user moves team; a device that reuses a
+//! change number for another change, and outbox entries that storage corrupted. Whatever the
+//! order: every device ends with exactly the server's rows it may see, learns of no row it
+//! never could see, and no change disappears without the user being told.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proptest::prelude::*;
 
-use super::apply::{Current, Plan, plan};
+use super::apply::{Current, Plan, plan, recall};
 use super::clock::Hlc;
-use super::replica::{Context, Replica, Synced, create, edit};
+use super::replica::{Context, Replica, Synced, create, edit, read_outbox};
 use super::{Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, UserRow};
-use crate::auth::{Access, Actor, Role};
+use crate::auth::{Access, Actor, Role, Scope};
 use crate::deals::DealInput;
 use crate::deals::row::DealRow;
 use crate::i18n::Locale;
@@ -34,7 +35,11 @@ fn pipeline() -> Pipeline {
             outcome: *outcome,
         })
         .collect();
-    Pipeline { id: "p".into(), name: "Sales".into(), stages }
+    Pipeline {
+        id: "p".into(),
+        name: "Sales".into(),
+        stages,
+    }
 }
 
 fn actor(id: &str, role: Role, team: &str) -> Actor {
@@ -63,8 +68,10 @@ struct Server {
     users: Vec<Actor>,
     deals: BTreeMap<String, Stored>,
     seq: i64,
-    log: Vec<(i64, String)>,
-    outcomes: HashMap<(usize, i64), Outcome>,
+    /// Each change: its number, the deal, and who could read it before and after.
+    log: Vec<(i64, String, Vec<Scope>)>,
+    /// Per (device, number): a digest of the change and its answer.
+    outcomes: HashMap<(usize, i64), (String, Outcome)>,
     pipeline: Pipeline,
     now_ms: i64,
     /// Per (deal, field): the last change that set it, and to what.
@@ -99,20 +106,40 @@ impl Server {
                 stage: "stage0".into(),
                 ..Default::default()
             };
-            let cx = Context { me: &me, pipeline: &server.pipeline, now: &iso(0) };
+            let cx = Context {
+                me: &me,
+                pipeline: &server.pipeline,
+                now: &iso(0),
+            };
             let row = DealRow::create(&input.id, &input, &cx).expect("valid seed");
-            server.deals.insert(row.id.clone(), Stored { row, rev: 1, clocks: BTreeMap::new() });
+            server.deals.insert(
+                row.id.clone(),
+                Stored {
+                    row,
+                    rev: 1,
+                    clocks: BTreeMap::new(),
+                },
+            );
         }
         server
     }
 
-    fn log(&mut self, id: &str) {
+    fn log(&mut self, id: &str, before: Option<Scope>) {
         self.seq += 1;
-        self.log.push((self.seq, id.to_owned()));
+        let after = self.deals.get(id).map(|s| s.row.scope());
+        self.log.push((
+            self.seq,
+            id.to_owned(),
+            before.into_iter().chain(after).collect(),
+        ));
     }
 
     fn digest(&self) -> String {
-        let rows: Vec<_> = self.deals.values().map(|s| (&s.row, s.rev, &s.clocks)).collect();
+        let rows: Vec<_> = self
+            .deals
+            .values()
+            .map(|s| (&s.row, s.rev, &s.clocks))
+            .collect();
         format!("{:?}{}", rows, self.seq)
     }
 
@@ -121,15 +148,20 @@ impl Server {
     }
 
     fn push(&mut self, device: usize, user: usize, mutations: &[Pending]) -> Vec<(i64, Outcome)> {
-        mutations.iter().map(|p| (p.id, self.apply(device, user, p))).collect()
+        mutations
+            .iter()
+            .map(|p| (p.id, self.apply(device, user, p)))
+            .collect()
     }
 
     fn apply(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
-        if let Some(outcome) = self.outcomes.get(&(device, pending.id)) {
-            return outcome.clone();
+        let digest = serde_json::to_string(&pending.mutation).expect("json");
+        if let Some((stored, outcome)) = self.outcomes.get(&(device, pending.id)) {
+            return recall(Some(stored), outcome.clone(), &digest);
         }
         let outcome = self.take(device, user, pending);
-        self.outcomes.insert((device, pending.id), outcome.clone());
+        self.outcomes
+            .insert((device, pending.id), (digest, outcome.clone()));
         outcome
     }
 
@@ -137,15 +169,30 @@ impl Server {
     fn take(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
         let me = self.users[user].clone();
         let m = &pending.mutation;
-        let clock = Hlc::parse(&m.clock).expect("clock").clamped(self.now_ms).to_string();
+        let clock = Hlc::parse(&m.clock)
+            .expect("clock")
+            .clamped(self.now_ms)
+            .to_string();
         let visible = self.deals.get(&m.id).filter(|s| self.readable(&me, &s.row));
-        let current = visible.map(|s| Current { row: &s.row, rev: s.rev, clocks: &s.clocks });
+        let current = visible.map(|s| Current {
+            row: &s.row,
+            rev: s.rev,
+            clocks: &s.clocks,
+        });
         let (input, clocks, outcome) = match plan::<DealRow>(current, m, &clock) {
             Plan::Answer(outcome) => return outcome,
-            Plan::Write { input, clocks, outcome } => (input, clocks, outcome),
+            Plan::Write {
+                input,
+                clocks,
+                outcome,
+            } => (input, clocks, outcome),
         };
         let now = iso(self.now_ms);
-        let cx = Context { me: &me, pipeline: &self.pipeline, now: &now };
+        let cx = Context {
+            me: &me,
+            pipeline: &self.pipeline,
+            now: &now,
+        };
         let (row, rev) = match self.deals.get(&m.id) {
             None => match DealRow::create(&m.id, &input, &cx) {
                 Ok(row) => (row, 1),
@@ -153,7 +200,9 @@ impl Server {
             },
             Some(stored) => {
                 if me.access(&stored.row.scope()) != Access::Write {
-                    return Outcome::Rejected { error: crate::error::AppError::Forbidden };
+                    return Outcome::Rejected {
+                        error: crate::error::AppError::Forbidden,
+                    };
                 }
                 match stored.row.absorb(&input, &cx) {
                     Ok(row) => (row, stored.rev + 1),
@@ -163,18 +212,24 @@ impl Server {
         };
         let skipped: BTreeSet<String> = match &outcome {
             Outcome::Applied { superseded } => superseded.iter().cloned().collect(),
-            Outcome::Conflict { fields, superseded } => {
-                fields.iter().map(|c| c.field.clone()).chain(superseded.iter().cloned()).collect()
-            }
+            Outcome::Conflict { fields, superseded } => fields
+                .iter()
+                .map(|c| c.field.clone())
+                .chain(superseded.iter().cloned())
+                .collect(),
             Outcome::Rejected { .. } => return outcome,
         };
         for (field, value) in &m.fields {
             if !skipped.contains(field) {
-                self.takes.insert((m.id.clone(), field.clone()), ((device, pending.id), value.clone()));
+                self.takes.insert(
+                    (m.id.clone(), field.clone()),
+                    ((device, pending.id), value.clone()),
+                );
             }
         }
+        let before = self.deals.get(&m.id).map(|s| s.row.scope());
         self.deals.insert(m.id.clone(), Stored { row, rev, clocks });
-        self.log(&m.id.clone());
+        self.log(&m.id.clone(), before);
         outcome
     }
 
@@ -182,7 +237,14 @@ impl Server {
         Reference {
             me: self.users[user].clone(),
             pipeline: self.pipeline.clone(),
-            users: self.users.iter().map(|u| UserRow { id: u.id.clone(), name: u.name.clone() }).collect(),
+            users: self
+                .users
+                .iter()
+                .map(|u| UserRow {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                })
+                .collect(),
             default_currency: Currency::USD,
             server_ms: self.now_ms,
         }
@@ -207,18 +269,37 @@ impl Server {
         };
         if epoch != page.epoch {
             page.reset = true;
-            page.rows = self.deals.values().filter(|s| self.readable(me, &s.row)).map(|s| SyncRow::Deal(s.row.clone())).collect();
+            page.rows = self
+                .deals
+                .values()
+                .filter(|s| self.readable(me, &s.row))
+                .map(|s| SyncRow::Deal(s.row.clone()))
+                .collect();
             page.cursor = self.seq;
             return page;
         }
-        let entries: Vec<_> = self.log.iter().filter(|(seq, _)| *seq > cursor).take(PAGE).collect();
+        let entries: Vec<_> = self
+            .log
+            .iter()
+            .filter(|(seq, _, _)| *seq > cursor)
+            .take(PAGE)
+            .collect();
         page.has_more = entries.len() == PAGE;
-        page.cursor = entries.last().map_or(cursor, |(seq, _)| *seq);
-        let ids: BTreeSet<&String> = entries.iter().map(|(_, id)| id).collect();
+        page.cursor = entries.last().map_or(cursor, |(seq, _, _)| *seq);
+        let ids: BTreeSet<&String> = entries.iter().map(|(_, id, _)| id).collect();
         for id in ids {
+            // Only a record the user could see before or after one of these changes may be
+            // named as removed, as the server's `seen` rule says.
+            let seen = entries.iter().any(|(_, e, scopes)| {
+                e == id && scopes.iter().any(|s| me.access(s) >= Access::Read)
+            });
             match self.deals.get(id).filter(|s| self.readable(me, &s.row)) {
                 Some(stored) => page.rows.push(SyncRow::Deal(stored.row.clone())),
-                None => page.removed.push(RowKey { table: super::Table::Deal, id: id.clone() }),
+                None if seen => page.removed.push(RowKey {
+                    table: super::Table::Deal,
+                    id: id.clone(),
+                }),
+                None => {}
             }
         }
         page
@@ -228,16 +309,26 @@ impl Server {
 struct Device {
     user: usize,
     replica: Replica,
-    outbox: Vec<Pending>,
+    /// Each waiting change with the token that names it in this test (numbers may repeat).
+    outbox: Vec<(usize, Pending)>,
+    /// Tokens of outbox entries storage corrupted: unreadable, never sent, shown.
+    corrupt: BTreeSet<usize>,
+    unreadable: BTreeSet<usize>,
+    /// The token of the first change sent under each number.
+    first: HashMap<i64, usize>,
+    /// Changes the server refused because their number was used before.
+    reused: BTreeSet<usize>,
     cursor: i64,
     epoch: String,
     clock: Hlc,
     skew_ms: i64,
     next_id: i64,
+    /// The next change takes a number used before (a device whose counter went back).
+    collide: bool,
     sent: Vec<Vec<Pending>>,
-    issues: BTreeSet<i64>,
-    clean: BTreeSet<i64>,
-    made: Vec<i64>,
+    issues: BTreeSet<usize>,
+    clean: BTreeSet<usize>,
+    made: Vec<usize>,
 }
 
 impl Device {
@@ -246,11 +337,16 @@ impl Device {
             user,
             replica: Replica::default(),
             outbox: Vec::new(),
+            corrupt: BTreeSet::new(),
+            unreadable: BTreeSet::new(),
+            first: HashMap::new(),
+            reused: BTreeSet::new(),
             cursor: 0,
             epoch: String::new(),
             clock: Hlc::zero(&format!("d{index}")),
             skew_ms,
             next_id: 0,
+            collide: false,
             sent: Vec::new(),
             issues: BTreeSet::new(),
             clean: BTreeSet::new(),
@@ -258,14 +354,40 @@ impl Device {
         }
     }
 
+    /// What the device replays over its copy: the changes it can read.
+    fn pending(&self) -> Vec<Pending> {
+        self.outbox
+            .iter()
+            .filter(|(token, _)| !self.corrupt.contains(token))
+            .map(|(_, p)| p.clone())
+            .collect()
+    }
+
     fn queue(&mut self, mutation: Mutation, now: &str) {
-        let mut trial = self.replica.replayed(&self.outbox, now);
+        let mut trial = self.replica.replayed(&self.pending(), now);
         if trial.replay(&mutation, now).is_err() {
             return;
         }
-        self.next_id += 1;
-        self.made.push(self.next_id);
-        self.outbox.push(Pending { id: self.next_id, mutation });
+        // A reused number is one already answered: one still waiting would be overwritten
+        // in storage, which the device's counter rules out.
+        let waiting: BTreeSet<i64> = self.outbox.iter().map(|(_, p)| p.id).collect();
+        let id = match self
+            .first
+            .keys()
+            .copied()
+            .filter(|n| !waiting.contains(n))
+            .max()
+        {
+            Some(old) if self.collide => old,
+            _ => {
+                self.next_id += 1;
+                self.next_id
+            }
+        };
+        self.collide = false;
+        let token = self.made.len();
+        self.made.push(token);
+        self.outbox.push((token, Pending { id, mutation }));
     }
 
     fn tick(&mut self, now_ms: i64) -> String {
@@ -280,8 +402,15 @@ impl Device {
             return;
         }
         let now = iso(now_ms);
-        let view = self.replica.replayed(&self.outbox, &now);
-        let Some(row) = view.deals.values().nth(pick % view.deals.len().max(1)).cloned() else { return };
+        let view = self.replica.replayed(&self.pending(), &now);
+        let Some(row) = view
+            .deals
+            .values()
+            .nth(pick % view.deals.len().max(1))
+            .cloned()
+        else {
+            return;
+        };
         if !view.can_edit(&row.scope()) {
             return;
         }
@@ -319,11 +448,39 @@ impl Device {
         self.queue(mutation, &iso(now_ms));
     }
 
+    /// The outbox as the device reads it back from storage: corrupted entries are set apart.
+    fn readable_outbox(&mut self) -> Vec<(usize, Pending)> {
+        let stored: Vec<(f64, String)> = self
+            .outbox
+            .iter()
+            .map(|(token, p)| {
+                let text = if self.corrupt.contains(token) {
+                    "{\"id\": garbage".to_owned()
+                } else {
+                    serde_json::to_string(p).expect("json")
+                };
+                (p.id as f64, text)
+            })
+            .collect();
+        let (readable, unreadable) = read_outbox(&stored);
+        for (key, _) in unreadable {
+            if let Some((token, _)) = self.outbox.iter().find(|(_, p)| p.id as f64 == key) {
+                self.unreadable.insert(*token);
+            }
+        }
+        // Numbers are unique among waiting changes, so each names one entry.
+        readable
+            .into_iter()
+            .filter_map(|p| self.outbox.iter().find(|(_, q)| q.id == p.id).cloned())
+            .collect()
+    }
+
     fn push(&mut self, index: usize, server: &mut Server, twice: bool) {
-        if self.outbox.is_empty() {
+        let outbox = self.readable_outbox();
+        if outbox.is_empty() {
             return;
         }
-        let batch = self.outbox.clone();
+        let batch: Vec<Pending> = outbox.iter().map(|(_, p)| p.clone()).collect();
         let answers = server.push(index, self.user, &batch);
         if twice {
             let before = server.digest();
@@ -331,11 +488,22 @@ impl Device {
             assert_eq!(again, answers, "a repeated push gets the same answers");
             assert_eq!(server.digest(), before, "a repeated push changes nothing");
         }
-        for (id, outcome) in answers {
-            self.outbox.retain(|p| p.id != id);
+        for ((token, pending), (id, outcome)) in outbox.iter().zip(answers) {
+            assert_eq!(pending.id, id, "answers come in the order of the changes");
+            self.outbox.retain(|(t, _)| t != token);
+            let first = *self.first.entry(id).or_insert(*token);
+            if first != *token {
+                assert!(
+                    matches!(&outcome, Outcome::Rejected { error } if error.field_errors().is_some_and(|e| e.get(crate::error::FORM) == Some(crate::error::Problem::ChangeNumberReused))),
+                    "a number used again for another change is refused, not answered as the first: {outcome:?}"
+                );
+                self.reused.insert(*token);
+            }
             match outcome {
-                Outcome::Applied { superseded } if superseded.is_empty() => _ = self.clean.insert(id),
-                _ => _ = self.issues.insert(id),
+                Outcome::Applied { superseded } if superseded.is_empty() => {
+                    _ = self.clean.insert(*token)
+                }
+                _ => _ = self.issues.insert(*token),
             }
         }
         self.sent.push(batch);
@@ -349,7 +517,11 @@ impl Device {
         let batch = self.sent[pick % self.sent.len()].clone();
         let before = server.digest();
         server.push(index, self.user, &batch);
-        assert_eq!(server.digest(), before, "a late duplicate push changes nothing");
+        assert_eq!(
+            server.digest(),
+            before,
+            "a late duplicate push changes nothing"
+        );
     }
 
     fn pull(&mut self, server: &Server) {
@@ -358,7 +530,11 @@ impl Device {
             self.replica.apply(&page);
             self.cursor = page.cursor;
             self.epoch = page.epoch.clone();
-            let seen = Hlc { ms: page.reference.server_ms, counter: 0, node: self.clock.node.clone() };
+            let seen = Hlc {
+                ms: page.reference.server_ms,
+                counter: 0,
+                node: self.clock.node.clone(),
+            };
             self.clock = self.clock.observe(&seen, server.now_ms + self.skew_ms);
             if !page.has_more {
                 return;
@@ -369,13 +545,43 @@ impl Device {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Edit { device: usize, pick: usize, field: usize, n: u32 },
-    Create { device: usize, n: u32 },
-    Sync { device: usize, twice: bool },
-    Late { device: usize, pick: usize },
-    Reassign { pick: usize, to: usize },
-    MoveTeam { user: usize },
-    Wait { ms: i64 },
+    Edit {
+        device: usize,
+        pick: usize,
+        field: usize,
+        n: u32,
+    },
+    Create {
+        device: usize,
+        n: u32,
+    },
+    Sync {
+        device: usize,
+        twice: bool,
+    },
+    Late {
+        device: usize,
+        pick: usize,
+    },
+    /// The device's next change reuses a number (its counter was lost or went back).
+    Collide {
+        device: usize,
+    },
+    /// Storage corrupts one waiting change of the device.
+    Corrupt {
+        device: usize,
+        pick: usize,
+    },
+    Reassign {
+        pick: usize,
+        to: usize,
+    },
+    MoveTeam {
+        user: usize,
+    },
+    Wait {
+        ms: i64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -384,6 +590,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..5usize, 0..1000u32).prop_map(|(device, n)| Op::Create { device, n }),
         3 => (0..5usize, any::<bool>()).prop_map(|(device, twice)| Op::Sync { device, twice }),
         1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Late { device, pick }),
+        1 => (0..5usize).prop_map(|device| Op::Collide { device }),
+        1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Corrupt { device, pick }),
         1 => (0..20usize, 0..4usize).prop_map(|(pick, to)| Op::Reassign { pick, to }),
         1 => (0..4usize).prop_map(|user| Op::MoveTeam { user }),
         2 => (0..20_000i64).prop_map(|ms| Op::Wait { ms }),
@@ -394,32 +602,55 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
     let mut server = Server::new();
     // Two devices for rep A (phone and tablet), one for each other user.
     let owners = [0, 0, 1, 2, 3];
-    let mut devices: Vec<Device> = owners.iter().enumerate().map(|(i, u)| Device::new(*u, i, skews[i])).collect();
+    let mut devices: Vec<Device> = owners
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Device::new(*u, i, skews[i]))
+        .collect();
     for device in &mut devices {
         device.pull(&server);
     }
     let pipeline = server.pipeline.clone();
     for op in ops {
         match op {
-            Op::Edit { device, pick, field, n } => devices[device].edit(server.now_ms, pick, field, n, &pipeline),
+            Op::Edit {
+                device,
+                pick,
+                field,
+                n,
+            } => devices[device].edit(server.now_ms, pick, field, n, &pipeline),
             Op::Create { device, n } => devices[device].create(server.now_ms, device, n),
             Op::Sync { device, twice } => {
                 devices[device].push(device, &mut server, twice);
                 devices[device].pull(&server);
             }
             Op::Late { device, pick } => devices[device].late(device, &mut server, pick),
+            Op::Collide { device } => devices[device].collide = true,
+            Op::Corrupt { device, pick } => {
+                let d = &mut devices[device];
+                if let Some((token, _)) = d.outbox.get(pick % d.outbox.len().max(1)) {
+                    d.corrupt.insert(*token);
+                }
+            }
             Op::Reassign { pick, to } => {
-                let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned() else { continue };
+                let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned() else {
+                    continue;
+                };
                 let owner = server.users[to].clone();
+                let before = server.deals.get(&id).map(|s| s.row.scope());
                 if let Some(stored) = server.deals.get_mut(&id) {
                     stored.row.stamp.owner = owner.id.clone();
                     stored.row.stamp.team = owner.team.clone();
                     stored.rev += 1;
                 }
-                server.log(&id);
+                server.log(&id, before);
             }
             Op::MoveTeam { user } => {
-                let team = if server.users[user].team.as_deref() == Some("north") { "south" } else { "north" };
+                let team = if server.users[user].team.as_deref() == Some("north") {
+                    "south"
+                } else {
+                    "north"
+                };
                 server.users[user].team = Some(team.into());
             }
             Op::Wait { ms } => server.now_ms += ms,
@@ -435,27 +666,57 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
 
     for (index, device) in devices.iter().enumerate() {
         let me = &server.users[device.user];
-        assert!(device.outbox.is_empty());
-        let expected: BTreeMap<&String, &DealRow> =
-            server.deals.iter().filter(|(_, s)| server.readable(me, &s.row)).map(|(id, s)| (id, &s.row)).collect();
+        assert!(
+            device
+                .outbox
+                .iter()
+                .all(|(token, _)| device.unreadable.contains(token)),
+            "only unreadable changes stay unsent"
+        );
+        let expected: BTreeMap<&String, &DealRow> = server
+            .deals
+            .iter()
+            .filter(|(_, s)| server.readable(me, &s.row))
+            .map(|(id, s)| (id, &s.row))
+            .collect();
         let held: BTreeMap<&String, &DealRow> = device.replica.deals.iter().collect();
-        assert_eq!(held, expected, "device {index} holds exactly the server's rows it may see");
+        assert_eq!(
+            held, expected,
+            "device {index} holds exactly the server's rows it may see"
+        );
         for (_, scope) in device.replica.scopes() {
-            assert!(me.access(&scope) >= Access::Read, "device {index} keeps nothing it may not see");
+            assert!(
+                me.access(&scope) >= Access::Read,
+                "device {index} keeps nothing it may not see"
+            );
         }
-        for id in &device.made {
-            assert!(device.clean.contains(id) ^ device.issues.contains(id), "change {id} of device {index} was answered once");
+        for token in &device.made {
+            let told = [
+                device.clean.contains(token),
+                device.issues.contains(token),
+                device.unreadable.contains(token),
+            ];
+            assert_eq!(
+                told.iter().filter(|t| **t).count(),
+                1,
+                "change {token} of device {index} was answered or shown, once"
+            );
         }
     }
     // An acknowledged change is not lost: where it was the last to set a field, the field
     // still has its value.
     for ((deal, field), ((device, id), value)) in &server.takes {
-        if !devices[*device].clean.contains(id) {
+        let first = devices[*device].first.get(id);
+        if !first.is_some_and(|token| devices[*device].clean.contains(token)) {
             continue;
         }
         if let Some(stored) = server.deals.get(deal) {
             let fields = super::replica::fields_of(&stored.row.input());
-            assert_eq!(fields.get(field), Some(value), "{deal}.{field} keeps the last change that set it");
+            assert_eq!(
+                fields.get(field),
+                Some(value),
+                "{deal}.{field} keeps the last change that set it"
+            );
         }
     }
     server
@@ -477,14 +738,37 @@ proptest! {
 fn an_offline_rename_and_a_managers_revalue_both_survive() {
     use Op::*;
     let ops = vec![
-        Edit { device: 0, pick: 0, field: 0, n: 1 },
-        Edit { device: 3, pick: 0, field: 1, n: 2 },
-        Sync { device: 3, twice: false },
+        Edit {
+            device: 0,
+            pick: 0,
+            field: 0,
+            n: 1,
+        },
+        Edit {
+            device: 3,
+            pick: 0,
+            field: 1,
+            n: 2,
+        },
+        Sync {
+            device: 3,
+            twice: false,
+        },
         Wait { ms: 5_000 },
-        Sync { device: 0, twice: true },
+        Sync {
+            device: 0,
+            twice: true,
+        },
     ];
     let server = run(ops, vec![0; 5]);
-    let renamed: Vec<_> = server.deals.values().filter(|s| s.row.title == "Title 1").collect();
+    let renamed: Vec<_> = server
+        .deals
+        .values()
+        .filter(|s| s.row.title == "Title 1")
+        .collect();
     assert_eq!(renamed.len(), 1);
-    assert_eq!(renamed[0].row.value, 2_000, "the manager's value and the rep's title are both kept");
+    assert_eq!(
+        renamed[0].row.value, 2_000,
+        "the manager's value and the rep's title are both kept"
+    );
 }

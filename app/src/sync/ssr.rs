@@ -7,15 +7,18 @@ use std::future::Future;
 
 use serde::Deserialize;
 
-use super::clock::Hlc;
 use super::apply::{Current, Plan, plan};
+use super::clock::Hlc;
 use super::replica::Synced;
-use super::{Answer, Mutation, Outcome, PAGE, Pending, PullRequest, PullResponse, PushRequest, Reference, RowKey, Snapshot, SyncRow, Table, UserRow};
+use super::{
+    Answer, Mutation, Outcome, PAGE, Pending, PullRequest, PullResponse, PushRequest, Reference,
+    RowKey, Snapshot, SyncRow, Table, UserRow,
+};
 use crate::activities::row::ActivityRow;
 use crate::auth::Actor;
 use crate::companies::row::CompanyRow;
 use crate::contacts::row::ContactRow;
-use crate::db::{self, Db, rid};
+use crate::db::{self, Bind, Db, rid};
 use crate::deals::row::DealRow;
 use crate::error::{AppError, AppResult, Problem};
 use crate::records::{bind_actor, read_filter};
@@ -31,16 +34,71 @@ pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// The replica a device holds is valid for one role and team; when either changes, it must
-/// be downloaded again.
-pub fn epoch_of(actor: &Actor) -> String {
-    format!("{:?}:{}", actor.role, actor.team.as_deref().unwrap_or("-"))
+/// Where the change log stands: the last number given out, the database's generation (new
+/// for every database, and again after a restore), and the number below which the log has
+/// been pruned.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LogState {
+    #[serde(default)]
+    pub seq: i64,
+    #[serde(default)]
+    pub generation: String,
+    #[serde(default)]
+    pub pruned_through: i64,
+}
+
+pub async fn log_state(db: &Db) -> AppResult<LogState> {
+    let mut response = db::run(
+        db.query("SELECT n AS seq, generation, pruned_through FROM ONLY sync_counter:main"),
+    )
+    .await?;
+    Ok(db::take_one::<LogState>(&mut response, 0)?.unwrap_or_default())
 }
 
 pub async fn current_seq(db: &Db) -> AppResult<i64> {
-    let mut response = db::run(db.query("RETURN (SELECT VALUE n FROM ONLY sync_counter:main) ?? 0")).await?;
-    let seq: Option<i64> = response.take(0).map_err(internal)?;
-    Ok(seq.unwrap_or(0))
+    Ok(log_state(db).await?.seq)
+}
+
+/// The replica a device holds is valid for one database, role and team; when any of them
+/// changes (a restore, a new role or team), it must be downloaded again.
+pub fn epoch_of(actor: &Actor, generation: &str) -> String {
+    let role = match actor.role {
+        crate::auth::Role::Admin => "admin",
+        crate::auth::Role::Manager => "manager",
+        crate::auth::Role::Rep => "rep",
+    };
+    format!(
+        "{generation}:{role}:{}",
+        actor.team.as_deref().unwrap_or("-")
+    )
+}
+
+/// A pushed change's answer as stored, written in the same transaction as the change it
+/// answers when there was one, so a push retried after a crash is never applied twice.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Receipt {
+    pub key: String,
+    pub client: String,
+    pub mutation: i64,
+    pub digest: String,
+    pub result: String,
+}
+
+/// What a change said, so that a number used again for other content is recognised.
+pub fn digest(mutation: &Mutation) -> AppResult<String> {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::to_string(mutation).map_err(internal)?;
+    Ok(Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct StoredAnswer {
+    result: String,
+    #[serde(default)]
+    digest: Option<String>,
 }
 
 pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
@@ -50,26 +108,54 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
     register(cx, &request.client).await?;
     let mut answers = Vec::with_capacity(request.mutations.len());
     for Pending { id, mutation } in &request.mutations {
-        let key = rid("sync_outcome", &format!("{}-{id}", request.client));
-        let mut response = db::run(cx.db.query("SELECT VALUE result FROM ONLY $key").bind(("key", key.clone()))).await?;
-        let stored: Option<String> = response.take(0).map_err(internal)?;
-        let outcome = match stored.and_then(|s| serde_json::from_str::<Outcome>(&s).ok()) {
-            Some(outcome) => outcome,
+        let key = format!("{}-{id}", request.client);
+        let digest = digest(mutation)?;
+        let mut response = db::run(
+            cx.db
+                .query("SELECT result, digest FROM ONLY $key")
+                .bind(("key", rid("sync_outcome", &key))),
+        )
+        .await?;
+        let stored: Option<StoredAnswer> = db::take_one(&mut response, 0)?;
+        let outcome = match stored {
+            Some(stored) => {
+                if stored.digest.as_deref().is_some_and(|d| d != digest) {
+                    tracing::warn!(client = %request.client, change = id, "change number reused with other content");
+                }
+                let answer = serde_json::from_str::<Outcome>(&stored.result).map_err(internal)?;
+                super::apply::recall(stored.digest.as_deref(), answer, &digest)
+            }
             None => {
-                let outcome = apply(cx, mutation).await?;
-                let result = serde_json::to_string(&outcome).map_err(internal)?;
-                db::run(
-                    cx.db
-                        .query("UPSERT $key CONTENT { client: $client, mutation: $mutation, result: $result }")
-                        .bind(("key", key))
-                        .bind(("client", rid("sync_client", &request.client)))
-                        .bind(("mutation", *id))
-                        .bind(("result", result)),
-                )
-                .await?;
+                let receipt = Receipt {
+                    key,
+                    client: request.client.clone(),
+                    mutation: *id,
+                    digest,
+                    result: String::new(),
+                };
+                let (outcome, stored) = apply(cx, mutation, &receipt).await?;
+                if !stored {
+                    let result = serde_json::to_string(&outcome).map_err(internal)?;
+                    let write = db::Write::new(
+                        "UPSERT type::record('sync_outcome', $key) CONTENT { client: type::record('sync_client', $client),
+                            mutation: $mutation, digest: $digest, result: $result, at: time::now() }",
+                    )
+                    .bind(("key", receipt.key))
+                    .bind(("client", receipt.client))
+                    .bind(("mutation", *id))
+                    .bind(("digest", receipt.digest))
+                    .bind(("result", result));
+                    db::write(&cx.db, &write).await?;
+                }
                 outcome
             }
         };
+        let label = match &outcome {
+            Outcome::Applied { .. } => "applied",
+            Outcome::Conflict { .. } => "conflict",
+            Outcome::Rejected { .. } => "rejected",
+        };
+        crate::metrics::count("hamrah_sync_changes_total", &[("outcome", label)]);
         answers.push(Answer { id: *id, outcome });
     }
     Ok(answers)
@@ -83,40 +169,94 @@ async fn register(cx: &Cx, client: &str) -> AppResult<()> {
         user: String,
     }
     let key = rid("sync_client", client);
-    let mut response = db::run(cx.db.query("SELECT user FROM ONLY $key").bind(("key", key.clone()))).await?;
+    let mut response = db::run(
+        cx.db
+            .query("SELECT user FROM ONLY $key")
+            .bind(("key", key.clone())),
+    )
+    .await?;
     match db::take_one::<Client>(&mut response, 0)? {
         Some(c) if c.user == cx.actor.id => {
-            db::run(cx.db.query("UPDATE $key SET seen_at = time::now()").bind(("key", key))).await?;
+            db::write(
+                &cx.db,
+                &db::Write::new("UPDATE $key SET seen_at = time::now()").bind(("key", key)),
+            )
+            .await?;
             Ok(())
         }
         Some(_) => Err(AppError::Forbidden),
         None => {
-            db::run(cx.db.query("CREATE $key CONTENT { user: $me }").bind(("key", key)).bind(("me", rid("user", &cx.actor.id))))
-                .await?;
+            // Two first pushes of one device at once: the loser finds the winner's record.
+            let write =
+                db::Write::new("IF !record::exists($key) { CREATE $key CONTENT { user: $me } }")
+                    .bind(("key", key))
+                    .bind(("me", rid("user", &cx.actor.id)));
+            db::write(&cx.db, &write).await?;
             Ok(())
         }
     }
 }
 
 /// Applies one change. `Err` means "try again later" (the database failed, or the record
-/// kept changing under us); anything the user must see is an `Ok` outcome.
-pub async fn apply(cx: &Cx, mutation: &Mutation) -> AppResult<Outcome> {
+/// kept changing under us); anything the user must see is an `Ok` outcome, with whether
+/// the receipt was stored along with a write.
+pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult<(Outcome, bool)> {
     if !crate::ids::is_valid_id(&mutation.id) {
-        return Ok(Outcome::Rejected { error: AppError::NotFound });
+        return Ok((
+            Outcome::Rejected {
+                error: AppError::NotFound,
+            },
+            false,
+        ));
     }
     let Some(clock) = Hlc::parse(&mutation.clock) else {
-        return Ok(Outcome::Rejected { error: AppError::form(Problem::Malformed) });
+        return Ok((
+            Outcome::Rejected {
+                error: AppError::form(Problem::Malformed),
+            },
+            false,
+        ));
     };
     let clock = clock.clamped(now_ms()).to_string();
+    let cx = Cx {
+        receipt: Some(receipt.clone()),
+        ..cx.clone()
+    };
+    let cx = &cx;
     match mutation.table {
-        Table::Company => apply_to::<CompanyRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::companies::ssr::save(&cx, i).await }).await,
-        Table::Contact => apply_to::<ContactRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::contacts::ssr::save(&cx, i).await }).await,
-        Table::Deal => apply_to::<DealRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::deals::ssr::save(&cx, i).await }).await,
-        Table::Activity => apply_to::<ActivityRow, _, _>(cx, mutation, &clock, |cx, i| async move { crate::activities::ssr::save(&cx, i).await }).await,
+        Table::Company => {
+            apply_to::<CompanyRow, _, _>(cx, mutation, &clock, |cx, i| async move {
+                crate::companies::ssr::save(&cx, i).await
+            })
+            .await
+        }
+        Table::Contact => {
+            apply_to::<ContactRow, _, _>(cx, mutation, &clock, |cx, i| async move {
+                crate::contacts::ssr::save(&cx, i).await
+            })
+            .await
+        }
+        Table::Deal => {
+            apply_to::<DealRow, _, _>(cx, mutation, &clock, |cx, i| async move {
+                crate::deals::ssr::save(&cx, i).await
+            })
+            .await
+        }
+        Table::Activity => {
+            apply_to::<ActivityRow, _, _>(cx, mutation, &clock, |cx, i| async move {
+                crate::activities::ssr::save(&cx, i).await
+            })
+            .await
+        }
     }
 }
 
-async fn apply_to<R, F, Fut>(cx: &Cx, mutation: &Mutation, clock: &str, save: F) -> AppResult<Outcome>
+async fn apply_to<R, F, Fut>(
+    cx: &Cx,
+    mutation: &Mutation,
+    clock: &str,
+    save: F,
+) -> AppResult<(Outcome, bool)>
 where
     R: Synced,
     F: Fn(Cx, R::Input) -> Fut,
@@ -124,18 +264,39 @@ where
 {
     for _ in 0..ATTEMPTS {
         let loaded = load::<R>(cx, &mutation.id).await?;
-        let current = loaded.as_ref().map(|l| Current { row: &l.row, rev: l.rev, clocks: &l.clocks });
+        let current = loaded.as_ref().map(|l| Current {
+            row: &l.row,
+            rev: l.rev,
+            clocks: &l.clocks,
+        });
         let (input, clocks, outcome) = match plan::<R>(current, mutation, clock) {
-            Plan::Answer(outcome) => return Ok(outcome),
-            Plan::Write { input, clocks, outcome } => (input, clocks, outcome),
+            Plan::Answer(outcome) => return Ok((outcome, false)),
+            Plan::Write {
+                input,
+                clocks,
+                outcome,
+            } => (input, clocks, outcome),
         };
-        let with_clocks = Cx { clocks: Some(clocks), ..cx.clone() };
+        let receipt = cx
+            .receipt
+            .clone()
+            .map(|r| serde_json::to_string(&outcome).map(|result| Receipt { result, ..r }))
+            .transpose()
+            .map_err(internal)?;
+        let stored = receipt.is_some();
+        let with_clocks = Cx {
+            clocks: Some(clocks),
+            receipt,
+            ..cx.clone()
+        };
         match save(with_clocks, input).await {
-            Ok(_) => return Ok(outcome),
+            // A retried create of a record that exists already writes nothing, receipt neither;
+            // storing it again afterwards is harmless.
+            Ok(_) => return Ok((outcome, stored && loaded.is_some())),
             // Someone saved in between: decide again against what is there now.
             Err(AppError::Conflict) => continue,
             Err(error @ (AppError::Internal | AppError::Network)) => return Err(error),
-            Err(error) => return Ok(Outcome::Rejected { error }),
+            Err(error) => return Ok((Outcome::Rejected { error }, false)),
         }
     }
     Err(AppError::Conflict)
@@ -155,19 +316,36 @@ async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
         #[serde(default)]
         clocks: BTreeMap<String, String>,
     }
-    let mut response = db::run(cx.db.query("SELECT * FROM ONLY $id").bind(("id", rid(R::TABLE.name(), id)))).await?;
-    let Some(value) = response.take::<Option<serde_json::Value>>(0).map_err(internal)? else { return Ok(None) };
+    let mut response = db::run(
+        cx.db
+            .query("SELECT * FROM ONLY $id")
+            .bind(("id", rid(R::TABLE.name(), id))),
+    )
+    .await?;
+    let Some(value) = response
+        .take::<Option<serde_json::Value>>(0)
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
     let row: R = serde_json::from_value(value.clone()).map_err(internal)?;
     let meta: Meta = serde_json::from_value(value).map_err(internal)?;
     if cx.actor.check_read(&row.scope()).is_err() {
         return Ok(None);
     }
-    Ok(Some(Loaded { row, rev: meta.rev, clocks: meta.clocks }))
+    Ok(Some(Loaded {
+        row,
+        rev: meta.rev,
+        clocks: meta.clocks,
+    }))
 }
 
 pub async fn reference(cx: &Cx) -> AppResult<Reference> {
     let pipeline = crate::pipeline::ssr::default_pipeline(&cx.db).await?;
-    let sql = format!("SELECT id, name FROM user WHERE active = true ORDER BY name; {}", crate::settings::ssr::DEFAULT_CURRENCY);
+    let sql = format!(
+        "SELECT id, name FROM user WHERE active = true ORDER BY name; {}",
+        crate::settings::ssr::DEFAULT_CURRENCY
+    );
     let mut response = db::run(cx.db.query(sql)).await?;
     let users: Vec<UserRow> = db::take_all(&mut response, 0)?;
     Ok(Reference {
@@ -198,12 +376,19 @@ fn row_id(row: &SyncRow) -> &str {
 }
 
 pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
-    let epoch = epoch_of(&cx.actor);
+    let log = log_state(&cx.db).await?;
+    let epoch = epoch_of(&cx.actor, &log.generation);
     let reference = reference(cx).await?;
-    // A new device sends an empty epoch, so it starts with a full download too.
-    let restart = request.epoch != epoch;
+    // A new device sends an empty epoch, so it starts with a full download too; so does one
+    // that was away so long that the changes it missed were pruned from the log.
+    let pruned = request.snapshot.is_none() && request.cursor < log.pruned_through;
+    let restart = request.epoch != epoch || pruned;
     let snapshot = if restart {
-        Some(Snapshot { table: Table::ALL[0], after: String::new(), base: current_seq(&cx.db).await? })
+        Some(Snapshot {
+            table: Table::ALL[0],
+            after: String::new(),
+            base: log.seq,
+        })
     } else {
         request.snapshot.clone()
     };
@@ -227,8 +412,13 @@ pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
 /// The first download: every readable row, table by table in id order.
 async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> AppResult<()> {
     let filter = read_filter(&cx.actor);
-    let after = if snapshot.after.is_empty() { "" } else { "AND id > $after" };
-    let sql = format!("SELECT * FROM type::table($tb) WHERE {filter} {after} ORDER BY id LIMIT $limit");
+    let after = if snapshot.after.is_empty() {
+        ""
+    } else {
+        "AND id > $after"
+    };
+    let sql =
+        format!("SELECT * FROM type::table($tb) WHERE {filter} {after} ORDER BY id LIMIT $limit");
     let table = snapshot.table;
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(("tb", table.name()))
@@ -240,10 +430,22 @@ async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> 
     for value in values {
         page.rows.push(to_sync_row(table, value)?);
     }
-    let next_table = Table::ALL.iter().position(|t| *t == table).and_then(|i| Table::ALL.get(i + 1)).copied();
+    let next_table = Table::ALL
+        .iter()
+        .position(|t| *t == table)
+        .and_then(|i| Table::ALL.get(i + 1))
+        .copied();
     page.snapshot = match (full, page.rows.last(), next_table) {
-        (true, Some(last), _) => Some(Snapshot { table, after: row_id(last).to_owned(), base: snapshot.base }),
-        (_, _, Some(next)) => Some(Snapshot { table: next, after: String::new(), base: snapshot.base }),
+        (true, Some(last), _) => Some(Snapshot {
+            table,
+            after: row_id(last).to_owned(),
+            base: snapshot.base,
+        }),
+        (_, _, Some(next)) => Some(Snapshot {
+            table: next,
+            after: String::new(),
+            base: snapshot.base,
+        }),
         (_, _, None) => None,
     };
     page.cursor = snapshot.base;
@@ -257,27 +459,36 @@ struct LogEntry {
     tb: String,
     #[serde(deserialize_with = "crate::ids::de::id")]
     record: String,
+    #[serde(default)]
+    seen: bool,
 }
 
 /// Later downloads: what changed after `cursor`, each record once, as it is now. A record
 /// that changed but is no longer readable (reassigned, deleted) is sent as removed.
 async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResult<()> {
-    let mut response = db::run(
-        cx.db
-            .query("SELECT seq, tb, record FROM sync_log WHERE seq > $cursor ORDER BY seq LIMIT $limit")
-            .bind(("cursor", cursor))
-            .bind(("limit", PAGE as i64)),
-    )
-    .await?;
+    // `seen`: whether this user could read the record before or after that change. Only such
+    // records may be named as removed: naming others would reveal that they exist.
+    let sql = format!(
+        "SELECT seq, tb, record, {seen} AS seen FROM sync_log WHERE seq > $cursor ORDER BY seq LIMIT $limit",
+        seen = crate::records::seen_filter(&cx.actor)
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(("cursor", cursor))
+        .bind(("limit", PAGE as i64));
+    let mut response = db::run(query).await?;
     let entries: Vec<LogEntry> = db::take_all(&mut response, 0)?;
     page.has_more = entries.len() == PAGE;
     page.cursor = entries.last().map_or(cursor, |e| e.seq);
     let mut touched: BTreeMap<Table, Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeMap<Table, Vec<String>> = BTreeMap::new();
     for entry in entries {
         if let Some(table) = Table::from_name(&entry.tb) {
             let ids = touched.entry(table).or_default();
             if !ids.contains(&entry.record) {
-                ids.push(entry.record);
+                ids.push(entry.record.clone());
+            }
+            if entry.seen {
+                seen.entry(table).or_default().push(entry.record);
             }
         }
     }
@@ -285,7 +496,8 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
     for (table, ids) in touched {
         let records: Vec<_> = ids.iter().map(|id| rid(table.name(), id)).collect();
         let sql = format!("SELECT * FROM $records WHERE {filter}");
-        let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("records", records))).await?;
+        let mut response =
+            db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("records", records))).await?;
         let values: Vec<serde_json::Value> = response.take(0).map_err(internal)?;
         let mut found = Vec::with_capacity(values.len());
         for value in values {
@@ -293,24 +505,41 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
             found.push(row_id(&row).to_owned());
             page.rows.push(row);
         }
-        page.removed.extend(ids.into_iter().filter(|id| !found.contains(id)).map(|id| RowKey { table, id }));
+        let seen = seen.get(&table);
+        page.removed.extend(
+            ids.into_iter()
+                .filter(|id| !found.contains(id) && seen.is_some_and(|s| s.contains(id)))
+                .map(|id| RowKey { table, id }),
+        );
     }
     Ok(())
 }
 
 /// One task per server process watches the database's sync counter and wakes every open
 /// event stream when it moves. The counter lives in the database, so a change saved through
-/// any server process reaches devices connected to any other.
-pub async fn watch_changes(db: Db) -> tokio::sync::watch::Receiver<i64> {
+/// any server process reaches devices connected to any other. The same task runs the
+/// hourly housekeeping, and ends once nothing in the process listens any more.
+pub async fn watch_changes(db: Db, horizon_days: i64) -> tokio::sync::watch::Receiver<i64> {
     // Only moves are news: a stream that opens wakes its app by itself.
     let mut last = current_seq(&db).await.unwrap_or(-1);
     let (sender, receiver) = tokio::sync::watch::channel(last);
     tokio::spawn(async move {
-        loop {
+        let mut next_housekeeping = tokio::time::Instant::now();
+        while !sender.is_closed() {
+            if tokio::time::Instant::now() >= next_housekeeping {
+                next_housekeeping += crate::housekeeping::EVERY;
+                if let Err(error) = crate::housekeeping::run_once(&db, horizon_days).await {
+                    tracing::warn!("housekeeping failed: {error}");
+                }
+            }
             tokio::time::sleep(std::time::Duration::from_millis(250)).await;
             match current_seq(&db).await {
                 Ok(seq) if seq != last => {
                     last = seq;
+                    crate::metrics::gauge_set("hamrah_sync_sequence", seq);
+                    if let Ok(delay) = commit_age(&db, seq).await {
+                        crate::metrics::observe("hamrah_sync_notify_delay_seconds", &[], delay);
+                    }
                     if sender.send(seq).is_err() {
                         return;
                     }
@@ -321,4 +550,12 @@ pub async fn watch_changes(db: Db) -> tokio::sync::watch::Receiver<i64> {
         }
     });
     receiver
+}
+
+/// Seconds since change `seq` was committed (its log entry's time).
+async fn commit_age(db: &Db, seq: i64) -> AppResult<f64> {
+    let mut response =
+        db::run(db.query("RETURN time::millis(time::now()) - time::millis((SELECT VALUE at FROM sync_log WHERE seq = $seq)[0])").bind(("seq", seq))).await?;
+    let ms: Option<i64> = response.take(0).map_err(internal)?;
+    Ok(ms.unwrap_or(0).max(0) as f64 / 1000.0)
 }

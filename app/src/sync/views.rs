@@ -20,15 +20,23 @@ pub fn status_text(locale: Locale, status: &Status) -> String {
         Some(true) if status.pending == 0 && !status.syncing && status.last_synced_ms.is_some() => {
             parts.push(locale.text(Key::SyncSynced).to_owned())
         }
-        Some(true) if status.pending == 0 => parts.push(locale.text(Key::SyncConnecting).to_owned()),
+        Some(true) if status.pending == 0 => {
+            parts.push(locale.text(Key::SyncConnecting).to_owned())
+        }
         None if status.pending == 0 => parts.push(locale.text(Key::SyncConnecting).to_owned()),
         _ => {}
     }
     if status.pending > 0 {
-        parts.push(locale.format(Key::SyncPending, &[("count", &locale.number(status.pending as i64))]));
+        parts.push(locale.format(
+            Key::SyncPending,
+            &[("count", &locale.number(status.pending as i64))],
+        ));
     }
     if status.issues > 0 {
-        parts.push(locale.format(Key::SyncToCheck, &[("count", &locale.number(status.issues as i64))]));
+        parts.push(locale.format(
+            Key::SyncToCheck,
+            &[("count", &locale.number(status.issues as i64))],
+        ));
     }
     parts.join(" · ")
 }
@@ -49,7 +57,10 @@ fn clock_time(ms: f64) -> String {
 
 fn last_synced(locale: Locale, status: &Status) -> String {
     match status.last_synced_ms {
-        Some(ms) => locale.format(Key::SyncLastSynced, &[("time", &locale.time(&clock_time(ms)))]),
+        Some(ms) => locale.format(
+            Key::SyncLastSynced,
+            &[("time", &locale.time(&clock_time(ms)))],
+        ),
         None => locale.text(Key::SyncNever).to_owned(),
     }
 }
@@ -98,7 +109,10 @@ pub fn UpdateBanner() -> impl IntoView {
         ready.set(super::client::update_ready());
         let on_update = Closure::<dyn FnMut()>::new(move || ready.set(true));
         if let Some(window) = web_sys::window() {
-            let _ = window.add_event_listener_with_callback("hamrah-update", on_update.as_ref().unchecked_ref());
+            let _ = window.add_event_listener_with_callback(
+                "hamrah-update",
+                on_update.as_ref().unchecked_ref(),
+            );
         }
         on_update.forget();
     }
@@ -140,7 +154,13 @@ fn reason(locale: Locale, error: &AppError) -> String {
         Some(errors) if !errors.is_empty() => errors
             .0
             .iter()
-            .map(|(field, problem)| format!("{}: {}", locale.text(field_label(field)), locale.problem(*problem)))
+            .map(|(field, problem)| {
+                format!(
+                    "{}: {}",
+                    locale.text(field_label(field)),
+                    locale.problem(*problem)
+                )
+            })
             .collect::<Vec<_>>()
             .join("; "),
         _ => locale.text(error.message_key()).to_owned(),
@@ -151,7 +171,10 @@ fn reason(locale: Locale, error: &AppError) -> String {
 /// Field names are lower case for use inside sentences; a table row starts with a capital.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn shown(value: &serde_json::Value) -> String {
@@ -166,7 +189,11 @@ fn shown(value: &serde_json::Value) -> String {
 fn IssueItem(issue: Issue) -> impl IntoView {
     let locale = use_locale();
     let m = &issue.pending.mutation;
-    let name = ["title", "name", "subject"].iter().find_map(|f| m.fields.get(*f).or_else(|| m.base.as_ref()?.get(*f))).map(shown).unwrap_or_default();
+    let name = ["title", "name", "subject"]
+        .iter()
+        .find_map(|f| m.fields.get(*f).or_else(|| m.base.as_ref()?.get(*f)))
+        .map(shown)
+        .unwrap_or_default();
     let heading = format!("{} · {}", locale.text(kind_label(m.table)), name);
     let id = issue.pending.id;
     let settle = Action::new(move |retry: &bool| super::settle(id, *retry));
@@ -191,7 +218,11 @@ fn IssueItem(issue: Issue) -> impl IntoView {
                 })
                 .collect_view();
             let later = (!superseded.is_empty()).then(|| {
-                let names = superseded.iter().map(|f| locale.text(field_label(f))).collect::<Vec<_>>().join(", ");
+                let names = superseded
+                    .iter()
+                    .map(|f| locale.text(field_label(f)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &names)])}</p> }
             });
             let table = view! {
@@ -205,9 +236,14 @@ fn IssueItem(issue: Issue) -> impl IntoView {
             (table.into_any(), Key::SyncKeepMine, Key::SyncTakeTheirs)
         }
         Outcome::Applied { superseded } => {
-            let fields = superseded.iter().map(|f| locale.text(field_label(f))).collect::<Vec<_>>().join(", ");
+            let fields = superseded
+                .iter()
+                .map(|f| locale.text(field_label(f)))
+                .collect::<Vec<_>>()
+                .join(", ");
             (
-                view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &fields)])}</p> }.into_any(),
+                view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &fields)])}</p> }
+                    .into_any(),
                 Key::SyncApplyMine,
                 Key::SyncDismiss,
             )
@@ -248,6 +284,23 @@ pub fn SyncPage() -> impl IntoView {
                 (pending > 0).then(|| view! { <p>{format!("{}: {}", locale.text(Key::SyncPendingList), locale.number(pending as i64))}</p> })
             }}
             {move || {
+                super::version();
+                super::unreadable()
+                    .into_iter()
+                    .map(|(key, _)| {
+                        let discard = Action::new(move |_: &()| super::discard_unreadable(key));
+                        view! {
+                            <div class="card issue">
+                                <p>{t(Key::SyncUnreadable)}</p>
+                                <div class="form-actions">
+                                    <button class="button" type="button" on:click=move |_| { discard.dispatch(()); }>{t(Key::SyncDiscard)}</button>
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+            {move || {
                 let list = issues.get();
                 if list.is_empty() {
                     view! { <p class="empty">{t(Key::SyncNoIssues)}</p> }.into_any()
@@ -270,11 +323,22 @@ mod tests {
 
     #[test]
     fn the_status_says_synced_only_after_a_sync_finished() {
-        let answered = Status { loaded: true, reachable: Some(true), ..Status::default() };
+        let answered = Status {
+            loaded: true,
+            reachable: Some(true),
+            ..Status::default()
+        };
         assert_eq!(status_text(Locale::En, &answered), "Syncing…");
-        let synced = Status { last_synced_ms: Some(1.0), ..answered.clone() };
+        let synced = Status {
+            last_synced_ms: Some(1.0),
+            ..answered.clone()
+        };
         assert_eq!(status_text(Locale::En, &synced), "Synced");
-        let offline = Status { reachable: Some(false), pending: 2, ..synced };
+        let offline = Status {
+            reachable: Some(false),
+            pending: 2,
+            ..synced
+        };
         assert_eq!(status_text(Locale::En, &offline), "Offline · 2 pending");
         assert_eq!(status_text(Locale::Fa, &offline), "آفلاین · ۲ در انتظار");
     }

@@ -1,6 +1,27 @@
 // Registers the service worker, asks to keep the device's data, and tells the app when a
 // new version is ready (the app shows "Update available — reload").
 (function () {
+  // A sign-out made while offline: finished before anything else talks to the server.
+  try {
+    if (localStorage.getItem("hamrah_signed_out")) {
+      fetch("/api/auth/sign_out", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: "{}",
+        credentials: "same-origin",
+      })
+        .then((answer) => {
+          if (answer.ok || answer.status === 401) {
+            localStorage.removeItem("hamrah_signed_out");
+            if (location.pathname !== "/sign-in") location.replace("/sign-in");
+          }
+        })
+        .catch(() => {});
+    }
+  } catch (e) {}
+})();
+
+(function () {
   if (!("serviceWorker" in navigator)) return;
   const hadController = !!navigator.serviceWorker.controller;
   const ready = (registration) => {

@@ -8,7 +8,7 @@ use leptos_router::path;
 
 use crate::activities::views::{ActivityFormPage, TodayPage};
 use crate::auth::views::SignInPage;
-use crate::auth::{Actor, load_me, sign_out};
+use crate::auth::{Actor, load_me};
 use crate::companies::views::{CompaniesPage, CompanyFormPage, CompanyPage};
 use crate::contacts::views::{ContactFormPage, ContactPage, ContactsPage};
 use crate::deals::views::{DealFormPage, DealPage, PipelinePage};
@@ -34,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     <link rel="preload" href="/fonts/Vazirmatn.woff2" r#as="font" r#type="font/woff2" crossorigin="" />
                 })}
                 <script src="/pwa.js" defer></script>
-                <script>
+                <script nonce=leptos::nonce::use_nonce()>
                     "document.cookie='hamrah_tz='+(-new Date().getTimezoneOffset())+';path=/;max-age=31536000;samesite=lax'"
                 </script>
                 <AutoReload options=options.clone() />
@@ -161,22 +161,29 @@ fn Nav(actor: Actor) -> impl IntoView {
     let navigate = use_navigate();
     let locale = crate::i18n::use_locale();
     let out = Action::new(move |_: &()| {
-        let warning = locale.format(Key::SignOutPending, &[("count", &crate::sync::pending().to_string())]);
+        let warning = locale.format(
+            Key::SignOutPending,
+            &[("count", &crate::sync::pending().to_string())],
+        );
         async move {
-            if !crate::sync::signing_out(warning).await {
-                return false;
+            if !crate::sync::signing_out(warning).await? {
+                return Ok(false);
             }
-            // Offline, the session ends on this device now and on the server when it expires.
-            let _ = sign_out().await;
-            true
+            // Offline, the device is signed out now and the server at the next contact.
+            crate::sync::sign_out_session().await;
+            Ok::<_, crate::error::AppError>(true)
         }
     });
     Effect::new(move |_| {
-        if out.value().get() == Some(true) {
+        if let Some(Ok(true)) = out.value().get() {
             version.changed();
             navigate("/sign-in", Default::default());
         }
     });
+    let failed = move || {
+        matches!(out.value().get(), Some(Err(_)))
+            .then(|| view! { <p class="nav-error" role="alert">{t(Key::SignOutFailed)}</p> })
+    };
     let link = |href: &'static str, icon: Icon, key: Key| {
         view! {
             <A href=href attr:class="nav-link" exact=true>
@@ -205,6 +212,7 @@ fn Nav(actor: Actor) -> impl IntoView {
                 {Icon::SignOut.view()}
                 <span>{t(Key::SignOut)}</span>
             </button>
+            {failed}
         </nav>
     }
 }

@@ -3,6 +3,8 @@
 pub mod views;
 
 #[cfg(feature = "ssr")]
+pub mod proxy;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 mod throttle;
 
@@ -13,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::i18n::{Key, Locale};
 
-pub use throttle::{Throttle, ThrottleVerdict};
+pub use throttle::{Throttle, ThrottleVerdict, WINDOW_SECS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -94,7 +96,9 @@ impl Actor {
     pub fn may_assign_to(&self, owner_team: Option<&str>, owner_id: &str) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Manager => owner_id == self.id || (owner_team.is_some() && owner_team == self.team.as_deref()),
+            Role::Manager => {
+                owner_id == self.id || (owner_team.is_some() && owner_team == self.team.as_deref())
+            }
             Role::Rep => owner_id == self.id,
         }
     }
@@ -114,6 +118,27 @@ pub async fn sign_in(form: SignInForm) -> Result<Actor, AppError> {
 #[server(endpoint = "auth/sign_out", input = Json)]
 pub async fn sign_out() -> Result<(), AppError> {
     crate::server::respond(ssr::sign_out()).await
+}
+
+/// Ends every session of the signed-in user, on every device, this one included.
+#[server(endpoint = "auth/sign_out_everywhere", input = Json)]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    crate::server::respond(ssr::sign_out_everywhere()).await
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// Shortest password accepted for a new one.
+pub const MIN_PASSWORD: usize = 10;
+
+/// Sets a new password after checking the current one; other sessions of the user end.
+#[server(endpoint = "auth/change_password", input = Json)]
+pub async fn change_password(change: PasswordChange) -> Result<(), AppError> {
+    crate::server::respond(ssr::change_password(change)).await
 }
 
 /// The signed-in user, or `None`: never an error for a visitor who is simply signed out.
@@ -151,7 +176,10 @@ mod tests {
     }
 
     fn scope(owner: &str, team: Option<&str>) -> Scope {
-        Scope { owner: owner.into(), team: team.map(Into::into) }
+        Scope {
+            owner: owner.into(),
+            team: team.map(Into::into),
+        }
     }
 
     /// The whole role × ownership matrix, written out so a change to the rule shows here.
@@ -190,9 +218,18 @@ mod tests {
     #[test]
     fn hidden_records_are_not_found_and_read_only_ones_forbidden() {
         let rep = actor("me", Role::Rep, Some("north"));
-        assert_eq!(rep.check_read(&scope("x", Some("south"))), Err(AppError::NotFound));
-        assert_eq!(rep.check_write(&scope("x", Some("south"))), Err(AppError::NotFound));
-        assert_eq!(rep.check_write(&scope("mate", Some("north"))), Err(AppError::Forbidden));
+        assert_eq!(
+            rep.check_read(&scope("x", Some("south"))),
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            rep.check_write(&scope("x", Some("south"))),
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            rep.check_write(&scope("mate", Some("north"))),
+            Err(AppError::Forbidden)
+        );
         assert_eq!(rep.check_read(&scope("mate", Some("north"))), Ok(()));
     }
 

@@ -92,7 +92,9 @@ pub const FORM: &str = "form";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
+    TooLong {
+        max: u32,
+    },
     InvalidEmail,
     InvalidPhone,
     InvalidUrl,
@@ -100,7 +102,10 @@ pub enum Problem {
     InvalidTime,
     InvalidNumber,
     Negative,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     UnknownStage,
     UnknownCompany,
     UnknownContact,
@@ -112,6 +117,14 @@ pub enum Problem {
     StagesIncomplete,
     /// A stage that still holds deals cannot be removed.
     StageInUse,
+    /// A device sent another change under a number it had already used.
+    ChangeNumberReused,
+    TooShort {
+        min: u32,
+    },
+    /// One of the passwords people use most, which guessing tries first.
+    CommonPassword,
+    WrongPassword,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,7 +145,11 @@ impl FieldErrors {
 
     /// `Ok(())` when nothing was added, so validation reads as `errors.into_result()?`.
     pub fn into_result(self) -> Result<(), AppError> {
-        if self.0.is_empty() { Ok(()) } else { Err(AppError::Validation(self)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
     }
 }
 

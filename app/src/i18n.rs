@@ -67,7 +67,11 @@ impl Locale {
                 let mut pieces = part.split(';');
                 let locale = Locale::from_tag(pieces.next()?)?;
                 let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
                     .unwrap_or(1.0);
                 (quality > 0.0).then_some((quality, locale))
             })
@@ -95,7 +99,9 @@ impl Locale {
     pub fn problem(self, problem: Problem) -> String {
         match problem {
             Problem::Required => self.text(Key::ProblemRequired).into(),
-            Problem::TooLong { max } => self.format(Key::ProblemTooLong, &[("max", &max.to_string())]),
+            Problem::TooLong { max } => {
+                self.format(Key::ProblemTooLong, &[("max", &max.to_string())])
+            }
             Problem::InvalidEmail => self.text(Key::ProblemInvalidEmail).into(),
             Problem::InvalidPhone => self.text(Key::ProblemInvalidPhone).into(),
             Problem::InvalidUrl => self.text(Key::ProblemInvalidUrl).into(),
@@ -116,6 +122,13 @@ impl Locale {
             Problem::Malformed => self.text(Key::ProblemMalformed).into(),
             Problem::StagesIncomplete => self.text(Key::ProblemStagesIncomplete).into(),
             Problem::StageInUse => self.text(Key::ProblemStageInUse).into(),
+            Problem::ChangeNumberReused => self.text(Key::ProblemChangeNumberReused).into(),
+            Problem::TooShort { min } => self.format(
+                Key::ProblemTooShort,
+                &[("min", &self.number(i64::from(min)))],
+            ),
+            Problem::CommonPassword => self.text(Key::ProblemCommonPassword).into(),
+            Problem::WrongPassword => self.text(Key::ProblemWrongPassword).into(),
         }
     }
 }
@@ -139,7 +152,10 @@ impl LanguageSetting {
     /// the database), and that beats a device copy that may not have pulled a new choice yet.
     /// Only the offline shell takes the language from the device's copy.
     pub fn new(initial: Locale) -> Self {
-        LanguageSetting { locale: RwSignal::new(initial), chosen: RwSignal::new(!offline_shell()) }
+        LanguageSetting {
+            locale: RwSignal::new(initial),
+            chosen: RwSignal::new(!offline_shell()),
+        }
     }
 
     pub fn get(self) -> Locale {
@@ -235,7 +251,12 @@ mod tests {
     use super::*;
 
     fn placeholders(text: &str) -> Vec<&str> {
-        let mut names: Vec<&str> = text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name).collect();
+        let mut names: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}'))
+            .map(|(name, _)| name)
+            .collect();
         names.sort_unstable();
         names
     }
@@ -266,7 +287,11 @@ mod tests {
             assert!(!en.trim().is_empty(), "{key:?} has no English text");
             assert!(!fa.trim().is_empty(), "{key:?} has no Persian text");
             assert_eq!(en.matches('{').count(), en.matches('}').count(), "{key:?}");
-            assert_eq!(placeholders(en), placeholders(fa), "{key:?}: the translations fill different blanks");
+            assert_eq!(
+                placeholders(en),
+                placeholders(fa),
+                "{key:?}: the translations fill different blanks"
+            );
         }
     }
 
@@ -274,18 +299,33 @@ mod tests {
     /// are written in their own language, and examples of e-mail and web addresses are Latin.
     #[test]
     fn each_language_is_written_in_its_own_script() {
-        let latin_allowed = [Key::LanguageEnglish, Key::ProblemInvalidEmail, Key::ProblemInvalidUrl];
+        let latin_allowed = [
+            Key::LanguageEnglish,
+            Key::ProblemInvalidEmail,
+            Key::ProblemInvalidUrl,
+        ];
         for key in Key::ALL {
             let fa = without_placeholders(Locale::Fa.text(*key));
             if !latin_allowed.contains(key) {
-                assert!(!fa.chars().any(|c| c.is_ascii_alphabetic()), "{key:?}: Latin letters in Persian: {fa}");
+                assert!(
+                    !fa.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{key:?}: Latin letters in Persian: {fa}"
+                );
             }
             let en = without_placeholders(Locale::En.text(*key));
             if *key != Key::LanguagePersian {
-                assert!(!en.chars().any(is_arabic_script), "{key:?}: Persian in English: {en}");
+                assert!(
+                    !en.chars().any(is_arabic_script),
+                    "{key:?}: Persian in English: {en}"
+                );
             }
         }
-        assert!(Locale::Fa.text(Key::ProblemInvalidEmail).chars().any(is_arabic_script));
+        assert!(
+            Locale::Fa
+                .text(Key::ProblemInvalidEmail)
+                .chars()
+                .any(is_arabic_script)
+        );
     }
 
     #[test]
@@ -293,8 +333,14 @@ mod tests {
         assert_eq!(Locale::from_tag("fa-IR"), Some(Locale::Fa));
         assert_eq!(Locale::from_tag("EN_gb"), Some(Locale::En));
         assert_eq!(Locale::from_tag("de"), None);
-        assert_eq!(Locale::from_accept_language("fa-IR,fa;q=0.9,en-US;q=0.8"), Some(Locale::Fa));
-        assert_eq!(Locale::from_accept_language("de-DE,en;q=0.5,fa;q=0.7"), Some(Locale::Fa));
+        assert_eq!(
+            Locale::from_accept_language("fa-IR,fa;q=0.9,en-US;q=0.8"),
+            Some(Locale::Fa)
+        );
+        assert_eq!(
+            Locale::from_accept_language("de-DE,en;q=0.5,fa;q=0.7"),
+            Some(Locale::Fa)
+        );
         assert_eq!(Locale::from_accept_language("de-DE, fr;q=0.5"), None);
         assert_eq!(Locale::from_accept_language("fa;q=0, en"), Some(Locale::En));
         assert_eq!((Locale::Fa.lang(), Locale::Fa.dir()), ("fa", "rtl"));

@@ -5,8 +5,8 @@
 
 pub mod activities;
 pub mod app;
-pub mod calendar;
 pub mod auth;
+pub mod calendar;
 pub mod companies;
 pub mod contacts;
 pub mod deals;
@@ -25,6 +25,10 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod housekeeping;
+#[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod records;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -34,7 +38,10 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let document = web_sys::window().and_then(|w| w.document());
-    let shell = document.as_ref().and_then(|d| d.body()).is_some_and(|b| b.has_attribute("data-shell"));
+    let shell = document
+        .as_ref()
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.has_attribute("data-shell"));
     if shell {
         // The offline app shell: no server HTML to hydrate, so draw the page from scratch
         // (from the device's copy); the router reads the address.
@@ -45,7 +52,10 @@ pub fn hydrate() {
     // After mounting: that is what starts the async executor sync runs on.
     sync::client::start();
     // Browser tests wait for this before they click: until now, buttons are inert HTML.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }

@@ -21,6 +21,28 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The database's sync sequence number as this process last saw it; wakes event streams.
     pub changes: tokio::sync::watch::Receiver<i64>,
+    pub policy: Policy,
+}
+
+/// Rules an installation may tune, read from the environment at start-up.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// A session unused this long ends.
+    pub session_idle_secs: i64,
+    /// A session ends this long after sign-in, however much it is used.
+    pub session_lifetime_secs: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<crate::auth::proxy::Cidr>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            session_idle_secs: 14 * 24 * 3600,
+            session_lifetime_secs: 90 * 24 * 3600,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 pub fn state() -> AppResult<AppState> {
@@ -41,7 +63,8 @@ pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T
     let result = body.await;
     if let Err(error) = &result {
         if let Some(options) = options {
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             options.set_status(status);
             if let AppError::RateLimited { retry_after_secs } = error {
                 if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
@@ -85,6 +108,8 @@ pub struct Cx {
     /// Set while applying a synced edit: the record's per-field clocks after it, written in
     /// the same transaction as the edit.
     pub clocks: Option<std::collections::BTreeMap<String, String>>,
+    /// Set while applying a pushed change: its answer, stored in the same transaction.
+    pub receipt: Option<crate::sync::ssr::Receipt>,
 }
 
 pub async fn cx() -> AppResult<Cx> {
@@ -96,14 +121,22 @@ pub async fn cx() -> AppResult<Cx> {
         .and_then(|minutes| time::UtcOffset::from_whole_seconds(minutes * 60).ok())
         .unwrap_or(time::UtcOffset::UTC);
     let token = cookie(&headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
-    let actor = crate::auth::ssr::actor_for_token(&state.db, token).await?.ok_or(AppError::Unauthorized)?;
-    Ok(Cx { db: state.db, actor, utc_offset, clocks: None })
+    let actor = crate::auth::ssr::actor_for_token(&state, token)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(Cx {
+        db: state.db,
+        actor,
+        utc_offset,
+        clocks: None,
+        receipt: None,
+    })
 }
 
 impl Cx {
-    /// `$clocks` for [`crate::history::ssr::RECORD_CHANGES`]; left unbound outside sync.
-    pub fn clocks_var(&self) -> crate::error::AppResult<serde_json::Value> {
-        crate::db::vars(&serde_json::json!({ "clocks": self.clocks }))
+    /// `$clocks` and `$receipt` for [`crate::history::ssr::transaction`]; NONE outside sync.
+    pub fn sync_vars(&self) -> crate::error::AppResult<serde_json::Value> {
+        crate::db::vars(&serde_json::json!({ "clocks": self.clocks, "receipt": self.receipt }))
     }
 
     /// "Today" and "overdue" are about the rep's wall clock, not the server's.

@@ -10,8 +10,12 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// The largest request body accepted: a push of 200 changes is far below it.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
@@ -21,18 +25,43 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .leptos_routes_with_context(
             &options,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                // Leptos made a nonce for this page's inline scripts: the policy allows those.
+                if let (Some(nonce), Some(reply)) =
+                    (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+                {
+                    if let Ok(value) = HeaderValue::from_str(&crate::security::page_policy(
+                        &format!("'nonce-{}'", &*nonce),
+                    )) {
+                        reply.insert_header(header::CONTENT_SECURITY_POLICY, value);
+                    }
+                }
+            },
             move || shell(shell_options.clone()),
         )
         .merge(crate::pwa::routes(&options))
-        .route("/api/sync/events", axum::routing::get(crate::events::stream).with_state(state.clone()))
+        .route(
+            "/api/sync/events",
+            axum::routing::get(crate::events::stream).with_state(state.clone()),
+        )
+        .merge(crate::health::routes(state.clone()))
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
-        .layer(middleware::from_fn_with_state(state.clone(), require_sign_in))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_sign_in,
+        ))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(
+            state.secure_cookies,
+            crate::security::headers,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(middleware::from_fn(crate::metrics::track))
 }
 
 /// Server functions use a cookie session, so a request another site's page makes would carry
@@ -49,7 +78,9 @@ async fn reject_cross_site(request: Request, next: Next) -> Response {
         let cross_origin = matches!((origin_host, host), (Some(o), Some(h)) if o != h)
             || (origin_host.is_some() && host.is_none())
             || headers.get(header::ORIGIN).is_some_and(|o| o == "null");
-        let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "cross-site");
         if cross_origin || cross_site {
             return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
@@ -62,7 +93,9 @@ async fn reject_cross_site(request: Request, next: Next) -> Response {
 /// errors the status their `AppError` says (422 for malformed input).
 async fn error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -70,26 +103,39 @@ async fn error_status(request: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn is_page(path: &str) -> bool {
-    !path.starts_with("/api/") && !path.starts_with("/pkg/") && !path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 /// Pages need a session: the server redirects before rendering anything, so a signed-out
 /// visitor never sees a flash of an empty app (and nothing private is rendered). The same
 /// lookup decides the page's language, which the shell reads from the request.
-async fn require_sign_in(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+async fn require_sign_in(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     if request.method() != Method::GET || !is_page(&path) {
         return next.run(request).await;
     }
     let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
     let actor = match token {
-        Some(token) => app::auth::ssr::actor_for_token(&state.db, &token).await.ok().flatten(),
+        Some(token) => app::auth::ssr::actor_for_token(&state, &token)
+            .await
+            .ok()
+            .flatten(),
         None => None,
     };
     let locale = page_locale(request.headers(), actor.as_ref().map(|a| a.locale));
@@ -97,8 +143,11 @@ async fn require_sign_in(State(state): State<AppState>, mut request: Request, ne
     let signed_in = actor.is_some();
     match (path.as_str(), signed_in) {
         ("/sign-in", true) => Redirect::to("/").into_response(),
-        // The app shell holds no data; the service worker fetches it before sign-in.
-        ("/sign-in", false) | ("/shell", _) | (_, true) => next.run(request).await,
+        // The app shell holds no data; the service worker fetches it before sign-in. Probes
+        // of load balancers and orchestrators carry no session.
+        ("/sign-in", false) | ("/shell" | "/healthz" | "/readyz", _) | (_, true) => {
+            next.run(request).await
+        }
         (_, false) => Redirect::to("/sign-in").into_response(),
     }
 }
@@ -129,14 +178,20 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 
 fn hashed_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let parts: Vec<&str> = name.split('.').collect();
-    parts.len() >= 3 && parts[parts.len() - 2].len() >= 8 && parts[parts.len() - 2].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    parts.len() >= 3
+        && parts[parts.len() - 2].len() >= 8
+        && parts[parts.len() - 2]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]
@@ -146,7 +201,10 @@ mod tests {
     #[test]
     fn only_hashed_assets_are_immutable() {
         assert!(hashed_name("/pkg/hamrah.a1b2c3d4e5f6.wasm"));
-        assert!(hashed_name("/pkg/hamrah.a1b2c3d4e5f6_bg.wasm") || hashed_name("/pkg/hamrah_bg.a1b2c3d4e5f6.wasm"));
+        assert!(
+            hashed_name("/pkg/hamrah.a1b2c3d4e5f6_bg.wasm")
+                || hashed_name("/pkg/hamrah_bg.a1b2c3d4e5f6.wasm")
+        );
         assert!(!hashed_name("/pkg/hamrah.wasm"));
         assert!(!hashed_name("/pkg/hamrah_bg.wasm"));
     }
@@ -155,9 +213,15 @@ mod tests {
     fn a_page_speaks_the_users_language_then_the_devices_then_the_browsers() {
         let mut headers = axum::http::HeaderMap::new();
         assert_eq!(page_locale(&headers, None), Locale::En);
-        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fa-IR,fa;q=0.9,en;q=0.5"));
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("fa-IR,fa;q=0.9,en;q=0.5"),
+        );
         assert_eq!(page_locale(&headers, None), Locale::Fa);
-        headers.insert(header::COOKIE, HeaderValue::from_static("hamrah_tz=210; hamrah_lang=en"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("hamrah_tz=210; hamrah_lang=en"),
+        );
         assert_eq!(page_locale(&headers, None), Locale::En);
         assert_eq!(page_locale(&headers, Some(Locale::Fa)), Locale::Fa);
     }

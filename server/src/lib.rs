@@ -2,10 +2,15 @@
 
 //! The Hamrah server: configuration, storage, demo data and the HTTP application.
 
+pub mod backup;
 pub mod config;
 pub mod events;
+pub mod health;
 pub mod http;
+pub mod logging;
+pub mod metrics;
 pub mod pwa;
+pub mod security;
 pub mod seed;
 pub mod storage;
 
@@ -21,6 +26,11 @@ pub async fn prepare(config: &config::Config) -> anyhow::Result<AppState> {
     if let Some((email, password)) = &config.admin {
         seed::ensure_admin(&db, email, password).await?;
     }
-    let changes = app::sync::ssr::watch_changes(db.clone()).await;
-    Ok(AppState { db, secure_cookies: config.secure_cookies, changes })
+    let changes = app::sync::ssr::watch_changes(db.clone(), config.sync_horizon_days).await;
+    Ok(AppState {
+        db,
+        secure_cookies: config.secure_cookies,
+        changes,
+        policy: config.policy.clone(),
+    })
 }

@@ -44,7 +44,8 @@ impl Build {
             Some(hash) => format!("{name}.{hash}.{ext}"),
             None => format!("{name}.{ext}"),
         };
-        let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let pkg =
+            std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
         let mut snippets = Vec::new();
         collect(&pkg, &pkg.join("snippets"), &mut snippets);
         snippets.sort();
@@ -56,13 +57,24 @@ impl Build {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             for file in &snippets {
-                std::fs::read(pkg.join(file)).unwrap_or_default().hash(&mut hasher);
+                std::fs::read(pkg.join(file))
+                    .unwrap_or_default()
+                    .hash(&mut hasher);
             }
-            let mut parts: Vec<String> = hashes.values().map(|h| h.get(..8).unwrap_or(h).to_owned()).collect();
+            let mut parts: Vec<String> = hashes
+                .values()
+                .map(|h| h.get(..8).unwrap_or(h).to_owned())
+                .collect();
             parts.push(format!("{:08x}", hasher.finish() as u32));
             parts.join("-")
         };
-        Build { js: file("js", "js"), wasm: file("wasm", "wasm"), css: file("css", "css"), snippets, version }
+        Build {
+            js: file("js", "js"),
+            wasm: file("wasm", "wasm"),
+            css: file("css", "css"),
+            snippets,
+            version,
+        }
     }
 
     fn pkg(&self, options: &LeptosOptions, file: &str) -> String {
@@ -72,7 +84,9 @@ impl Build {
 
 /// Every file under `dir`, as a path relative to `pkg`.
 fn collect(pkg: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -86,14 +100,35 @@ fn collect(pkg: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) 
 pub fn routes(options: &LeptosOptions) -> Router<LeptosOptions> {
     let build = Arc::new(Build::from_options(options));
     let shell_html = Arc::new(shell(&build, options));
+    // The shell is one fixed page: its two inline scripts are allowed by their hashes.
+    let policy = HeaderValue::from_str(&crate::security::page_policy(&format!(
+        "{} {}",
+        crate::security::script_hash(LANGUAGE_SCRIPT),
+        crate::security::script_hash(&start_script(&build, options))
+    )))
+    .ok();
     let worker = Arc::new(service_worker(&build, options));
     Router::new()
-        .route("/shell", get(move || async move { Html(shell_html.as_str().to_owned()) }))
+        .route(
+            "/shell",
+            get(move || async move {
+                let mut response = Html(shell_html.as_str().to_owned()).into_response();
+                if let Some(policy) = policy {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, policy);
+                }
+                response
+            }),
+        )
         .route(
             "/sw.js",
             get(move || async move {
                 let mut response: Response = worker.as_str().to_owned().into_response();
-                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript"));
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/javascript"),
+                );
                 response
             }),
         )
@@ -102,12 +137,20 @@ pub fn routes(options: &LeptosOptions) -> Router<LeptosOptions> {
 /// The page served for any address when the server cannot be reached. It carries no data:
 /// the app reads the address and draws the page from the device's replica.
 fn shell(build: &Build, options: &LeptosOptions) -> String {
-    let js = build.pkg(options, &build.js);
-    let wasm = build.pkg(options, &build.wasm);
     let css = build.pkg(options, &build.css);
     let language = LANGUAGE_SCRIPT;
+    let start = start_script(build, options);
     format!(
-        r##"<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"/><script>{language}</script><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/><meta name="theme-color" content="#0f5c4d"/><title>Hamrah</title><link rel="manifest" href="/manifest.webmanifest"/><link rel="stylesheet" id="leptos" href="{css}"/><link rel="icon" href="/favicon.svg" type="image/svg+xml"/><script src="/pwa.js" defer></script><script type="module">import("{js}").then((mod) => mod.default({{ module_or_path: "{wasm}" }}).then(() => mod.hydrate()));</script></head><body data-shell="true"></body></html>"##
+        r##"<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8"/><script>{language}</script><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/><meta name="theme-color" content="#0f5c4d"/><title>Hamrah</title><link rel="manifest" href="/manifest.webmanifest"/><link rel="stylesheet" id="leptos" href="{css}"/><link rel="icon" href="/favicon.svg" type="image/svg+xml"/><script src="/pwa.js" defer></script><script type="module">{start}</script></head><body data-shell="true"></body></html>"##
+    )
+}
+
+/// The shell's module script: loads the bundle and starts the app.
+fn start_script(build: &Build, options: &LeptosOptions) -> String {
+    let js = build.pkg(options, &build.js);
+    let wasm = build.pkg(options, &build.wasm);
+    format!(
+        r#"import("{js}").then((mod) => mod.default({{ module_or_path: "{wasm}" }}).then(() => mod.hydrate()));"#
     )
 }
 
@@ -136,7 +179,10 @@ fn service_worker(build: &Build, options: &LeptosOptions) -> String {
     assets.extend(build.snippets.iter().map(|file| build.pkg(options, file)));
     let assets = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".to_owned());
     let version = serde_json::to_string(&build.version).unwrap_or_else(|_| "\"0\"".to_owned());
-    format!("const VERSION = {version};\nconst ASSETS = {assets};\n{}", include_str!("pwa/sw.js"))
+    format!(
+        "const VERSION = {version};\nconst ASSETS = {assets};\n{}",
+        include_str!("pwa/sw.js")
+    )
 }
 
 #[cfg(test)]
@@ -145,7 +191,10 @@ mod tests {
 
     #[test]
     fn the_worker_names_this_builds_files_and_version() {
-        let options = LeptosOptions::builder().output_name("hamrah").site_pkg_dir("pkg").build();
+        let options = LeptosOptions::builder()
+            .output_name("hamrah")
+            .site_pkg_dir("pkg")
+            .build();
         let build = Build {
             js: "hamrah.abc.js".into(),
             wasm: "hamrah.def.wasm".into(),
@@ -156,9 +205,14 @@ mod tests {
         let worker = service_worker(&build, &options);
         assert!(worker.starts_with("const VERSION = \"abc-def\";"));
         assert!(worker.contains("\"/pkg/hamrah.def.wasm\"") && worker.contains("\"/shell\""));
-        assert!(worker.contains("\"/pkg/snippets/app-1/src/sync/device.js\""), "what the bundle imports is cached too");
+        assert!(
+            worker.contains("\"/pkg/snippets/app-1/src/sync/device.js\""),
+            "what the bundle imports is cached too"
+        );
         let page = shell(&build, &options);
-        assert!(page.contains("import(\"/pkg/hamrah.abc.js\")") && page.contains("data-shell=\"true\""));
+        assert!(
+            page.contains("import(\"/pkg/hamrah.abc.js\")") && page.contains("data-shell=\"true\"")
+        );
         assert!(page.contains("rel=\"manifest\""));
     }
 }

@@ -4,6 +4,7 @@ mod support;
 
 use axum::http::StatusCode;
 use serde_json::json;
+use server::config::Config;
 use support::{app_with, config, new_deal};
 
 #[tokio::test]
@@ -15,7 +16,12 @@ async fn a_deal_survives_a_restart_of_the_embedded_database() {
         let rep = app.sign_in("rep@example.com").await;
         let board = app.board(&rep).await;
         let deal = new_deal(&board, "Written to disk");
-        assert_eq!(app.call(Some(&rep), "deals/save", json!({ "input": deal.clone() })).await.status, StatusCode::OK);
+        assert_eq!(
+            app.call(Some(&rep), "deals/save", json!({ "input": deal.clone() }))
+                .await
+                .status,
+            StatusCode::OK
+        );
         deal["id"].as_str().expect("id").to_owned()
     };
     // The embedded engine releases its files in the background after the last handle goes.
@@ -26,36 +32,67 @@ async fn a_deal_survives_a_restart_of_the_embedded_database() {
                 reopened = Some(state);
                 break;
             }
-            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            Err(error) => {
+                eprintln!("reopen: {error}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await
+            }
         }
     }
     let state = reopened.expect("database reopens");
-    let options = leptos::prelude::LeptosOptions::builder().output_name("hamrah").build();
-    let app = support::TestApp { router: server::http::router(state.clone(), options), state };
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("hamrah")
+        .build();
+    let app = support::TestApp {
+        router: server::http::router(state.clone(), options),
+        state,
+    };
     let rep = app.sign_in("rep@example.com").await;
     let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.body["deal"]["title"], "Written to disk");
-    let mut users = app.state.db.query("RETURN count(SELECT id FROM user)").await.expect("query");
+    let mut users = app
+        .state
+        .db
+        .query("RETURN count(SELECT id FROM user)")
+        .await
+        .expect("query");
     let seeded = server::seed::DEMO_USERS.len() as i64;
-    assert_eq!(users.take::<Option<i64>>(0).expect("count"), Some(seeded), "the demo was not seeded twice");
+    assert_eq!(
+        users.take::<Option<i64>>(0).expect("count"),
+        Some(seeded),
+        "the demo was not seeded twice"
+    );
 }
 
 #[tokio::test]
 async fn migrations_are_recorded_and_rerunning_them_changes_nothing() {
     let app = support::demo_app().await;
-    server::storage::migrate(&app.state.db).await.expect("second run is a no-op");
-    server::storage::migrate(&app.state.db).await.expect("third run is a no-op");
-    let mut applied = app.state.db.query("SELECT VALUE name FROM migration").await.expect("query");
+    server::storage::migrate(&app.state.db)
+        .await
+        .expect("second run is a no-op");
+    server::storage::migrate(&app.state.db)
+        .await
+        .expect("third run is a no-op");
+    let mut applied = app
+        .state
+        .db
+        .query("SELECT VALUE name FROM migration")
+        .await
+        .expect("query");
     let mut names: Vec<String> = applied.take(0).expect("names");
     names.sort();
-    assert_eq!(names, ["0001_core", "0002_sync", "0003_persian"]);
+    assert_eq!(
+        names,
+        ["0001_core", "0002_sync", "0003_persian", "0004_hardening"]
+    );
 }
 
 #[tokio::test]
 async fn records_written_before_sync_existed_stay_editable_and_sync() {
     // A database as the previous release left it: only the core migration, demo data in it.
-    let db = surrealdb::engine::any::connect("mem://").await.expect("connect");
+    let db = surrealdb::engine::any::connect("mem://")
+        .await
+        .expect("connect");
     db.use_ns("hamrah").use_db("main").await.expect("namespace");
     let core = format!(
         "DEFINE TABLE migration SCHEMAFULL;
@@ -65,7 +102,11 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
          CREATE migration:core CONTENT {{ name: '0001_core' }};",
         include_str!("../migrations/0001_core.surql")
     );
-    db.query(core).await.expect("query").check().expect("core schema");
+    db.query(core)
+        .await
+        .expect("query")
+        .check()
+        .expect("core schema");
     server::seed::ensure_defaults(&db).await.expect("defaults");
     assert!(server::seed::seed_demo(&db).await.expect("demo"));
 
@@ -74,10 +115,16 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
     let state = app::server::AppState {
         db: db.clone(),
         secure_cookies: false,
-        changes: app::sync::ssr::watch_changes(db.clone()).await,
+        changes: app::sync::ssr::watch_changes(db.clone(), 90).await,
+        policy: Default::default(),
     };
-    let options = leptos::prelude::LeptosOptions::builder().output_name("hamrah").build();
-    let app = support::TestApp { router: server::http::router(state.clone(), options), state };
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("hamrah")
+        .build();
+    let app = support::TestApp {
+        router: server::http::router(state.clone(), options),
+        state,
+    };
     let rep = app.sign_in("rep@example.com").await;
     let board = app.board(&rep).await;
     let old = board["columns"]
@@ -88,17 +135,118 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
         .find(|d| d["can_edit"] == true)
         .expect("an old deal the rep may edit");
     let id = old["id"].as_str().expect("id").to_owned();
-    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await.body;
+    let page = app
+        .call(Some(&rep), "deals/get", json!({ "id": id }))
+        .await
+        .body;
     let deal = &page["deal"];
     let input = json!({
         "id": id, "rev": deal["rev"], "title": "Edited after the upgrade", "value": "100", "currency": deal["currency"],
         "stage": deal["stage"], "company": "", "contact": "",
         "expected_close": deal["expected_close"].as_str().unwrap_or(""), "next_step": "", "lost_reason": "",
     });
-    let saved = app.call(Some(&rep), "deals/save", json!({ "input": input })).await;
+    let saved = app
+        .call(Some(&rep), "deals/save", json!({ "input": input }))
+        .await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let pulled = app
-        .call(Some(&rep), "sync/pull", json!({ "request": { "cursor": 0, "epoch": "", "snapshot": null } }))
+        .call(
+            Some(&rep),
+            "sync/pull",
+            json!({ "request": { "cursor": 0, "epoch": "", "snapshot": null } }),
+        )
         .await;
     assert_eq!(pulled.status, StatusCode::OK, "{:?}", pulled.body);
+}
+
+/// Every table of a database, each row as JSON, in id order.
+async fn dump(db: &app::db::Db) -> std::collections::BTreeMap<String, Vec<serde_json::Value>> {
+    let mut info = db
+        .query("INFO FOR DB")
+        .await
+        .expect("info")
+        .check()
+        .expect("ok");
+    let info: Option<serde_json::Value> = info.take(0).expect("info");
+    let tables: Vec<String> = info.expect("info")["tables"]
+        .as_object()
+        .expect("tables")
+        .keys()
+        .cloned()
+        .collect();
+    let mut all = std::collections::BTreeMap::new();
+    for table in tables {
+        let mut rows = db
+            .query("SELECT * FROM type::table($t) ORDER BY id")
+            .bind(("t", table.clone()))
+            .await
+            .expect("rows");
+        let rows: Vec<serde_json::Value> = rows.take(0).expect("rows");
+        all.insert(table, rows);
+    }
+    all
+}
+
+#[tokio::test]
+async fn a_backup_restores_into_an_empty_database_row_for_row() {
+    let dir = tempfile::tempdir().expect("dir");
+    let source = Config {
+        demo: true,
+        ..Config::new(&format!("surrealkv://{}/source", dir.path().display()))
+    };
+    let app = support::app_with(&source).await;
+    // Some history, sessions, sync state and a pushed change, so every kind of table has rows.
+    let rep = app.sign_in("rep@example.com").await;
+    let board = app.board(&rep).await;
+    let deal = support::new_deal(&board, "Backed up");
+    assert_eq!(
+        app.call(
+            Some(&rep),
+            "deals/save",
+            serde_json::json!({ "input": deal })
+        )
+        .await
+        .status,
+        axum::http::StatusCode::OK
+    );
+    let before = dump(&app.state.db).await;
+    assert!(
+        before.get("deal").is_some_and(|rows| rows.len() > 10)
+            && before.get("sync_log").is_some_and(|r| !r.is_empty())
+    );
+    let file = dir.path().join("hamrah.surql");
+    server::backup::backup(&app.state.db, &file)
+        .await
+        .expect("backup");
+
+    let target = Config::new(&format!("surrealkv://{}/target", dir.path().display()));
+    let db = server::storage::open(&target).await.expect("open");
+    server::backup::restore(&db, &file, false)
+        .await
+        .expect("restore");
+    let mut after = dump(&db).await;
+    let mut before = before;
+    // The one difference: a new generation, so devices download afresh.
+    let generation = |rows: &mut Vec<serde_json::Value>| {
+        rows[0].as_object_mut().and_then(|o| o.remove("generation"))
+    };
+    let old = before.get_mut("sync_counter").and_then(generation);
+    let new = after.get_mut("sync_counter").and_then(generation);
+    assert!(
+        old.is_some() && new.is_some() && old != new,
+        "{old:?} → {new:?}"
+    );
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for (table, rows) in &before {
+        assert_eq!(
+            after.get(table),
+            Some(rows),
+            "table {table} restored as it was"
+        );
+    }
+    // A second restore into a database that is in use is refused.
+    assert!(server::backup::restore(&db, &file, false).await.is_err());
 }

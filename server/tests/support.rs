@@ -18,7 +18,10 @@ pub struct TestApp {
 }
 
 pub fn config(db_url: &str) -> Config {
-    Config { db_url: db_url.into(), db_user: None, db_pass: None, demo: true, admin: None, secure_cookies: false }
+    Config {
+        demo: true,
+        ..Config::new(db_url)
+    }
 }
 
 pub async fn demo_app() -> TestApp {
@@ -27,10 +30,16 @@ pub async fn demo_app() -> TestApp {
 
 pub async fn app_with(config: &Config) -> TestApp {
     // Internal errors are logged, not sent; show them when a test fails.
-    let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let state = server::prepare(config).await.expect("database prepared");
     let options = LeptosOptions::builder().output_name("hamrah").build();
-    TestApp { router: server::http::router(state.clone(), options), state }
+    TestApp {
+        router: server::http::router(state.clone(), options),
+        state,
+    }
 }
 
 pub struct Reply {
@@ -41,12 +50,27 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-        Reply { status, headers, body }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Calls a server function as the app's own pages do.
@@ -59,14 +83,24 @@ impl TestApp {
         if let Some(session) = session {
             request = request.header(header::COOKIE, format!("hamrah_session={session}"));
         }
-        self.send(request.body(Body::from(args.to_string())).expect("request")).await
+        self.send(request.body(Body::from(args.to_string())).expect("request"))
+            .await
     }
 
     pub async fn sign_in(&self, email: &str) -> String {
         let reply = self
-            .call(None, "auth/sign_in", json!({ "form": { "email": email, "password": "hamrah-demo" } }))
+            .call(
+                None,
+                "auth/sign_in",
+                json!({ "form": { "email": email, "password": "hamrah-demo" } }),
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::OK, "sign-in of {email}: {:?}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in of {email}: {:?}",
+            reply.body
+        );
         session_from(&reply).expect("session cookie set")
     }
 
@@ -83,7 +117,10 @@ pub fn session_from(reply: &Reply) -> Option<String> {
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("hamrah_session=").map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
+        .find_map(|c| {
+            c.strip_prefix("hamrah_session=")
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
         .filter(|token| !token.is_empty())
 }
 

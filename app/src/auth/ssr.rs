@@ -1,36 +1,75 @@
 use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
-use super::{Actor, Role, SignInForm, Throttle, ThrottleVerdict};
-use crate::db::{self, Db, rid};
+use super::{Actor, MIN_PASSWORD, PasswordChange, Role, SignInForm, Throttle, ThrottleVerdict};
+use crate::db::{self, Bind, Db, Write, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::i18n::Locale;
-use crate::server::{SESSION_COOKIE, internal, state};
+use crate::server::{AppState, SESSION_COOKIE, internal, state};
 
-const SESSION_DAYS: i64 = 30;
+/// How long a sign-in waits for a free hashing slot before it is told to come back.
+const HASH_QUEUE_WAIT: Duration = Duration::from_secs(10);
+
+/// Argon2 takes ~19 MiB and a core's worth of time per check: run as many at once as there
+/// are cores, so a flood of sign-ins queues instead of exhausting memory.
+fn hashing() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from)))
+}
+
+/// Runs an argon2 job on the blocking pool once a slot is free; `RateLimited` when the queue
+/// does not move within [`HASH_QUEUE_WAIT`].
+async fn bounded<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let slot = tokio::time::timeout(HASH_QUEUE_WAIT, hashing().acquire())
+        .await
+        .map_err(|_| AppError::RateLimited {
+            retry_after_secs: 2,
+        })?
+        .map_err(internal)?;
+    let result = tokio::task::spawn_blocking(job).await.map_err(internal);
+    drop(slot);
+    result
+}
 
 pub fn hash_password(password: &str) -> AppResult<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(internal)
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(internal)
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    crate::metrics::count("hamrah_password_checks_total", &[]);
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Sessions are stored under a hash of the cookie's token, so a copy of the database opens
 /// no sessions.
 fn session_key(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn new_token() -> String {
@@ -68,51 +107,186 @@ impl From<ActorRow> for Actor {
     }
 }
 
-pub async fn actor_for_token(db: &Db, token: &str) -> AppResult<Option<Actor>> {
+/// The actor of a session token, if the session is alive: not past its absolute end, not
+/// unused for longer than the idle time, its user still active. Use moves the idle end
+/// forward (at most once a minute, to spare the database a write per request).
+pub async fn actor_for_token(state: &AppState, token: &str) -> AppResult<Option<Actor>> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
+    let sid = rid("session", &session_key(token));
     let mut response = db::run(
-        db.query(
-            "SELECT user AS id, user.name AS name, user.email AS email, user.role AS role, user.team AS team,
-                    user.team.name AS team_name, user.locale AS locale
-             FROM $sid WHERE expires_at > time::now() AND user.active = true",
-        )
-        .bind(("sid", rid("session", &session_key(token)))),
+        state
+            .db
+            .query(
+                "SELECT user AS id, user.name AS name, user.email AS email, user.role AS role, user.team AS team,
+                        user.team.name AS team_name, user.locale AS locale, seen_at < time::now() - 1m AS stale
+                 FROM $sid WHERE expires_at > time::now() AND idle_until > time::now() AND user.active = true",
+            )
+            .bind(("sid", sid.clone())),
     )
     .await?;
-    let rows: Vec<ActorRow> = db::take_all(&mut response, 0)?;
-    Ok(rows.into_iter().next().map(Actor::from))
+    #[derive(Deserialize)]
+    struct Row {
+        #[serde(flatten)]
+        actor: ActorRow,
+        #[serde(default)]
+        stale: bool,
+    }
+    let Some(row) = db::take_all::<Row>(&mut response, 0)?.into_iter().next() else {
+        return Ok(None);
+    };
+    if row.stale {
+        let touch = Write::new("UPDATE $sid SET seen_at = time::now(), idle_until = time::now() + duration::from_secs($idle)")
+            .bind(("sid", sid))
+            .bind(("idle", state.policy.session_idle_secs));
+        db::write(&state.db, &touch).await?;
+    }
+    Ok(Some(Actor::from(row.actor)))
+}
+
+/// Whether a session still holds, without counting this as use (event streams ask often).
+pub async fn session_alive(state: &AppState, token: &str) -> AppResult<bool> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let mut response = db::run(
+        state
+            .db
+            .query("RETURN count(SELECT id FROM $sid WHERE expires_at > time::now() AND idle_until > time::now() AND user.active = true)")
+            .bind(("sid", rid("session", &session_key(token)))),
+    )
+    .await?;
+    let alive: Option<i64> = response.take(0).map_err(internal)?;
+    Ok(alive.unwrap_or(0) > 0)
 }
 
 fn now_secs() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-async fn client_address() -> String {
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".into(),
-    }
+/// The address the sign-in came from, as a trusted proxy reports it (see `proxy`).
+async fn client_address(state: &AppState, headers: &HeaderMap) -> String {
+    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    super::proxy::client_address(peer.ip(), &forwarded, &state.policy.trusted_proxies).to_string()
 }
 
-async fn throttles(db: &Db, keys: &[String]) -> AppResult<Vec<Throttle>> {
-    let ids: Vec<_> = keys.iter().map(|k| rid("login_throttle", k)).collect();
-    let mut response = db::run(db.query("SELECT fails, last_fail, blocked_until FROM $ids").bind(("ids", ids))).await?;
-    db::take_all(&mut response, 0)
+#[derive(Deserialize)]
+struct ThrottleRow {
+    #[serde(flatten)]
+    state: Throttle,
+    #[serde(default)]
+    version: i64,
 }
 
-async fn record_failure(db: &Db, keys: &[String], now: i64) -> AppResult<()> {
-    for key in keys {
-        let current = throttles(db, std::slice::from_ref(key)).await?.into_iter().next().unwrap_or_default();
-        let next = current.after_failure(now);
-        db::run(
-            db.query("UPSERT $id CONTENT $state")
-                .bind(("id", rid("login_throttle", key)))
-                .bind(("state", db::vars(&next)?)),
+/// Throttle updates of this process take turns; other processes are caught by the version
+/// check, and then the update starts again from what they wrote.
+static THROTTLES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Changes the throttle rows of `keys` together, compare-and-set on their versions. `step`
+/// sees the current states and returns the new ones, or an answer that writes nothing.
+async fn update_throttles<T>(
+    db: &Db,
+    keys: &[String],
+    step: impl Fn(&[Throttle]) -> Result<Vec<Throttle>, T>,
+) -> AppResult<Result<(), T>> {
+    let _turn = THROTTLES.lock().await;
+    for _ in 0..20 {
+        let ids: Vec<_> = keys.iter().map(|k| rid("login_throttle", k)).collect();
+        let mut response = db::run(
+            db.query("RETURN $ids.map(|$id| (SELECT fails, last_fail, blocked_until, version FROM ONLY $id))")
+                .bind(("ids", ids.clone())),
         )
         .await?;
+        let rows: Vec<Option<ThrottleRow>> = response
+            .take::<Vec<Option<serde_json::Value>>>(0)
+            .map_err(internal)?
+            .into_iter()
+            .map(|row| row.map(serde_json::from_value).transpose())
+            .collect::<Result<_, _>>()
+            .map_err(internal)?;
+        let current: Vec<Throttle> = rows
+            .iter()
+            .map(|r| r.as_ref().map(|r| r.state).unwrap_or_default())
+            .collect();
+        let next = match step(&current) {
+            Ok(next) => next,
+            Err(answer) => return Ok(Err(answer)),
+        };
+        let versions: Vec<i64> = rows
+            .iter()
+            .map(|r| r.as_ref().map_or(0, |r| r.version))
+            .collect();
+        let states: Vec<serde_json::Value> = next
+            .iter()
+            .zip(&versions)
+            .map(|(t, v)| serde_json::json!({ "fails": t.fails, "last_fail": t.last_fail, "blocked_until": t.blocked_until, "version": v + 1 }))
+            .collect();
+        let write = Write::new(
+            "BEGIN TRANSACTION;
+             FOR $i IN 0..array::len($ids) {
+                 IF ((SELECT VALUE version FROM ONLY $ids[$i]) ?? 0) != $versions[$i] { THROW $conflict };
+                 UPSERT $ids[$i] CONTENT $states[$i];
+             };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("ids", ids))
+        .bind(("versions", versions))
+        .bind(("states", states))
+        .bind(("conflict", db::CONFLICT_MARK));
+        match db::write(db, &write).await {
+            Ok(_) => return Ok(Ok(())),
+            Err(AppError::Conflict) => continue,
+            Err(other) => return Err(other),
+        }
     }
+    Err(AppError::Conflict)
+}
+
+/// Counts an attempt against `keys` before its password is checked, or says how long to
+/// wait. Counting first means attempts made at once cannot all slip through one check.
+async fn reserve_attempt(db: &Db, keys: &[String], now: i64) -> AppResult<()> {
+    let verdict = update_throttles(db, keys, |current| {
+        let wait = current
+            .iter()
+            .filter_map(|t| match t.verdict(now) {
+                ThrottleVerdict::Wait { secs } => Some(secs),
+                ThrottleVerdict::Allow => None,
+            })
+            .max();
+        match wait {
+            Some(secs) => Err(secs),
+            None => Ok(current.iter().map(|t| t.after_failure(now)).collect()),
+        }
+    })
+    .await?;
+    verdict.map_err(|secs| {
+        crate::metrics::count("hamrah_sign_in_failures_total", &[("reason", "throttled")]);
+        AppError::RateLimited {
+            retry_after_secs: secs,
+        }
+    })
+}
+
+/// A successful attempt: the account starts afresh; the address gets its count back.
+async fn attempt_succeeded(db: &Db, account: &str, address: &str) -> AppResult<()> {
+    db::write(
+        db,
+        &Write::new("DELETE $id").bind(("id", rid("login_throttle", account))),
+    )
+    .await?;
+    let keys = [address.to_owned()];
+    let refunded = update_throttles::<()>(db, &keys, |current| {
+        Ok(current.iter().map(|t| t.refund()).collect())
+    });
+    refunded.await?.ok();
     Ok(())
 }
 
@@ -130,6 +304,8 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 pub async fn sign_in(form: SignInForm) -> AppResult<Actor> {
     let state = state()?;
     let reply = use_context::<ResponseOptions>();
+    let headers = crate::server::request_headers().await?;
+    let address = client_address(&state, &headers).await;
     let db = state.db.clone();
     let email = form.email.trim().to_lowercase();
     let mut errors = FieldErrors::default();
@@ -141,50 +317,70 @@ pub async fn sign_in(form: SignInForm) -> AppResult<Actor> {
     }
     errors.into_result()?;
 
-    let now = now_secs();
-    let keys = [format!("account:{email}"), format!("address:{}", client_address().await)];
-    let wait = throttles(&db, &keys)
-        .await?
-        .iter()
-        .filter_map(|t| match t.verdict(now) {
-            ThrottleVerdict::Wait { secs } => Some(secs),
-            ThrottleVerdict::Allow => None,
-        })
-        .max();
-    if let Some(secs) = wait {
-        return Err(AppError::RateLimited { retry_after_secs: secs });
-    }
+    let keys = [format!("account:{email}"), format!("address:{address}")];
+    reserve_attempt(&db, &keys, now_secs()).await?;
 
     let mut response = db::run(
-        db.query("SELECT id, password_hash FROM user WHERE email = $email AND active = true LIMIT 1")
-            .bind(("email", email.clone())),
+        db.query(
+            "SELECT id, password_hash FROM user WHERE email = $email AND active = true LIMIT 1",
+        )
+        .bind(("email", email.clone())),
     )
     .await?;
     let user: Option<Credentials> = db::take_all(&mut response, 0)?.into_iter().next();
     let password = form.password.clone();
-    let hash = user.as_ref().map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
-    // Argon2 is deliberately slow; keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(internal)?;
+    let hash = user
+        .as_ref()
+        .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let ok = bounded(move || verify_password(&password, &hash)).await?;
     let Some(user) = user.filter(|_| ok) else {
-        record_failure(&db, &keys, now).await?;
+        crate::metrics::count(
+            "hamrah_sign_in_failures_total",
+            &[("reason", "wrong_credentials")],
+        );
         return Err(AppError::form(Problem::WrongCredentials));
     };
+    attempt_succeeded(&db, &keys[0], &keys[1]).await?;
 
-    db::run(db.query("DELETE $id").bind(("id", rid("login_throttle", &keys[0])))).await?;
+    // A new session id at every sign-in; a session this browser still held ends.
+    if let Some(old) = crate::server::cookie(&headers, SESSION_COOKIE) {
+        db::write(
+            &db,
+            &Write::new("DELETE $sid").bind(("sid", rid("session", &session_key(old)))),
+        )
+        .await?;
+    }
     let token = new_token();
-    db::run(
-        db.query(&format!("CREATE $sid CONTENT {{ user: $user, expires_at: time::now() + {SESSION_DAYS}d }}"))
-            .bind(("sid", rid("session", &session_key(&token))))
-            .bind(("user", rid("user", &user.id))),
+    let create = Write::new(
+        "CREATE $sid CONTENT { user: $user, expires_at: time::now() + duration::from_secs($lifetime),
+            idle_until: time::now() + duration::from_secs($idle) }",
     )
-    .await?;
-    set_session_cookie(reply.as_ref(), state.secure_cookies, &token, SESSION_DAYS * 24 * 3600)?;
-    actor_for_token(&db, &token).await?.ok_or_else(|| internal("session vanished right after sign-in"))
+    .bind(("sid", rid("session", &session_key(&token))))
+    .bind(("user", rid("user", &user.id)))
+    .bind(("lifetime", state.policy.session_lifetime_secs))
+    .bind(("idle", state.policy.session_idle_secs));
+    db::write(&db, &create).await?;
+    set_session_cookie(
+        reply.as_ref(),
+        state.secure_cookies,
+        &token,
+        state.policy.session_lifetime_secs,
+    )?;
+    actor_for_token(&state, &token)
+        .await?
+        .ok_or_else(|| internal("session vanished right after sign-in"))
 }
 
-fn set_session_cookie(response: Option<&ResponseOptions>, secure: bool, token: &str, max_age: i64) -> AppResult<()> {
+fn set_session_cookie(
+    response: Option<&ResponseOptions>,
+    secure: bool,
+    token: &str,
+    max_age: i64,
+) -> AppResult<()> {
     let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
     let value = HeaderValue::from_str(&cookie).map_err(internal)?;
     if let Some(options) = response {
         options.append_header(header::SET_COOKIE, value);
@@ -195,12 +391,111 @@ fn set_session_cookie(response: Option<&ResponseOptions>, secure: bool, token: &
 pub async fn sign_out() -> AppResult<()> {
     let state = state()?;
     let reply = use_context::<ResponseOptions>();
-    let db = state.db.clone();
     let headers = crate::server::request_headers().await?;
     if let Some(token) = crate::server::cookie(&headers, SESSION_COOKIE) {
-        db::run(db.query("DELETE $sid").bind(("sid", rid("session", &session_key(token))))).await?;
+        db::write(
+            &state.db,
+            &Write::new("DELETE $sid").bind(("sid", rid("session", &session_key(token)))),
+        )
+        .await?;
     }
     set_session_cookie(reply.as_ref(), state.secure_cookies, "", 0)
+}
+
+pub async fn sign_out_everywhere() -> AppResult<()> {
+    let reply = use_context::<ResponseOptions>();
+    let state = state()?;
+    let cx = crate::server::cx().await?;
+    db::write(
+        &cx.db,
+        &Write::new("DELETE session WHERE user = $me").bind(("me", rid("user", &cx.actor.id))),
+    )
+    .await?;
+    set_session_cookie(reply.as_ref(), state.secure_cookies, "", 0)
+}
+
+/// The 10,000 passwords people use most, one a line, lowercase: the head of zxcvbn's ranked
+/// list of leaked passwords (MIT, from Debian's python3-zxcvbn).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+pub fn is_common_password(password: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        COMMON_PASSWORDS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    });
+    set.contains(password.to_lowercase().as_str())
+}
+
+/// Problems with a new password, reported on the field `new`.
+pub fn check_new_password(password: &str, errors: &mut FieldErrors) {
+    if password.is_empty() {
+        errors.add("new", Problem::Required);
+    } else if password.chars().count() < MIN_PASSWORD {
+        errors.add(
+            "new",
+            Problem::TooShort {
+                min: MIN_PASSWORD as u32,
+            },
+        );
+    } else if password.chars().count() > 200 {
+        errors.add("new", Problem::TooLong { max: 200 });
+    } else if is_common_password(password) {
+        errors.add("new", Problem::CommonPassword);
+    }
+}
+
+pub async fn change_password(change: PasswordChange) -> AppResult<()> {
+    let headers = crate::server::request_headers().await?;
+    let cx = crate::server::cx().await?;
+    let mut errors = FieldErrors::default();
+    if change.current.is_empty() {
+        errors.add("current", Problem::Required);
+    }
+    check_new_password(&change.new, &mut errors);
+    errors.into_result()?;
+
+    // Guessing the current password through this form is throttled like signing in.
+    let account = format!("account:{}", cx.actor.email);
+    reserve_attempt(&cx.db, std::slice::from_ref(&account), now_secs()).await?;
+    let mut response = db::run(
+        cx.db
+            .query("SELECT VALUE password_hash FROM ONLY $me")
+            .bind(("me", rid("user", &cx.actor.id))),
+    )
+    .await?;
+    let hash: Option<String> = response.take(0).map_err(internal)?;
+    let hash = hash.ok_or(AppError::Unauthorized)?;
+    let current = change.current.clone();
+    if !bounded(move || verify_password(&current, &hash)).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("current", Problem::WrongPassword);
+        return Err(AppError::Validation(errors));
+    }
+    db::write(
+        &cx.db,
+        &Write::new("DELETE $id").bind(("id", rid("login_throttle", &account))),
+    )
+    .await?;
+    let new = change.new.clone();
+    let new_hash = bounded(move || hash_password(&new)).await??;
+    let this = crate::server::cookie(&headers, SESSION_COOKIE)
+        .map(|token| rid("session", &session_key(token)));
+    // Whoever knew the old password is signed out everywhere but here.
+    let write = Write::new(
+        "BEGIN TRANSACTION;
+         UPDATE $me SET password_hash = $hash;
+         DELETE session WHERE user = $me AND id != $current_session;
+         COMMIT TRANSACTION;",
+    )
+    .bind(("me", rid("user", &cx.actor.id)))
+    .bind(("hash", new_hash))
+    .bind(("current_session", this));
+    db::write(&cx.db, &write).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, LanguageSetting, Locale, t, use_locale};
 use crate::money::Currency;
 use crate::pipeline::views::StageEditor;
+use crate::ui::fields::{TextField, focus_first_invalid};
 use crate::ui::parts::{ErrorNote, loaded};
 
 #[component]
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{t(Key::Settings)}</h1>
             {profile}
             <LanguageForm />
+            <SecuritySection />
             {is_admin.then(|| view! { <OrganisationSection /> <StageEditor /> })}
         </main>
     }
@@ -134,5 +136,94 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Changing the password, and ending every session at once (a lost phone).
+#[component]
+fn SecuritySection() -> impl IntoView {
+    let locale = use_locale();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let errors = RwSignal::new(crate::error::FieldErrors::default());
+    let change = Action::new(|change: &crate::auth::PasswordChange| {
+        crate::auth::change_password(change.clone())
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Err(AppError::Validation(found))) => {
+            errors.set(found);
+            focus_first_invalid();
+        }
+        Some(Ok(())) => {
+            errors.set(Default::default());
+            current.set(String::new());
+            new.set(String::new());
+        }
+        _ => {}
+    });
+    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    let failure = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| e.field_errors().is_none())
+    };
+
+    let version = expect_context::<crate::app::AuthVersion>();
+    let navigate = leptos_router::hooks::use_navigate();
+    let everywhere = Action::new(move |_: &()| {
+        let warning = locale.format(
+            Key::SignOutPending,
+            &[("count", &crate::sync::pending().to_string())],
+        );
+        async move {
+            crate::auth::sign_out_everywhere().await?;
+            crate::sync::signing_out(warning).await
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(true)) = everywhere.value().get() {
+            version.changed();
+            navigate("/sign-in", Default::default());
+        }
+    });
+    let everywhere_failure = move || everywhere.value().get().and_then(Result::err);
+    view! {
+        <section class="panel" aria-labelledby="security-h">
+            <h2 id="security-h">{t(Key::SettingsSecurity)}</h2>
+            <form class="form" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                errors.set(Default::default());
+                change.dispatch(crate::auth::PasswordChange { current: current.get_untracked(), new: new.get_untracked() });
+            }>
+                <h3>{t(Key::ChangePassword)}</h3>
+                <TextField label=Key::CurrentPassword name="current" value=current errors kind="password" autocomplete="current-password" required=true />
+                <TextField label=Key::NewPassword name="new" value=new errors kind="password" autocomplete="new-password" required=true />
+                <p class="muted hint">{t(Key::NewPasswordHint)}</p>
+                {move || failure().map(|error: AppError| view! { <ErrorNote error /> })}
+                {move || changed().then(|| view! { <p class="saved-note" role="status">{t(Key::PasswordChanged)}</p> })}
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || change.pending().get()>
+                        {t(Key::ChangePassword)}
+                    </button>
+                </div>
+            </form>
+            <div class="form">
+                <p class="muted" id="everywhere-hint">{t(Key::SignOutEverywhereHint)}</p>
+                {move || everywhere_failure().map(|error: AppError| view! { <ErrorNote error /> })}
+                <div class="form-actions">
+                    <button
+                        type="button"
+                        class="button"
+                        aria-describedby="everywhere-hint"
+                        disabled=move || everywhere.pending().get()
+                        on:click=move |_| { everywhere.dispatch(()); }
+                    >
+                        {t(Key::SignOutEverywhere)}
+                    </button>
+                </div>
+            </div>
+        </section>
     }
 }

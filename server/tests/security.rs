@@ -550,3 +550,65 @@ async fn an_oversized_body_is_refused_not_failed() {
     let streamed = app.send(request).await;
     assert!(streamed.status.is_client_error(), "{}", streamed.status);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_on_their_own_listener() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = demo_app().await;
+    let session = app.sign_in("rep@example.com").await;
+    let wrong = app
+        .call(
+            None,
+            "auth/sign_in",
+            json!({ "form": { "email": "rep@example.com", "password": "nope" } }),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.board(&session).await;
+    assert!(
+        header_of(
+            &app.call(Some(&session), "auth/me", json!({})).await,
+            "x-request-id"
+        )
+        .len()
+            >= 32
+    );
+    // Not on the public router.
+    let public = app
+        .send(
+            Request::get("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_ne!(public.status, StatusCode::OK);
+    let response = server::metrics::router()
+        .oneshot(
+            Request::get("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("metrics");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec(),
+    )
+    .expect("utf-8");
+    assert!(
+        text.contains("hamrah_http_requests_total{route=\"/api/deals/board\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "hamrah_http_request_duration_seconds_bucket{route=\"/api/deals/board\",le=\"+Inf\"}"
+    ));
+    assert!(text.contains("hamrah_sign_in_failures_total{reason=\"wrong_credentials\"}"));
+    assert!(text.contains("# TYPE hamrah_event_streams gauge"));
+}

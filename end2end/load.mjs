@@ -1,0 +1,136 @@
+// The load benchmark: a release server on a database of 100,000 deals, 30,000 companies,
+// 60,000 contacts and 500,000 activities (made by `cargo run --release --example load_data`).
+// Reads at 64 connections, 200 devices pushing at once, sign-in at 20 per second; prints a
+// Markdown table with latencies, throughput, errors and the server's peak memory.
+// Usage: node load.mjs <server-binary> <site-root> <database-url>
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const [binary, siteRoot, dbUrl] = process.argv.slice(2);
+const port = 3300;
+const base = `http://127.0.0.1:${port}`;
+const SECONDS = Number(process.env.LOAD_SECONDS ?? "15");
+
+const pct = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : NaN;
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+async function post(path, body, session) {
+  const headers = { "content-type": "application/json", accept: "application/json", origin: base };
+  if (session) headers.cookie = `hamrah_session=${session}`;
+  const res = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+  const cookie = res.headers.get("set-cookie") ?? "";
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, session: /hamrah_session=([0-9a-f]+)/.exec(cookie)?.[1] };
+}
+
+async function signIn(email) {
+  const reply = await post("/api/auth/sign_in", { form: { email, password: "hamrah-demo" } });
+  if (reply.status !== 200) throw new Error(`sign-in ${email}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.session;
+}
+
+/** `connections` loops sending `request()` for SECONDS; latencies and failures. */
+async function hammer(connections, request) {
+  const latencies = [];
+  let errors = 0;
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, c) => {
+      let n = 0;
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        try {
+          const ok = await request(c, n++);
+          if (!ok) errors++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies, errors, rate: latencies.length / SECONDS };
+}
+
+function peakMemory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+const server = spawn(binary, [], {
+  env: { ...process.env, HAMRAH_DB: dbUrl, LEPTOS_SITE_ROOT: siteRoot, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_OUTPUT_NAME: "hamrah", LEPTOS_HASH_FILES: "true", RUST_LOG: "error" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {}
+    if (i > 1200) throw new Error("server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const rows = [];
+  const idle = peakMemory(server.pid);
+
+  // Reads, as a rep of a team with 10,000 deals opens pages (server-rendered, cookies on).
+  const rep = await signIn("load0@example.com");
+  const companies = (await post("/api/companies/list", { query: "" }, rep)).body;
+  const company = companies[0].id;
+  for (const [name, path] of [["pipeline board", "/pipeline"], ["company page", `/companies/${company}`], ["company list", "/companies"]]) {
+    const result = await hammer(64, async () => {
+      const res = await fetch(`${base}${path}`, { headers: { cookie: `hamrah_session=${rep}` } });
+      await res.arrayBuffer();
+      return res.status === 200;
+    });
+    rows.push([`${name} (\`GET ${path.replace(company, "{id}")}\`), 64 connections`, `p50 ${ms(pct(result.latencies, 50))}, p99 ${ms(pct(result.latencies, 99))}, ${result.rate.toFixed(0)} req/s, ${result.errors} errors`]);
+  }
+
+  // 200 devices: four per rep of the ten load teams, each pushing 5 small changes at a time.
+  const sessions = [];
+  for (let r = 0; r < 50; r++) sessions.push(await signIn(`load${r}@example.com`));
+  const devices = Array.from({ length: 200 }, (_, d) => ({ session: sessions[d % 50], client: crypto.randomUUID(), next: 1, rep: d % 50 }));
+  let changes = 0;
+  const pushes = await hammer(200, async (d) => {
+    const device = devices[d];
+    const mutations = Array.from({ length: 5 }, (_, k) => {
+      // Deals n with n % 50 == rep belong to that rep (see load_data.rs).
+      const n = device.rep + 50 * ((device.next * 7 + k * 13 + d) % 2000);
+      const id = `01900000-0000-7005-8000-${n.toString(16).padStart(12, "0")}`;
+      return { id: device.next++, mutation: { table: "deal", id, base: null, fields: { next_step: `Call back ${device.next}` }, clock: `${Date.now().toString().padStart(16, "0")}:0000:${device.client}` } };
+    });
+    const reply = await post("/api/sync/push", { request: { client: device.client, mutations } }, device.session);
+    if (reply.status !== 200) return false;
+    changes += reply.body.filter((a) => a.outcome.status === "applied").length;
+    return reply.body.every((a) => a.outcome.status === "applied");
+  });
+  rows.push([`200 devices pushing 5 changes each at once (\`sync/push\`)`, `${(changes / SECONDS).toFixed(0)} changes/s; push p50 ${ms(pct(pushes.latencies, 50))}, p99 ${ms(pct(pushes.latencies, 99))}; ${pushes.errors} errors`]);
+
+  // Sign-in at 20 per second.
+  const signIns = [];
+  let failed = 0;
+  const started = Date.now();
+  const pending = [];
+  for (let i = 0; i < 20 * SECONDS; i++) {
+    const due = started + i * 50;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    pending.push(
+      (async () => {
+        const t0 = performance.now();
+        const reply = await post("/api/auth/sign_in", { form: { email: `load${i % 50}@example.com`, password: "hamrah-demo" } }).catch(() => ({ status: 0 }));
+        if (reply.status !== 200) failed++;
+        signIns.push(performance.now() - t0);
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  rows.push([`sign-in at 20/s for ${SECONDS} s (argon2id)`, `p50 ${ms(pct(signIns, 50))}, p99 ${ms(pct(signIns, 99))}; ${failed} errors`]);
+  rows.push(["server memory: after start / peak", `${idle.toFixed(0)} MiB / ${peakMemory(server.pid).toFixed(0)} MiB`]);
+
+  console.log("| load (release, 2 cores, load generator on the same machine) | result |\n|---|---|");
+  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+} finally {
+  server.kill("SIGTERM");
+}

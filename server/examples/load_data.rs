@@ -1,0 +1,135 @@
+//! Fills a database for the load benchmark (`.ci/bench`): the demo organisation plus ten
+//! teams of five reps and 100,000 deals, 30,000 companies, 60,000 contacts and 500,000
+//! activities spread over them. Not part of the product: an example, so it never ships.
+//!
+//! Usage: HAMRAH_DB=surrealkv://… cargo run --release --example load_data
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use server::config::Config;
+
+const TEAMS: usize = 10;
+const REPS_PER_TEAM: usize = 5;
+const COMPANIES: usize = 30_000;
+const CONTACTS: usize = 60_000;
+const DEALS: usize = 100_000;
+const ACTIVITIES: usize = 500_000;
+const BATCH: usize = 2_500;
+
+fn id(kind: u8, n: usize) -> String {
+    // Fixed, valid UUIDv7-shaped ids, so runs are repeatable and links are easy to make.
+    format!("01900000-0000-7{kind:03x}-8000-{n:012x}")
+}
+
+async fn insert(db: &app::db::Db, sql: &str, name: &str, rows: Vec<Value>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let total = rows.len();
+    for chunk in rows.chunks(BATCH) {
+        db.query(format!("BEGIN TRANSACTION; {sql} COMMIT TRANSACTION;"))
+            .bind(("rows", chunk.to_vec()))
+            .await?
+            .check()?;
+    }
+    println!(
+        "{name}: {total} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config {
+        demo: true,
+        ..Config::from_env()?
+    };
+    let db = server::storage::connect(&config).await?;
+    server::seed::ensure_defaults(&db).await?;
+    server::seed::seed_demo(&db).await?;
+    let mut response = db
+        .query("SELECT VALUE record::id(id) FROM stage ORDER BY position")
+        .await?
+        .check()?;
+    let stages: Vec<String> = response.take(0)?;
+    let hash = app::auth::ssr::hash_password(server::seed::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let teams: Vec<Value> = (0..TEAMS)
+        .map(|t| json!({ "id": id(1, t), "name": format!("Load team {t}") }))
+        .collect();
+    let reps: Vec<Value> = (0..TEAMS * REPS_PER_TEAM)
+        .map(|r| json!({ "id": id(2, r), "name": format!("Load rep {r}"), "email": format!("load{r}@example.com"), "team": id(1, r / REPS_PER_TEAM) }))
+        .collect();
+    db.query(
+        "BEGIN TRANSACTION;
+         FOR $t IN $teams { CREATE type::record('team', $t.id) CONTENT { name: $t.name } };
+         FOR $u IN $reps { CREATE type::record('user', $u.id) CONTENT { name: $u.name, email: $u.email, role: 'rep',
+             team: type::record('team', $u.team), password_hash: $hash } };
+         COMMIT TRANSACTION;",
+    )
+    .bind(("teams", teams))
+    .bind(("reps", reps))
+    .bind(("hash", hash))
+    .await?
+    .check()?;
+    let owner = |n: usize| id(2, n % (TEAMS * REPS_PER_TEAM));
+
+    let companies = (0..COMPANIES)
+        .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "owner": owner(n) }))
+        .collect();
+    insert(
+        &db,
+        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
+             CREATE type::record('company', $c.id) CONTENT { name: $c.name, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+        "companies",
+        companies,
+    )
+    .await?;
+    let contacts = (0..CONTACTS)
+        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "company": id(3, n % COMPANIES), "owner": owner(n) }))
+        .collect();
+    insert(
+        &db,
+        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
+             CREATE type::record('contact', $c.id) CONTENT { name: $c.name, company: type::record('company', $c.company),
+                 owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+        "contacts",
+        contacts,
+    )
+    .await?;
+    let deals = (0..DEALS)
+        .map(|n| {
+            json!({ "id": id(5, n), "title": format!("Deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stages[n % 4],
+                "company": id(3, n % COMPANIES), "contact": id(4, n % CONTACTS), "owner": owner(n) })
+        })
+        .collect();
+    insert(
+        &db,
+        "LET $pipeline = (SELECT VALUE id FROM pipeline WHERE is_default = true LIMIT 1)[0];
+         FOR $d IN $rows { LET $o = type::record('user', $d.owner);
+             CREATE type::record('deal', $d.id) CONTENT { title: $d.title, value: $d.value, currency: 'USD', pipeline: $pipeline,
+                 stage: type::record('stage', $d.stage), probability: 20, company: type::record('company', $d.company),
+                 contact: type::record('contact', $d.contact), owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+        "deals",
+        deals,
+    )
+    .await?;
+    let activities = (0..ACTIVITIES)
+        .map(|n| {
+            json!({ "id": id(6, n), "kind": ["call", "meeting", "task", "note"][n % 4], "subject": format!("Activity {n}"),
+                "due_date": format!("2026-{:02}-{:02}", n % 12 + 1, n % 28 + 1), "done": n % 3 == 0,
+                "deal": id(5, n % DEALS), "owner": owner(n % DEALS) })
+        })
+        .collect();
+    insert(
+        &db,
+        "FOR $a IN $rows { LET $o = type::record('user', $a.owner);
+             CREATE type::record('activity', $a.id) CONTENT { kind: $a.kind, subject: $a.subject, due_date: $a.due_date,
+                 done: $a.done, deal: type::record('deal', $a.deal), owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+        "activities",
+        activities,
+    )
+    .await?;
+    Ok(())
+}

@@ -127,7 +127,18 @@ try {
   }
   await Promise.all(pending);
   rows.push([`sign-in at 20/s for ${SECONDS} s (argon2id)`, `p50 ${ms(pct(signIns, 50))}, p99 ${ms(pct(signIns, 99))}; ${failed} errors`]);
-  rows.push(["server memory: after start / peak", `${idle.toFixed(0)} MiB / ${peakMemory(server.pid).toFixed(0)} MiB`]);
+  // A flood: 60 wrong passwords at once for one account, then for 60 different accounts
+  // (each under its own limit): argon2 runs as many at a time as there are cores.
+  const beforeFlood = peakMemory(server.pid);
+  for (const emails of [Array(60).fill("load1@example.com"), Array.from({ length: 60 }, (_, i) => `flood${i}@example.com`)]) {
+    const answers = await Promise.all(emails.map((email) => post("/api/auth/sign_in", { form: { email, password: "wrong" } }).catch(() => ({ status: 0 }))));
+    const count = (status) => answers.filter((a) => a.status === status).length;
+    rows.push([
+      `60 wrong passwords at once for ${new Set(emails).size === 1 ? "one account" : "60 accounts"}`,
+      `${count(422)} checked (422), ${count(429)} refused (429), ${answers.length - count(422) - count(429)} other`,
+    ]);
+  }
+  rows.push(["server memory: after start / before the flood / peak", `${idle.toFixed(0)} MiB / ${beforeFlood.toFixed(0)} MiB / ${peakMemory(server.pid).toFixed(0)} MiB`]);
 
   console.log("| load (release, 2 cores, load generator on the same machine) | result |\n|---|---|");
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);

@@ -10,9 +10,9 @@ const lang = process.argv[4] ?? "en";
 mkdirSync(out, { recursive: true });
 const words = {
   en: { user: "rep@example.com", email: "Email", password: "Password", signIn: "Sign in", today: "Today", synced: /^Synced$/,
-        history: "History", save: "Save", timeline: "Timeline", sync: "Sync issues", settings: "Settings" },
+        history: "History", save: "Save", timeline: "Timeline", sync: "Sync issues", settings: "Settings", changePassword: "Change password" },
   fa: { user: "negar@example.com", email: "ایمیل", password: "گذرواژه", signIn: "ورود", today: "امروز", synced: /^همگام است$/,
-        history: "تاریخچه", save: "ذخیره", timeline: "خط زمانی", sync: "موارد همگام\u200cسازی", calendar: "انتخاب از تقویم", settings: "تنظیمات" },
+        history: "تاریخچه", save: "ذخیره", timeline: "خط زمانی", sync: "موارد همگام\u200cسازی", calendar: "انتخاب از تقویم", settings: "تنظیمات", changePassword: "تغییر گذرواژه" },
 }[lang];
 
 const browser = await chromium.launch({
@@ -72,6 +72,12 @@ for (const [name, options] of Object.entries(profiles)) {
   await page.goto(`${base}/settings`);
   await page.getByRole("heading", { name: words.settings, level: 1 }).waitFor();
   await shot("settings");
+  // The security section, with the errors an empty form gets.
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await page.getByRole("button", { name: words.changePassword }).click();
+  await page.locator(".field.invalid").first().waitFor();
+  await page.getByRole("heading", { name: words.changePassword }).scrollIntoViewIfNeeded();
+  await shot("settings-security");
   await context.close();
 }
 await browser.close();

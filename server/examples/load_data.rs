@@ -3,6 +3,7 @@
 //! activities spread over them. Not part of the product: an example, so it never ships.
 //!
 //! Usage: HAMRAH_DB=surrealkv://… cargo run --release --example load_data
+//! (`LOAD_SCALE=0.01` makes a hundredth of it, to try the generator quickly.)
 
 use std::time::Instant;
 
@@ -15,6 +16,11 @@ const COMPANIES: usize = 30_000;
 const CONTACTS: usize = 60_000;
 const DEALS: usize = 100_000;
 const ACTIVITIES: usize = 500_000;
+
+fn scaled(n: usize) -> usize {
+    let scale: f64 = std::env::var("LOAD_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    ((n as f64 * scale) as usize).max(1)
+}
 const BATCH: usize = 2_500;
 
 fn id(kind: u8, n: usize) -> String {
@@ -74,8 +80,9 @@ async fn main() -> anyhow::Result<()> {
     .await?
     .check()?;
     let owner = |n: usize| id(2, n % (TEAMS * REPS_PER_TEAM));
+    let (companies_n, contacts_n, deals_n, activities_n) = (scaled(COMPANIES), scaled(CONTACTS), scaled(DEALS), scaled(ACTIVITIES));
 
-    let companies = (0..COMPANIES)
+    let companies = (0..companies_n)
         .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "owner": owner(n) }))
         .collect();
     insert(
@@ -86,8 +93,8 @@ async fn main() -> anyhow::Result<()> {
         companies,
     )
     .await?;
-    let contacts = (0..CONTACTS)
-        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "company": id(3, n % COMPANIES), "owner": owner(n) }))
+    let contacts = (0..contacts_n)
+        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "company": id(3, n % companies_n), "owner": owner(n) }))
         .collect();
     insert(
         &db,
@@ -98,10 +105,10 @@ async fn main() -> anyhow::Result<()> {
         contacts,
     )
     .await?;
-    let deals = (0..DEALS)
+    let deals = (0..deals_n)
         .map(|n| {
             json!({ "id": id(5, n), "title": format!("Deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stages[n % 4],
-                "company": id(3, n % COMPANIES), "contact": id(4, n % CONTACTS), "owner": owner(n) })
+                "company": id(3, n % companies_n), "contact": id(4, n % contacts_n), "owner": owner(n) })
         })
         .collect();
     insert(
@@ -115,11 +122,12 @@ async fn main() -> anyhow::Result<()> {
         deals,
     )
     .await?;
-    let activities = (0..ACTIVITIES)
+    let activities = (0..activities_n)
         .map(|n| {
-            json!({ "id": id(6, n), "kind": ["call", "meeting", "task", "note"][n % 4], "subject": format!("Activity {n}"),
+            let kind = ["call", "meeting", "task", "note"][n % 4];
+            json!({ "id": id(6, n), "kind": kind, "subject": format!("Activity {n}"),
                 "due_date": format!("2026-{:02}-{:02}", n % 12 + 1, n % 28 + 1), "done": n % 3 == 0,
-                "deal": id(5, n % DEALS), "owner": owner(n % DEALS) })
+                "deal": id(5, n % deals_n), "owner": owner(n % deals_n) })
         })
         .collect();
     insert(

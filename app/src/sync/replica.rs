@@ -97,7 +97,6 @@ pub trait Synced: Clone + Serialize + DeserializeOwned + 'static {
     }
 }
 
-/// A form's editable fields; `id` and `rev` are the record's, not the editor's to change.
 /// The outbox as stored (key, JSON text), in the order it was made. Entries that cannot be
 /// read, or whose number is not their key, are set apart: they are never sent, and the user
 /// is shown them instead of their vanishing unseen.
@@ -114,6 +113,7 @@ pub fn read_outbox(stored: &[(f64, String)]) -> (Vec<Pending>, Vec<(f64, String)
     (outbox, unreadable)
 }
 
+/// A form's editable fields; `id` and `rev` are the record's, not the editor's to change.
 pub fn fields_of<I: Serialize>(input: &I) -> Fields {
     let mut fields = match serde_json::to_value(input) {
         Ok(serde_json::Value::Object(map)) => map,

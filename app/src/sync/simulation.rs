@@ -13,8 +13,10 @@ use proptest::prelude::*;
 use super::apply::{Current, Plan, plan, recall};
 use super::clock::Hlc;
 use super::replica::{Context, Replica, Synced, create, edit, read_outbox};
-use super::{Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, UserRow};
+use super::{Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, Table, UserRow};
 use crate::auth::{Access, Actor, Role, Scope};
+use crate::companies::CompanyInput;
+use crate::companies::row::CompanyRow;
 use crate::deals::DealInput;
 use crate::deals::row::DealRow;
 use crate::i18n::Locale;
@@ -58,24 +60,56 @@ fn iso(ms: i64) -> String {
     format!("t{ms:015}")
 }
 
-struct Stored {
-    row: DealRow,
+struct Stored<R> {
+    row: R,
     rev: i64,
     clocks: BTreeMap<String, String>,
 }
 
+/// A synced kind the simulated server keeps: where its rows are, and how a pull sends one.
+trait Kind: Synced + std::fmt::Debug + PartialEq {
+    fn map(server: &Server) -> &BTreeMap<String, Stored<Self>>;
+    fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>>;
+    fn wrap(self) -> SyncRow;
+}
+
+impl Kind for DealRow {
+    fn map(server: &Server) -> &BTreeMap<String, Stored<Self>> {
+        &server.deals
+    }
+    fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>> {
+        &mut server.deals
+    }
+    fn wrap(self) -> SyncRow {
+        SyncRow::Deal(self)
+    }
+}
+
+impl Kind for CompanyRow {
+    fn map(server: &Server) -> &BTreeMap<String, Stored<Self>> {
+        &server.companies
+    }
+    fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>> {
+        &mut server.companies
+    }
+    fn wrap(self) -> SyncRow {
+        SyncRow::Company(self)
+    }
+}
+
 struct Server {
     users: Vec<Actor>,
-    deals: BTreeMap<String, Stored>,
+    deals: BTreeMap<String, Stored<DealRow>>,
+    companies: BTreeMap<String, Stored<CompanyRow>>,
     seq: i64,
-    /// Each change: its number, the deal, and who could read it before and after.
-    log: Vec<(i64, String, Vec<Scope>)>,
+    /// Each change: its number, the record, and who could read it before and after.
+    log: Vec<(i64, Table, String, Vec<Scope>)>,
     /// Per (device, number): a digest of the change and its answer.
     outcomes: HashMap<(usize, i64), (String, Outcome)>,
     pipeline: Pipeline,
     now_ms: i64,
-    /// Per (deal, field): the last change that set it, and to what.
-    takes: BTreeMap<(String, String), ((usize, i64), serde_json::Value)>,
+    /// Per (kind, record, field): the last change that set it, and to what.
+    takes: BTreeMap<(Table, String, String), ((usize, i64), serde_json::Value)>,
 }
 
 impl Server {
@@ -89,6 +123,7 @@ impl Server {
         let mut server = Server {
             users,
             deals: BTreeMap::new(),
+            companies: BTreeMap::new(),
             seq: 0,
             log: Vec::new(),
             outcomes: HashMap::new(),
@@ -121,29 +156,65 @@ impl Server {
                 },
             );
         }
+        for (i, owner) in [0, 1, 2, 3].into_iter().enumerate() {
+            let me = server.users[owner].clone();
+            let input = CompanyInput {
+                id: crate::ids::new_id(),
+                name: format!("Firm {i}"),
+                ..Default::default()
+            };
+            let cx = Context {
+                me: &me,
+                pipeline: &server.pipeline,
+                now: &iso(0),
+            };
+            let row = CompanyRow::create(&input.id, &input, &cx).expect("valid seed");
+            server.companies.insert(
+                row.id.clone(),
+                Stored {
+                    row,
+                    rev: 1,
+                    clocks: BTreeMap::new(),
+                },
+            );
+        }
         server
     }
 
-    fn log(&mut self, id: &str, before: Option<Scope>) {
+    fn scope_of(&self, table: Table, id: &str) -> Option<Scope> {
+        match table {
+            Table::Deal => self.deals.get(id).map(|s| s.row.scope()),
+            Table::Company => self.companies.get(id).map(|s| s.row.scope()),
+            _ => None,
+        }
+    }
+
+    fn log(&mut self, table: Table, id: &str, before: Option<Scope>) {
         self.seq += 1;
-        let after = self.deals.get(id).map(|s| s.row.scope());
+        let after = self.scope_of(table, id);
         self.log.push((
             self.seq,
+            table,
             id.to_owned(),
             before.into_iter().chain(after).collect(),
         ));
     }
 
     fn digest(&self) -> String {
-        let rows: Vec<_> = self
+        let deals: Vec<_> = self
             .deals
             .values()
             .map(|s| (&s.row, s.rev, &s.clocks))
             .collect();
-        format!("{:?}{}", rows, self.seq)
+        let companies: Vec<_> = self
+            .companies
+            .values()
+            .map(|s| (&s.row, s.rev, &s.clocks))
+            .collect();
+        format!("{deals:?}{companies:?}{}", self.seq)
     }
 
-    fn readable(&self, me: &Actor, row: &DealRow) -> bool {
+    fn readable<R: Synced>(&self, me: &Actor, row: &R) -> bool {
         me.access(&row.scope()) >= Access::Read
     }
 
@@ -165,21 +236,33 @@ impl Server {
         outcome
     }
 
-    /// What the real server's `apply_to` does, with the database swapped for a map.
+    /// What the real server's `apply` does, with the database swapped for maps.
     fn take(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
+        match pending.mutation.table {
+            Table::Deal => self.take_as::<DealRow>(device, user, pending),
+            Table::Company => self.take_as::<CompanyRow>(device, user, pending),
+            _ => Outcome::Rejected {
+                error: crate::error::AppError::NotFound,
+            },
+        }
+    }
+
+    fn take_as<R: Kind>(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
         let me = self.users[user].clone();
         let m = &pending.mutation;
         let clock = Hlc::parse(&m.clock)
             .expect("clock")
             .clamped(self.now_ms)
             .to_string();
-        let visible = self.deals.get(&m.id).filter(|s| self.readable(&me, &s.row));
+        let visible = R::map(self)
+            .get(&m.id)
+            .filter(|s| self.readable(&me, &s.row));
         let current = visible.map(|s| Current {
             row: &s.row,
             rev: s.rev,
             clocks: &s.clocks,
         });
-        let (input, clocks, outcome) = match plan::<DealRow>(current, m, &clock) {
+        let (input, clocks, outcome) = match plan::<R>(current, m, &clock) {
             Plan::Answer(outcome) => return outcome,
             Plan::Write {
                 input,
@@ -193,8 +276,8 @@ impl Server {
             pipeline: &self.pipeline,
             now: &now,
         };
-        let (row, rev) = match self.deals.get(&m.id) {
-            None => match DealRow::create(&m.id, &input, &cx) {
+        let (row, rev) = match R::map(self).get(&m.id) {
+            None => match R::create(&m.id, &input, &cx) {
                 Ok(row) => (row, 1),
                 Err(error) => return Outcome::Rejected { error },
             },
@@ -222,15 +305,32 @@ impl Server {
         for (field, value) in &m.fields {
             if !skipped.contains(field) {
                 self.takes.insert(
-                    (m.id.clone(), field.clone()),
+                    (R::TABLE, m.id.clone(), field.clone()),
                     ((device, pending.id), value.clone()),
                 );
             }
         }
-        let before = self.deals.get(&m.id).map(|s| s.row.scope());
-        self.deals.insert(m.id.clone(), Stored { row, rev, clocks });
-        self.log(&m.id.clone(), before);
+        let before = R::map(self).get(&m.id).map(|s| s.row.scope());
+        R::map_mut(self).insert(m.id.clone(), Stored { row, rev, clocks });
+        self.log(R::TABLE, &m.id.clone(), before);
         outcome
+    }
+
+    /// The row a user may read now, as a pull sends it.
+    fn readable_row(&self, me: &Actor, table: Table, id: &str) -> Option<SyncRow> {
+        match table {
+            Table::Deal => self
+                .deals
+                .get(id)
+                .filter(|s| self.readable(me, &s.row))
+                .map(|s| s.row.clone().wrap()),
+            Table::Company => self
+                .companies
+                .get(id)
+                .filter(|s| self.readable(me, &s.row))
+                .map(|s| s.row.clone().wrap()),
+            _ => None,
+        }
     }
 
     fn reference(&self, user: usize) -> Reference {
@@ -273,30 +373,39 @@ impl Server {
                 .deals
                 .values()
                 .filter(|s| self.readable(me, &s.row))
-                .map(|s| SyncRow::Deal(s.row.clone()))
+                .map(|s| s.row.clone().wrap())
                 .collect();
+            page.rows.extend(
+                self.companies
+                    .values()
+                    .filter(|s| self.readable(me, &s.row))
+                    .map(|s| s.row.clone().wrap()),
+            );
             page.cursor = self.seq;
             return page;
         }
         let entries: Vec<_> = self
             .log
             .iter()
-            .filter(|(seq, _, _)| *seq > cursor)
+            .filter(|(seq, ..)| *seq > cursor)
             .take(PAGE)
             .collect();
         page.has_more = entries.len() == PAGE;
-        page.cursor = entries.last().map_or(cursor, |(seq, _, _)| *seq);
-        let ids: BTreeSet<&String> = entries.iter().map(|(_, id, _)| id).collect();
-        for id in ids {
+        page.cursor = entries.last().map_or(cursor, |(seq, ..)| *seq);
+        let keys: BTreeSet<(Table, &String)> = entries
+            .iter()
+            .map(|(_, table, id, _)| (*table, id))
+            .collect();
+        for (table, id) in keys {
             // Only a record the user could see before or after one of these changes may be
             // named as removed, as the server's `seen` rule says.
-            let seen = entries.iter().any(|(_, e, scopes)| {
-                e == id && scopes.iter().any(|s| me.access(s) >= Access::Read)
+            let seen = entries.iter().any(|(_, t, e, scopes)| {
+                *t == table && e == id && scopes.iter().any(|s| me.access(s) >= Access::Read)
             });
-            match self.deals.get(id).filter(|s| self.readable(me, &s.row)) {
-                Some(stored) => page.rows.push(SyncRow::Deal(stored.row.clone())),
+            match self.readable_row(me, table, id) {
+                Some(row) => page.rows.push(row),
                 None if seen => page.removed.push(RowKey {
-                    table: super::Table::Deal,
+                    table,
                     id: id.clone(),
                 }),
                 None => {}
@@ -403,48 +512,77 @@ impl Device {
         }
         let now = iso(now_ms);
         let view = self.replica.replayed(&self.pending(), &now);
-        let Some(row) = view
-            .deals
-            .values()
-            .nth(pick % view.deals.len().max(1))
-            .cloned()
-        else {
-            return;
+        let mutation = if field < 5 {
+            let Some(row) = view
+                .deals
+                .values()
+                .nth(pick % view.deals.len().max(1))
+                .cloned()
+            else {
+                return;
+            };
+            if !view.can_edit(&row.scope()) {
+                return;
+            }
+            let before = row.input();
+            let mut after = before.clone();
+            match field {
+                0 => after.title = format!("Title {n}"),
+                1 => after.value = (n * 10).to_string(),
+                2 => after.next_step = format!("Step {n}"),
+                3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
+                _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
+            }
+            edit::<DealRow>(&before, &after, &row.id, self.tick(now_ms))
+        } else {
+            let Some(row) = view
+                .companies
+                .values()
+                .nth(pick % view.companies.len().max(1))
+                .cloned()
+            else {
+                return;
+            };
+            if !view.can_edit(&row.scope()) {
+                return;
+            }
+            let before = row.input();
+            let mut after = before.clone();
+            match field {
+                5 => after.name = format!("Firm {n}"),
+                _ => after.industry = format!("Industry {n}"),
+            }
+            edit::<CompanyRow>(&before, &after, &row.id, self.tick(now_ms))
         };
-        if !view.can_edit(&row.scope()) {
-            return;
-        }
-        let before = row.input();
-        let mut after = before.clone();
-        match field {
-            0 => after.title = format!("Title {n}"),
-            1 => after.value = (n * 10).to_string(),
-            2 => after.next_step = format!("Step {n}"),
-            3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
-            _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
-        }
-        let clock = self.tick(now_ms);
-        if let Some(mutation) = edit::<DealRow>(&before, &after, &row.id, clock) {
+        if let Some(mutation) = mutation {
             self.queue(mutation, &now);
         }
     }
 
-    fn create(&mut self, now_ms: i64, index: usize, n: u32) {
+    fn create(&mut self, now_ms: i64, n: u32) {
         if self.replica.reference.is_none() {
             return;
         }
-        let _ = index;
         let id = crate::ids::new_id();
-        let input = DealInput {
-            id: id.clone(),
-            title: format!("New {n}"),
-            value: n.to_string(),
-            currency: "USD".into(),
-            stage: "stage1".into(),
-            ..Default::default()
-        };
         let clock = self.tick(now_ms);
-        let mutation = create::<DealRow>(&input, &id, clock);
+        let mutation = if n % 2 == 0 {
+            let input = DealInput {
+                id: id.clone(),
+                title: format!("New {n}"),
+                value: n.to_string(),
+                currency: "USD".into(),
+                stage: "stage1".into(),
+                ..Default::default()
+            };
+            create::<DealRow>(&input, &id, clock)
+        } else {
+            let input = CompanyInput {
+                id: id.clone(),
+                name: format!("New firm {n}"),
+                ..Default::default()
+            };
+            create::<CompanyRow>(&input, &id, clock)
+        };
         self.queue(mutation, &iso(now_ms));
     }
 
@@ -586,7 +724,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..5usize, 0..20usize, 0..5usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
+        4 => (0..5usize, 0..20usize, 0..7usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
         1 => (0..5usize, 0..1000u32).prop_map(|(device, n)| Op::Create { device, n }),
         3 => (0..5usize, any::<bool>()).prop_map(|(device, twice)| Op::Sync { device, twice }),
         1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Late { device, pick }),
@@ -619,7 +757,7 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 field,
                 n,
             } => devices[device].edit(server.now_ms, pick, field, n, &pipeline),
-            Op::Create { device, n } => devices[device].create(server.now_ms, device, n),
+            Op::Create { device, n } => devices[device].create(server.now_ms, n),
             Op::Sync { device, twice } => {
                 devices[device].push(device, &mut server, twice);
                 devices[device].pull(&server);
@@ -633,17 +771,41 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 }
             }
             Op::Reassign { pick, to } => {
-                let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned() else {
-                    continue;
-                };
+                // A deal or a company moves to another owner (and so, maybe, another team).
                 let owner = server.users[to].clone();
-                let before = server.deals.get(&id).map(|s| s.row.scope());
-                if let Some(stored) = server.deals.get_mut(&id) {
-                    stored.row.stamp.owner = owner.id.clone();
-                    stored.row.stamp.team = owner.team.clone();
-                    stored.rev += 1;
+                let (table, id) = if pick % 2 == 0 {
+                    let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned()
+                    else {
+                        continue;
+                    };
+                    (Table::Deal, id)
+                } else {
+                    let Some(id) = server
+                        .companies
+                        .keys()
+                        .nth(pick % server.companies.len())
+                        .cloned()
+                    else {
+                        continue;
+                    };
+                    (Table::Company, id)
+                };
+                let before = server.scope_of(table, &id);
+                let stamp = match table {
+                    Table::Deal => server.deals.get_mut(&id).map(|s| {
+                        s.rev += 1;
+                        &mut s.row.stamp
+                    }),
+                    _ => server.companies.get_mut(&id).map(|s| {
+                        s.rev += 1;
+                        &mut s.row.stamp
+                    }),
+                };
+                if let Some(stamp) = stamp {
+                    stamp.owner = owner.id.clone();
+                    stamp.team = owner.team.clone();
                 }
-                server.log(&id, before);
+                server.log(table, &id, before);
             }
             Op::MoveTeam { user } => {
                 let team = if server.users[user].team.as_deref() == Some("north") {
@@ -673,16 +835,24 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 .all(|(token, _)| device.unreadable.contains(token)),
             "only unreadable changes stay unsent"
         );
-        let expected: BTreeMap<&String, &DealRow> = server
-            .deals
-            .iter()
-            .filter(|(_, s)| server.readable(me, &s.row))
-            .map(|(id, s)| (id, &s.row))
-            .collect();
+        fn visible<'a, R: Kind>(server: &'a Server, me: &Actor) -> BTreeMap<&'a String, &'a R> {
+            R::map(server)
+                .iter()
+                .filter(|(_, s)| server.readable(me, &s.row))
+                .map(|(id, s)| (id, &s.row))
+                .collect()
+        }
         let held: BTreeMap<&String, &DealRow> = device.replica.deals.iter().collect();
         assert_eq!(
-            held, expected,
-            "device {index} holds exactly the server's rows it may see"
+            held,
+            visible::<DealRow>(&server, me),
+            "device {index} holds exactly the server's deals it may see"
+        );
+        let held: BTreeMap<&String, &CompanyRow> = device.replica.companies.iter().collect();
+        assert_eq!(
+            held,
+            visible::<CompanyRow>(&server, me),
+            "device {index} holds exactly the server's companies it may see"
         );
         for (_, scope) in device.replica.scopes() {
             assert!(
@@ -705,17 +875,26 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
     }
     // An acknowledged change is not lost: where it was the last to set a field, the field
     // still has its value.
-    for ((deal, field), ((device, id), value)) in &server.takes {
+    for ((table, record, field), ((device, id), value)) in &server.takes {
         let first = devices[*device].first.get(id);
         if !first.is_some_and(|token| devices[*device].clean.contains(token)) {
             continue;
         }
-        if let Some(stored) = server.deals.get(deal) {
-            let fields = super::replica::fields_of(&stored.row.input());
+        let fields = match table {
+            Table::Deal => server
+                .deals
+                .get(record)
+                .map(|s| super::replica::fields_of(&s.row.input())),
+            _ => server
+                .companies
+                .get(record)
+                .map(|s| super::replica::fields_of(&s.row.input())),
+        };
+        if let Some(fields) = fields {
             assert_eq!(
                 fields.get(field),
                 Some(value),
-                "{deal}.{field} keeps the last change that set it"
+                "{record}.{field} keeps the last change that set it"
             );
         }
     }

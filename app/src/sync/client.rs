@@ -668,6 +668,7 @@ async fn forget() -> Result<(), AppError> {
         e.meta.client = crate::ids::new_id();
     });
     changed();
+    Ok(())
 }
 
 /// Asks the service worker to hand over to the waiting new version (the page reloads).

@@ -130,6 +130,13 @@ fn SignedIn() -> impl IntoView {
                         let saved = actor.locale;
                         Effect::new(move |_| expect_context::<LanguageSetting>().adopt(saved));
                         provide_context(actor.clone());
+                        let navigate = use_navigate();
+                        // A session ended elsewhere while this page was open: sign in again.
+                        Effect::new(move |_| {
+                            if crate::sync::status().session_ended {
+                                navigate("/sign-in", Default::default());
+                            }
+                        });
                         view! {
                             <div class="layout">
                                 <UpdateBanner />

@@ -200,6 +200,8 @@ pub struct Status {
     pub pending: usize,
     pub issues: usize,
     pub last_synced_ms: Option<f64>,
+    /// The server said this device's session is over: it must sign in again.
+    pub session_ended: bool,
 }
 
 /// A change the server did not take as it was, kept until the user settles it.

@@ -12,7 +12,7 @@ export async function signIn(page, email) {
 }
 
 export async function signOut(page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 }
 

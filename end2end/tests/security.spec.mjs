@@ -149,6 +149,7 @@ test("a user changes their password and signs out everywhere from Settings", asy
     await page.getByLabel("Current password", { exact: true }).fill(strong);
     await page.getByLabel("New password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByLabel("Current password", { exact: true })).toHaveValue("");
     await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toBeVisible();
     await other.reload();
     await expect(other.getByRole("button", { name: "Sign in" })).toBeVisible({ timeout: 15_000 });

@@ -161,7 +161,8 @@ fn SecuritySection() -> impl IntoView {
         }
         _ => {}
     });
-    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    // A new attempt hides the last one's result until it has its own.
+    let changed = move || !change.pending().get() && matches!(change.value().get(), Some(Ok(())));
     let failure = move || {
         change
             .value()

@@ -67,6 +67,8 @@ struct Engine {
     wake: bool,
     reachable: Option<bool>,
     syncing: bool,
+    /// The server no longer knows this device's session (ended elsewhere, or expired).
+    session_ended: bool,
 }
 
 thread_local! {
@@ -112,6 +114,7 @@ impl Engine {
             pending: self.outbox.len(),
             issues: self.issues.len() + self.unreadable.len(),
             last_synced_ms: self.meta.last_synced_ms,
+            session_ended: self.session_ended,
         }
     }
 }
@@ -359,7 +362,16 @@ async fn run() {
                 backoff = 1_000.0;
                 IDLE_MS
             }
-            Err(AppError::Unauthorized) => IDLE_MS,
+            Err(AppError::Unauthorized) => {
+                // Ended elsewhere (another device, a password change) or expired: the app
+                // goes to sign-in; the copy and its outbox stay for the same user's return.
+                // (Only a device that had a copy was signed in; the sign-in page syncs too.)
+                ENGINE.with(|e| {
+                    let mut e = e.borrow_mut();
+                    e.session_ended = e.replica.reference.is_some();
+                });
+                IDLE_MS
+            }
             Err(_) => {
                 backoff = (backoff * 2.0_f64).min(60_000.0);
                 backoff
@@ -691,6 +703,8 @@ pub fn update_ready() -> bool {
 pub async fn signed_in(user: &str) {
     until_loaded().await;
     set_signed_out(false);
+    ENGINE.with(|e| e.borrow_mut().session_ended = false);
+    status_only();
     let other = ENGINE.with(|e| e.borrow().replica.me().is_some_and(|me| me.id != user));
     if other && forget().await.is_err() {
         // Another user's copy stays in storage: never show it under this user's name.

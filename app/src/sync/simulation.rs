@@ -513,50 +513,41 @@ impl Device {
         let now = iso(now_ms);
         let view = self.replica.replayed(&self.pending(), &now);
         let mutation = if field < 5 {
-            let Some(row) = view
-                .deals
-                .values()
-                .nth(pick % view.deals.len().max(1))
-                .cloned()
-            else {
-                return;
-            };
-            if !view.can_edit(&row.scope()) {
-                return;
-            }
-            let before = row.input();
-            let mut after = before.clone();
-            match field {
+            self.edit_one::<DealRow>(&view, pick, now_ms, |after| match field {
                 0 => after.title = format!("Title {n}"),
                 1 => after.value = (n * 10).to_string(),
                 2 => after.next_step = format!("Step {n}"),
                 3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
                 _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
-            }
-            edit::<DealRow>(&before, &after, &row.id, self.tick(now_ms))
+            })
         } else {
-            let Some(row) = view
-                .companies
-                .values()
-                .nth(pick % view.companies.len().max(1))
-                .cloned()
-            else {
-                return;
-            };
-            if !view.can_edit(&row.scope()) {
-                return;
-            }
-            let before = row.input();
-            let mut after = before.clone();
-            match field {
+            self.edit_one::<CompanyRow>(&view, pick, now_ms, |after| match field {
                 5 => after.name = format!("Firm {n}"),
                 _ => after.industry = format!("Industry {n}"),
-            }
-            edit::<CompanyRow>(&before, &after, &row.id, self.tick(now_ms))
+            })
         };
         if let Some(mutation) = mutation {
             self.queue(mutation, &now);
         }
+    }
+
+    /// An edit of the `pick`th row of a kind, if this device's user may change it.
+    fn edit_one<R: Synced>(
+        &mut self,
+        view: &Replica,
+        pick: usize,
+        now_ms: i64,
+        change: impl FnOnce(&mut R::Input),
+    ) -> Option<Mutation> {
+        let rows = R::rows(view);
+        let row = rows.values().nth(pick % rows.len().max(1))?.clone();
+        if !view.can_edit(&row.scope()) {
+            return None;
+        }
+        let before = row.input();
+        let mut after = before.clone();
+        change(&mut after);
+        edit::<R>(&before, &after, row.id(), self.tick(now_ms))
     }
 
     fn create(&mut self, now_ms: i64, n: u32) {

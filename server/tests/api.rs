@@ -308,3 +308,50 @@ async fn today_is_the_reps_local_day_even_when_rendered_on_the_server() {
     let item = html.find("Due on my local today").expect("the task is listed");
     assert!(item > due_heading, "listed under Due today, not Overdue");
 }
+
+#[tokio::test]
+async fn a_company_timeline_gathers_its_contacts_and_deals_activities_and_nothing_else() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let save = |kind: &'static str, input: serde_json::Value| {
+        let (app, rep) = (&app, &rep);
+        async move {
+            let saved = app.call(Some(rep), &format!("{kind}/save"), json!({ "input": input })).await;
+            assert_eq!(saved.status, StatusCode::OK, "{kind}: {:?}", saved.body);
+        }
+    };
+    let company = app::ids::new_id();
+    save("companies", json!({ "id": company, "rev": null, "name": "Timeline Ltd", "industry": "", "phone": "", "email": "", "website": "", "address": "" })).await;
+    let contact = app::ids::new_id();
+    save("contacts", json!({ "id": contact, "rev": null, "name": "Tara Timeline", "title": "", "company": company, "phone": "", "phone2": "", "email": "", "email2": "" })).await;
+    let board = app.board(&rep).await;
+    let mut deal = new_deal(&board, "Timeline deal");
+    deal["company"] = json!(company);
+    let deal_id = deal["id"].as_str().expect("id").to_owned();
+    save("deals", deal).await;
+    let elsewhere = new_deal(&board, "Unrelated deal");
+    let elsewhere_id = elsewhere["id"].as_str().expect("id").to_owned();
+    save("deals", elsewhere).await;
+    let activity = |subject: &str, company: &str, contact: &str, deal: &str| json!({
+        "id": app::ids::new_id(), "rev": null, "kind": "note", "subject": subject, "body": "", "due_date": "", "due_time": "",
+        "done": false, "deal": deal, "contact": contact, "company": company });
+    save("activities", activity("On the company", &company, "", "")).await;
+    save("activities", activity("On its contact", "", &contact, "")).await;
+    save("activities", activity("On its deal", "", "", &deal_id)).await;
+    save("activities", activity("On another deal", "", "", &elsewhere_id)).await;
+
+    let page = app.call(Some(&rep), "companies/get", json!({ "id": company })).await;
+    assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
+    let mut subjects: Vec<&str> = page.body["activities"].as_array().expect("activities").iter()
+        .filter_map(|a| a["subject"].as_str()).collect();
+    subjects.sort_unstable();
+    assert_eq!(subjects, ["On its contact", "On its deal", "On the company"]);
+    let deal_page = app.call(Some(&rep), "deals/get", json!({ "id": deal_id })).await;
+    let subjects: Vec<&str> = deal_page.body["activities"].as_array().expect("activities").iter()
+        .filter_map(|a| a["subject"].as_str()).collect();
+    assert_eq!(subjects, ["On its deal"]);
+
+    // Another team's rep sees neither the company nor, through another way in, its activities.
+    let other = app.sign_in("rep2@example.com").await;
+    assert_eq!(app.call(Some(&other), "companies/get", json!({ "id": company })).await.status, StatusCode::NOT_FOUND);
+}

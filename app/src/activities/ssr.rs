@@ -24,19 +24,32 @@ fn items(cx: &Cx, rows: Vec<Row>) -> Vec<ActivityItem> {
 /// The timeline of a deal, contact or company: its activities, and for a company also those
 /// of its contacts and deals. Open tasks first by due date, then the rest newest first.
 pub async fn for_subject(cx: &Cx, table: &str, id: &str) -> AppResult<Vec<ActivityItem>> {
-    let link = match table {
-        "deal" => "deal = $linked",
-        "contact" => "contact = $linked",
-        _ => "(company = $linked OR contact.company = $linked OR deal.company = $linked)",
+    // A company's activities include those of its contacts and deals. Written as one WHERE
+    // (`contact.company = $linked`), the planner cannot use an index and reads every activity
+    // (minutes at 500,000); three index lookups joined by id take milliseconds. The id lists
+    // must be LET first: `IN (SELECT …)` inline is evaluated per row.
+    let ids = match table {
+        "deal" => "LET $ids = (SELECT VALUE id FROM activity WHERE deal = $linked);",
+        "contact" => "LET $ids = (SELECT VALUE id FROM activity WHERE contact = $linked);",
+        _ => {
+            "LET $contacts = (SELECT VALUE id FROM contact WHERE company = $linked);
+             LET $deals = (SELECT VALUE id FROM deal WHERE company = $linked);
+             LET $ids = array::union(array::union(
+                (SELECT VALUE id FROM activity WHERE company = $linked),
+                (SELECT VALUE id FROM activity WHERE contact IN $contacts)),
+                (SELECT VALUE id FROM activity WHERE deal IN $deals));"
+        }
     };
     let filter = read_filter(&cx.actor);
     let sql = format!(
-        "SELECT {FIELDS} FROM activity WHERE {link} AND {filter}
+        "{ids}
+         SELECT {FIELDS} FROM $ids WHERE {filter}
          ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200"
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", rid(table, id)));
     let mut response = db::run(query).await?;
-    Ok(items(cx, db::take_all(&mut response, 0)?))
+    let last = response.num_statements().saturating_sub(1);
+    Ok(items(cx, db::take_all(&mut response, last)?))
 }
 
 pub async fn today(cx: &Cx) -> AppResult<TodayData> {

@@ -10,6 +10,8 @@ const [binary, siteRoot, dbUrl] = process.argv.slice(2);
 const port = 3300;
 const base = `http://127.0.0.1:${port}`;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? "15");
+// LOAD_PARTS=reads,pushes,sign-in,flood runs only some parts (all by default).
+const parts = (process.env.LOAD_PARTS ?? "reads,pushes,sign-in,flood").split(",");
 // Requests come through a (pretend) trusted proxy from one client address per run, so sign-in
 // limits from an earlier run on the same database do not carry over.
 const client = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
@@ -64,7 +66,7 @@ function peakMemory(pid) {
 }
 
 const server = spawn(binary, [], {
-  env: { ...process.env, HAMRAH_TRUSTED_PROXIES: "127.0.0.1", HAMRAH_DB: dbUrl, LEPTOS_SITE_ROOT: siteRoot, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_OUTPUT_NAME: "hamrah", RUST_LOG: "error" },
+  env: { ...process.env, HAMRAH_TRUSTED_PROXIES: "127.0.0.1", HAMRAH_DB: dbUrl, LEPTOS_SITE_ROOT: siteRoot, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_OUTPUT_NAME: "hamrah", RUST_LOG: process.env.RUST_LOG ?? "error" },
   stdio: ["ignore", "ignore", "inherit"],
 });
 try {
@@ -79,6 +81,7 @@ try {
   const idle = peakMemory(server.pid);
 
   // Reads, as a rep of a team with 10,000 deals opens pages (server-rendered, cookies on).
+  if (parts.includes("reads")) {
   const rep = await signIn("load0@example.com");
   const companies = (await post("/api/companies/list", { query: "" }, rep)).body;
   const company = companies[0].id;
@@ -91,27 +94,43 @@ try {
     rows.push([`${name} (\`GET ${path.replace(company, "{id}")}\`), 64 connections`, `p50 ${ms(pct(result.latencies, 50))}, p99 ${ms(pct(result.latencies, 99))}, ${result.rate.toFixed(0)} req/s, ${result.errors} errors`]);
   }
 
+  }
+
   // 200 devices: four per rep of the ten load teams, each pushing 5 small changes at a time.
+  if (parts.includes("pushes")) {
   const sessions = [];
   for (let r = 0; r < 50; r++) sessions.push(await signIn(`load${r}@example.com`));
   const devices = Array.from({ length: 200 }, (_, d) => ({ session: sessions[d % 50], client: crypto.randomUUID(), next: 1, rep: d % 50 }));
   let changes = 0;
+  const failures = new Map();
   const pushes = await hammer(200, async (d) => {
     const device = devices[d];
     const mutations = Array.from({ length: 5 }, (_, k) => {
       // Deals n with n % 50 == rep belong to that rep (see load_data.rs).
       const n = device.rep + 50 * ((device.next * 7 + k * 13 + d) % 2000);
       const id = `01900000-0000-7005-8000-${n.toString(16).padStart(12, "0")}`;
-      return { id: device.next++, mutation: { table: "deal", id, base: null, fields: { next_step: `Call back ${device.next}` }, clock: `${Date.now().toString().padStart(16, "0")}:0000:${device.client}` } };
+      return { id: device.next++, mutation: { table: "deal", id, base: null, fields: { next_step: `Call back ${device.next}` }, clock: `${Date.now().toString().padStart(15, "0")}-000000-${device.client}` } };
     });
     const reply = await post("/api/sync/push", { request: { client: device.client, mutations } }, device.session);
-    if (reply.status !== 200) return false;
+    if (reply.status !== 200) {
+      const key = `${reply.status} ${JSON.stringify(reply.body)}`.slice(0, 200);
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+      return false;
+    }
     changes += reply.body.filter((a) => a.outcome.status === "applied").length;
+    for (const a of reply.body.filter((a) => a.outcome.status !== "applied")) {
+      const key = `200 ${JSON.stringify(a.outcome)}`.slice(0, 200);
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+    }
     return reply.body.every((a) => a.outcome.status === "applied");
   });
+  for (const [key, n] of failures) console.error(`push failed ${n}×: ${key}`);
   rows.push([`200 devices pushing 5 changes each at once (\`sync/push\`)`, `${(changes / SECONDS).toFixed(0)} changes/s; push p50 ${ms(pct(pushes.latencies, 50))}, p99 ${ms(pct(pushes.latencies, 99))}; ${pushes.errors} errors`]);
 
+  }
+
   // Sign-in at 20 per second.
+  if (parts.includes("sign-in")) {
   const signIns = [];
   let failed = 0;
   const started = Date.now();
@@ -130,10 +149,11 @@ try {
   }
   await Promise.all(pending);
   rows.push([`sign-in at 20/s for ${SECONDS} s (argon2id)`, `p50 ${ms(pct(signIns, 50))}, p99 ${ms(pct(signIns, 99))}; ${failed} errors`]);
+  }
   // A flood: 60 wrong passwords at once for one account, then for 60 different accounts
   // (each under its own limit): argon2 runs as many at a time as there are cores.
   const beforeFlood = peakMemory(server.pid);
-  for (const emails of [Array(60).fill("flood-target@example.com"), Array.from({ length: 60 }, (_, i) => `flood${i}@example.com`)]) {
+  if (parts.includes("flood")) for (const emails of [Array(60).fill("flood-target@example.com"), Array.from({ length: 60 }, (_, i) => `flood${i}@example.com`)]) {
     const answers = await Promise.all(emails.map((email) => post("/api/auth/sign_in", { form: { email, password: "wrong" } }).catch(() => ({ status: 0 }))));
     const count = (status) => answers.filter((a) => a.status === status).length;
     rows.push([

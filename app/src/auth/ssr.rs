@@ -110,19 +110,27 @@ impl From<ActorRow> for Actor {
 /// The actor of a session token, if the session is alive: not past its absolute end, not
 /// unused for longer than the idle time, its user still active. Use moves the idle end
 /// forward (at most once a minute, to spare the database a write per request).
+/// A session id as we make them (64 hex digits); anything else is not looked up at all.
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The WHERE clause of a session that may still be used: within both lifetimes, user active.
+const LIVE: &str = "expires_at > time::now() AND idle_until > time::now() AND user.active = true";
+
 pub async fn actor_for_token(state: &AppState, token: &str) -> AppResult<Option<Actor>> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !well_formed(token) {
         return Ok(None);
     }
     let sid = rid("session", &session_key(token));
     let mut response = db::run(
         state
             .db
-            .query(
+            .query(format!(
                 "SELECT user AS id, user.name AS name, user.email AS email, user.role AS role, user.team AS team,
                         user.team.name AS team_name, user.locale AS locale, seen_at < time::now() - 1m AS stale
-                 FROM $sid WHERE expires_at > time::now() AND idle_until > time::now() AND user.active = true",
-            )
+                 FROM $sid WHERE {LIVE}"
+            ))
             .bind(("sid", sid.clone())),
     )
     .await?;
@@ -147,13 +155,13 @@ pub async fn actor_for_token(state: &AppState, token: &str) -> AppResult<Option<
 
 /// Whether a session still holds, without counting this as use (event streams ask often).
 pub async fn session_alive(state: &AppState, token: &str) -> AppResult<bool> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !well_formed(token) {
         return Ok(false);
     }
     let mut response = db::run(
         state
             .db
-            .query("RETURN count(SELECT id FROM $sid WHERE expires_at > time::now() AND idle_until > time::now() AND user.active = true)")
+            .query(format!("RETURN count(SELECT id FROM $sid WHERE {LIVE})"))
             .bind(("sid", rid("session", &session_key(token)))),
     )
     .await?;

@@ -40,12 +40,10 @@ pub fn transaction(write: &str) -> String {
          {write}
          FOR $c IN $changes {{ CREATE change CONTENT {{ subject: $changed, by: $by, field: $c.field, old: $c.old, new: $c.new }}; }};
          IF $clocks != NONE {{ UPDATE $changed SET clocks = $clocks; }};
-         IF $receipt != NONE {{
-             UPSERT type::record('sync_outcome', $receipt.key) CONTENT {{ client: type::record('sync_client', $receipt.client),
-                 mutation: $receipt.mutation, digest: $receipt.digest, result: $receipt.result, at: time::now() }};
-         }};
+         IF $receipt != NONE {{ {receipt} }};
          {LOG_CHANGE}
-         COMMIT TRANSACTION;"
+         COMMIT TRANSACTION;",
+        receipt = crate::sync::ssr::STORE_RECEIPT
     )
 }
 

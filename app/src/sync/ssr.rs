@@ -75,6 +75,12 @@ pub fn epoch_of(actor: &Actor, generation: &str) -> String {
 
 /// A pushed change's answer as stored, written in the same transaction as the change it
 /// answers when there was one, so a push retried after a crash is never applied twice.
+/// SurrealQL that stores `$receipt`, a pushed change's answer: inside the transaction of the
+/// write it answers (see `history::ssr::transaction`), or alone when nothing was written.
+pub const STORE_RECEIPT: &str = "UPSERT type::record('sync_outcome', $receipt.key) CONTENT {
+    client: type::record('sync_client', $receipt.client), mutation: $receipt.mutation,
+    digest: $receipt.digest, result: $receipt.result, at: time::now() };";
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Receipt {
     pub key: String,
@@ -135,17 +141,12 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
                 };
                 let (outcome, stored) = apply(cx, mutation, &receipt).await?;
                 if !stored {
-                    let result = serde_json::to_string(&outcome).map_err(internal)?;
-                    let write = db::Write::new(
-                        "UPSERT type::record('sync_outcome', $key) CONTENT { client: type::record('sync_client', $client),
-                            mutation: $mutation, digest: $digest, result: $result, at: time::now() }",
-                    )
-                    .bind(("key", receipt.key))
-                    .bind(("client", receipt.client))
-                    .bind(("mutation", *id))
-                    .bind(("digest", receipt.digest))
-                    .bind(("result", result));
-                    db::write(&cx.db, &write).await?;
+                    let receipt = Receipt {
+                        result: serde_json::to_string(&outcome).map_err(internal)?,
+                        ..receipt
+                    };
+                    let vars = db::vars(&serde_json::json!({ "receipt": receipt }))?;
+                    db::write(&cx.db, &db::Write::new(STORE_RECEIPT).bind(vars)).await?;
                 }
                 outcome
             }

@@ -11,7 +11,10 @@ use surrealdb::types::{QueryError, RecordId, SurrealValue, Value, Variables};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::server::internal;
 
-pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
+/// The database, shared. Behind an `Arc` because cloning a `Surreal` handle opens a new
+/// session: on a `ws://` server every clone (one per request, with the app state) replayed the
+/// root sign-in, an argon2 check on the database server, about 0.8 s each on 2 cores.
+pub type Db = std::sync::Arc<surrealdb::Surreal<surrealdb::engine::any::Any>>;
 
 pub fn rid(table: &str, id: &str) -> RecordId {
     RecordId::new(table, id.to_owned())

@@ -42,7 +42,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
         .await?;
     }
     db.use_ns("hamrah").use_db("main").await?;
-    Ok(db)
+    Ok(std::sync::Arc::new(db))
 }
 
 async fn applied(db: &Db) -> anyhow::Result<Vec<String>> {

@@ -2,7 +2,8 @@
 //! one (`apply::plan`, the rows' validation, `Actor::access`) and answers pulls from a change
 //! log; devices that edit while offline with skewed clocks, push late, push twice, and lose
 //! sight of rows when deals are reassigned or their user moves team; a device that reuses a
-//! change number for another change, and outbox entries that storage corrupted. Whatever the
+//! change number for another change, and outbox entries that storage corrupted; every synced
+//! kind (deals, companies, contacts, activities) is edited, created and reassigned. Whatever the
 //! order: every device ends with exactly the server's rows it may see, learns of no row it
 //! never could see, and no change disappears without the user being told.
 
@@ -14,9 +15,13 @@ use super::apply::{Current, Plan, plan, recall};
 use super::clock::Hlc;
 use super::replica::{Context, Replica, Synced, create, edit, read_outbox};
 use super::{Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, Table, UserRow};
+use crate::activities::ActivityInput;
+use crate::activities::row::ActivityRow;
 use crate::auth::{Access, Actor, Role, Scope};
 use crate::companies::CompanyInput;
 use crate::companies::row::CompanyRow;
+use crate::contacts::ContactInput;
+use crate::contacts::row::ContactRow;
 use crate::deals::DealInput;
 use crate::deals::row::DealRow;
 use crate::i18n::Locale;
@@ -73,34 +78,58 @@ trait Kind: Synced + std::fmt::Debug + PartialEq {
     fn wrap(self) -> SyncRow;
 }
 
-impl Kind for DealRow {
-    fn map(server: &Server) -> &BTreeMap<String, Stored<Self>> {
-        &server.deals
-    }
-    fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>> {
-        &mut server.deals
-    }
-    fn wrap(self) -> SyncRow {
-        SyncRow::Deal(self)
-    }
+macro_rules! kind {
+    ($row:ty, $map:ident, $variant:ident) => {
+        impl Kind for $row {
+            fn map(server: &Server) -> &BTreeMap<String, Stored<Self>> {
+                &server.$map
+            }
+            fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>> {
+                &mut server.$map
+            }
+            fn wrap(self) -> SyncRow {
+                SyncRow::$variant(self)
+            }
+        }
+    };
+}
+kind!(DealRow, deals, Deal);
+kind!(CompanyRow, companies, Company);
+kind!(ContactRow, contacts, Contact);
+kind!(ActivityRow, activities, Activity);
+
+/// Runs `$body` with `R` the row type of `$table`.
+macro_rules! per_kind {
+    ($table:expr, $r:ident => $body:expr) => {
+        match $table {
+            Table::Deal => {
+                type $r = DealRow;
+                $body
+            }
+            Table::Company => {
+                type $r = CompanyRow;
+                $body
+            }
+            Table::Contact => {
+                type $r = ContactRow;
+                $body
+            }
+            Table::Activity => {
+                type $r = ActivityRow;
+                $body
+            }
+        }
+    };
 }
 
-impl Kind for CompanyRow {
-    fn map(server: &Server) -> &BTreeMap<String, Stored<Self>> {
-        &server.companies
-    }
-    fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>> {
-        &mut server.companies
-    }
-    fn wrap(self) -> SyncRow {
-        SyncRow::Company(self)
-    }
-}
+const KINDS: [Table; 4] = [Table::Deal, Table::Company, Table::Contact, Table::Activity];
 
 struct Server {
     users: Vec<Actor>,
     deals: BTreeMap<String, Stored<DealRow>>,
     companies: BTreeMap<String, Stored<CompanyRow>>,
+    contacts: BTreeMap<String, Stored<ContactRow>>,
+    activities: BTreeMap<String, Stored<ActivityRow>>,
     seq: i64,
     /// Each change: its number, the record, and who could read it before and after.
     log: Vec<(i64, Table, String, Vec<Scope>)>,
@@ -124,6 +153,8 @@ impl Server {
             users,
             deals: BTreeMap::new(),
             companies: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            activities: BTreeMap::new(),
             seq: 0,
             log: Vec::new(),
             outcomes: HashMap::new(),
@@ -132,61 +163,74 @@ impl Server {
             takes: BTreeMap::new(),
         };
         for (i, owner) in [0, 0, 1, 2, 3, 3].into_iter().enumerate() {
-            let me = server.users[owner].clone();
-            let input = DealInput {
-                id: crate::ids::new_id(),
-                title: format!("Seed {i}"),
-                value: "100".into(),
-                currency: "USD".into(),
-                stage: "stage0".into(),
-                ..Default::default()
-            };
-            let cx = Context {
-                me: &me,
-                pipeline: &server.pipeline,
-                now: &iso(0),
-            };
-            let row = DealRow::create(&input.id, &input, &cx).expect("valid seed");
-            server.deals.insert(
-                row.id.clone(),
-                Stored {
-                    row,
-                    rev: 1,
-                    clocks: BTreeMap::new(),
+            server.seed::<DealRow>(
+                owner,
+                DealInput {
+                    title: format!("Seed {i}"),
+                    value: "100".into(),
+                    currency: "USD".into(),
+                    stage: "stage0".into(),
+                    ..Default::default()
                 },
             );
         }
         for (i, owner) in [0, 1, 2, 3].into_iter().enumerate() {
-            let me = server.users[owner].clone();
-            let input = CompanyInput {
-                id: crate::ids::new_id(),
-                name: format!("Firm {i}"),
-                ..Default::default()
-            };
-            let cx = Context {
-                me: &me,
-                pipeline: &server.pipeline,
-                now: &iso(0),
-            };
-            let row = CompanyRow::create(&input.id, &input, &cx).expect("valid seed");
-            server.companies.insert(
-                row.id.clone(),
-                Stored {
-                    row,
-                    rev: 1,
-                    clocks: BTreeMap::new(),
+            let name = format!("Firm {i}");
+            server.seed::<CompanyRow>(
+                owner,
+                CompanyInput {
+                    name,
+                    ..Default::default()
                 },
             );
+        }
+        for (i, owner) in [0, 2, 3].into_iter().enumerate() {
+            let name = format!("Person {i}");
+            server.seed::<ContactRow>(
+                owner,
+                ContactInput {
+                    name,
+                    ..Default::default()
+                },
+            );
+        }
+        for (i, owner) in [0, 1, 3].into_iter().enumerate() {
+            let input = ActivityInput {
+                kind: "call".into(),
+                subject: format!("Call {i}"),
+                ..Default::default()
+            };
+            server.seed::<ActivityRow>(owner, input);
         }
         server
     }
 
+    /// A row made by user `owner` before any device synced (the input's id is filled in).
+    fn seed<R: Kind>(&mut self, owner: usize, mut input: R::Input)
+    where
+        R::Input: HasId,
+    {
+        let me = self.users[owner].clone();
+        let id = crate::ids::new_id();
+        input.set_id(&id);
+        let cx = Context {
+            me: &me,
+            pipeline: &self.pipeline,
+            now: &iso(0),
+        };
+        let row = R::create(&id, &input, &cx).expect("valid seed");
+        R::map_mut(self).insert(
+            id,
+            Stored {
+                row,
+                rev: 1,
+                clocks: BTreeMap::new(),
+            },
+        );
+    }
+
     fn scope_of(&self, table: Table, id: &str) -> Option<Scope> {
-        match table {
-            Table::Deal => self.deals.get(id).map(|s| s.row.scope()),
-            Table::Company => self.companies.get(id).map(|s| s.row.scope()),
-            _ => None,
-        }
+        per_kind!(table, R => R::map(self).get(id).map(|s| s.row.scope()))
     }
 
     fn log(&mut self, table: Table, id: &str, before: Option<Scope>) {
@@ -201,17 +245,18 @@ impl Server {
     }
 
     fn digest(&self) -> String {
-        let deals: Vec<_> = self
-            .deals
-            .values()
-            .map(|s| (&s.row, s.rev, &s.clocks))
+        fn rows<R: Kind>(server: &Server) -> String {
+            let rows: Vec<_> = R::map(server)
+                .values()
+                .map(|s| (&s.row, s.rev, &s.clocks))
+                .collect();
+            format!("{rows:?}")
+        }
+        let all: Vec<String> = KINDS
+            .iter()
+            .map(|table| per_kind!(*table, R => rows::<R>(self)))
             .collect();
-        let companies: Vec<_> = self
-            .companies
-            .values()
-            .map(|s| (&s.row, s.rev, &s.clocks))
-            .collect();
-        format!("{deals:?}{companies:?}{}", self.seq)
+        format!("{all:?}{}", self.seq)
     }
 
     fn readable<R: Synced>(&self, me: &Actor, row: &R) -> bool {
@@ -238,13 +283,7 @@ impl Server {
 
     /// What the real server's `apply` does, with the database swapped for maps.
     fn take(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
-        match pending.mutation.table {
-            Table::Deal => self.take_as::<DealRow>(device, user, pending),
-            Table::Company => self.take_as::<CompanyRow>(device, user, pending),
-            _ => Outcome::Rejected {
-                error: crate::error::AppError::NotFound,
-            },
-        }
+        per_kind!(pending.mutation.table, R => self.take_as::<R>(device, user, pending))
     }
 
     fn take_as<R: Kind>(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
@@ -318,19 +357,19 @@ impl Server {
 
     /// The row a user may read now, as a pull sends it.
     fn readable_row(&self, me: &Actor, table: Table, id: &str) -> Option<SyncRow> {
-        match table {
-            Table::Deal => self
-                .deals
-                .get(id)
-                .filter(|s| self.readable(me, &s.row))
-                .map(|s| s.row.clone().wrap()),
-            Table::Company => self
-                .companies
-                .get(id)
-                .filter(|s| self.readable(me, &s.row))
-                .map(|s| s.row.clone().wrap()),
-            _ => None,
-        }
+        per_kind!(table, R => R::map(self)
+            .get(id)
+            .filter(|s| self.readable(me, &s.row))
+            .map(|s| s.row.clone().wrap()))
+    }
+
+    /// Every row of a kind the user may read, as a full download sends them.
+    fn readable_rows<R: Kind>(&self, me: &Actor) -> Vec<SyncRow> {
+        R::map(self)
+            .values()
+            .filter(|s| self.readable(me, &s.row))
+            .map(|s| s.row.clone().wrap())
+            .collect()
     }
 
     fn reference(&self, user: usize) -> Reference {
@@ -369,18 +408,10 @@ impl Server {
         };
         if epoch != page.epoch {
             page.reset = true;
-            page.rows = self
-                .deals
-                .values()
-                .filter(|s| self.readable(me, &s.row))
-                .map(|s| s.row.clone().wrap())
+            page.rows = KINDS
+                .iter()
+                .flat_map(|table| per_kind!(*table, R => self.readable_rows::<R>(me)))
                 .collect();
-            page.rows.extend(
-                self.companies
-                    .values()
-                    .filter(|s| self.readable(me, &s.row))
-                    .map(|s| s.row.clone().wrap()),
-            );
             page.cursor = self.seq;
             return page;
         }
@@ -512,19 +543,26 @@ impl Device {
         }
         let now = iso(now_ms);
         let view = self.replica.replayed(&self.pending(), &now);
-        let mutation = if field < 5 {
-            self.edit_one::<DealRow>(&view, pick, now_ms, |after| match field {
+        let mutation = match field {
+            0..5 => self.edit_one::<DealRow>(&view, pick, now_ms, |after| match field {
                 0 => after.title = format!("Title {n}"),
                 1 => after.value = (n * 10).to_string(),
                 2 => after.next_step = format!("Step {n}"),
                 3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
                 _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
-            })
-        } else {
-            self.edit_one::<CompanyRow>(&view, pick, now_ms, |after| match field {
+            }),
+            5 | 6 => self.edit_one::<CompanyRow>(&view, pick, now_ms, |after| match field {
                 5 => after.name = format!("Firm {n}"),
                 _ => after.industry = format!("Industry {n}"),
-            })
+            }),
+            7 | 8 => self.edit_one::<ContactRow>(&view, pick, now_ms, |after| match field {
+                7 => after.name = format!("Person {n}"),
+                _ => after.title = format!("Title {n}"),
+            }),
+            _ => self.edit_one::<ActivityRow>(&view, pick, now_ms, |after| match field {
+                9 => after.subject = format!("Call {n}"),
+                _ => after.done = !after.done,
+            }),
         };
         if let Some(mutation) = mutation {
             self.queue(mutation, &now);
@@ -556,23 +594,43 @@ impl Device {
         }
         let id = crate::ids::new_id();
         let clock = self.tick(now_ms);
-        let mutation = if n % 2 == 0 {
-            let input = DealInput {
-                id: id.clone(),
-                title: format!("New {n}"),
-                value: n.to_string(),
-                currency: "USD".into(),
-                stage: "stage1".into(),
-                ..Default::default()
-            };
-            create::<DealRow>(&input, &id, clock)
-        } else {
-            let input = CompanyInput {
-                id: id.clone(),
-                name: format!("New firm {n}"),
-                ..Default::default()
-            };
-            create::<CompanyRow>(&input, &id, clock)
+        let mutation = match n % 4 {
+            0 => {
+                let input = DealInput {
+                    id: id.clone(),
+                    title: format!("New {n}"),
+                    value: n.to_string(),
+                    currency: "USD".into(),
+                    stage: "stage1".into(),
+                    ..Default::default()
+                };
+                create::<DealRow>(&input, &id, clock)
+            }
+            1 => {
+                let input = CompanyInput {
+                    id: id.clone(),
+                    name: format!("New firm {n}"),
+                    ..Default::default()
+                };
+                create::<CompanyRow>(&input, &id, clock)
+            }
+            2 => {
+                let input = ContactInput {
+                    id: id.clone(),
+                    name: format!("New person {n}"),
+                    ..Default::default()
+                };
+                create::<ContactRow>(&input, &id, clock)
+            }
+            _ => {
+                let input = ActivityInput {
+                    id: id.clone(),
+                    kind: "task".into(),
+                    subject: format!("New task {n}"),
+                    ..Default::default()
+                };
+                create::<ActivityRow>(&input, &id, clock)
+            }
         };
         self.queue(mutation, &iso(now_ms));
     }
@@ -715,7 +773,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..5usize, 0..20usize, 0..7usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
+        4 => (0..5usize, 0..20usize, 0..11usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
         1 => (0..5usize, 0..1000u32).prop_map(|(device, n)| Op::Create { device, n }),
         3 => (0..5usize, any::<bool>()).prop_map(|(device, twice)| Op::Sync { device, twice }),
         1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Late { device, pick }),
@@ -762,41 +820,33 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 }
             }
             Op::Reassign { pick, to } => {
-                // A deal or a company moves to another owner (and so, maybe, another team).
+                // A row of any kind moves to another owner (and so, maybe, another team).
                 let owner = server.users[to].clone();
-                let (table, id) = if pick % 2 == 0 {
-                    let Some(id) = server.deals.keys().nth(pick % server.deals.len()).cloned()
-                    else {
-                        continue;
-                    };
-                    (Table::Deal, id)
-                } else {
-                    let Some(id) = server
-                        .companies
-                        .keys()
-                        .nth(pick % server.companies.len())
-                        .cloned()
-                    else {
-                        continue;
-                    };
-                    (Table::Company, id)
-                };
-                let before = server.scope_of(table, &id);
-                let stamp = match table {
-                    Table::Deal => server.deals.get_mut(&id).map(|s| {
-                        s.rev += 1;
-                        &mut s.row.stamp
-                    }),
-                    _ => server.companies.get_mut(&id).map(|s| {
-                        s.rev += 1;
-                        &mut s.row.stamp
-                    }),
-                };
-                if let Some(stamp) = stamp {
+                let table = KINDS[pick % KINDS.len()];
+                fn reassign<R: Kind>(
+                    server: &mut Server,
+                    pick: usize,
+                    owner: &Actor,
+                ) -> Option<String> {
+                    let rows = R::map_mut(server);
+                    let len = rows.len();
+                    let (id, stored) = rows.iter_mut().nth(pick / KINDS.len() % len.max(1))?;
+                    stored.rev += 1;
+                    let stamp = stored.row.stamp_mut();
                     stamp.owner = owner.id.clone();
                     stamp.team = owner.team.clone();
+                    Some(id.clone())
                 }
-                server.log(table, &id, before);
+                let Some(before) = per_kind!(table, R => R::map(&server)
+                    .keys()
+                    .nth(pick / KINDS.len() % R::map(&server).len().max(1))
+                    .map(|id| server.scope_of(table, id)))
+                else {
+                    continue;
+                };
+                if let Some(id) = per_kind!(table, R => reassign::<R>(&mut server, pick, &owner)) {
+                    server.log(table, &id, before);
+                }
             }
             Op::MoveTeam { user } => {
                 let team = if server.users[user].team.as_deref() == Some("north") {
@@ -833,18 +883,19 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 .map(|(id, s)| (id, &s.row))
                 .collect()
         }
-        let held: BTreeMap<&String, &DealRow> = device.replica.deals.iter().collect();
-        assert_eq!(
-            held,
-            visible::<DealRow>(&server, me),
-            "device {index} holds exactly the server's deals it may see"
-        );
-        let held: BTreeMap<&String, &CompanyRow> = device.replica.companies.iter().collect();
-        assert_eq!(
-            held,
-            visible::<CompanyRow>(&server, me),
-            "device {index} holds exactly the server's companies it may see"
-        );
+        fn holds_what_it_may_see<R: Kind>(server: &Server, device: &Device, index: usize) {
+            let me = &server.users[device.user];
+            let held: BTreeMap<&String, &R> = R::rows(&device.replica).iter().collect();
+            assert_eq!(
+                held,
+                visible::<R>(server, me),
+                "device {index} holds exactly the server's {:?} rows it may see",
+                R::TABLE
+            );
+        }
+        for table in KINDS {
+            per_kind!(table, R => holds_what_it_may_see::<R>(&server, device, index));
+        }
         for (_, scope) in device.replica.scopes() {
             assert!(
                 me.access(&scope) >= Access::Read,
@@ -871,16 +922,9 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
         if !first.is_some_and(|token| devices[*device].clean.contains(token)) {
             continue;
         }
-        let fields = match table {
-            Table::Deal => server
-                .deals
-                .get(record)
-                .map(|s| super::replica::fields_of(&s.row.input())),
-            _ => server
-                .companies
-                .get(record)
-                .map(|s| super::replica::fields_of(&s.row.input())),
-        };
+        let fields = per_kind!(*table, R => R::map(&server)
+            .get(record)
+            .map(|s| super::replica::fields_of(&s.row.input())));
         if let Some(fields) = fields {
             assert_eq!(
                 fields.get(field),
@@ -942,3 +986,19 @@ fn an_offline_rename_and_a_managers_revalue_both_survive() {
         "the manager's value and the rep's title are both kept"
     );
 }
+
+/// Seeding fills in the id the input carries.
+trait HasId {
+    fn set_id(&mut self, id: &str);
+}
+
+macro_rules! has_id {
+    ($($input:ty),*) => {
+        $(impl HasId for $input {
+            fn set_id(&mut self, id: &str) {
+                self.id = id.to_owned();
+            }
+        })*
+    };
+}
+has_id!(DealInput, CompanyInput, ContactInput, ActivityInput);

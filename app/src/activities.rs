@@ -27,7 +27,12 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 4] = [ActivityKind::Call, ActivityKind::Meeting, ActivityKind::Task, ActivityKind::Note];
+    pub const ALL: [ActivityKind; 4] = [
+        ActivityKind::Call,
+        ActivityKind::Meeting,
+        ActivityKind::Task,
+        ActivityKind::Note,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -114,7 +119,10 @@ pub struct ValidActivity {
 
 fn link(errors: &mut FieldErrors, field: &str, value: &str, problem: Problem) -> Option<String> {
     let cleaned = validate::clean(value);
-    if cleaned.as_deref().is_some_and(|v| !crate::ids::is_valid_id(v)) {
+    if cleaned
+        .as_deref()
+        .is_some_and(|v| !crate::ids::is_valid_id(v))
+    {
         errors.add(field, problem);
     }
     cleaned
@@ -135,8 +143,18 @@ impl ActivityInput {
             errors.add("due_date", Problem::Required);
         }
         let deal = link(&mut errors, "deal", &self.deal, Problem::UnknownDeal);
-        let contact = link(&mut errors, "contact", &self.contact, Problem::UnknownContact);
-        let company = link(&mut errors, "company", &self.company, Problem::UnknownCompany);
+        let contact = link(
+            &mut errors,
+            "contact",
+            &self.contact,
+            Problem::UnknownContact,
+        );
+        let company = link(
+            &mut errors,
+            "company",
+            &self.company,
+            Problem::UnknownCompany,
+        );
         if !crate::ids::is_valid_id(&self.id) {
             errors.add(crate::error::FORM, Problem::Malformed);
         }
@@ -178,7 +196,10 @@ pub async fn today() -> Result<TodayData, AppError> {
 
 #[server(endpoint = "activities/form", input = Json)]
 pub async fn activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
-    crate::server::respond(async move { ssr::form_data(&crate::server::cx().await?, id.as_deref()).await }).await
+    crate::server::respond(async move {
+        ssr::form_data(&crate::server::cx().await?, id.as_deref()).await
+    })
+    .await
 }
 
 #[server(endpoint = "activities/save", input = Json)]
@@ -188,7 +209,10 @@ pub async fn save_activity(input: ActivityInput) -> Result<String, AppError> {
 
 #[server(endpoint = "activities/done", input = Json)]
 pub async fn set_activity_done(id: String, done: bool) -> Result<(), AppError> {
-    crate::server::respond(async move { ssr::set_done(&crate::server::cx().await?, &id, done).await }).await
+    crate::server::respond(
+        async move { ssr::set_done(&crate::server::cx().await?, &id, done).await },
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -196,20 +220,38 @@ mod tests {
     use super::*;
 
     fn input() -> ActivityInput {
-        ActivityInput { id: crate::ids::new_id(), kind: "call".into(), subject: "Call back".into(), ..Default::default() }
+        ActivityInput {
+            id: crate::ids::new_id(),
+            kind: "call".into(),
+            subject: "Call back".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn valid_activity() {
-        let a = ActivityInput { due_date: "2026-11-23".into(), due_time: "09:15".into(), ..input() }.validate().expect("valid");
+        let a = ActivityInput {
+            due_date: "2026-11-23".into(),
+            due_time: "09:15".into(),
+            ..input()
+        }
+        .validate()
+        .expect("valid");
         assert_eq!(a.kind, ActivityKind::Call);
         assert_eq!(a.due_time.as_deref(), Some("09:15"));
     }
 
     #[test]
     fn a_time_needs_a_date_and_kinds_are_known() {
-        let bad = ActivityInput { kind: "fax".into(), due_time: "09:15".into(), subject: "".into(), ..input() };
-        let Err(AppError::Validation(errors)) = bad.validate() else { panic!("must fail") };
+        let bad = ActivityInput {
+            kind: "fax".into(),
+            due_time: "09:15".into(),
+            subject: "".into(),
+            ..input()
+        };
+        let Err(AppError::Validation(errors)) = bad.validate() else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("kind"), Some(Problem::Required));
         assert_eq!(errors.get("due_date"), Some(Problem::Required));
         assert_eq!(errors.get("subject"), Some(Problem::Required));
@@ -221,7 +263,11 @@ pub async fn load_today() -> Result<TodayData, AppError> {
     crate::sync::read(
         |view| {
             let today = crate::calendar::device_now().date();
-            local::today(view, &crate::calendar::iso(today), &crate::calendar::iso(today + time::Duration::days(14)))
+            local::today(
+                view,
+                &crate::calendar::iso(today),
+                &crate::calendar::iso(today + time::Duration::days(14)),
+            )
         },
         today(),
     )
@@ -230,5 +276,9 @@ pub async fn load_today() -> Result<TodayData, AppError> {
 
 pub async fn load_activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
     let key = id.clone();
-    crate::sync::read(move |view| local::form_data(view, key.as_deref()), activity_form(id)).await
+    crate::sync::read(
+        move |view| local::form_data(view, key.as_deref()),
+        activity_form(id),
+    )
+    .await
 }

@@ -14,8 +14,10 @@ pub struct Jalali {
     pub day: u8,
 }
 
-const BREAKS: [i32; 20] =
-    [-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178];
+const BREAKS: [i32; 20] = [
+    -61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324,
+    2394, 2456, 3178,
+];
 
 /// For Jalali year `jy`: the Gregorian year it starts in, the March day of 1 Farvardin,
 /// and how many years have passed since the last leap year (0 = this one is leap).
@@ -86,17 +88,29 @@ impl Jalali {
             day_of_year -= 186;
             (7 + day_of_year / 30, day_of_year % 30)
         };
-        Some(Jalali { year, month: u8::try_from(month).ok()?, day: u8::try_from(day + 1).ok()? })
+        Some(Jalali {
+            year,
+            month: u8::try_from(month).ok()?,
+            day: u8::try_from(day + 1).ok()?,
+        })
     }
 
     /// The Gregorian date, or `None` for a day that does not exist (30 Esfand of a common year).
     pub fn to_gregorian(self) -> Option<Date> {
-        if !(1..=12).contains(&self.month) || self.day == 0 || self.day > month_length(self.year, self.month) {
+        if !(1..=12).contains(&self.month)
+            || self.day == 0
+            || self.day > month_length(self.year, self.month)
+        {
             return None;
         }
         let month = i64::from(self.month);
-        let before = if month <= 7 { (month - 1) * 31 } else { 6 * 31 + (month - 7) * 30 };
-        farvardin_first(self.year)?.checked_add(time::Duration::days(before + i64::from(self.day) - 1))
+        let before = if month <= 7 {
+            (month - 1) * 31
+        } else {
+            6 * 31 + (month - 7) * 30
+        };
+        farvardin_first(self.year)?
+            .checked_add(time::Duration::days(before + i64::from(self.day) - 1))
     }
 
     pub fn from_iso(iso: &str) -> Option<Jalali> {
@@ -111,33 +125,56 @@ impl Jalali {
     /// The next or previous month's first day, for paging a month calendar.
     pub fn add_months(self, months: i32) -> Jalali {
         let index = self.year * 12 + i32::from(self.month) - 1 + months;
-        Jalali { year: index.div_euclid(12), month: (index.rem_euclid(12) + 1) as u8, day: 1 }
+        Jalali {
+            year: index.div_euclid(12),
+            month: (index.rem_euclid(12) + 1) as u8,
+            day: 1,
+        }
     }
 }
 
 pub fn parse_iso(iso: &str) -> Option<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    (iso.len() == 10).then(|| Date::parse(iso, &format).ok()).flatten()
+    (iso.len() == 10)
+        .then(|| Date::parse(iso, &format).ok())
+        .flatten()
 }
 
 pub fn iso(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// A Jalali date as people type it: year, month and day separated by `/`, `-`, `.` or a
 /// space, in any digits ("۱۴۰۳/۱/۱", "1403-01-01"). Two-digit years mean 14xx.
 pub fn parse_jalali(input: &str) -> Option<Jalali> {
     let ascii = crate::text::ascii_digits(input.trim());
-    let parts: Vec<&str> = ascii.split(['/', '-', '.', ' ']).filter(|p| !p.is_empty()).collect();
-    let [year, month, day] = parts.as_slice() else { return None };
-    if [year, month, day].iter().any(|p| p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit())) {
+    let parts: Vec<&str> = ascii
+        .split(['/', '-', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    if [year, month, day]
+        .iter()
+        .any(|p| p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let mut year: i32 = year.parse().ok()?;
     if year < 100 {
         year += 1400;
     }
-    let date = Jalali { year, month: month.parse().ok()?, day: day.parse().ok()? };
+    let date = Jalali {
+        year,
+        month: month.parse().ok()?,
+        day: day.parse().ok()?,
+    };
     date.to_gregorian().map(|_| date)
 }
 
@@ -178,12 +215,30 @@ mod tests {
 
     #[test]
     fn known_new_years_days() {
-        assert_eq!(Jalali::from_gregorian(date!(2024 - 03 - 20)), Some(j(1403, 1, 1)));
-        assert_eq!(Jalali::from_gregorian(date!(2025 - 03 - 21)), Some(j(1404, 1, 1)));
-        assert_eq!(Jalali::from_gregorian(date!(2026 - 03 - 21)), Some(j(1405, 1, 1)));
-        assert_eq!(Jalali::from_gregorian(date!(1979 - 02 - 11)), Some(j(1357, 11, 22)));
-        assert_eq!(Jalali::from_gregorian(date!(2026 - 11 - 23)), Some(j(1405, 9, 2)));
-        assert_eq!(Jalali::from_gregorian(date!(2000 - 01 - 01)), Some(j(1378, 10, 11)));
+        assert_eq!(
+            Jalali::from_gregorian(date!(2024 - 03 - 20)),
+            Some(j(1403, 1, 1))
+        );
+        assert_eq!(
+            Jalali::from_gregorian(date!(2025 - 03 - 21)),
+            Some(j(1404, 1, 1))
+        );
+        assert_eq!(
+            Jalali::from_gregorian(date!(2026 - 03 - 21)),
+            Some(j(1405, 1, 1))
+        );
+        assert_eq!(
+            Jalali::from_gregorian(date!(1979 - 02 - 11)),
+            Some(j(1357, 11, 22))
+        );
+        assert_eq!(
+            Jalali::from_gregorian(date!(2026 - 11 - 23)),
+            Some(j(1405, 9, 2))
+        );
+        assert_eq!(
+            Jalali::from_gregorian(date!(2000 - 01 - 01)),
+            Some(j(1378, 10, 11))
+        );
     }
 
     #[test]
@@ -234,6 +289,11 @@ mod tests {
         assert_eq!(j(1405, 1, 10).add_months(-1), j(1404, 12, 1));
         assert_eq!(saturday_index(date!(2026 - 11 - 21)), 0); // a Saturday
         assert_eq!(saturday_index(date!(2026 - 11 - 27)), 6); // a Friday
-        assert_eq!(Jalali::from_iso("2026-11-23").map(Jalali::numeric).as_deref(), Some("1405/09/02"));
+        assert_eq!(
+            Jalali::from_iso("2026-11-23")
+                .map(Jalali::numeric)
+                .as_deref(),
+            Some("1405/09/02")
+        );
     }
 }

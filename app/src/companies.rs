@@ -146,7 +146,8 @@ impl CompanyInput {
 
 #[server(endpoint = "companies/list", input = Json)]
 pub async fn list_companies(query: String) -> Result<Vec<CompanySummary>, AppError> {
-    crate::server::respond(async move { ssr::list(&crate::server::cx().await?, &query).await }).await
+    crate::server::respond(async move { ssr::list(&crate::server::cx().await?, &query).await })
+        .await
 }
 
 #[server(endpoint = "companies/get", input = Json)]
@@ -161,7 +162,11 @@ pub async fn save_company(input: CompanyInput) -> Result<String, AppError> {
 
 pub async fn load_companies(query: String) -> Result<Vec<CompanySummary>, AppError> {
     let key = query.clone();
-    crate::sync::read(move |view| Ok(local::list(view, &key)), list_companies(query)).await
+    crate::sync::read(
+        move |view| Ok(local::list(view, &key)),
+        list_companies(query),
+    )
+    .await
 }
 
 pub async fn load_company(id: String) -> Result<CompanyPage, AppError> {
@@ -184,8 +189,15 @@ mod tests {
         let valid = good.validate().expect("valid");
         assert_eq!(valid.name, "Acme");
         assert_eq!(valid.email.as_deref(), Some("sales@acme.com"));
-        let bad = CompanyInput { name: "".into(), phone: "abc".into(), website: "nope".into(), ..good };
-        let Err(AppError::Validation(errors)) = bad.validate() else { panic!("must fail") };
+        let bad = CompanyInput {
+            name: "".into(),
+            phone: "abc".into(),
+            website: "nope".into(),
+            ..good
+        };
+        let Err(AppError::Validation(errors)) = bad.validate() else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("name"), Some(Problem::Required));
         assert_eq!(errors.get("phone"), Some(Problem::InvalidPhone));
         assert_eq!(errors.get("website"), Some(Problem::InvalidUrl));

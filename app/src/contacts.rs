@@ -98,11 +98,20 @@ impl ContactInput {
         let name = validate::required(&mut errors, "name", &self.name, 120);
         let title = validate::optional(&mut errors, "title", &self.title, 120);
         let company = validate::clean(&self.company);
-        if company.as_deref().is_some_and(|c| !crate::ids::is_valid_id(c)) {
+        if company
+            .as_deref()
+            .is_some_and(|c| !crate::ids::is_valid_id(c))
+        {
             errors.add("company", Problem::UnknownCompany);
         }
-        let phones = [validate::phone(&mut errors, "phone", &self.phone), validate::phone(&mut errors, "phone2", &self.phone2)];
-        let emails = [validate::email(&mut errors, "email", &self.email), validate::email(&mut errors, "email2", &self.email2)];
+        let phones = [
+            validate::phone(&mut errors, "phone", &self.phone),
+            validate::phone(&mut errors, "phone2", &self.phone2),
+        ];
+        let emails = [
+            validate::email(&mut errors, "email", &self.email),
+            validate::email(&mut errors, "email2", &self.email2),
+        ];
         if !crate::ids::is_valid_id(&self.id) {
             errors.add(crate::error::FORM, Problem::Malformed);
         }
@@ -134,7 +143,8 @@ impl ContactInput {
 
 #[server(endpoint = "contacts/list", input = Json)]
 pub async fn list_contacts(query: String) -> Result<Vec<ContactSummary>, AppError> {
-    crate::server::respond(async move { ssr::list(&crate::server::cx().await?, &query).await }).await
+    crate::server::respond(async move { ssr::list(&crate::server::cx().await?, &query).await })
+        .await
 }
 
 #[server(endpoint = "contacts/get", input = Json)]
@@ -144,7 +154,10 @@ pub async fn get_contact(id: String) -> Result<ContactPage, AppError> {
 
 #[server(endpoint = "contacts/form", input = Json)]
 pub async fn contact_form(id: Option<String>) -> Result<ContactFormData, AppError> {
-    crate::server::respond(async move { ssr::form_data(&crate::server::cx().await?, id.as_deref()).await }).await
+    crate::server::respond(async move {
+        ssr::form_data(&crate::server::cx().await?, id.as_deref()).await
+    })
+    .await
 }
 
 #[server(endpoint = "contacts/save", input = Json)]
@@ -168,8 +181,14 @@ mod tests {
         let valid = good.validate().expect("valid");
         assert_eq!(valid.phones, vec!["+98 912 000 1111".to_owned()]);
         assert_eq!(valid.emails, vec!["sara@example.com".to_owned()]);
-        let bad = ContactInput { email: "sara@".into(), phone2: "12".into(), ..good };
-        let Err(AppError::Validation(errors)) = bad.validate() else { panic!("must fail") };
+        let bad = ContactInput {
+            email: "sara@".into(),
+            phone2: "12".into(),
+            ..good
+        };
+        let Err(AppError::Validation(errors)) = bad.validate() else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("email"), Some(Problem::InvalidEmail));
         assert_eq!(errors.get("phone2"), Some(Problem::InvalidPhone));
     }
@@ -177,7 +196,11 @@ mod tests {
 
 pub async fn load_contacts(query: String) -> Result<Vec<ContactSummary>, AppError> {
     let key = query.clone();
-    crate::sync::read(move |view| Ok(local::list(view, &key)), list_contacts(query)).await
+    crate::sync::read(
+        move |view| Ok(local::list(view, &key)),
+        list_contacts(query),
+    )
+    .await
 }
 
 pub async fn load_contact(id: String) -> Result<ContactPage, AppError> {
@@ -187,5 +210,9 @@ pub async fn load_contact(id: String) -> Result<ContactPage, AppError> {
 
 pub async fn load_contact_form(id: Option<String>) -> Result<ContactFormData, AppError> {
     let key = id.clone();
-    crate::sync::read(move |view| local::form_data(view, key.as_deref()), contact_form(id)).await
+    crate::sync::read(
+        move |view| local::form_data(view, key.as_deref()),
+        contact_form(id),
+    )
+    .await
 }

@@ -153,7 +153,13 @@ impl DealInput {
                 0
             }
             Err(ParseAmountError::TooLarge) => {
-                errors.add("value", Problem::OutOfRange { min: 0, max: money::MAX_MINOR / 100 });
+                errors.add(
+                    "value",
+                    Problem::OutOfRange {
+                        min: 0,
+                        max: money::MAX_MINOR / 100,
+                    },
+                );
                 0
             }
         };
@@ -162,11 +168,17 @@ impl DealInput {
             errors.add("stage", Problem::UnknownStage);
         }
         let company = validate::clean(&self.company);
-        if company.as_deref().is_some_and(|c| !crate::ids::is_valid_id(c)) {
+        if company
+            .as_deref()
+            .is_some_and(|c| !crate::ids::is_valid_id(c))
+        {
             errors.add("company", Problem::UnknownCompany);
         }
         let contact = validate::clean(&self.contact);
-        if contact.as_deref().is_some_and(|c| !crate::ids::is_valid_id(c)) {
+        if contact
+            .as_deref()
+            .is_some_and(|c| !crate::ids::is_valid_id(c))
+        {
             errors.add("contact", Problem::UnknownContact);
         }
         let expected_close = validate::date(&mut errors, "expected_close", &self.expected_close);
@@ -229,7 +241,10 @@ pub async fn get_deal(id: String) -> Result<DealPage, AppError> {
 
 #[server(endpoint = "deals/form", input = Json)]
 pub async fn deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
-    crate::server::respond(async move { ssr::form_data(&crate::server::cx().await?, id.as_deref()).await }).await
+    crate::server::respond(async move {
+        ssr::form_data(&crate::server::cx().await?, id.as_deref()).await
+    })
+    .await
 }
 
 /// Creates or updates a deal; returns its id.
@@ -241,8 +256,10 @@ pub async fn save_deal(input: DealInput) -> Result<String, AppError> {
 /// Moves a deal to another stage of its pipeline; `rev` guards against a stale board.
 #[server(endpoint = "deals/move", input = Json)]
 pub async fn move_deal(id: String, stage: String, rev: i64) -> Result<DealCard, AppError> {
-    crate::server::respond(async move { ssr::move_stage(&crate::server::cx().await?, &id, &stage, rev).await })
-        .await
+    crate::server::respond(async move {
+        ssr::move_stage(&crate::server::cx().await?, &id, &stage, rev).await
+    })
+    .await
 }
 
 /// The board, from the device's copy in the browser.
@@ -257,7 +274,11 @@ pub async fn load_deal(id: String) -> Result<DealPage, AppError> {
 
 pub async fn load_deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
     let key = id.clone();
-    crate::sync::read(move |view| local::form_data(view, key.as_deref()), deal_form(id)).await
+    crate::sync::read(
+        move |view| local::form_data(view, key.as_deref()),
+        deal_form(id),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -277,7 +298,11 @@ mod tests {
                 outcome: *outcome,
             })
             .collect();
-        Pipeline { id: "p".into(), name: "Sales".into(), stages }
+        Pipeline {
+            id: "p".into(),
+            name: "Sales".into(),
+            stages,
+        }
     }
 
     fn input() -> DealInput {
@@ -310,7 +335,9 @@ mod tests {
             company: "robert'); DROP".into(),
             ..input()
         };
-        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else { panic!("must fail") };
+        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("title"), Some(Problem::Required));
         assert_eq!(errors.get("value"), Some(Problem::Negative));
         assert_eq!(errors.get("stage"), Some(Problem::UnknownStage));
@@ -320,19 +347,39 @@ mod tests {
 
     #[test]
     fn a_lost_deal_needs_a_reason_and_others_drop_it() {
-        let lost = DealInput { stage: "s5".into(), ..input() };
-        let Err(AppError::Validation(errors)) = lost.validate(&pipeline()) else { panic!("must fail") };
+        let lost = DealInput {
+            stage: "s5".into(),
+            ..input()
+        };
+        let Err(AppError::Validation(errors)) = lost.validate(&pipeline()) else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("lost_reason"), Some(Problem::LostReasonRequired));
-        let with_reason = DealInput { lost_reason: "Budget cut".into(), ..lost };
-        assert_eq!(with_reason.validate(&pipeline()).map(|d| d.lost_reason), Ok(Some("Budget cut".into())));
-        let open = DealInput { lost_reason: "stale".into(), ..input() };
+        let with_reason = DealInput {
+            lost_reason: "Budget cut".into(),
+            ..lost
+        };
+        assert_eq!(
+            with_reason.validate(&pipeline()).map(|d| d.lost_reason),
+            Ok(Some("Budget cut".into()))
+        );
+        let open = DealInput {
+            lost_reason: "stale".into(),
+            ..input()
+        };
         assert_eq!(open.validate(&pipeline()).map(|d| d.lost_reason), Ok(None));
     }
 
     #[test]
     fn unknown_currency_and_bad_numbers() {
-        let bad = DealInput { currency: "XXX".into(), value: "12abc".into(), ..input() };
-        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else { panic!("must fail") };
+        let bad = DealInput {
+            currency: "XXX".into(),
+            value: "12abc".into(),
+            ..input()
+        };
+        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("currency"), Some(Problem::Required));
         assert_eq!(errors.get("value"), Some(Problem::InvalidNumber));
     }

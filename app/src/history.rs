@@ -40,7 +40,11 @@ pub fn diff(
         .iter()
         .zip(after)
         .filter(|((_, old), (_, new))| old != new)
-        .map(|((field, old), (_, new))| FieldChange { field, old: old.clone(), new: new.clone() })
+        .map(|((field, old), (_, new))| FieldChange {
+            field,
+            old: old.clone(),
+            new: new.clone(),
+        })
         .collect()
 }
 
@@ -85,7 +89,10 @@ pub fn amount_value(minor: i64, currency: crate::money::Currency) -> String {
 pub fn shown_value(locale: crate::i18n::Locale, field: &str, value: &str) -> String {
     let amount = || {
         let (minor, code) = value.split_once(' ')?;
-        Some(locale.amount(minor.parse().ok()?, crate::money::Currency::from_code(code)?))
+        Some(locale.amount(
+            minor.parse().ok()?,
+            crate::money::Currency::from_code(code)?,
+        ))
     };
     match field {
         "value" => amount(),
@@ -117,14 +124,30 @@ mod tests {
 
     #[test]
     fn diff_keeps_only_changed_fields() {
-        let before = [("title", Some("A".to_owned())), ("value", Some("$1".to_owned())), ("next_step", None)];
-        let after = [("title", Some("A".to_owned())), ("value", Some("$2".to_owned())), ("next_step", Some("Call".into()))];
+        let before = [
+            ("title", Some("A".to_owned())),
+            ("value", Some("$1".to_owned())),
+            ("next_step", None),
+        ];
+        let after = [
+            ("title", Some("A".to_owned())),
+            ("value", Some("$2".to_owned())),
+            ("next_step", Some("Call".into())),
+        ];
         let changes = diff(&before, &after);
         assert_eq!(
             changes,
             vec![
-                FieldChange { field: "value", old: Some("$1".into()), new: Some("$2".into()) },
-                FieldChange { field: "next_step", old: None, new: Some("Call".into()) },
+                FieldChange {
+                    field: "value",
+                    old: Some("$1".into()),
+                    new: Some("$2".into())
+                },
+                FieldChange {
+                    field: "next_step",
+                    old: None,
+                    new: Some("Call".into())
+                },
             ]
         );
         assert!(diff(&before, &before).is_empty());
@@ -134,10 +157,19 @@ mod tests {
     fn history_values_read_in_the_readers_language() {
         use crate::i18n::Locale;
         let value = amount_value(1_500_000_000, crate::money::Currency::IRT);
-        assert_eq!(shown_value(Locale::Fa, "value", &value), "۱٬۵۰۰٬۰۰۰٬۰۰۰ تومان");
-        assert_eq!(shown_value(Locale::En, "value", &value), "1,500,000,000 tomans");
+        assert_eq!(
+            shown_value(Locale::Fa, "value", &value),
+            "۱٬۵۰۰٬۰۰۰٬۰۰۰ تومان"
+        );
+        assert_eq!(
+            shown_value(Locale::En, "value", &value),
+            "1,500,000,000 tomans"
+        );
         assert_eq!(shown_value(Locale::Fa, "value", "$12,500"), "$12,500");
-        assert_eq!(shown_value(Locale::Fa, "expected_close", "2024-03-20"), "۱ فروردین ۱۴۰۳");
+        assert_eq!(
+            shown_value(Locale::Fa, "expected_close", "2024-03-20"),
+            "۱ فروردین ۱۴۰۳"
+        );
         assert_eq!(shown_value(Locale::Fa, "stage", "Won"), "برنده");
         assert_eq!(shown_value(Locale::Fa, "title", "Model 3"), "Model 3");
     }

@@ -40,7 +40,8 @@ mod tests {
 /// plain key as the browser sends it back.
 pub fn key_of(raw: &str) -> &str {
     let key = raw.split_once(':').map_or(raw, |(_, key)| key);
-    key.trim_start_matches(['⟨', '`']).trim_end_matches(['⟩', '`'])
+    key.trim_start_matches(['⟨', '`'])
+        .trim_end_matches(['⟩', '`'])
 }
 
 /// serde helpers for id fields read from the database.

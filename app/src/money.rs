@@ -93,9 +93,17 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, ParseAmountE
         return Err(ParseAmountError::Invalid);
     }
     let scale = 10_i64.pow(currency.decimals());
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| ParseAmountError::TooLarge)? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| ParseAmountError::TooLarge)?
+    };
     let frac_padded = format!("{frac:0<decimals$}");
-    let frac: i64 = if decimals == 0 { 0 } else { frac_padded.parse().map_err(|_| ParseAmountError::Invalid)? };
+    let frac: i64 = if decimals == 0 {
+        0
+    } else {
+        frac_padded.parse().map_err(|_| ParseAmountError::Invalid)?
+    };
     let total = whole
         .checked_mul(scale)
         .and_then(|w| w.checked_add(frac))
@@ -112,7 +120,12 @@ pub fn amount_input(minor: i64, currency: Currency) -> String {
     if currency.decimals() == 0 || minor % scale == 0 {
         (minor / scale).to_string()
     } else {
-        format!("{}.{:0width$}", minor / scale, minor % scale, width = currency.decimals() as usize)
+        format!(
+            "{}.{:0width$}",
+            minor / scale,
+            minor % scale,
+            width = currency.decimals() as usize
+        )
     }
 }
 
@@ -144,7 +157,8 @@ pub fn figures(minor: i64, currency: Currency) -> Figures {
     Figures {
         negative: minor < 0,
         whole: (abs / scale).to_string(),
-        fraction: (fraction != 0).then(|| format!("{fraction:0width$}", width = currency.decimals() as usize)),
+        fraction: (fraction != 0)
+            .then(|| format!("{fraction:0width$}", width = currency.decimals() as usize)),
     }
 }
 
@@ -161,12 +175,30 @@ mod tests {
         assert_eq!(parse_amount("١٢،٥٠٠٫٥", Currency::USD), Ok(1_250_050));
         assert_eq!(parse_amount("", Currency::USD), Ok(0));
         assert_eq!(parse_amount(".5", Currency::EUR), Ok(50));
-        assert_eq!(parse_amount("-1", Currency::USD), Err(ParseAmountError::Negative));
-        assert_eq!(parse_amount("1.234", Currency::USD), Err(ParseAmountError::Invalid));
-        assert_eq!(parse_amount("1.5", Currency::IRR), Err(ParseAmountError::Invalid));
-        assert_eq!(parse_amount("abc", Currency::USD), Err(ParseAmountError::Invalid));
-        assert_eq!(parse_amount(".", Currency::USD), Err(ParseAmountError::Invalid));
-        assert_eq!(parse_amount("99999999999999999999", Currency::USD), Err(ParseAmountError::TooLarge));
+        assert_eq!(
+            parse_amount("-1", Currency::USD),
+            Err(ParseAmountError::Negative)
+        );
+        assert_eq!(
+            parse_amount("1.234", Currency::USD),
+            Err(ParseAmountError::Invalid)
+        );
+        assert_eq!(
+            parse_amount("1.5", Currency::IRR),
+            Err(ParseAmountError::Invalid)
+        );
+        assert_eq!(
+            parse_amount("abc", Currency::USD),
+            Err(ParseAmountError::Invalid)
+        );
+        assert_eq!(
+            parse_amount(".", Currency::USD),
+            Err(ParseAmountError::Invalid)
+        );
+        assert_eq!(
+            parse_amount("99999999999999999999", Currency::USD),
+            Err(ParseAmountError::TooLarge)
+        );
     }
 
     #[test]
@@ -174,10 +206,20 @@ mod tests {
         let format_amount = |minor, currency| crate::i18n::Locale::En.amount(minor, currency);
         assert_eq!(format_amount(1_250_000, Currency::USD), "$12,500");
         assert_eq!(format_amount(125_050, Currency::EUR), "€1,250.50");
-        assert_eq!(format_amount(15_000_000, Currency::IRT), "15,000,000 tomans");
+        assert_eq!(
+            format_amount(15_000_000, Currency::IRT),
+            "15,000,000 tomans"
+        );
         assert_eq!(format_amount(0, Currency::GBP), "£0");
-        for (minor, currency) in [(1_250_050, Currency::USD), (7, Currency::EUR), (42, Currency::IRR)] {
-            assert_eq!(parse_amount(&amount_input(minor, currency), currency), Ok(minor));
+        for (minor, currency) in [
+            (1_250_050, Currency::USD),
+            (7, Currency::EUR),
+            (42, Currency::IRR),
+        ] {
+            assert_eq!(
+                parse_amount(&amount_input(minor, currency), currency),
+                Ok(minor)
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldErrors, Problem, FORM};
+use crate::error::{AppError, FORM, FieldErrors, Problem};
 use crate::i18n::Key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +80,10 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
         let probability = match crate::text::ascii_digits(row.probability.trim()).parse::<i64>() {
             Ok(p) if (0..=100).contains(&p) => p,
             Ok(_) => {
-                errors.add(&field("probability"), Problem::OutOfRange { min: 0, max: 100 });
+                errors.add(
+                    &field("probability"),
+                    Problem::OutOfRange { min: 0, max: 100 },
+                );
                 0
             }
             Err(_) => {
@@ -100,7 +103,11 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
             outcome: outcome.unwrap_or(Outcome::Open),
         });
     }
-    if !Outcome::ALL.iter().all(|o| stages.iter().any(|s| s.outcome == *o)) && errors.get(FORM).is_none() {
+    if !Outcome::ALL
+        .iter()
+        .all(|o| stages.iter().any(|s| s.outcome == *o))
+        && errors.get(FORM).is_none()
+    {
         errors.add(FORM, Problem::StagesIncomplete);
     }
     errors.into_result()?;
@@ -130,7 +137,8 @@ pub async fn get_pipeline() -> Result<Pipeline, AppError> {
 /// Replaces the default pipeline's stages (admins only); returns the saved pipeline.
 #[server(endpoint = "pipeline/save", input = Json)]
 pub async fn save_pipeline(stages: Vec<StageInput>) -> Result<Pipeline, AppError> {
-    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, &stages).await }).await
+    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, &stages).await })
+        .await
 }
 
 impl Pipeline {
@@ -169,7 +177,12 @@ mod tests {
     fn rows() -> Vec<StageInput> {
         ["open", "won", "lost"]
             .iter()
-            .map(|o| StageInput { id: crate::ids::new_id(), name: o.to_uppercase(), probability: "50".into(), outcome: (*o).into() })
+            .map(|o| StageInput {
+                id: crate::ids::new_id(),
+                name: o.to_uppercase(),
+                probability: "50".into(),
+                outcome: (*o).into(),
+            })
             .collect()
     }
 
@@ -178,21 +191,37 @@ mod tests {
         let mut input = rows();
         input.swap(0, 1);
         let stages = validate_stages(&input).expect("valid");
-        assert_eq!(stages.iter().map(|s| (s.name.as_str(), s.position)).collect::<Vec<_>>(), [("WON", 0), ("OPEN", 1), ("LOST", 2)]);
+        assert_eq!(
+            stages
+                .iter()
+                .map(|s| (s.name.as_str(), s.position))
+                .collect::<Vec<_>>(),
+            [("WON", 0), ("OPEN", 1), ("LOST", 2)]
+        );
         input[1].name = " ".into();
         input[2].probability = "150".into();
         input[0].probability = "half".into();
-        let Err(AppError::Validation(errors)) = validate_stages(&input) else { panic!("must fail") };
+        let Err(AppError::Validation(errors)) = validate_stages(&input) else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get("stages.1.name"), Some(Problem::Required));
-        assert_eq!(errors.get("stages.2.probability"), Some(Problem::OutOfRange { min: 0, max: 100 }));
-        assert_eq!(errors.get("stages.0.probability"), Some(Problem::InvalidNumber));
+        assert_eq!(
+            errors.get("stages.2.probability"),
+            Some(Problem::OutOfRange { min: 0, max: 100 })
+        );
+        assert_eq!(
+            errors.get("stages.0.probability"),
+            Some(Problem::InvalidNumber)
+        );
     }
 
     #[test]
     fn a_pipeline_needs_open_won_and_lost_stages() {
         let mut input = rows();
         input.pop();
-        let Err(AppError::Validation(errors)) = validate_stages(&input) else { panic!("must fail") };
+        let Err(AppError::Validation(errors)) = validate_stages(&input) else {
+            panic!("must fail")
+        };
         assert_eq!(errors.get(FORM), Some(Problem::StagesIncomplete));
     }
 
@@ -208,7 +237,11 @@ mod tests {
                 outcome: *outcome,
             })
             .collect();
-        Pipeline { id: "p".into(), name: "Sales".into(), stages }
+        Pipeline {
+            id: "p".into(),
+            name: "Sales".into(),
+            stages,
+        }
     }
 
     #[test]
@@ -217,7 +250,10 @@ mod tests {
         let walk: Vec<&str> = std::iter::successors(p.stage("s0"), |s| p.next_stage(&s.id))
             .map(|s| s.name.as_str())
             .collect();
-        assert_eq!(walk, ["Lead", "Qualified", "Proposal", "Negotiation", "Won"]);
+        assert_eq!(
+            walk,
+            ["Lead", "Qualified", "Proposal", "Negotiation", "Won"]
+        );
         assert!(p.next_stage("s5").is_none(), "nothing follows Lost");
         assert!(p.next_stage("nope").is_none());
     }

@@ -23,7 +23,10 @@ pub struct Organisation {
 /// Saves the signed-in user's language, for every device they use.
 #[server(endpoint = "settings/language", input = Json)]
 pub async fn save_language(locale: Locale) -> Result<(), AppError> {
-    crate::server::respond(async move { ssr::save_language(&crate::server::cx().await?, locale).await }).await
+    crate::server::respond(
+        async move { ssr::save_language(&crate::server::cx().await?, locale).await },
+    )
+    .await
 }
 
 #[server(endpoint = "settings/organisation", input = Json)]
@@ -34,12 +37,19 @@ pub async fn get_organisation() -> Result<Organisation, AppError> {
 /// Admins only: the server checks, whatever the page shows.
 #[server(endpoint = "settings/organisation/save", input = Json)]
 pub async fn save_organisation(organisation: Organisation) -> Result<Organisation, AppError> {
-    crate::server::respond(async move { ssr::save_organisation(&crate::server::cx().await?, organisation).await }).await
+    crate::server::respond(async move {
+        ssr::save_organisation(&crate::server::cx().await?, organisation).await
+    })
+    .await
 }
 
 pub async fn load_organisation() -> Result<Organisation, AppError> {
     crate::sync::read(
-        |view| view.default_currency().map(|default_currency| Organisation { default_currency }).ok_or(AppError::NotFound),
+        |view| {
+            view.default_currency()
+                .map(|default_currency| Organisation { default_currency })
+                .ok_or(AppError::NotFound)
+        },
         get_organisation(),
     )
     .await

@@ -33,13 +33,17 @@ fn max_len(errors: &mut FieldErrors, field: &str, value: &str, max: u32) {
 }
 
 pub fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else { return false };
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && local.len() <= 64
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && domain.contains('.')
-        && !value.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';')
         && !domain.contains('@')
         && !domain.contains("..")
 }
@@ -82,7 +86,9 @@ pub fn website(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Str
     let ok = host_part.contains('.')
         && !host_part.starts_with('.')
         && !host_part.ends_with('.')
-        && host_part.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == ':')
+        && host_part
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == ':')
         && cleaned.len() <= 200;
     if !ok {
         errors.add(field, Problem::InvalidUrl);
@@ -127,7 +133,9 @@ mod tests {
         for good in ["a@b.co", "first.last+tag@sub.example.com"] {
             assert!(is_email(good), "{good}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.de", "a@b..c", "a@b@c.de"] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.de", "a@b..c", "a@b@c.de",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -137,7 +145,12 @@ mod tests {
         for good in ["+98 912 345 6789", "(021) 8888-1234", "030.1234.5678"] {
             assert!(is_phone(good), "{good}");
         }
-        for bad in ["123", "call me", "12+345678", "+1 234 567 890 123 456 789 012"] {
+        for bad in [
+            "123",
+            "call me",
+            "12+345678",
+            "+1 234 567 890 123 456 789 012",
+        ] {
             assert!(!is_phone(bad), "{bad}");
         }
     }
@@ -145,8 +158,14 @@ mod tests {
     #[test]
     fn phones_in_persian_digits_are_stored_in_ascii() {
         let mut errors = FieldErrors::default();
-        assert_eq!(phone(&mut errors, "p", "۰۹۱۲ ۳۴۵ ٦٧٨٩").as_deref(), Some("0912 345 6789"));
-        assert_eq!(time_of_day(&mut errors, "t", "۰۹:۳۰").as_deref(), Some("09:30"));
+        assert_eq!(
+            phone(&mut errors, "p", "۰۹۱۲ ۳۴۵ ٦٧٨٩").as_deref(),
+            Some("0912 345 6789")
+        );
+        assert_eq!(
+            time_of_day(&mut errors, "t", "۰۹:۳۰").as_deref(),
+            Some("09:30")
+        );
         assert!(errors.is_empty());
     }
 
@@ -156,7 +175,10 @@ mod tests {
         assert!(!is_date("2026-02-30"));
         assert!(!is_date("28/02/2026"));
         let mut errors = FieldErrors::default();
-        assert_eq!(time_of_day(&mut errors, "t", "09:30").as_deref(), Some("09:30"));
+        assert_eq!(
+            time_of_day(&mut errors, "t", "09:30").as_deref(),
+            Some("09:30")
+        );
         assert!(errors.is_empty());
         time_of_day(&mut errors, "t", "24:00");
         assert_eq!(errors.get("t"), Some(Problem::InvalidTime));

@@ -18,7 +18,10 @@ const DEALS: usize = 100_000;
 const ACTIVITIES: usize = 500_000;
 
 fn scaled(n: usize) -> usize {
-    let scale: f64 = std::env::var("LOAD_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    let scale: f64 = std::env::var("LOAD_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
     ((n as f64 * scale) as usize).max(1)
 }
 const BATCH: usize = 2_500;
@@ -80,7 +83,12 @@ async fn main() -> anyhow::Result<()> {
     .await?
     .check()?;
     let owner = |n: usize| id(2, n % (TEAMS * REPS_PER_TEAM));
-    let (companies_n, contacts_n, deals_n, activities_n) = (scaled(COMPANIES), scaled(CONTACTS), scaled(DEALS), scaled(ACTIVITIES));
+    let (companies_n, contacts_n, deals_n, activities_n) = (
+        scaled(COMPANIES),
+        scaled(CONTACTS),
+        scaled(DEALS),
+        scaled(ACTIVITIES),
+    );
 
     let companies = (0..companies_n)
         .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "owner": owner(n) }))

@@ -16,14 +16,23 @@ pub const DEMO_PASSWORD: &str = "hamrah-demo";
 /// (email, name, role, team, language)
 pub const DEMO_USERS: [(&str, &str, &str, Option<&str>, &str); 5] = [
     ("admin@example.com", "Ava Admin", "admin", None, "en"),
-    ("manager@example.com", "Maryam Karimi", "manager", Some("North"), "en"),
+    (
+        "manager@example.com",
+        "Maryam Karimi",
+        "manager",
+        Some("North"),
+        "en",
+    ),
     ("rep@example.com", "Reza Ahmadi", "rep", Some("North"), "en"),
     ("rep2@example.com", "Sara Novak", "rep", Some("South"), "en"),
     fa::REP,
 ];
 
 async fn count(db: &Db, table: &str) -> anyhow::Result<i64> {
-    let mut r = db.query(format!("RETURN count(SELECT id FROM {table})")).await?.check()?;
+    let mut r = db
+        .query(format!("RETURN count(SELECT id FROM {table})"))
+        .await?
+        .check()?;
     Ok(r.take::<Option<i64>>(0)?.unwrap_or(0))
 }
 
@@ -77,10 +86,36 @@ pub async fn ensure_admin(db: &Db, email: &str, password: &str) -> anyhow::Resul
 }
 
 const COMPANY_STEMS: [&str; 30] = [
-    "Alborz", "Parsian", "Caspian", "Zagros", "Kavir", "Aras", "Sahand", "Damavand", "Golestan", "Sepahan",
-    "Northwind", "Blue Harbor", "Summit", "Evergreen", "Silverline", "Brightpath", "Ironwood", "Crescent",
-    "Meridian", "Oakridge", "Pioneer", "Riverside", "Sunrise", "Tandis", "Arvand", "Persis", "Hirkan",
-    "Azar", "Kimia", "Nika",
+    "Alborz",
+    "Parsian",
+    "Caspian",
+    "Zagros",
+    "Kavir",
+    "Aras",
+    "Sahand",
+    "Damavand",
+    "Golestan",
+    "Sepahan",
+    "Northwind",
+    "Blue Harbor",
+    "Summit",
+    "Evergreen",
+    "Silverline",
+    "Brightpath",
+    "Ironwood",
+    "Crescent",
+    "Meridian",
+    "Oakridge",
+    "Pioneer",
+    "Riverside",
+    "Sunrise",
+    "Tandis",
+    "Arvand",
+    "Persis",
+    "Hirkan",
+    "Azar",
+    "Kimia",
+    "Nika",
 ];
 const COMPANY_KINDS: [(&str, &str); 8] = [
     ("Trading", "Wholesale"),
@@ -103,29 +138,75 @@ const STREETS: [&str; 8] = [
     "3 Friedrichstrasse, Berlin",
 ];
 const FIRST: [&str; 24] = [
-    "Ali", "Neda", "Omid", "Leila", "Kian", "Shirin", "Babak", "Mina", "Darius", "Parisa", "Hamid", "Yasmin",
-    "James", "Emma", "Lucas", "Olivia", "Noah", "Sofia", "Daniel", "Hannah", "Arash", "Roya", "Farhad", "Nasrin",
+    "Ali", "Neda", "Omid", "Leila", "Kian", "Shirin", "Babak", "Mina", "Darius", "Parisa", "Hamid",
+    "Yasmin", "James", "Emma", "Lucas", "Olivia", "Noah", "Sofia", "Daniel", "Hannah", "Arash",
+    "Roya", "Farhad", "Nasrin",
 ];
 const LAST: [&str; 20] = [
-    "Rahimi", "Hosseini", "Moradi", "Jafari", "Tehrani", "Sadeghi", "Rostami", "Bahrami", "Kazemi", "Amini",
-    "Smith", "Brown", "Weber", "Rossi", "Dubois", "Yilmaz", "Khan", "Novak", "Schmidt", "Garcia",
+    "Rahimi", "Hosseini", "Moradi", "Jafari", "Tehrani", "Sadeghi", "Rostami", "Bahrami", "Kazemi",
+    "Amini", "Smith", "Brown", "Weber", "Rossi", "Dubois", "Yilmaz", "Khan", "Novak", "Schmidt",
+    "Garcia",
 ];
 const TITLES: [&str; 8] = [
-    "Purchasing manager", "CEO", "Operations lead", "Finance director", "IT manager", "Office manager",
-    "Head of sales", "Procurement officer",
+    "Purchasing manager",
+    "CEO",
+    "Operations lead",
+    "Finance director",
+    "IT manager",
+    "Office manager",
+    "Head of sales",
+    "Procurement officer",
 ];
 const PRODUCTS: [&str; 10] = [
-    "Annual supply contract", "Fleet renewal", "POS rollout", "Warehouse scanners", "Service agreement",
-    "Pilot project", "Spare parts order", "Software licences", "Regional expansion", "Maintenance plan",
+    "Annual supply contract",
+    "Fleet renewal",
+    "POS rollout",
+    "Warehouse scanners",
+    "Service agreement",
+    "Pilot project",
+    "Spare parts order",
+    "Software licences",
+    "Regional expansion",
+    "Maintenance plan",
 ];
-const LOST_REASONS: [&str; 4] = ["Price too high", "Chose a competitor", "Budget frozen", "No decision"];
-const CALLS: [&str; 5] = ["Follow-up call", "Discuss pricing", "Check delivery date", "Intro call", "Call about renewal"];
-const MEETINGS: [&str; 4] = ["Site visit", "Product demo", "Contract review", "Quarterly review"];
-const TASKS: [&str; 5] = ["Send proposal", "Prepare quote", "Send samples", "Update price list", "Book a demo"];
-const NOTES: [&str; 4] = ["Prefers WhatsApp", "Budget approved for Q1", "New decision maker", "Asked for references"];
+const LOST_REASONS: [&str; 4] = [
+    "Price too high",
+    "Chose a competitor",
+    "Budget frozen",
+    "No decision",
+];
+const CALLS: [&str; 5] = [
+    "Follow-up call",
+    "Discuss pricing",
+    "Check delivery date",
+    "Intro call",
+    "Call about renewal",
+];
+const MEETINGS: [&str; 4] = [
+    "Site visit",
+    "Product demo",
+    "Contract review",
+    "Quarterly review",
+];
+const TASKS: [&str; 5] = [
+    "Send proposal",
+    "Prepare quote",
+    "Send samples",
+    "Update price list",
+    "Book a demo",
+];
+const NOTES: [&str; 4] = [
+    "Prefers WhatsApp",
+    "Budget approved for Q1",
+    "New decision maker",
+    "Asked for references",
+];
 
 fn slug(name: &str) -> String {
-    name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    name.to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 fn day(offset: i64) -> String {
@@ -140,7 +221,12 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     let mut rng = StdRng::seed_from_u64(0x4a4d_5241);
     let hash = app::auth::ssr::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let teams = json!([{ "id": new_id(), "name": "North" }, { "id": new_id(), "name": "South" }]);
-    let team_id = |name: &str| teams.as_array().and_then(|t| t.iter().find(|t| t["name"] == name)).map(|t| t["id"].clone());
+    let team_id = |name: &str| {
+        teams
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["name"] == name))
+            .map(|t| t["id"].clone())
+    };
     let users: Vec<Value> = DEMO_USERS
         .iter()
         .map(|(email, name, role, team, locale)| {
@@ -166,7 +252,15 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     stems.shuffle(&mut rng);
     for i in 0..60 {
         let (kind, industry) = COMPANY_KINDS[i % COMPANY_KINDS.len()];
-        let name = format!("{} {}", stems[i % stems.len()], if i < 30 { kind } else { COMPANY_KINDS[(i + 3) % 8].0 });
+        let name = format!(
+            "{} {}",
+            stems[i % stems.len()],
+            if i < 30 {
+                kind
+            } else {
+                COMPANY_KINDS[(i + 3) % 8].0
+            }
+        );
         let s = slug(&name);
         companies.push(json!({
             "id": new_id(), "name": name, "industry": industry,
@@ -178,8 +272,16 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     let mut contacts = Vec::new();
     for i in 0..130 {
         let company = &companies[i % companies.len()];
-        let name = format!("{} {}", FIRST[rng.gen_range(0..FIRST.len())], LAST[rng.gen_range(0..LAST.len())]);
-        let email = format!("{}@{}.example", slug(&name), slug(company["name"].as_str().unwrap_or("x")));
+        let name = format!(
+            "{} {}",
+            FIRST[rng.gen_range(0..FIRST.len())],
+            LAST[rng.gen_range(0..LAST.len())]
+        );
+        let email = format!(
+            "{}@{}.example",
+            slug(&name),
+            slug(company["name"].as_str().unwrap_or("x"))
+        );
         contacts.push(json!({
             "id": new_id(), "name": name, "title": TITLES[rng.gen_range(0..TITLES.len())],
             "company": company["id"], "phones": [format!("+98 912 {:03} {:04}", rng.gen_range(100..999), rng.gen_range(1000..9999))],
@@ -187,7 +289,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         }));
     }
     let stage_rows = {
-        let mut r = db.query("SELECT id, position, probability, outcome FROM stage ORDER BY position").await?.check()?;
+        let mut r = db
+            .query("SELECT id, position, probability, outcome FROM stage ORDER BY position")
+            .await?
+            .check()?;
         let rows: Vec<Value> = r.take(0)?;
         rows.into_iter()
             .map(|mut s| {
@@ -201,7 +306,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     let mut deals = Vec::new();
     for i in 0..90 {
         let contact = &contacts[(i * 7) % contacts.len()];
-        let company = companies.iter().find(|c| c["id"] == contact["company"]).unwrap_or(&companies[0]);
+        let company = companies
+            .iter()
+            .find(|c| c["id"] == contact["company"])
+            .unwrap_or(&companies[0]);
         let mut roll = rng.gen_range(0..stage_weights.iter().sum::<u32>());
         let mut stage_index = 0;
         for (index, weight) in stage_weights.iter().enumerate() {
@@ -213,15 +321,33 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         }
         let stage = &stage_rows[stage_index.min(stage_rows.len() - 1)];
         let outcome = stage["outcome"].as_str().unwrap_or("open");
-        let close = if outcome == "open" { rng.gen_range(-5..75) } else { rng.gen_range(-90..-1) };
+        let close = if outcome == "open" {
+            rng.gen_range(-5..75)
+        } else {
+            rng.gen_range(-90..-1)
+        };
         let currency = match rng.gen_range(0..10) {
             0 => "EUR",
             1 => "IRT",
             _ => "USD",
         };
-        let value: i64 = if currency == "IRT" { rng.gen_range(50..2000) * 1_000_000 } else { rng.gen_range(10..1500) * 10_000 };
-        let owner = if i < 12 { users[2]["id"].clone() } else { pick_owner(&mut rng) };
-        let short = company["name"].as_str().unwrap_or_default().split(' ').next().unwrap_or_default().to_owned();
+        let value: i64 = if currency == "IRT" {
+            rng.gen_range(50..2000) * 1_000_000
+        } else {
+            rng.gen_range(10..1500) * 10_000
+        };
+        let owner = if i < 12 {
+            users[2]["id"].clone()
+        } else {
+            pick_owner(&mut rng)
+        };
+        let short = company["name"]
+            .as_str()
+            .unwrap_or_default()
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         deals.push(json!({
             "id": new_id(), "title": format!("{short} — {}", PRODUCTS[rng.gen_range(0..PRODUCTS.len())]),
             "value": value, "currency": currency, "stage": stage["id"], "probability": stage["probability"],
@@ -241,7 +367,14 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
             _ => ("note", &NOTES),
         };
         // The first few belong to the demo rep, overdue and due today, so Today is never empty.
-        let (owner, offset) = if i < 8 { (users[2]["id"].clone(), if i < 4 { -(i as i64) - 1 } else { 0 }) } else { (deal["owner"].clone(), rng.gen_range(-20..15)) };
+        let (owner, offset) = if i < 8 {
+            (
+                users[2]["id"].clone(),
+                if i < 4 { -(i as i64) - 1 } else { 0 },
+            )
+        } else {
+            (deal["owner"].clone(), rng.gen_range(-20..15))
+        };
         let done = kind == "note" || (offset < -2 && rng.gen_bool(0.7) && i >= 8);
         activities.push(json!({
             "id": new_id(), "kind": kind, "subject": subjects[rng.gen_range(0..subjects.len())],

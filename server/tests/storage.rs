@@ -90,7 +90,11 @@ async fn migrations_are_recorded_and_rerunning_them_changes_nothing() {
 #[tokio::test]
 async fn records_written_before_sync_existed_stay_editable_and_sync() {
     // A database as the previous release left it: only the core migration, demo data in it.
-    let db = std::sync::Arc::new(surrealdb::engine::any::connect("mem://").await.expect("connect"));
+    let db = std::sync::Arc::new(
+        surrealdb::engine::any::connect("mem://")
+            .await
+            .expect("connect"),
+    );
     db.use_ns("hamrah").use_db("main").await.expect("namespace");
     let core = format!(
         "DEFINE TABLE migration SCHEMAFULL;

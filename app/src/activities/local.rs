@@ -31,7 +31,10 @@ pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
 
 /// Open tasks first by due date, then the rest newest first, as the server orders them.
 fn timeline_order(a: &ActivityItem, b: &ActivityItem) -> std::cmp::Ordering {
-    a.done.cmp(&b.done).then_with(|| a.due_date.cmp(&b.due_date)).then_with(|| b.created_at.cmp(&a.created_at))
+    a.done
+        .cmp(&b.done)
+        .then_with(|| a.due_date.cmp(&b.due_date))
+        .then_with(|| b.created_at.cmp(&a.created_at))
 }
 
 pub fn for_subject(view: &Replica, table: &str, id: &str) -> Vec<ActivityItem> {
@@ -40,11 +43,22 @@ pub fn for_subject(view: &Replica, table: &str, id: &str) -> Vec<ActivityItem> {
         "contact" => a.contact.as_deref() == Some(id),
         _ => {
             a.company.as_deref() == Some(id)
-                || a.contact.as_deref().and_then(|c| view.contacts.get(c)).is_some_and(|c| c.company.as_deref() == Some(id))
-                || a.deal.as_deref().and_then(|d| view.deals.get(d)).is_some_and(|d| d.company.as_deref() == Some(id))
+                || a.contact
+                    .as_deref()
+                    .and_then(|c| view.contacts.get(c))
+                    .is_some_and(|c| c.company.as_deref() == Some(id))
+                || a.deal
+                    .as_deref()
+                    .and_then(|d| view.deals.get(d))
+                    .is_some_and(|d| d.company.as_deref() == Some(id))
         }
     };
-    let mut items: Vec<ActivityItem> = view.activities.values().filter(|a| linked(a)).map(|a| item(view, a)).collect();
+    let mut items: Vec<ActivityItem> = view
+        .activities
+        .values()
+        .filter(|a| linked(a))
+        .map(|a| item(view, a))
+        .collect();
     items.sort_by(timeline_order);
     items
 }
@@ -55,24 +69,43 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
     let mut due: Vec<ActivityItem> = view
         .activities
         .values()
-        .filter(|a| a.stamp.owner == me.id && !a.done && a.due_date.as_deref().is_some_and(|d| d <= today))
+        .filter(|a| {
+            a.stamp.owner == me.id && !a.done && a.due_date.as_deref().is_some_and(|d| d <= today)
+        })
         .map(|a| item(view, a))
         .collect();
-    due.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.due_time.cmp(&b.due_time)));
-    let (overdue, due_today) = due.into_iter().partition(|a| a.due_date.as_deref() < Some(today));
+    due.sort_by(|a, b| {
+        a.due_date
+            .cmp(&b.due_date)
+            .then_with(|| a.due_time.cmp(&b.due_time))
+    });
+    let (overdue, due_today) = due
+        .into_iter()
+        .partition(|a| a.due_date.as_deref() < Some(today));
     let pipeline = view.reference.as_ref().map(|r| &r.pipeline);
     let mut closing: Vec<_> = view
         .deals
         .values()
         .filter(|d| {
             d.stamp.owner == me.id
-                && pipeline.and_then(|p| p.stage(&d.stage)).is_some_and(|s| s.outcome == Outcome::Open)
+                && pipeline
+                    .and_then(|p| p.stage(&d.stage))
+                    .is_some_and(|s| s.outcome == Outcome::Open)
                 && d.expected_close.as_deref().is_some_and(|c| c <= horizon)
         })
         .collect();
     closing.sort_by(|a, b| a.expected_close.cmp(&b.expected_close));
-    let closing = closing.into_iter().take(50).map(|d| crate::deals::local::card(view, d)).collect();
-    Ok(TodayData { today: today.to_owned(), overdue, due_today, closing })
+    let closing = closing
+        .into_iter()
+        .take(50)
+        .map(|d| crate::deals::local::card(view, d))
+        .collect();
+    Ok(TodayData {
+        today: today.to_owned(),
+        overdue,
+        due_today,
+        closing,
+    })
 }
 
 pub fn form_data(view: &Replica, id: Option<&str>) -> Result<ActivityFormData, AppError> {

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ActivityInput, ActivityKind, ValidActivity};
 use crate::error::AppError;
-use crate::sync::replica::{Context, Replica, Stamp, Synced};
 use crate::sync::Table;
+use crate::sync::replica::{Context, Replica, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityRow {

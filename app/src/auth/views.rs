@@ -29,7 +29,7 @@ pub fn SignInPage() -> impl IntoView {
         }
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
+            crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -37,7 +37,10 @@ pub fn SignInPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
-        action.dispatch(SignInForm { email: email.get(), password: password.get() });
+        action.dispatch(SignInForm {
+            email: email.get(),
+            password: password.get(),
+        });
     };
     view! {
         <main class="sign-in">

@@ -12,11 +12,21 @@ fn matches(text: &str, query: &str) -> bool {
 
 pub fn list(view: &Replica, query: &str) -> Vec<CompanySummary> {
     let query = crate::text::fold(query.trim());
-    let mut rows: Vec<&CompanyRow> = view.companies.values().filter(|c| matches(&c.name, &query)).collect();
+    let mut rows: Vec<&CompanyRow> = view
+        .companies
+        .values()
+        .filter(|c| matches(&c.name, &query))
+        .collect();
     rows.sort_by_key(|c| c.name.to_lowercase());
     rows.into_iter()
         .take(200)
-        .map(|c| CompanySummary { id: c.id.clone(), name: c.name.clone(), industry: c.industry.clone(), phone: c.phone.clone(), email: c.email.clone() })
+        .map(|c| CompanySummary {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            industry: c.industry.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        })
         .collect()
 }
 
@@ -44,13 +54,20 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         .map(|k| crate::contacts::local::summary(view, k))
         .collect();
     contacts.sort_by_key(|k| k.name.to_lowercase());
-    let mut deals: Vec<_> = view.deals.values().filter(|d| d.company.as_deref() == Some(id)).collect();
+    let mut deals: Vec<_> = view
+        .deals
+        .values()
+        .filter(|d| d.company.as_deref() == Some(id))
+        .collect();
     deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
     Ok(CompanyPage {
         company,
         can_edit: view.can_edit(&c.scope()),
         contacts,
-        deals: deals.into_iter().map(|d| crate::deals::local::card(view, d)).collect(),
+        deals: deals
+            .into_iter()
+            .map(|d| crate::deals::local::card(view, d))
+            .collect(),
         activities: crate::activities::local::for_subject(view, "company", id),
         history: Vec::new(),
     })

@@ -25,7 +25,9 @@ pub fn list(view: &Replica, query: &str) -> Vec<ContactSummary> {
         .filter(|s| {
             query.is_empty()
                 || crate::text::fold(&s.name).contains(&query)
-                || s.company_name.as_deref().is_some_and(|n| crate::text::fold(n).contains(&query))
+                || s.company_name
+                    .as_deref()
+                    .is_some_and(|n| crate::text::fold(n).contains(&query))
         })
         .collect();
     rows.sort_by_key(|s| s.name.to_lowercase());
@@ -53,12 +55,19 @@ fn contact(view: &Replica, c: &ContactRow) -> Contact {
 
 pub fn page(view: &Replica, id: &str) -> Result<ContactPage, AppError> {
     let c = view.contacts.get(id).ok_or(AppError::NotFound)?;
-    let mut deals: Vec<_> = view.deals.values().filter(|d| d.contact.as_deref() == Some(id)).collect();
+    let mut deals: Vec<_> = view
+        .deals
+        .values()
+        .filter(|d| d.contact.as_deref() == Some(id))
+        .collect();
     deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
     Ok(ContactPage {
         contact: contact(view, c),
         can_edit: view.can_edit(&c.scope()),
-        deals: deals.into_iter().map(|d| crate::deals::local::card(view, d)).collect(),
+        deals: deals
+            .into_iter()
+            .map(|d| crate::deals::local::card(view, d))
+            .collect(),
         activities: crate::activities::local::for_subject(view, "contact", id),
         history: Vec::new(),
     })

@@ -34,7 +34,10 @@ pub fn board(view: &Replica) -> Result<Board, AppError> {
             for d in &mine {
                 match totals.iter_mut().find(|t| t.currency == d.currency) {
                     Some(total) => total.total += d.value,
-                    None => totals.push(StageTotal { currency: d.currency, total: d.value }),
+                    None => totals.push(StageTotal {
+                        currency: d.currency,
+                        total: d.value,
+                    }),
                 }
             }
             Column {
@@ -92,7 +95,12 @@ pub fn page(view: &Replica, id: &str) -> Result<DealPage, AppError> {
 }
 
 pub fn choices<'a>(rows: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<Choice> {
-    let mut out: Vec<Choice> = rows.map(|(id, name)| Choice { id: id.clone(), name: name.clone() }).collect();
+    let mut out: Vec<Choice> = rows
+        .map(|(id, name)| Choice {
+            id: id.clone(),
+            name: name.clone(),
+        })
+        .collect();
     out.sort_by_key(|c| c.name.to_lowercase());
     out
 }

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::{DealInput, ValidDeal};
 use crate::error::AppError;
 use crate::money::{Currency, amount_input};
-use crate::sync::replica::{Context, Replica, Stamp, Synced};
 use crate::sync::Table;
+use crate::sync::replica::{Context, Replica, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DealRow {

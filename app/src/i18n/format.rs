@@ -111,9 +111,15 @@ impl Locale {
     /// A calendar date ("2026-11-23") for reading: "23 Nov 2026", or in Persian the Jalali
     /// "۲ آذر ۱۴۰۵". Text that is not a date is shown as it is.
     pub fn date(self, iso: &str) -> String {
-        let Some(date) = calendar::parse_iso(iso) else { return iso.to_owned() };
+        let Some(date) = calendar::parse_iso(iso) else {
+            return iso.to_owned();
+        };
         let (day, month, year) = match self {
-            Locale::En => (date.day(), self.text(GREGORIAN_MONTHS[usize::from(u8::from(date.month())) - 1]), date.year()),
+            Locale::En => (
+                date.day(),
+                self.text(GREGORIAN_MONTHS[usize::from(u8::from(date.month())) - 1]),
+                date.year(),
+            ),
             Locale::Fa => match Jalali::from_gregorian(date) {
                 Some(j) => (j.day, self.jalali_month(j.month), j.year),
                 None => return iso.to_owned(),
@@ -121,7 +127,11 @@ impl Locale {
         };
         self.format(
             Key::DateDayMonthYear,
-            &[("day", &self.digits(&day.to_string())), ("month", month), ("year", &self.digits(&year.to_string()))],
+            &[
+                ("day", &self.digits(&day.to_string())),
+                ("month", month),
+                ("year", &self.digits(&year.to_string())),
+            ],
         )
     }
 
@@ -130,7 +140,9 @@ impl Locale {
     pub fn date_numeric(self, iso: &str) -> String {
         match self {
             Locale::En => iso.to_owned(),
-            Locale::Fa => Jalali::from_iso(iso).map_or_else(|| iso.to_owned(), |j| self.digits(&j.numeric())),
+            Locale::Fa => {
+                Jalali::from_iso(iso).map_or_else(|| iso.to_owned(), |j| self.digits(&j.numeric()))
+            }
         }
     }
 
@@ -157,7 +169,9 @@ impl Locale {
     /// A moment ("2026-11-22T10:04:05Z") as "just now", "5 min ago", "3 h ago", "2 days
     /// ago", or beyond a week its date and time on the reader's clock.
     pub fn moment(self, iso: &str, now: time::OffsetDateTime) -> String {
-        let Ok(at) = time::OffsetDateTime::parse(iso, &time::format_description::well_known::Rfc3339) else {
+        let Ok(at) =
+            time::OffsetDateTime::parse(iso, &time::format_description::well_known::Rfc3339)
+        else {
             return iso.to_owned();
         };
         let elapsed = now - at;
@@ -171,7 +185,11 @@ impl Locale {
             _ => {
                 let local = at.to_offset(now.offset());
                 let hh_mm = format!("{:02}:{:02}", local.hour(), local.minute());
-                format!("{} {}", self.date(&calendar::iso(local.date())), self.time(&hh_mm))
+                format!(
+                    "{} {}",
+                    self.date(&calendar::iso(local.date())),
+                    self.time(&hh_mm)
+                )
             }
         }
     }
@@ -223,11 +241,20 @@ mod tests {
         assert_eq!(Locale::En.number(12_500), "12,500");
         assert_eq!(Locale::Fa.number(12_500), "۱۲٬۵۰۰");
         assert_eq!(Locale::Fa.percent(60), "۶۰٪");
-        assert_eq!(Locale::Fa.amount(15_000_000, Currency::IRT), "۱۵٬۰۰۰٬۰۰۰ تومان");
-        assert_eq!(Locale::Fa.amount(150_000_000, Currency::IRR), "۱۵۰٬۰۰۰٬۰۰۰ ریال");
+        assert_eq!(
+            Locale::Fa.amount(15_000_000, Currency::IRT),
+            "۱۵٬۰۰۰٬۰۰۰ تومان"
+        );
+        assert_eq!(
+            Locale::Fa.amount(150_000_000, Currency::IRR),
+            "۱۵۰٬۰۰۰٬۰۰۰ ریال"
+        );
         assert_eq!(Locale::Fa.amount(125_050, Currency::USD), "۱٬۲۵۰٫۵۰ دلار");
         assert_eq!(Locale::En.amount(125_050, Currency::EUR), "€1,250.50");
-        assert_eq!(Locale::En.amount(15_000_000, Currency::IRT), "15,000,000 tomans");
+        assert_eq!(
+            Locale::En.amount(15_000_000, Currency::IRT),
+            "15,000,000 tomans"
+        );
         assert_eq!(Locale::Fa.currency_name(Currency::IRT), "تومان (IRT)");
     }
 
@@ -244,14 +271,26 @@ mod tests {
     #[test]
     fn relative_days_and_moments() {
         let today = "2026-11-23";
-        assert_eq!(Locale::Fa.relative_day("2026-11-26", today).as_deref(), Some("۳ روز دیگر"));
-        assert_eq!(Locale::Fa.relative_day("2026-11-20", today).as_deref(), Some("۳ روز پیش"));
-        assert_eq!(Locale::En.relative_day("2026-11-24", today).as_deref(), Some("tomorrow"));
+        assert_eq!(
+            Locale::Fa.relative_day("2026-11-26", today).as_deref(),
+            Some("۳ روز دیگر")
+        );
+        assert_eq!(
+            Locale::Fa.relative_day("2026-11-20", today).as_deref(),
+            Some("۳ روز پیش")
+        );
+        assert_eq!(
+            Locale::En.relative_day("2026-11-24", today).as_deref(),
+            Some("tomorrow")
+        );
         assert_eq!(Locale::En.relative_day("2026-12-24", today), None);
         let now = datetime!(2026-11-23 12:00 UTC);
         assert_eq!(Locale::En.moment("2026-11-23T11:55:00Z", now), "5 min ago");
         assert_eq!(Locale::Fa.moment("2026-11-20T12:00:00Z", now), "۳ روز پیش");
-        assert_eq!(Locale::Fa.moment("2026-11-01T08:05:00Z", now), "۱۰ آبان ۱۴۰۵ ۰۸:۰۵");
+        assert_eq!(
+            Locale::Fa.moment("2026-11-01T08:05:00Z", now),
+            "۱۰ آبان ۱۴۰۵ ۰۸:۰۵"
+        );
     }
 
     #[test]

@@ -26,7 +26,12 @@ impl Row {
     }
 
     fn input(&self) -> StageInput {
-        StageInput { id: self.id.clone(), name: self.name.get(), probability: self.probability.get(), outcome: self.outcome.get() }
+        StageInput {
+            id: self.id.clone(),
+            name: self.name.get(),
+            probability: self.probability.get(),
+            outcome: self.outcome.get(),
+        }
     }
 }
 
@@ -86,9 +91,20 @@ fn StageForm(pipeline: Pipeline) -> impl IntoView {
     let add = move |_| {
         rows.update(|rs| {
             // New stages go before the closing (won and lost) stages.
-            let at = rs.iter().position(|r| r.outcome.get_untracked() != Outcome::Open.code()).unwrap_or(rs.len());
+            let at = rs
+                .iter()
+                .position(|r| r.outcome.get_untracked() != Outcome::Open.code())
+                .unwrap_or(rs.len());
             let name = locale.text(Key::NewStageName).to_owned();
-            rs.insert(at, Row::new(StageInput { id: crate::ids::new_id(), name, probability: "50".into(), outcome: "open".into() }));
+            rs.insert(
+                at,
+                Row::new(StageInput {
+                    id: crate::ids::new_id(),
+                    name,
+                    probability: "50".into(),
+                    outcome: "open".into(),
+                }),
+            );
         });
     };
     view! {
@@ -119,9 +135,22 @@ fn StageRow(row: Row, rows: RwSignal<Vec<Row>>, errors: RwSignal<FieldErrors>) -
         Memo::new(move |_| rows.with(|rs| rs.iter().position(|r| r.id == id).unwrap_or(0)))
     };
     let problem = move |field: &'static str| {
-        move || errors.with(|e| e.get(&format!("stages.{}.{field}", position.get()))).map(|p| locale.problem(p))
+        move || {
+            errors
+                .with(|e| e.get(&format!("stages.{}.{field}", position.get())))
+                .map(|p| locale.problem(p))
+        }
     };
-    let invalid = move |field: &'static str| move || errors.with(|e| e.get(&format!("stages.{}.{field}", position.get())).is_some()).to_string();
+    let invalid = move |field: &'static str| {
+        move || {
+            errors
+                .with(|e| {
+                    e.get(&format!("stages.{}.{field}", position.get()))
+                        .is_some()
+                })
+                .to_string()
+        }
+    };
     let name = row.name;
     let stage_name = move || name.get();
     let shift = move |by: isize| {

@@ -19,16 +19,25 @@ pub async fn save_language(cx: &Cx, locale: Locale) -> AppResult<()> {
 
 /// The organisation's default currency, as a statement to send along with others in one
 /// query; read its answer with [`take_default_currency`].
-pub const DEFAULT_CURRENCY: &str = "RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);";
+pub const DEFAULT_CURRENCY: &str =
+    "RETURN (SELECT VALUE default_currency FROM ONLY organisation:main);";
 
-pub fn take_default_currency(response: &mut surrealdb::IndexedResults, index: usize) -> AppResult<Currency> {
+pub fn take_default_currency(
+    response: &mut surrealdb::IndexedResults,
+    index: usize,
+) -> AppResult<Currency> {
     let code: Option<String> = response.take(index).map_err(internal)?;
-    Ok(code.as_deref().and_then(Currency::from_code).unwrap_or_default())
+    Ok(code
+        .as_deref()
+        .and_then(Currency::from_code)
+        .unwrap_or_default())
 }
 
 pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
     let mut response = db::run(cx.db.query(DEFAULT_CURRENCY)).await?;
-    Ok(Organisation { default_currency: take_default_currency(&mut response, 0)? })
+    Ok(Organisation {
+        default_currency: take_default_currency(&mut response, 0)?,
+    })
 }
 
 /// Devices learn the new default with their next pull: it travels with the reference data.

@@ -16,15 +16,27 @@ pub struct Hlc {
 
 impl Hlc {
     pub fn zero(node: &str) -> Self {
-        Hlc { ms: 0, counter: 0, node: node.to_owned() }
+        Hlc {
+            ms: 0,
+            counter: 0,
+            node: node.to_owned(),
+        }
     }
 
     /// The next clock for a local event at wall time `now_ms`: never behind the last one.
     pub fn tick(&self, now_ms: i64) -> Hlc {
         if now_ms > self.ms {
-            Hlc { ms: now_ms, counter: 0, node: self.node.clone() }
+            Hlc {
+                ms: now_ms,
+                counter: 0,
+                node: self.node.clone(),
+            }
         } else {
-            Hlc { ms: self.ms, counter: self.counter.saturating_add(1), node: self.node.clone() }
+            Hlc {
+                ms: self.ms,
+                counter: self.counter.saturating_add(1),
+                node: self.node.clone(),
+            }
         }
     }
 
@@ -40,7 +52,11 @@ impl Hlc {
         } else {
             0
         };
-        Hlc { ms, counter, node: self.node.clone() }
+        Hlc {
+            ms,
+            counter,
+            node: self.node.clone(),
+        }
     }
 
     pub fn parse(text: &str) -> Option<Hlc> {
@@ -54,13 +70,26 @@ impl Hlc {
     /// A clock from a device, as the server accepts it: one running more than
     /// [`MAX_DRIFT_MS`] ahead of the server would win every later edit, so it is pulled back.
     pub fn clamped(self, server_now_ms: i64) -> Hlc {
-        if self.ms > server_now_ms + MAX_DRIFT_MS { Hlc { ms: server_now_ms, ..self } } else { self }
+        if self.ms > server_now_ms + MAX_DRIFT_MS {
+            Hlc {
+                ms: server_now_ms,
+                ..self
+            }
+        } else {
+            self
+        }
     }
 }
 
 impl fmt::Display for Hlc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:015}-{:06}-{}", self.ms.max(0), self.counter, self.node)
+        write!(
+            f,
+            "{:015}-{:06}-{}",
+            self.ms.max(0),
+            self.counter,
+            self.node
+        )
     }
 }
 
@@ -80,8 +109,16 @@ mod tests {
 
     #[test]
     fn text_order_is_time_order_and_round_trips() {
-        let early = Hlc { ms: 99, counter: 7, node: "z".into() };
-        let late = Hlc { ms: 1_700_000_000_000, counter: 0, node: "a".into() };
+        let early = Hlc {
+            ms: 99,
+            counter: 7,
+            node: "z".into(),
+        };
+        let late = Hlc {
+            ms: 1_700_000_000_000,
+            counter: 0,
+            node: "a".into(),
+        };
         assert!(early.to_string() < late.to_string());
         assert_eq!(Hlc::parse(&late.to_string()), Some(late));
         assert_eq!(Hlc::parse("nonsense"), None);
@@ -89,17 +126,33 @@ mod tests {
 
     #[test]
     fn observing_a_later_clock_moves_past_it() {
-        let mine = Hlc { ms: 10, counter: 0, node: "a".into() };
-        let theirs = Hlc { ms: 50, counter: 3, node: "b".into() };
+        let mine = Hlc {
+            ms: 10,
+            counter: 0,
+            node: "a".into(),
+        };
+        let theirs = Hlc {
+            ms: 50,
+            counter: 3,
+            node: "b".into(),
+        };
         let next = mine.observe(&theirs, 20);
         assert!(next > theirs && next.ms == 50 && next.counter == 4);
     }
 
     #[test]
     fn a_clock_far_ahead_is_clamped_to_the_server() {
-        let ahead = Hlc { ms: 10_000_000, counter: 1, node: "a".into() };
+        let ahead = Hlc {
+            ms: 10_000_000,
+            counter: 1,
+            node: "a".into(),
+        };
         assert_eq!(ahead.clone().clamped(1_000).ms, 1_000);
-        let near = Hlc { ms: 1_500, counter: 1, node: "a".into() };
+        let near = Hlc {
+            ms: 1_500,
+            counter: 1,
+            node: "a".into(),
+        };
         assert_eq!(near.clone().clamped(1_000), near);
     }
 }

@@ -41,9 +41,15 @@ pub fn merge(
     clock: &str,
     guarded: &[&str],
 ) -> Merged {
-    let mut out = Merged { fields: current.clone(), clocks: clocks.clone(), ..Merged::default() };
+    let mut out = Merged {
+        fields: current.clone(),
+        clocks: clocks.clone(),
+        ..Merged::default()
+    };
     for (field, value) in mine {
-        let Some(now) = current.get(field) else { continue };
+        let Some(now) = current.get(field) else {
+            continue;
+        };
         let was = base.get(field).unwrap_or(&Value::Null);
         let field_clock = clocks.get(field).map(String::as_str).unwrap_or("");
         let take = if now == value {
@@ -51,7 +57,11 @@ pub fn merge(
         } else if now == was {
             true
         } else if guarded.contains(&field.as_str()) {
-            out.conflicts.push(FieldConflict { field: field.clone(), mine: value.clone(), theirs: now.clone() });
+            out.conflicts.push(FieldConflict {
+                field: field.clone(),
+                mine: value.clone(),
+                theirs: now.clone(),
+            });
             false
         } else if clock > field_clock {
             true
@@ -79,7 +89,10 @@ mod tests {
     }
 
     fn clocks(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -88,7 +101,10 @@ mod tests {
         let current = fields(json!({"title": "Fleet", "value": "250"}));
         let mine = fields(json!({"title": "Fleet renewal"}));
         let merged = merge(&current, &BTreeMap::new(), &base, &mine, "2", &["value"]);
-        assert_eq!(merged.fields, fields(json!({"title": "Fleet renewal", "value": "250"})));
+        assert_eq!(
+            merged.fields,
+            fields(json!({"title": "Fleet renewal", "value": "250"}))
+        );
         assert!(merged.conflicts.is_empty() && merged.superseded.is_empty());
         assert_eq!(merged.clocks.get("title").map(String::as_str), Some("2"));
     }
@@ -103,7 +119,10 @@ mod tests {
         assert_eq!(merged.fields, current);
         assert_eq!(merged.superseded, vec!["next_step".to_owned()]);
         let later_edit = merge(&current, &newer, &base, &older_edit, "0012", &[]);
-        assert_eq!(later_edit.fields.get("next_step"), Some(&json!("Email at 10")));
+        assert_eq!(
+            later_edit.fields.get("next_step"),
+            Some(&json!("Email at 10"))
+        );
     }
 
     #[test]
@@ -111,9 +130,23 @@ mod tests {
         let base = fields(json!({"value": "100", "stage": "a"}));
         let current = fields(json!({"value": "300", "stage": "a"}));
         let mine = fields(json!({"value": "200", "stage": "b"}));
-        let merged = merge(&current, &BTreeMap::new(), &base, &mine, "9", &["value", "stage"]);
+        let merged = merge(
+            &current,
+            &BTreeMap::new(),
+            &base,
+            &mine,
+            "9",
+            &["value", "stage"],
+        );
         assert_eq!(merged.fields, fields(json!({"value": "300", "stage": "b"})));
-        assert_eq!(merged.conflicts, vec![FieldConflict { field: "value".into(), mine: json!("200"), theirs: json!("300") }]);
+        assert_eq!(
+            merged.conflicts,
+            vec![FieldConflict {
+                field: "value".into(),
+                mine: json!("200"),
+                theirs: json!("300")
+            }]
+        );
     }
 
     #[test]

@@ -11,7 +11,12 @@ use crate::ui::fields::{FieldShell, TextField};
 use crate::ui::icons::Icon;
 
 #[component]
-pub fn DateField(label: Key, name: &'static str, value: RwSignal<String>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+pub fn DateField(
+    label: Key,
+    name: &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     match use_locale() {
         Locale::En => view! { <TextField label name value errors kind="date" /> }.into_any(),
         Locale::Fa => view! { <JalaliField label name value errors /> }.into_any(),
@@ -30,7 +35,12 @@ fn typed_to_value(typed: &str) -> String {
 }
 
 #[component]
-fn JalaliField(label: Key, name: &'static str, value: RwSignal<String>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+fn JalaliField(
+    label: Key,
+    name: &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     let locale = use_locale();
     let text = RwSignal::new(locale.date_numeric(&value.get_untracked()));
     let open = RwSignal::new(false);
@@ -83,14 +93,29 @@ fn JalaliField(label: Key, name: &'static str, value: RwSignal<String>, errors: 
 
 /// One Jalali month as a grid of day buttons, each named by its full date for screen readers.
 #[component]
-fn JalaliCalendar(id: String, selected: String, pick: Callback<String>, close: Callback<()>) -> impl IntoView {
+fn JalaliCalendar(
+    id: String,
+    selected: String,
+    pick: Callback<String>,
+    close: Callback<()>,
+) -> impl IntoView {
     let locale = use_locale();
     let today = calendar::device_today();
-    let start = Jalali::from_iso(&selected).or_else(|| Jalali::from_iso(&today)).unwrap_or(Jalali { year: 1405, month: 1, day: 1 });
+    let start = Jalali::from_iso(&selected)
+        .or_else(|| Jalali::from_iso(&today))
+        .unwrap_or(Jalali {
+            year: 1405,
+            month: 1,
+            day: 1,
+        });
     let month = RwSignal::new(Jalali { day: 1, ..start });
     let title = move || {
         let m = month.get();
-        format!("{} {}", locale.jalali_month(m.month), locale.digits(&m.year.to_string()))
+        format!(
+            "{} {}",
+            locale.jalali_month(m.month),
+            locale.digits(&m.year.to_string())
+        )
     };
     let headers = WEEKDAYS
         .iter()
@@ -99,11 +124,17 @@ fn JalaliCalendar(id: String, selected: String, pick: Callback<String>, close: C
     let today_pick = today.clone();
     let days = move || {
         let m = month.get();
-        let Some(first) = m.to_gregorian() else { return Vec::new() };
+        let Some(first) = m.to_gregorian() else {
+            return Vec::new();
+        };
         let lead = calendar::saturday_index(first);
-        let mut cells: Vec<AnyView> = (0..lead).map(|_| view! { <span class="day-blank"></span> }.into_any()).collect();
+        let mut cells: Vec<AnyView> = (0..lead)
+            .map(|_| view! { <span class="day-blank"></span> }.into_any())
+            .collect();
         for day in 1..=calendar::month_length(m.year, m.month) {
-            let Some(date) = (Jalali { day, ..m }).to_gregorian() else { continue };
+            let Some(date) = (Jalali { day, ..m }).to_gregorian() else {
+                continue;
+            };
             let iso = calendar::iso(date);
             let is_selected = iso == selected;
             let is_today = iso == today;

@@ -21,7 +21,10 @@ pub fn focus_first_invalid() {
     });
 }
 
-fn problem_text(errors: RwSignal<FieldErrors>, name: &'static str) -> impl Fn() -> Option<String> + Copy {
+fn problem_text(
+    errors: RwSignal<FieldErrors>,
+    name: &'static str,
+) -> impl Fn() -> Option<String> + Copy {
     let locale = use_locale();
     move || errors.with(|e| e.get(name)).map(|p| locale.problem(p))
 }

@@ -13,9 +13,13 @@ use crate::ui::icons::Icon;
 pub fn ErrorNote(error: AppError) -> impl IntoView {
     let locale = use_locale();
     let text = match &error {
-        AppError::RateLimited { retry_after_secs } => {
-            locale.format(Key::ErrRateLimited, &[("seconds", &locale.number(i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)))])
-        }
+        AppError::RateLimited { retry_after_secs } => locale.format(
+            Key::ErrRateLimited,
+            &[(
+                "seconds",
+                &locale.number(i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)),
+            )],
+        ),
         AppError::Validation(errors) => match errors.get(FORM) {
             Some(problem) => locale.problem(problem),
             None => locale.text(Key::ErrValidation).to_owned(),
@@ -117,7 +121,9 @@ pub fn HistorySection(table: &'static str, id: String) -> impl IntoView {
     move || match state.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Ok(changes)) => view! { <HistoryList changes /> }.into_any(),
-        Some(Err(AppError::Network)) => view! { <p class="muted">{t(Key::HistoryOffline)}</p> }.into_any(),
+        Some(Err(AppError::Network)) => {
+            view! { <p class="muted">{t(Key::HistoryOffline)}</p> }.into_any()
+        }
         // Made on this device and not synced yet: the server has no history for it.
         Some(Err(AppError::NotFound)) => view! { <HistoryList changes=Vec::new() /> }.into_any(),
         Some(Err(error)) => view! { <ErrorNote error /> }.into_any(),
@@ -136,7 +142,10 @@ pub fn ActionLink(href: String, icon: Icon, label: String, text: String) -> impl
 }
 
 pub fn tel_href(phone: &str) -> String {
-    let dialable: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let dialable: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
     format!("tel:{dialable}")
 }
 
@@ -159,6 +168,9 @@ mod tests {
     #[test]
     fn links_for_phone_apps() {
         assert_eq!(tel_href("+98 (912) 345-6789"), "tel:+989123456789");
-        assert_eq!(map_href("Vali Asr St, Tehran"), "https://www.openstreetmap.org/search?query=Vali+Asr+St%2C+Tehran");
+        assert_eq!(
+            map_href("Vali Asr St, Tehran"),
+            "https://www.openstreetmap.org/search?query=Vali+Asr+St%2C+Tehran"
+        );
     }
 }

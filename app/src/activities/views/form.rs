@@ -35,9 +35,18 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
     let due_date = RwSignal::new(a.and_then(|a| a.due_date.clone()).unwrap_or_default());
     let due_time = RwSignal::new(a.and_then(|a| a.due_time.clone()).unwrap_or_default());
     let done = RwSignal::new(a.is_some_and(|a| a.done));
-    let deal = RwSignal::new(a.map_or_else(|| from_query("deal"), |a| a.deal.clone().unwrap_or_default()));
-    let contact = RwSignal::new(a.map_or_else(|| from_query("contact"), |a| a.contact.clone().unwrap_or_default()));
-    let company = RwSignal::new(a.map_or_else(|| from_query("company"), |a| a.company.clone().unwrap_or_default()));
+    let deal = RwSignal::new(a.map_or_else(
+        || from_query("deal"),
+        |a| a.deal.clone().unwrap_or_default(),
+    ));
+    let contact = RwSignal::new(a.map_or_else(
+        || from_query("contact"),
+        |a| a.contact.clone().unwrap_or_default(),
+    ));
+    let company = RwSignal::new(a.map_or_else(
+        || from_query("company"),
+        |a| a.company.clone().unwrap_or_default(),
+    ));
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
     let before = (!is_new).then(|| ActivityInput {
@@ -72,7 +81,7 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
         Some(Ok(_)) => navigate(&back.get_untracked(), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
+            crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -105,8 +114,15 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
             }
         }
     };
-    let kinds: Vec<(String, String)> = ActivityKind::ALL.iter().map(|k| (k.code().to_owned(), t(k.label()).to_owned())).collect();
-    let choices = |v: &Vec<crate::deals::Choice>| v.iter().map(|c| (c.id.clone(), c.name.clone())).collect::<Vec<_>>();
+    let kinds: Vec<(String, String)> = ActivityKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), t(k.label()).to_owned()))
+        .collect();
+    let choices = |v: &Vec<crate::deals::Choice>| {
+        v.iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect::<Vec<_>>()
+    };
     view! {
         <h1>{if is_new { t(Key::NewActivity) } else { t(Key::EditActivity) }}</h1>
         <form class="form" method="post" on:submit=submit novalidate>

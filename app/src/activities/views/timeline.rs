@@ -10,7 +10,10 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted">{t(Key::NoActivities)}</p> }.into_any();
     }
-    let rows = items.into_iter().map(|item| view! { <ActivityRow item /> }).collect_view();
+    let rows = items
+        .into_iter()
+        .map(|item| view! { <ActivityRow item /> })
+        .collect_view();
     view! { <ul class="timeline">{rows}</ul> }.into_any()
 }
 
@@ -21,7 +24,9 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let id = item.id.clone();
     let toggle = Action::new(move |value: &bool| {
         let value = *value;
-        crate::sync::change::<crate::activities::row::ActivityRow>(id.clone(), move |input| input.done = value)
+        crate::sync::change::<crate::activities::row::ActivityRow>(id.clone(), move |input| {
+            input.done = value
+        })
     });
     Effect::new(move |_| {
         if let Some(Err(_)) = toggle.value().get() {
@@ -30,7 +35,17 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     });
     let checkbox = item.can_edit && item.kind != ActivityKind::Note;
     let subject = item.subject.clone();
-    let label = move || format!("{}: {}", if done.get() { t(Key::MarkNotDone) } else { t(Key::MarkDone) }, subject);
+    let label = move || {
+        format!(
+            "{}: {}",
+            if done.get() {
+                t(Key::MarkNotDone)
+            } else {
+                t(Key::MarkDone)
+            },
+            subject
+        )
+    };
     let due = item.due_date.clone().map(|d| {
         let text = match &item.due_time {
             Some(time) => format!("{} {}", locale.date(&d), locale.time(time)),
@@ -39,12 +54,17 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
         view! { <time datetime=d>{text}</time> }
     });
     // Each name isolated, so Persian and English names keep their order in either direction.
-    let context = [item.deal_title.clone(), item.contact_name.clone(), item.company_name.clone(), Some(item.owner_name.clone())]
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, name)| view! { {(i > 0).then_some(" · ")}<bdi>{name}</bdi> })
-        .collect_view();
+    let context = [
+        item.deal_title.clone(),
+        item.contact_name.clone(),
+        item.company_name.clone(),
+        Some(item.owner_name.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .enumerate()
+    .map(|(i, name)| view! { {(i > 0).then_some(" · ")}<bdi>{name}</bdi> })
+    .collect_view();
     let edit = item.can_edit.then(|| view! { <A href=format!("/activities/{}/edit", item.id) attr:class="link-small">{t(Key::Edit)}</A> });
     view! {
         <li class="activity" class:done=move || done.get() data-kind=item.kind.code()>

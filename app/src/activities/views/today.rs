@@ -12,7 +12,12 @@ use crate::ui::parts::{ErrorNote, Loading};
 pub fn TodayPage() -> impl IntoView {
     let locale = use_locale();
     let actor = use_context::<Actor>();
-    let greeting = actor.map(|a| locale.format(Key::TodayGreeting, &[("name", a.name.split(' ').next().unwrap_or(&a.name))]));
+    let greeting = actor.map(|a| {
+        locale.format(
+            Key::TodayGreeting,
+            &[("name", a.name.split(' ').next().unwrap_or(&a.name))],
+        )
+    });
     let data = Resource::new(crate::sync::version, |_| load_today());
     view! {
         <main class="page">

@@ -29,7 +29,10 @@ pub fn CompanyFormPage() -> impl IntoView {
 fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
     let is_new = page.is_none();
     let initial = page.as_ref().map_or_else(
-        || CompanyInput { id: crate::ids::new_id(), ..Default::default() },
+        || CompanyInput {
+            id: crate::ids::new_id(),
+            ..Default::default()
+        },
         |p| CompanyInput::from_company(&p.company),
     );
     let (id, rev) = (initial.id.clone(), initial.rev);
@@ -50,7 +53,7 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
         Some(Ok(id)) => navigate(&format!("/companies/{id}"), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
+            crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -80,7 +83,10 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
             }
         }
     };
-    let back = page.as_ref().map_or_else(|| "/companies".to_owned(), |p| format!("/companies/{}", p.company.id));
+    let back = page.as_ref().map_or_else(
+        || "/companies".to_owned(),
+        |p| format!("/companies/{}", p.company.id),
+    );
     let cancel = back.clone();
     view! {
         <BackLink href=back label=t(Key::Back) />

@@ -9,7 +9,10 @@ use crate::ui::parts::{ErrorNote, Loading};
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let companies = Resource::new(move || (query.get(), crate::sync::version()), |(query, _)| load_companies(query));
+    let companies = Resource::new(
+        move || (query.get(), crate::sync::version()),
+        |(query, _)| load_companies(query),
+    );
     view! {
         <main class="page">
             <header class="page-head">

@@ -12,7 +12,10 @@ use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, map_href, t
 pub fn CompanyPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(move || (id(), crate::sync::version()), |(id, _)| load_company(id));
+    let data = Resource::new(
+        move || (id(), crate::sync::version()),
+        |(id, _)| load_company(id),
+    );
     view! {
         <main class="page">
             <BackLink href="/companies".into() label=t(Key::Companies) />
@@ -45,21 +48,25 @@ fn CompanyView(page: Data) -> impl IntoView {
     let contacts = page
         .contacts
         .into_iter()
-        .map(|p| view! {
-            <li><A href=format!("/contacts/{}", p.id) attr:class="row-link">
-                <span class="row-title" dir="auto">{p.name}</span>
-                <span class="row-sub muted">{p.title.unwrap_or_default()}</span>
-            </A></li>
+        .map(|p| {
+            view! {
+                <li><A href=format!("/contacts/{}", p.id) attr:class="row-link">
+                    <span class="row-title" dir="auto">{p.name}</span>
+                    <span class="row-sub muted">{p.title.unwrap_or_default()}</span>
+                </A></li>
+            }
         })
         .collect_view();
     let deals = page
         .deals
         .into_iter()
-        .map(|d| view! {
-            <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
-                <span class="row-title" dir="auto">{d.title}</span>
-                <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
-            </A></li>
+        .map(|d| {
+            view! {
+                <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
+                    <span class="row-title" dir="auto">{d.title}</span>
+                    <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
+                </A></li>
+            }
         })
         .collect_view();
     view! {

@@ -27,7 +27,9 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
     let initial = data.contact.as_ref().map_or_else(
         || ContactInput {
             id: crate::ids::new_id(),
-            company: query.with_untracked(|q| q.get("company")).unwrap_or_default(),
+            company: query
+                .with_untracked(|q| q.get("company"))
+                .unwrap_or_default(),
             ..Default::default()
         },
         ContactInput::from_contact,
@@ -51,7 +53,7 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
         Some(Ok(id)) => navigate(&format!("/contacts/{id}"), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
+            crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -82,8 +84,15 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
             }
         }
     };
-    let companies: Vec<(String, String)> = data.companies.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
-    let back = data.contact.as_ref().map_or_else(|| "/contacts".to_owned(), |c| format!("/contacts/{}", c.id));
+    let companies: Vec<(String, String)> = data
+        .companies
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    let back = data
+        .contact
+        .as_ref()
+        .map_or_else(|| "/contacts".to_owned(), |c| format!("/contacts/{}", c.id));
     let cancel = back.clone();
     view! {
         <BackLink href=back label=t(Key::Back) />

@@ -9,7 +9,10 @@ use crate::ui::parts::{ErrorNote, Loading};
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let contacts = Resource::new(move || (query.get(), crate::sync::version()), |(query, _)| load_contacts(query));
+    let contacts = Resource::new(
+        move || (query.get(), crate::sync::version()),
+        |(query, _)| load_contacts(query),
+    );
     view! {
         <main class="page">
             <header class="page-head">

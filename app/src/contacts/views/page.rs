@@ -12,7 +12,10 @@ use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, tel_href};
 pub fn ContactPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(move || (id(), crate::sync::version()), |(id, _)| load_contact(id));
+    let data = Resource::new(
+        move || (id(), crate::sync::version()),
+        |(id, _)| load_contact(id),
+    );
     view! {
         <main class="page">
             <BackLink href="/contacts".into() label=t(Key::Contacts) />
@@ -51,11 +54,13 @@ fn ContactView(page: Data) -> impl IntoView {
     let deals = page
         .deals
         .into_iter()
-        .map(|d| view! {
-            <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
-                <span class="row-title" dir="auto">{d.title}</span>
-                <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
-            </A></li>
+        .map(|d| {
+            view! {
+                <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
+                    <span class="row-title" dir="auto">{d.title}</span>
+                    <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
+                </A></li>
+            }
         })
         .collect_view();
     view! {

@@ -64,9 +64,17 @@ pub fn PipelinePage() -> impl IntoView {
 }
 
 #[component]
-fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<MoveRequest, Result<(), AppError>>) -> impl IntoView {
+fn BoardView(
+    board: Board,
+    selected: RwSignal<Option<String>>,
+    mover: Action<MoveRequest, Result<(), AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
-    let first_open = board.columns.first().map(|c| c.stage.id.clone()).unwrap_or_default();
+    let first_open = board
+        .columns
+        .first()
+        .map(|c| c.stage.id.clone())
+        .unwrap_or_default();
     let current = Memo::new(move |_| selected.get().unwrap_or_else(|| first_open.clone()));
     let tabs = board
         .columns
@@ -74,7 +82,11 @@ fn BoardView(board: Board, selected: RwSignal<Option<String>>, mover: Action<Mov
         .map(|column| {
             let id = column.stage.id.clone();
             let id_click = id.clone();
-            let label = format!("{} ({})", locale.stage_name(&column.stage.name), locale.number(column.count as i64));
+            let label = format!(
+                "{} ({})",
+                locale.stage_name(&column.stage.name),
+                locale.number(column.count as i64)
+            );
             view! {
                 <button
                     type="button"
@@ -105,7 +117,11 @@ fn totals_text(locale: Locale, totals: &[StageTotal]) -> String {
     if totals.is_empty() {
         return locale.amount(0, Default::default());
     }
-    totals.iter().map(|t| locale.amount(t.total, t.currency)).collect::<Vec<_>>().join(" · ")
+    totals
+        .iter()
+        .map(|t| locale.amount(t.total, t.currency))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 #[component]
@@ -122,12 +138,21 @@ fn ColumnView(
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         drop_target.set(false);
-        let data = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).unwrap_or_default();
+        let data = ev
+            .data_transfer()
+            .and_then(|dt| dt.get_data("text/plain").ok())
+            .unwrap_or_default();
         if crate::ids::is_valid_id(&data) {
-            mover.dispatch(MoveRequest { id: data, stage: stage_id.clone() });
+            mover.dispatch(MoveRequest {
+                id: data,
+                stage: stage_id.clone(),
+            });
         }
     };
-    let count = locale.format(Key::DealsInStage, &[("count", &locale.number(column.count as i64))]);
+    let count = locale.format(
+        Key::DealsInStage,
+        &[("count", &locale.number(column.count as i64))],
+    );
     let total = totals_text(locale, &column.totals);
     let heading_id = format!("stage-{}", column.stage.id);
     let labelled_by = heading_id.clone();
@@ -143,7 +168,9 @@ fn ColumnView(
             deals
                 .iter()
                 .take(shown.get())
-                .map(|deal| view! { <Card deal=deal.clone() pipeline=pipeline.get_value() mover /> })
+                .map(
+                    |deal| view! { <Card deal=deal.clone() pipeline=pipeline.get_value() mover /> },
+                )
                 .collect_view()
         })
     };
@@ -186,12 +213,19 @@ fn ColumnView(
 }
 
 #[component]
-fn Card(deal: DealCard, pipeline: Pipeline, mover: Action<MoveRequest, Result<(), AppError>>) -> impl IntoView {
+fn Card(
+    deal: DealCard,
+    pipeline: Pipeline,
+    mover: Action<MoveRequest, Result<(), AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
     let next = pipeline.next_stage(&deal.stage).cloned();
     let drag_data = deal.id.clone();
     let move_button = next.filter(|_| deal.can_edit).map(|next| {
-        let request = MoveRequest { id: deal.id.clone(), stage: next.id.clone() };
+        let request = MoveRequest {
+            id: deal.id.clone(),
+            stage: next.id.clone(),
+        };
         let stage = locale.stage_name(&next.name);
         let label = locale.format(Key::MoveDealTo, &[("deal", &deal.title), ("stage", &stage)]);
         let text = locale.format(Key::MoveToStage, &[("stage", &stage)]);

@@ -29,17 +29,32 @@ pub fn DealFormPage() -> impl IntoView {
 fn DealForm(data: DealFormData) -> impl IntoView {
     let existing = data.deal.clone();
     let is_new = existing.is_none();
-    let id = existing.as_ref().map_or_else(crate::ids::new_id, |d| d.id.clone());
+    let id = existing
+        .as_ref()
+        .map_or_else(crate::ids::new_id, |d| d.id.clone());
     let rev = existing.as_ref().map(|d| d.rev);
-    let first_stage = data.pipeline.stages.first().map(|s| s.id.clone()).unwrap_or_default();
+    let first_stage = data
+        .pipeline
+        .stages
+        .first()
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
     let d = existing.as_ref();
     let title = RwSignal::new(d.map(|d| d.title.clone()).unwrap_or_default());
-    let value = RwSignal::new(d.map(|d| amount_input(d.value, d.currency)).unwrap_or_default());
-    let currency = RwSignal::new(d.map_or(data.default_currency, |d| d.currency).code().to_owned());
+    let value = RwSignal::new(
+        d.map(|d| amount_input(d.value, d.currency))
+            .unwrap_or_default(),
+    );
+    let currency = RwSignal::new(
+        d.map_or(data.default_currency, |d| d.currency)
+            .code()
+            .to_owned(),
+    );
     let stage = RwSignal::new(d.map_or(first_stage, |d| d.stage.clone()));
     let company = RwSignal::new(d.and_then(|d| d.company.clone()).unwrap_or_default());
     let contact = RwSignal::new(d.and_then(|d| d.contact.clone()).unwrap_or_default());
-    let expected_close = RwSignal::new(d.and_then(|d| d.expected_close.clone()).unwrap_or_default());
+    let expected_close =
+        RwSignal::new(d.and_then(|d| d.expected_close.clone()).unwrap_or_default());
     let next_step = RwSignal::new(d.and_then(|d| d.next_step.clone()).unwrap_or_default());
     let lost_reason = RwSignal::new(d.and_then(|d| d.lost_reason.clone()).unwrap_or_default());
     let errors = RwSignal::new(FieldErrors::default());
@@ -47,7 +62,10 @@ fn DealForm(data: DealFormData) -> impl IntoView {
 
     let pipeline = StoredValue::new(data.pipeline.clone());
     let is_lost = move || {
-        pipeline.with_value(|p| p.stage(&stage.get()).is_some_and(|s| s.outcome == Outcome::Lost))
+        pipeline.with_value(|p| {
+            p.stage(&stage.get())
+                .is_some_and(|s| s.outcome == Outcome::Lost)
+        })
     };
     let input = move || DealInput {
         id: id.clone(),
@@ -71,7 +89,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         Some(Ok(id)) => navigate(&format!("/deals/{id}"), Default::default()),
         Some(Err(error)) => {
             errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
+            crate::ui::fields::focus_first_invalid();
             failure.set(Some(error));
         }
         None => {}
@@ -94,13 +112,35 @@ fn DealForm(data: DealFormData) -> impl IntoView {
     };
 
     let locale = use_locale();
-    let stages: Vec<(String, String)> = data.pipeline.stages.iter().map(|s| (s.id.clone(), locale.stage_name(&s.name))).collect();
-    let currencies: Vec<(String, String)> = Currency::ALL.iter().map(|c| (c.code().to_owned(), locale.currency_name(*c))).collect();
-    let companies: Vec<(String, String)> = data.companies.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
-    let contacts: Vec<(String, String)> = data.contacts.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
-    let back = existing.as_ref().map_or_else(|| "/pipeline".to_owned(), |d| format!("/deals/{}", d.id));
+    let stages: Vec<(String, String)> = data
+        .pipeline
+        .stages
+        .iter()
+        .map(|s| (s.id.clone(), locale.stage_name(&s.name)))
+        .collect();
+    let currencies: Vec<(String, String)> = Currency::ALL
+        .iter()
+        .map(|c| (c.code().to_owned(), locale.currency_name(*c)))
+        .collect();
+    let companies: Vec<(String, String)> = data
+        .companies
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    let contacts: Vec<(String, String)> = data
+        .contacts
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    let back = existing
+        .as_ref()
+        .map_or_else(|| "/pipeline".to_owned(), |d| format!("/deals/{}", d.id));
     let cancel_href = back.clone();
-    let heading = if is_new { t(Key::NewDeal) } else { t(Key::EditDeal) };
+    let heading = if is_new {
+        t(Key::NewDeal)
+    } else {
+        t(Key::EditDeal)
+    };
     view! {
         <BackLink href=back label=t(Key::Back) />
         <h1>{heading}</h1>

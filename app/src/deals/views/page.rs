@@ -12,7 +12,10 @@ use crate::ui::parts::{BackLink, HistorySection, loaded};
 pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = Resource::new(move || (id(), crate::sync::version()), |(id, _)| load_deal(id));
+    let data = Resource::new(
+        move || (id(), crate::sync::version()),
+        |(id, _)| load_deal(id),
+    );
     view! {
         <main class="page">
             <BackLink href="/pipeline".into() label=t(Key::Pipeline) />

@@ -215,6 +215,31 @@ pub async fn set_activity_done(id: String, done: bool) -> Result<(), AppError> {
     .await
 }
 
+/// Today on the device's own calendar.
+pub async fn load_today() -> Result<TodayData, AppError> {
+    crate::sync::read(
+        |view| {
+            let today = crate::calendar::device_now().date();
+            local::today(
+                view,
+                &crate::calendar::iso(today),
+                &crate::calendar::iso(today + time::Duration::days(14)),
+            )
+        },
+        today(),
+    )
+    .await
+}
+
+pub async fn load_activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
+    let key = id.clone();
+    crate::sync::read(
+        move |view| local::form_data(view, key.as_deref()),
+        activity_form(id),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,29 +281,4 @@ mod tests {
         assert_eq!(errors.get("due_date"), Some(Problem::Required));
         assert_eq!(errors.get("subject"), Some(Problem::Required));
     }
-}
-
-/// Today on the device's own calendar.
-pub async fn load_today() -> Result<TodayData, AppError> {
-    crate::sync::read(
-        |view| {
-            let today = crate::calendar::device_now().date();
-            local::today(
-                view,
-                &crate::calendar::iso(today),
-                &crate::calendar::iso(today + time::Duration::days(14)),
-            )
-        },
-        today(),
-    )
-    .await
-}
-
-pub async fn load_activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
-    let key = id.clone();
-    crate::sync::read(
-        move |view| local::form_data(view, key.as_deref()),
-        activity_form(id),
-    )
-    .await
 }

@@ -165,6 +165,29 @@ pub async fn save_contact(input: ContactInput) -> Result<String, AppError> {
     crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
 }
 
+pub async fn load_contacts(query: String) -> Result<Vec<ContactSummary>, AppError> {
+    let key = query.clone();
+    crate::sync::read(
+        move |view| Ok(local::list(view, &key)),
+        list_contacts(query),
+    )
+    .await
+}
+
+pub async fn load_contact(id: String) -> Result<ContactPage, AppError> {
+    let key = id.clone();
+    crate::sync::read(move |view| local::page(view, &key), get_contact(id)).await
+}
+
+pub async fn load_contact_form(id: Option<String>) -> Result<ContactFormData, AppError> {
+    let key = id.clone();
+    crate::sync::read(
+        move |view| local::form_data(view, key.as_deref()),
+        contact_form(id),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,27 +215,4 @@ mod tests {
         assert_eq!(errors.get("email"), Some(Problem::InvalidEmail));
         assert_eq!(errors.get("phone2"), Some(Problem::InvalidPhone));
     }
-}
-
-pub async fn load_contacts(query: String) -> Result<Vec<ContactSummary>, AppError> {
-    let key = query.clone();
-    crate::sync::read(
-        move |view| Ok(local::list(view, &key)),
-        list_contacts(query),
-    )
-    .await
-}
-
-pub async fn load_contact(id: String) -> Result<ContactPage, AppError> {
-    let key = id.clone();
-    crate::sync::read(move |view| local::page(view, &key), get_contact(id)).await
-}
-
-pub async fn load_contact_form(id: Option<String>) -> Result<ContactFormData, AppError> {
-    let key = id.clone();
-    crate::sync::read(
-        move |view| local::form_data(view, key.as_deref()),
-        contact_form(id),
-    )
-    .await
 }

@@ -132,7 +132,9 @@ impl Bind for Write {
 
 /// What a write transaction may `THROW` on purpose, and what the caller then hears. Anything
 /// else thrown is a bug, logged as internal.
-const MARKS: &[(&str, fn() -> AppError)] = &[
+type Mark = (&'static str, fn() -> AppError);
+
+const MARKS: &[Mark] = &[
     (CONFLICT_MARK, || AppError::Conflict),
     (STAGE_IN_USE_MARK, || AppError::form(Problem::StageInUse)),
     (UNKNOWN_STAGE_MARK, || {

@@ -61,16 +61,16 @@ pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T
     // is no longer inside its reactive owner once it has been suspended.
     let options = use_context::<ResponseOptions>();
     let result = body.await;
-    if let Err(error) = &result {
-        if let Some(options) = options {
-            let status =
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            options.set_status(status);
-            if let AppError::RateLimited { retry_after_secs } = error {
-                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    options.insert_header(header::RETRY_AFTER, value);
-                }
-            }
+    if let Err(error) = &result
+        && let Some(options) = options
+    {
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        options.set_status(status);
+        if let AppError::RateLimited { retry_after_secs } = error
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            options.insert_header(header::RETRY_AFTER, value);
         }
     }
     result

@@ -30,12 +30,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 // Leptos made a nonce for this page's inline scripts: the policy allows those.
                 if let (Some(nonce), Some(reply)) =
                     (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
-                {
-                    if let Ok(value) = HeaderValue::from_str(&crate::security::page_policy(
+                    && let Ok(value) = HeaderValue::from_str(&crate::security::page_policy(
                         &format!("'nonce-{}'", &*nonce),
-                    )) {
-                        reply.insert_header(header::CONTENT_SECURITY_POLICY, value);
-                    }
+                    ))
+                {
+                    reply.insert_header(header::CONTENT_SECURITY_POLICY, value);
                 }
             },
             move || shell(shell_options.clone()),

@@ -34,10 +34,10 @@ pub fn script_hash(script: &str) -> String {
 pub async fn headers(State(secure): State<bool>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(value) = HeaderValue::from_str(&page_policy("")) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(value) = HeaderValue::from_str(&page_policy(""))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -378,7 +378,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         let done = kind == "note" || (offset < -2 && rng.gen_bool(0.7) && i >= 8);
         activities.push(json!({
             "id": new_id(), "kind": kind, "subject": subjects[rng.gen_range(0..subjects.len())],
-            "body": (kind == "note" || rng.gen_bool(0.3)).then(|| "Discussed volumes and delivery schedule."),
+            "body": (kind == "note" || rng.gen_bool(0.3)).then_some("Discussed volumes and delivery schedule."),
             "due_date": (kind != "note").then(|| day(offset)),
             "due_time": (kind == "meeting" || kind == "call").then(|| format!("{:02}:{}", rng.gen_range(8..18), ["00", "30"][rng.gen_range(0..2)])),
             "done": done, "deal": deal["id"], "contact": deal["contact"], "company": deal["company"], "owner": owner,

@@ -28,10 +28,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
 
 /// Connects without touching the schema (a restore brings its own).
 pub async fn open(config: &Config) -> anyhow::Result<Db> {
-    if let Some(path) = config.db_url.strip_prefix("surrealkv://") {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+    if let Some(path) = config.db_url.strip_prefix("surrealkv://")
+        && let Some(parent) = std::path::Path::new(path).parent()
+    {
+        std::fs::create_dir_all(parent)?;
     }
     let db = surrealdb::engine::any::connect(config.db_url.as_str()).await?;
     if let (Some(username), Some(password)) = (&config.db_user, &config.db_pass) {

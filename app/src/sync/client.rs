@@ -327,14 +327,13 @@ pub fn start() {
 }
 
 async fn reload_outbox() {
-    if let Ok(value) = idb_load().await {
-        if let Some(stored) = value
+    if let Ok(value) = idb_load().await
+        && let Some(stored) = value
             .as_string()
             .and_then(|text| serde_json::from_str::<Stored>(&text).ok())
-        {
-            ENGINE.with(|e| (e.borrow_mut().outbox, e.borrow_mut().unreadable) = stored.outbox());
-            changed();
-        }
+    {
+        ENGINE.with(|e| (e.borrow_mut().outbox, e.borrow_mut().unreadable) = stored.outbox());
+        changed();
     }
 }
 
@@ -685,12 +684,11 @@ async fn forget() -> Result<(), AppError> {
 
 /// Asks the service worker to hand over to the waiting new version (the page reloads).
 pub fn apply_update() {
-    if let Some(window) = web_sys::window() {
-        if let Ok(apply) = js_sys::Reflect::get(&window, &JsValue::from_str("hamrahApplyUpdate")) {
-            if let Some(apply) = apply.dyn_ref::<js_sys::Function>() {
-                let _ = apply.call0(&JsValue::NULL);
-            }
-        }
+    if let Some(window) = web_sys::window()
+        && let Ok(apply) = js_sys::Reflect::get(&window, &JsValue::from_str("hamrahApplyUpdate"))
+        && let Some(apply) = apply.dyn_ref::<js_sys::Function>()
+    {
+        let _ = apply.call0(&JsValue::NULL);
     }
 }
 

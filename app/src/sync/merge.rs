@@ -52,9 +52,8 @@ pub fn merge(
         };
         let was = base.get(field).unwrap_or(&Value::Null);
         let field_clock = clocks.get(field).map(String::as_str).unwrap_or("");
-        let take = if now == value {
-            true
-        } else if now == was {
+        // Already equal, or untouched since the device's base: the device's value stands.
+        let take = if now == value || now == was {
             true
         } else if guarded.contains(&field.as_str()) {
             out.conflicts.push(FieldConflict {

@@ -65,6 +65,11 @@ fn iso(ms: i64) -> String {
     format!("t{ms:015}")
 }
 
+/// A field of a record: (kind, record id, field).
+type FieldKey = (Table, String, String);
+/// A pushed change: (device, change number).
+type ChangeKey = (usize, i64);
+
 struct Stored<R> {
     row: R,
     rev: i64,
@@ -138,7 +143,7 @@ struct Server {
     pipeline: Pipeline,
     now_ms: i64,
     /// Per (kind, record, field): the last change that set it, and to what.
-    takes: BTreeMap<(Table, String, String), ((usize, i64), serde_json::Value)>,
+    takes: BTreeMap<FieldKey, (ChangeKey, serde_json::Value)>,
 }
 
 impl Server {
@@ -860,8 +865,8 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
         }
     }
     // The network comes back for everyone: each pushes what it holds, then all pull.
-    for index in 0..devices.len() {
-        devices[index].push(index, &mut server, false);
+    for (index, device) in devices.iter_mut().enumerate() {
+        device.push(index, &mut server, false);
     }
     for device in &mut devices {
         device.pull(&server);

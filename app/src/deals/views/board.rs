@@ -85,7 +85,7 @@ fn BoardView(
             let label = format!(
                 "{} ({})",
                 locale.stage_name(&column.stage.name),
-                locale.number(column.count as i64)
+                locale.number(column.count)
             );
             view! {
                 <button
@@ -151,7 +151,7 @@ fn ColumnView(
     };
     let count = locale.format(
         Key::DealsInStage,
-        &[("count", &locale.number(column.count as i64))],
+        &[("count", &locale.number(column.count))],
     );
     let total = totals_text(locale, &column.totals);
     let heading_id = format!("stage-{}", column.stage.id);

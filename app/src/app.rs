@@ -168,10 +168,7 @@ fn Nav(actor: Actor) -> impl IntoView {
     let navigate = use_navigate();
     let locale = crate::i18n::use_locale();
     let out = Action::new(move |_: &()| {
-        let warning = locale.format(
-            Key::SignOutPending,
-            &[("count", &crate::sync::pending().to_string())],
-        );
+        let warning = locale.count(Key::SignOutPending, crate::sync::pending() as i64);
         async move {
             if !crate::sync::signing_out(warning).await? {
                 return Ok(false);

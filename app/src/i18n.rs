@@ -16,6 +16,82 @@ use crate::error::Problem;
 
 pub use en::Key;
 
+/// CLDR plural categories Hamrah's languages use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
+}
+
+/// Checked when the crate compiles: every message fills the same blanks in both languages,
+/// and a "one" form the same as its message. A translation that drops or misspells a
+/// `{placeholder}` is a build error, not a blank on someone's screen.
+const _: () = {
+    let mut i = 0;
+    while i < Key::ALL.len() {
+        let key = Key::ALL[i];
+        assert!(
+            same_placeholders(en::text(key), fa::text(key)),
+            "a Persian message fills other blanks than its English one (see the test for which)"
+        );
+        if let Some(one) = en::one(key) {
+            assert!(
+                same_placeholders(en::text(key), one),
+                "an English one-form fills other blanks"
+            );
+        }
+        if let Some(one) = fa::one(key) {
+            assert!(
+                same_placeholders(fa::text(key), one),
+                "a Persian one-form fills other blanks"
+            );
+        }
+        i += 1;
+    }
+};
+
+/// Whether every `{name}` in `a` is in `b` and every one in `b` is in `a`.
+const fn same_placeholders(a: &str, b: &str) -> bool {
+    placeholders_within(a.as_bytes(), b.as_bytes())
+        && placeholders_within(b.as_bytes(), a.as_bytes())
+}
+
+/// Whether every `{name}` of `a` occurs in `b`.
+const fn placeholders_within(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] == b'{' {
+            let mut end = i + 1;
+            while end < a.len() && a[end] != b'}' {
+                end += 1;
+            }
+            if end == a.len() || !occurs(b, a, i, end + 1) {
+                return false;
+            }
+            i = end;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether `needle[from..to]` occurs in `hay`.
+const fn occurs(hay: &[u8], needle: &[u8], from: usize, to: usize) -> bool {
+    let len = to - from;
+    let mut start = 0;
+    while start + len <= hay.len() {
+        let mut k = 0;
+        while k < len && hay[start + k] == needle[from + k] {
+            k += 1;
+        }
+        if k == len {
+            return true;
+        }
+        start += 1;
+    }
+    false
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
@@ -85,6 +161,28 @@ impl Locale {
             Locale::En => en::text(key),
             Locale::Fa => fa::text(key),
         }
+    }
+
+    /// The CLDR plural category of a whole number: English "one" is exactly 1; Persian "one"
+    /// is 0 and 1 (`i = 0 or n = 1`).
+    pub fn plural(self, n: i64) -> Plural {
+        match (self, n) {
+            (Locale::En, 1) | (Locale::Fa, 0 | 1) => Plural::One,
+            _ => Plural::Other,
+        }
+    }
+
+    /// A counted message, worded for `n` and with `{count}` written in this language's digits.
+    pub fn count(self, key: Key, n: i64) -> String {
+        let one = match self {
+            Locale::En => en::one(key),
+            Locale::Fa => fa::one(key),
+        };
+        let text = match (self.plural(n), one) {
+            (Plural::One, Some(one)) => one,
+            _ => self.text(key),
+        };
+        text.replace("{count}", &self.number(n))
     }
 
     /// A message with `{name}` placeholders filled in.
@@ -344,6 +442,35 @@ mod tests {
         assert_eq!(Locale::from_accept_language("de-DE, fr;q=0.5"), None);
         assert_eq!(Locale::from_accept_language("fa;q=0, en"), Some(Locale::En));
         assert_eq!((Locale::Fa.lang(), Locale::Fa.dir()), ("fa", "rtl"));
+    }
+
+    #[test]
+    fn counts_take_each_languages_plural_form() {
+        assert_eq!(Locale::En.count(Key::DealsInStage, 1), "1 deal");
+        assert_eq!(Locale::En.count(Key::DealsInStage, 0), "0 deals");
+        assert_eq!(Locale::En.count(Key::DealsInStage, 2), "2 deals");
+        assert_eq!(Locale::En.count(Key::DaysAgo, 1), "1 day ago");
+        assert_eq!(Locale::Fa.count(Key::DealsInStage, 1), "۱ معامله");
+        assert_eq!(Locale::Fa.count(Key::DealsInStage, 12), "۱۲ معامله");
+        assert_eq!(
+            (
+                Locale::Fa.plural(0),
+                Locale::Fa.plural(1),
+                Locale::Fa.plural(2)
+            ),
+            (Plural::One, Plural::One, Plural::Other)
+        );
+        assert_eq!(
+            (
+                Locale::En.plural(0),
+                Locale::En.plural(1),
+                Locale::En.plural(2)
+            ),
+            (Plural::Other, Plural::One, Plural::Other)
+        );
+        assert!(same_placeholders("{count} a {x}", "{x} b {count}"));
+        assert!(!same_placeholders("{count} a", "{cuont} a"));
+        assert!(!same_placeholders("{count}", "no blank"));
     }
 
     #[test]

@@ -9,8 +9,20 @@ macro_rules! messages {
             pub const ALL: &'static [Key] = &[$(Key::$key,)*];
         }
 
-        pub fn text(key: Key) -> &'static str {
+        pub const fn text(key: Key) -> &'static str {
             match key { $(Key::$key => $text,)* }
+        }
+    };
+}
+
+/// The CLDR "one" forms of counted messages (the text above is the "other" form).
+macro_rules! one_forms {
+    ($($key:ident => $text:literal,)*) => {
+        pub const fn one(key: Key) -> Option<&'static str> {
+            match key {
+                $(Key::$key => Some($text),)*
+                _ => None,
+            }
         }
     };
 }
@@ -176,8 +188,8 @@ messages! {
     RoleManager => "Manager",
     RoleRep => "Sales rep",
     OpenDeals => "Open deals",
-    DaysAgo => "{n} days ago",
-    InDays => "in {n} days",
+    DaysAgo => "{count} days ago",
+    InDays => "in {count} days",
     Yesterday => "yesterday",
     Tomorrow => "tomorrow",
     JustNow => "just now",
@@ -325,4 +337,11 @@ messages! {
     StageWon => "Won",
     StageLost => "Lost",
     PercentValue => "{n}%",
+}
+
+one_forms! {
+    DealsInStage => "{count} deal",
+    DaysAgo => "{count} day ago",
+    InDays => "in {count} day",
+    SignOutPending => "{count} change made on this device is not synced yet. Signing out deletes it from this device. Sign out anyway?",
 }

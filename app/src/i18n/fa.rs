@@ -3,7 +3,7 @@
 
 use super::Key;
 
-pub fn text(key: Key) -> &'static str {
+pub const fn text(key: Key) -> &'static str {
     match key {
         Key::AppName => "همراه",
         Key::BrandMark => "ه",
@@ -187,8 +187,8 @@ pub fn text(key: Key) -> &'static str {
         Key::RoleManager => "مدیر فروش",
         Key::RoleRep => "کارشناس فروش",
         Key::OpenDeals => "معامله‌های باز",
-        Key::DaysAgo => "{n} روز پیش",
-        Key::InDays => "{n} روز دیگر",
+        Key::DaysAgo => "{count} روز پیش",
+        Key::InDays => "{count} روز دیگر",
         Key::Yesterday => "دیروز",
         Key::Tomorrow => "فردا",
         Key::JustNow => "همین حالا",
@@ -341,4 +341,10 @@ pub fn text(key: Key) -> &'static str {
         Key::StageLost => "باخته",
         Key::PercentValue => "{n}٪",
     }
+}
+
+/// Persian's CLDR "one" category (0 and 1) reads like "other": a noun after a number stays
+/// singular ("۱ معامله", "۵ معامله"), so no message needs a form of its own.
+pub const fn one(_key: Key) -> Option<&'static str> {
+    None
 }

@@ -155,7 +155,7 @@ impl Locale {
     /// "tomorrow", "in 3 days", "2 days ago". `None` beyond a week either way.
     pub fn relative_day(self, iso: &str, today: &str) -> Option<String> {
         let days = (calendar::parse_iso(iso)? - calendar::parse_iso(today)?).whole_days();
-        let n = |key| self.format(key, &[("n", &self.number(days.abs()))]);
+        let n = |key| self.count(key, days.abs());
         Some(match days {
             0 => self.text(Key::TodayLower).to_owned(),
             1 => self.text(Key::Tomorrow).to_owned(),
@@ -181,7 +181,7 @@ impl Locale {
             minutes @ 1..=59 => n(Key::MinutesAgo, minutes),
             minutes @ 60..=1439 => n(Key::HoursAgo, minutes / 60),
             minutes if minutes < 2 * 1440 => self.text(Key::Yesterday).to_owned(),
-            minutes if minutes < 7 * 1440 => n(Key::DaysAgo, minutes / 1440),
+            minutes if minutes < 7 * 1440 => self.count(Key::DaysAgo, minutes / 1440),
             _ => {
                 let local = at.to_offset(now.offset());
                 let hh_mm = format!("{:02}:{:02}", local.hour(), local.minute());

@@ -174,10 +174,7 @@ fn SecuritySection() -> impl IntoView {
     let version = expect_context::<crate::app::AuthVersion>();
     let navigate = leptos_router::hooks::use_navigate();
     let everywhere = Action::new(move |_: &()| {
-        let warning = locale.format(
-            Key::SignOutPending,
-            &[("count", &crate::sync::pending().to_string())],
-        );
+        let warning = locale.count(Key::SignOutPending, crate::sync::pending() as i64);
         async move {
             crate::auth::sign_out_everywhere().await?;
             crate::sync::signing_out(warning).await

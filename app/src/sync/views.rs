@@ -27,16 +27,10 @@ pub fn status_text(locale: Locale, status: &Status) -> String {
         _ => {}
     }
     if status.pending > 0 {
-        parts.push(locale.format(
-            Key::SyncPending,
-            &[("count", &locale.number(status.pending as i64))],
-        ));
+        parts.push(locale.count(Key::SyncPending, status.pending as i64));
     }
     if status.issues > 0 {
-        parts.push(locale.format(
-            Key::SyncToCheck,
-            &[("count", &locale.number(status.issues as i64))],
-        ));
+        parts.push(locale.count(Key::SyncToCheck, status.issues as i64));
     }
     parts.join(" · ")
 }

@@ -149,10 +149,7 @@ fn ColumnView(
             });
         }
     };
-    let count = locale.format(
-        Key::DealsInStage,
-        &[("count", &locale.number(column.count))],
-    );
+    let count = locale.count(Key::DealsInStage, column.count);
     let total = totals_text(locale, &column.totals);
     let heading_id = format!("stage-{}", column.stage.id);
     let labelled_by = heading_id.clone();
@@ -177,7 +174,7 @@ fn ColumnView(
     let more = move || {
         let rest = all.saturating_sub(shown.get());
         (rest > 0).then(|| {
-            let label = locale.format(Key::ShowMoreDeals, &[("count", &locale.number(rest.min(CARDS_AT_ONCE) as i64))]);
+            let label = locale.count(Key::ShowMoreDeals, rest.min(CARDS_AT_ONCE) as i64);
             view! {
                 <button class="button show-more" type="button" on:click=move |_| shown.update(|n| *n += CARDS_AT_ONCE)>
                     {label}

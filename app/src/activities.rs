@@ -89,6 +89,24 @@ pub struct ActivityItem {
     pub can_edit: bool,
 }
 
+/// What a timeline belongs to. A company's gathers its contacts' and deals' activities too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Company,
+    Contact,
+    Deal,
+}
+
+impl Subject {
+    pub fn table(self) -> &'static str {
+        match self {
+            Subject::Company => "company",
+            Subject::Contact => "contact",
+            Subject::Deal => "deal",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ActivityInput {
     pub id: String,

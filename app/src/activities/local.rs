@@ -1,7 +1,7 @@
 //! Activity lists drawn from the device's replica.
 
 use super::row::ActivityRow;
-use super::{ActivityFormData, ActivityItem, TodayData};
+use super::{ActivityFormData, ActivityItem, Subject, TodayData};
 use crate::deals::local::choices;
 use crate::error::AppError;
 use crate::pipeline::Outcome;
@@ -37,11 +37,11 @@ fn timeline_order(a: &ActivityItem, b: &ActivityItem) -> std::cmp::Ordering {
         .then_with(|| b.created_at.cmp(&a.created_at))
 }
 
-pub fn for_subject(view: &Replica, table: &str, id: &str) -> Vec<ActivityItem> {
-    let linked = |a: &ActivityRow| match table {
-        "deal" => a.deal.as_deref() == Some(id),
-        "contact" => a.contact.as_deref() == Some(id),
-        _ => {
+pub fn for_subject(view: &Replica, subject: Subject, id: &str) -> Vec<ActivityItem> {
+    let linked = |a: &ActivityRow| match subject {
+        Subject::Deal => a.deal.as_deref() == Some(id),
+        Subject::Contact => a.contact.as_deref() == Some(id),
+        Subject::Company => {
             a.company.as_deref() == Some(id)
                 || a.contact
                     .as_deref()

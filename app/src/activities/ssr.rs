@@ -1,4 +1,4 @@
-use super::{ActivityFormData, ActivityInput, ActivityItem, TodayData, ValidActivity};
+use super::{ActivityFormData, ActivityInput, ActivityItem, Subject, TodayData, ValidActivity};
 use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -23,15 +23,15 @@ fn items(cx: &Cx, rows: Vec<Row>) -> Vec<ActivityItem> {
 
 /// The timeline of a deal, contact or company: its activities, and for a company also those
 /// of its contacts and deals. Open tasks first by due date, then the rest newest first.
-pub async fn for_subject(cx: &Cx, table: &str, id: &str) -> AppResult<Vec<ActivityItem>> {
+pub async fn for_subject(cx: &Cx, subject: Subject, id: &str) -> AppResult<Vec<ActivityItem>> {
     // A company's activities include those of its contacts and deals. Written as one WHERE
     // (`contact.company = $linked`), the planner cannot use an index and reads every activity
     // (minutes at 500,000); three index lookups joined by id take milliseconds. The id lists
     // must be LET first: `IN (SELECT …)` inline is evaluated per row.
-    let ids = match table {
-        "deal" => "LET $ids = (SELECT VALUE id FROM activity WHERE deal = $linked);",
-        "contact" => "LET $ids = (SELECT VALUE id FROM activity WHERE contact = $linked);",
-        _ => {
+    let ids = match subject {
+        Subject::Deal => "LET $ids = (SELECT VALUE id FROM activity WHERE deal = $linked);",
+        Subject::Contact => "LET $ids = (SELECT VALUE id FROM activity WHERE contact = $linked);",
+        Subject::Company => {
             "LET $contacts = (SELECT VALUE id FROM contact WHERE company = $linked);
              LET $deals = (SELECT VALUE id FROM deal WHERE company = $linked);
              LET $ids = array::union(array::union(
@@ -46,7 +46,7 @@ pub async fn for_subject(cx: &Cx, table: &str, id: &str) -> AppResult<Vec<Activi
          SELECT {FIELDS} FROM $ids WHERE {filter}
          ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200"
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", rid(table, id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", rid(subject.table(), id)));
     let mut response = db::run(query).await?;
     let last = response.num_statements().saturating_sub(1);
     Ok(items(cx, db::take_all(&mut response, last)?))

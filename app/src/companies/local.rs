@@ -68,7 +68,11 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
             .into_iter()
             .map(|d| crate::deals::local::card(view, d))
             .collect(),
-        activities: crate::activities::local::for_subject(view, "company", id),
+        activities: crate::activities::local::for_subject(
+            view,
+            crate::activities::Subject::Company,
+            id,
+        ),
         history: Vec::new(),
     })
 }

@@ -48,7 +48,8 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
         .into_iter()
         .map(|row| crate::deals::ssr::card(cx, row))
         .collect();
-    let activities = crate::activities::ssr::for_subject(cx, "company", id).await?;
+    let activities =
+        crate::activities::ssr::for_subject(cx, crate::activities::Subject::Company, id).await?;
     let history = history::ssr::list(&cx.db, rid("company", id)).await?;
     Ok(CompanyPage {
         can_edit: cx.actor.check_write(&scope).is_ok(),

@@ -46,7 +46,8 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
         .into_iter()
         .map(|row| crate::deals::ssr::card(cx, row))
         .collect();
-    let activities = crate::activities::ssr::for_subject(cx, "contact", id).await?;
+    let activities =
+        crate::activities::ssr::for_subject(cx, crate::activities::Subject::Contact, id).await?;
     let history = history::ssr::list(&cx.db, rid("contact", id)).await?;
     Ok(ContactPage {
         can_edit: cx.actor.check_write(&scope).is_ok(),

@@ -89,7 +89,11 @@ pub fn page(view: &Replica, id: &str) -> Result<DealPage, AppError> {
         deal: deal(view, row),
         can_edit: view.can_edit(&row.scope()),
         pipeline: reference.pipeline.clone(),
-        activities: crate::activities::local::for_subject(view, "deal", id),
+        activities: crate::activities::local::for_subject(
+            view,
+            crate::activities::Subject::Deal,
+            id,
+        ),
         history: Vec::new(),
     })
 }

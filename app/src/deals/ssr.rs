@@ -84,7 +84,8 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<DealPage> {
     let scope = records::readable(&cx.db, &cx.actor, rid("deal", id)).await?;
     let deal = load(cx, id).await?;
     let pipeline = default_pipeline(&cx.db).await?;
-    let activities = crate::activities::ssr::for_subject(cx, "deal", id).await?;
+    let activities =
+        crate::activities::ssr::for_subject(cx, crate::activities::Subject::Deal, id).await?;
     let history = history::ssr::list(&cx.db, rid("deal", id)).await?;
     Ok(DealPage {
         can_edit: cx.actor.check_write(&scope).is_ok(),

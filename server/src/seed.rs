@@ -359,7 +359,9 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     }
     let mut activities = Vec::new();
     for i in 0..220 {
-        let deal = &deals[(i * 5 + 3) % deals.len()];
+        // A step prime to the 90 deals, so every deal (and so every company) has a timeline;
+        // a step of 5 gave activities to one deal in five.
+        let deal = &deals[(i * 7 + 3) % deals.len()];
         let (kind, subjects): (&str, &[&str]) = match i % 4 {
             0 => ("call", &CALLS),
             1 => ("meeting", &MEETINGS),

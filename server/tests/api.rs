@@ -11,13 +11,7 @@ use support::{demo_app, new_deal, session_from, stage_id};
 #[tokio::test]
 async fn sign_in_sets_a_safe_cookie_and_rejects_wrong_passwords() {
     let app = demo_app().await;
-    let wrong = app
-        .call(
-            None,
-            "auth/sign_in",
-            json!({ "form": { "email": "rep@example.com", "password": "nope" } }),
-        )
-        .await;
+    let wrong = app.attempt("rep@example.com", "nope").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         wrong.body,
@@ -25,13 +19,7 @@ async fn sign_in_sets_a_safe_cookie_and_rejects_wrong_passwords() {
     );
     assert!(session_from(&wrong).is_none());
 
-    let ok = app
-        .call(
-            None,
-            "auth/sign_in",
-            json!({ "form": { "email": " REP@example.com ", "password": "hamrah-demo" } }),
-        )
-        .await;
+    let ok = app.attempt(" REP@example.com ", "hamrah-demo").await;
     assert_eq!(ok.status, StatusCode::OK);
     assert_eq!(ok.body["email"], "rep@example.com");
     assert_eq!(ok.body["role"], "rep");
@@ -63,13 +51,7 @@ async fn sign_in_sets_a_safe_cookie_and_rejects_wrong_passwords() {
 #[tokio::test]
 async fn repeated_failures_are_slowed_down_per_account() {
     let app = demo_app().await;
-    let attempt = || {
-        app.call(
-            None,
-            "auth/sign_in",
-            json!({ "form": { "email": "rep2@example.com", "password": "guess" } }),
-        )
-    };
+    let attempt = || app.attempt("rep2@example.com", "guess");
     for _ in 0..5 {
         assert_eq!(attempt().await.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -82,13 +64,7 @@ async fn repeated_failures_are_slowed_down_per_account() {
     );
     assert!(blocked.headers.contains_key(header::RETRY_AFTER));
     // Even the right password waits: the block is on the account, stored in the database.
-    let right = app
-        .call(
-            None,
-            "auth/sign_in",
-            json!({ "form": { "email": "rep2@example.com", "password": "hamrah-demo" } }),
-        )
-        .await;
+    let right = app.attempt("rep2@example.com", "hamrah-demo").await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
 }
 

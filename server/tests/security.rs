@@ -252,48 +252,27 @@ async fn changing_the_password_needs_the_current_one_and_a_strong_new_one() {
     let app = demo_app().await;
     let phone = app.sign_in("rep@example.com").await;
     let desk = app.sign_in("rep@example.com").await;
-    let change = |current: &str, new: &str| json!({ "change": { "current": current, "new": new } });
-    let short = app
-        .call(
-            Some(&phone),
-            "auth/change_password",
-            change("hamrah-demo", "short"),
-        )
-        .await;
+    let change = |current: &str, new: &str| {
+        let change = json!({ "change": { "current": current, "new": new } });
+        app.call(Some(&phone), "auth/change_password", change)
+    };
+    let short = change("hamrah-demo", "short").await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         short.body,
         json!({ "Validation": [["new", { "TooShort": { "min": 10 } }]] })
     );
-    let common = app
-        .call(
-            Some(&phone),
-            "auth/change_password",
-            change("hamrah-demo", "Password123"),
-        )
-        .await;
+    let common = change("hamrah-demo", "Password123").await;
     assert_eq!(
         common.body,
         json!({ "Validation": [["new", "CommonPassword"]] })
     );
-    let wrong = app
-        .call(
-            Some(&phone),
-            "auth/change_password",
-            change("not-it", "a long unusual passphrase"),
-        )
-        .await;
+    let wrong = change("not-it", "a long unusual passphrase").await;
     assert_eq!(
         wrong.body,
         json!({ "Validation": [["current", "WrongPassword"]] })
     );
-    let ok = app
-        .call(
-            Some(&phone),
-            "auth/change_password",
-            change("hamrah-demo", "a long unusual passphrase"),
-        )
-        .await;
+    let ok = change("hamrah-demo", "a long unusual passphrase").await;
     assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
     assert_eq!(
         me(&app, &phone).await.body["email"],
@@ -305,16 +284,10 @@ async fn changing_the_password_needs_the_current_one_and_a_strong_new_one() {
         Value::Null,
         "every other one is signed out"
     );
-    let old = app
-        .call(
-            None,
-            "auth/sign_in",
-            json!({ "form": { "email": "rep@example.com", "password": "hamrah-demo" } }),
-        )
-        .await;
+    let old = app.attempt("rep@example.com", "hamrah-demo").await;
     assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
     let new = app
-        .call(None, "auth/sign_in", json!({ "form": { "email": "rep@example.com", "password": "a long unusual passphrase" } }))
+        .attempt("rep@example.com", "a long unusual passphrase")
         .await;
     assert_eq!(new.status, StatusCode::OK);
 }
@@ -557,13 +530,7 @@ async fn metrics_count_requests_on_their_own_listener() {
     use tower::ServiceExt;
     let app = demo_app().await;
     let session = app.sign_in("rep@example.com").await;
-    let wrong = app
-        .call(
-            None,
-            "auth/sign_in",
-            json!({ "form": { "email": "rep@example.com", "password": "nope" } }),
-        )
-        .await;
+    let wrong = app.attempt("rep@example.com", "nope").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     app.board(&session).await;
     assert!(

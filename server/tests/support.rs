@@ -87,14 +87,14 @@ impl TestApp {
             .await
     }
 
+    /// One sign-in attempt, whatever its answer.
+    pub async fn attempt(&self, email: &str, password: &str) -> Reply {
+        let form = json!({ "form": { "email": email, "password": password } });
+        self.call(None, "auth/sign_in", form).await
+    }
+
     pub async fn sign_in(&self, email: &str) -> String {
-        let reply = self
-            .call(
-                None,
-                "auth/sign_in",
-                json!({ "form": { "email": email, "password": "hamrah-demo" } }),
-            )
-            .await;
+        let reply = self.attempt(email, "hamrah-demo").await;
         assert_eq!(
             reply.status,
             StatusCode::OK,

@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-use crate::i18n::Key;
-
 /// The history row for creation uses this field name.
 pub const CREATED: &str = "created";
 
@@ -48,35 +46,6 @@ pub fn diff(
         .collect()
 }
 
-/// The label of a stored field name, for the history list.
-pub fn field_label(field: &str) -> Key {
-    match field {
-        "title" => Key::FieldTitle,
-        "value" => Key::FieldValue,
-        "currency" => Key::FieldCurrency,
-        "stage" => Key::FieldStage,
-        "company" => Key::FieldCompany,
-        "contact" => Key::FieldContact,
-        "expected_close" => Key::FieldExpectedClose,
-        "next_step" => Key::FieldNextStep,
-        "probability" => Key::FieldProbability,
-        "lost_reason" => Key::FieldLostReason,
-        "owner" => Key::FieldOwner,
-        "industry" => Key::FieldIndustry,
-        "phone" | "phones" => Key::FieldPhone,
-        "email" | "emails" => Key::FieldEmail,
-        "website" => Key::FieldWebsite,
-        "address" => Key::FieldAddress,
-        "job_title" => Key::FieldJobTitle,
-        "subject" => Key::FieldSubject,
-        "body" => Key::FieldBody,
-        "due" => Key::FieldDue,
-        "done" => Key::FieldDone,
-        "kind" => Key::FieldKind,
-        _ => Key::FieldName,
-    }
-}
-
 /// How a stored amount is written into history: machine-readable, so each reader sees it
 /// in their own language ("1250000 USD" reads "$12,500" or "۱۲٬۵۰۰ دلار").
 pub fn amount_value(minor: i64, currency: crate::money::Currency) -> String {
@@ -106,10 +75,9 @@ pub fn shown_value(locale: crate::i18n::Locale, field: &str, value: &str) -> Str
 
 /// A record's history. It is not kept on devices, so it needs the server.
 #[server(endpoint = "history/list", input = Json)]
-pub async fn history_of(table: String, id: String) -> Result<Vec<Change>, AppError> {
+pub async fn history_of(table: crate::kinds::Table, id: String) -> Result<Vec<Change>, AppError> {
     crate::server::respond(async move {
         let cx = crate::server::cx().await?;
-        let table = crate::sync::Table::from_name(&table).ok_or(AppError::NotFound)?;
         let id = crate::records::parse_id(&id)?;
         let record = crate::db::rid(table.name(), id);
         crate::records::readable(&cx.db, &cx.actor, record.clone()).await?;

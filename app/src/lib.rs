@@ -14,6 +14,7 @@ pub mod error;
 pub mod history;
 pub mod i18n;
 pub mod ids;
+pub mod kinds;
 pub mod money;
 pub mod pipeline;
 pub mod settings;

@@ -12,8 +12,6 @@ pub mod views;
 
 #[cfg(feature = "hydrate")]
 pub mod client;
-#[cfg(test)]
-mod simulation;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -21,15 +19,12 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::activities::row::ActivityRow;
 use crate::auth::Actor;
-use crate::companies::row::CompanyRow;
-use crate::contacts::row::ContactRow;
-use crate::deals::row::DealRow;
 use crate::error::AppError;
 use crate::money::Currency;
 use crate::pipeline::Pipeline;
 
+pub use crate::kinds::{SyncRow, Table};
 pub use merge::FieldConflict;
 
 /// A record's fields by name, as its form has them.
@@ -37,32 +32,6 @@ pub type Fields = serde_json::Map<String, serde_json::Value>;
 
 /// Rows per pull page: small enough for a phone on a slow link to finish one.
 pub const PAGE: usize = 500;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Table {
-    Company,
-    Contact,
-    Deal,
-    Activity,
-}
-
-impl Table {
-    pub const ALL: [Table; 4] = [Table::Company, Table::Contact, Table::Deal, Table::Activity];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Company => "company",
-            Table::Contact => "contact",
-            Table::Deal => "deal",
-            Table::Activity => "activity",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Table> {
-        Table::ALL.into_iter().find(|t| t.name() == name)
-    }
-}
 
 /// One change made on a device: `fields` set on record `id`, starting from `base` (the
 /// fields as the device had them; `None` when the device created the record).
@@ -110,15 +79,6 @@ pub enum Outcome {
 pub struct Answer {
     pub id: i64,
     pub outcome: Outcome,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "table", content = "row", rename_all = "lowercase")]
-pub enum SyncRow {
-    Company(CompanyRow),
-    Contact(ContactRow),
-    Deal(DealRow),
-    Activity(ActivityRow),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ActivityInput, ActivityKind, ValidActivity};
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::sync::Table;
-use crate::sync::replica::{Context, Replica, Stamp, Synced};
+use crate::sync::replica::{Context, Field, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityRow {
@@ -48,11 +49,18 @@ impl ActivityRow {
 impl Synced for ActivityRow {
     type Input = ActivityInput;
     const TABLE: Table = Table::Activity;
-    const GUARDED: &'static [&'static str] = &[];
-
-    fn rows(replica: &Replica) -> &std::collections::BTreeMap<String, Self> {
-        &replica.activities
-    }
+    const FIELDS: &'static [Field] = &[
+        Field::new("kind", Key::FieldKind),
+        Field::new("subject", Key::FieldSubject),
+        Field::new("body", Key::FieldBody),
+        Field::new("due_date", Key::FieldDue).history_as("due"),
+        Field::new("due_time", Key::FieldDue).history_as("due"),
+        Field::new("done", Key::FieldDone),
+        // History names a linked deal by its title.
+        Field::new("deal", Key::FieldTitle).history_as("title"),
+        Field::new("contact", Key::FieldContact),
+        Field::new("company", Key::FieldCompany),
+    ];
 
     fn id(&self) -> &str {
         &self.id
@@ -97,6 +105,14 @@ impl Synced for ActivityRow {
             company: None,
             stamp,
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: Self::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
+        async move { super::ssr::save(&cx, input).await }
     }
 
     fn set(&mut self, input: &ActivityInput, _cx: &Context) -> Result<(), AppError> {

@@ -76,3 +76,11 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         history: Vec::new(),
     })
 }
+
+impl Replica {
+    /// The name a link to this kind shows, if the record is on the device.
+    pub fn company_name(&self, id: Option<&str>) -> Option<String> {
+        id.and_then(|id| self.companies.get(id))
+            .map(|r| r.name.clone())
+    }
+}

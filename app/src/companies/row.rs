@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{CompanyInput, ValidCompany};
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::sync::Table;
-use crate::sync::replica::{Context, Replica, Stamp, Synced};
+use crate::sync::replica::{Context, Field, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompanyRow {
@@ -41,11 +42,14 @@ impl CompanyRow {
 impl Synced for CompanyRow {
     type Input = CompanyInput;
     const TABLE: Table = Table::Company;
-    const GUARDED: &'static [&'static str] = &[];
-
-    fn rows(replica: &Replica) -> &std::collections::BTreeMap<String, Self> {
-        &replica.companies
-    }
+    const FIELDS: &'static [Field] = &[
+        Field::new("name", Key::FieldName),
+        Field::new("industry", Key::FieldIndustry),
+        Field::new("phone", Key::FieldPhone),
+        Field::new("email", Key::FieldEmail),
+        Field::new("website", Key::FieldWebsite),
+        Field::new("address", Key::FieldAddress),
+    ];
 
     fn id(&self) -> &str {
         &self.id
@@ -84,6 +88,14 @@ impl Synced for CompanyRow {
             address: None,
             stamp,
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: Self::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
+        async move { super::ssr::save(&cx, input).await }
     }
 
     fn set(&mut self, input: &CompanyInput, _cx: &Context) -> Result<(), AppError> {

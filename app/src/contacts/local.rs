@@ -93,3 +93,11 @@ pub fn form_data(view: &Replica, id: Option<&str>) -> Result<ContactFormData, Ap
         companies: crate::deals::local::choices(view.companies.values().map(|c| (&c.id, &c.name))),
     })
 }
+
+impl Replica {
+    /// The name a link to this kind shows, if the record is on the device.
+    pub fn contact_name(&self, id: Option<&str>) -> Option<String> {
+        id.and_then(|id| self.contacts.get(id))
+            .map(|r| r.name.clone())
+    }
+}

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ContactInput, ValidContact};
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::sync::Table;
-use crate::sync::replica::{Context, Replica, Stamp, Synced};
+use crate::sync::replica::{Context, Field, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactRow {
@@ -38,11 +39,15 @@ impl ContactRow {
 impl Synced for ContactRow {
     type Input = ContactInput;
     const TABLE: Table = Table::Contact;
-    const GUARDED: &'static [&'static str] = &[];
-
-    fn rows(replica: &Replica) -> &std::collections::BTreeMap<String, Self> {
-        &replica.contacts
-    }
+    const FIELDS: &'static [Field] = &[
+        Field::new("name", Key::FieldName),
+        Field::new("title", Key::FieldJobTitle).history_as("job_title"),
+        Field::new("company", Key::FieldCompany),
+        Field::new("phone", Key::FieldPhone).history_as("phones"),
+        Field::new("phone2", Key::FieldPhone).history_as("phones"),
+        Field::new("email", Key::FieldEmail).history_as("emails"),
+        Field::new("email2", Key::FieldEmail).history_as("emails"),
+    ];
 
     fn id(&self) -> &str {
         &self.id
@@ -82,6 +87,14 @@ impl Synced for ContactRow {
             emails: Vec::new(),
             stamp,
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: Self::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
+        async move { super::ssr::save(&cx, input).await }
     }
 
     fn set(&mut self, input: &ContactInput, _cx: &Context) -> Result<(), AppError> {

@@ -129,3 +129,11 @@ pub fn form_data(view: &Replica, id: Option<&str>) -> Result<DealFormData, AppEr
         default_currency: reference.default_currency,
     })
 }
+
+impl Replica {
+    /// The name a link to this kind shows, if the record is on the device.
+    pub fn deal_title(&self, id: Option<&str>) -> Option<String> {
+        id.and_then(|id| self.deals.get(id))
+            .map(|r| r.title.clone())
+    }
+}

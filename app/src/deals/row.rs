@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{DealInput, ValidDeal};
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::money::{Currency, amount_input};
 use crate::sync::Table;
-use crate::sync::replica::{Context, Replica, Stamp, Synced};
+use crate::sync::replica::{Context, Field, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DealRow {
@@ -53,11 +54,19 @@ impl Synced for DealRow {
     const TABLE: Table = Table::Deal;
     /// Money and stage are what a forecast is built on: two people changing them at once
     /// must agree, not have one silently win.
-    const GUARDED: &'static [&'static str] = &["value", "currency", "stage"];
-
-    fn rows(replica: &Replica) -> &std::collections::BTreeMap<String, Self> {
-        &replica.deals
-    }
+    const FIELDS: &'static [Field] = &[
+        Field::new("title", Key::FieldTitle),
+        Field::new("value", Key::FieldValue).guarded(),
+        Field::new("currency", Key::FieldCurrency)
+            .guarded()
+            .history_as("value"),
+        Field::new("stage", Key::FieldStage).guarded(),
+        Field::new("company", Key::FieldCompany),
+        Field::new("contact", Key::FieldContact),
+        Field::new("expected_close", Key::FieldExpectedClose),
+        Field::new("next_step", Key::FieldNextStep),
+        Field::new("lost_reason", Key::FieldLostReason),
+    ];
 
     fn id(&self) -> &str {
         &self.id
@@ -103,6 +112,14 @@ impl Synced for DealRow {
             next_step: None,
             stamp,
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: Self::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
+        async move { super::ssr::save(&cx, input).await }
     }
 
     fn set(&mut self, input: &DealInput, cx: &Context) -> Result<(), AppError> {

@@ -73,7 +73,7 @@ pub fn plan<R: Synced>(
             // still reads as it did.
             let base = base.clone().unwrap_or_else(|| mine.clone());
             let now = fields_of(&current.row.input());
-            let merged = merge(&now, current.clocks, &base, &mine, clock, R::GUARDED);
+            let merged = merge(&now, current.clocks, &base, &mine, clock, &R::guarded());
             let outcome = if merged.conflicts.is_empty() {
                 Outcome::Applied {
                     superseded: merged.superseded.clone(),

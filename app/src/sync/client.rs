@@ -15,7 +15,8 @@ use wasm_bindgen::prelude::*;
 use super::clock::Hlc;
 use super::replica::{Replica, Synced};
 use super::{
-    Issue, Mutation, Outcome, Pending, PullRequest, PushRequest, Snapshot, Status, SyncRow, Table,
+    Issue, Mutation, Outcome, Pending, PullRequest, PushRequest, RowKey, Snapshot, Status, SyncRow,
+    Table,
 };
 use crate::error::AppError;
 
@@ -187,12 +188,8 @@ fn key(table: Table, id: &str) -> String {
 }
 
 fn row_key(row: &SyncRow) -> String {
-    match row {
-        SyncRow::Company(r) => key(Table::Company, &r.id),
-        SyncRow::Contact(r) => key(Table::Contact, &r.id),
-        SyncRow::Deal(r) => key(Table::Deal, &r.id),
-        SyncRow::Activity(r) => key(Table::Activity, &r.id),
-    }
+    let RowKey { table, id } = row.key();
+    key(table, &id)
 }
 
 #[derive(Default, Serialize)]
@@ -595,7 +592,9 @@ pub async fn change<R: Synced>(
 ) -> Result<(), AppError> {
     let before = SendWrapper::new(async move {
         until_loaded().await;
-        R::rows(&view()).get(&id).map(|row| (row.input(), id))
+        <R as crate::kinds::Held>::rows(&view())
+            .get(&id)
+            .map(|row| (row.input(), id))
     })
     .await;
     let Some((before, id)) = before else {

@@ -7,14 +7,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Fields, Mutation, Pending, PullResponse, Reference, RowKey, SyncRow, Table};
-use crate::activities::row::ActivityRow;
+use super::{Fields, Mutation, Pending, PullResponse, Table};
 use crate::auth::{Access, Actor, Scope};
-use crate::companies::row::CompanyRow;
-use crate::contacts::row::ContactRow;
-use crate::deals::row::DealRow;
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::pipeline::Pipeline;
+
+pub use crate::kinds::{Held, Replica};
 
 /// What replaying an edit needs to know.
 pub struct Context<'a> {
@@ -60,13 +59,67 @@ impl Stamp {
     }
 }
 
-/// A record kind that syncs: how it turns into its form's fields and back.
-pub trait Synced: Clone + Serialize + DeserializeOwned + 'static {
-    type Input: Clone + Serialize + DeserializeOwned + Default;
+/// How two edits of one field made apart are settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// The later edit wins (by hybrid clock), and the other editor is told.
+    Latest,
+    /// Both editors must agree: a change made from a stale value is a conflict to settle.
+    Guarded,
+}
+
+/// One field of a kind's form, as sync and history see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The name in the form's change (and so in a pushed mutation).
+    pub name: &'static str,
+    pub merge: Merge,
+    pub label: Key,
+    /// The history entry it shows in (several fields may share one, as a phone number and
+    /// its second line); `None` when history does not show it.
+    pub history: Option<&'static str>,
+}
+
+impl Field {
+    pub const fn new(name: &'static str, label: Key) -> Field {
+        Field {
+            name,
+            merge: Merge::Latest,
+            label,
+            history: Some(name),
+        }
+    }
+
+    pub const fn guarded(self) -> Field {
+        Field {
+            merge: Merge::Guarded,
+            ..self
+        }
+    }
+
+    pub const fn history_as(self, entry: &'static str) -> Field {
+        Field {
+            history: Some(entry),
+            ..self
+        }
+    }
+
+    pub const fn no_history(self) -> Field {
+        Field {
+            history: None,
+            ..self
+        }
+    }
+}
+
+/// A record kind that syncs: its fields, and how it turns into its form's values and back.
+/// Declaring this (and a line in [`crate::kinds`]) is all a kind needs for the device's
+/// copy, pull, push, merge and the sync-issues page.
+pub trait Synced: Clone + Send + Sync + Serialize + DeserializeOwned + Held + 'static {
+    type Input: Clone + Send + Sync + Serialize + DeserializeOwned + Default;
     const TABLE: Table;
-    /// Fields where concurrent edits conflict instead of merging.
-    const GUARDED: &'static [&'static str];
-    fn rows(replica: &Replica) -> &BTreeMap<String, Self>;
+    /// The form's fields, each once: every field a change may carry is here.
+    const FIELDS: &'static [Field];
     fn id(&self) -> &str;
     fn stamp(&self) -> &Stamp;
     fn stamp_mut(&mut self) -> &mut Stamp;
@@ -79,6 +132,22 @@ pub trait Synced: Clone + Serialize + DeserializeOwned + 'static {
     fn scope(&self) -> Scope {
         self.stamp().scope()
     }
+
+    /// The fields where concurrent edits conflict instead of merging.
+    fn guarded() -> Vec<&'static str> {
+        Self::FIELDS
+            .iter()
+            .filter(|f| f.merge == Merge::Guarded)
+            .map(|f| f.name)
+            .collect()
+    }
+
+    /// Saves a validated change on the server (permissions, links, history, sync log).
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: Self::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send;
 
     /// This row with a validated form applied.
     fn absorb(&self, input: &Self::Input, cx: &Context) -> Result<Self, AppError> {
@@ -176,34 +245,15 @@ pub fn create<R: Synced>(input: &R::Input, id: &str, clock: String) -> Mutation 
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Replica {
-    pub reference: Option<Reference>,
-    pub companies: BTreeMap<String, CompanyRow>,
-    pub contacts: BTreeMap<String, ContactRow>,
-    pub deals: BTreeMap<String, DealRow>,
-    pub activities: BTreeMap<String, ActivityRow>,
+/// The label of `field` (a form field or a history entry) of kind `R`.
+pub fn label_of<R: Synced>(field: &str) -> Key {
+    R::FIELDS
+        .iter()
+        .find(|f| f.name == field || f.history == Some(field))
+        .map_or(Key::FieldName, |f| f.label)
 }
 
 impl Replica {
-    pub fn upsert(&mut self, row: SyncRow) {
-        match row {
-            SyncRow::Company(r) => _ = self.companies.insert(r.id.clone(), r),
-            SyncRow::Contact(r) => _ = self.contacts.insert(r.id.clone(), r),
-            SyncRow::Deal(r) => _ = self.deals.insert(r.id.clone(), r),
-            SyncRow::Activity(r) => _ = self.activities.insert(r.id.clone(), r),
-        }
-    }
-
-    pub fn remove(&mut self, key: &RowKey) {
-        match key.table {
-            Table::Company => _ = self.companies.remove(&key.id),
-            Table::Contact => _ = self.contacts.remove(&key.id),
-            Table::Deal => _ = self.deals.remove(&key.id),
-            Table::Activity => _ = self.activities.remove(&key.id),
-        }
-    }
-
     /// Applies one pull page.
     pub fn apply(&mut self, page: &PullResponse) {
         if page.reset {
@@ -218,34 +268,8 @@ impl Replica {
         self.reference = Some(page.reference.clone());
     }
 
-    pub fn len(&self) -> usize {
-        self.companies.len() + self.contacts.len() + self.deals.len() + self.activities.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// Every row key held, for checks that nothing outside the user's scope is kept.
-    pub fn scopes(&self) -> Vec<(RowKey, Scope)> {
-        fn keys<R: Synced>(
-            map: &BTreeMap<String, R>,
-        ) -> impl Iterator<Item = (RowKey, Scope)> + '_ {
-            map.values().map(|r| {
-                (
-                    RowKey {
-                        table: R::TABLE,
-                        id: r.id().to_owned(),
-                    },
-                    r.scope(),
-                )
-            })
-        }
-        keys(&self.companies)
-            .chain(keys(&self.contacts))
-            .chain(keys(&self.deals))
-            .chain(keys(&self.activities))
-            .collect()
     }
 
     /// What the user sees: the confirmed rows with the outbox applied in order. An edit that
@@ -267,12 +291,7 @@ impl Replica {
             pipeline: &reference.pipeline,
             now,
         };
-        match mutation.table {
-            Table::Company => replay_into(&mut self.companies, mutation, &cx),
-            Table::Contact => replay_into(&mut self.contacts, mutation, &cx),
-            Table::Deal => replay_into(&mut self.deals, mutation, &cx),
-            Table::Activity => replay_into(&mut self.activities, mutation, &cx),
-        }
+        self.replay_kind(mutation, &cx)
     }
 
     /// Whether I may change a record with this scope.
@@ -283,7 +302,7 @@ impl Replica {
     }
 }
 
-fn replay_into<R: Synced>(
+pub(crate) fn replay_into<R: Synced>(
     rows: &mut BTreeMap<String, R>,
     mutation: &Mutation,
     cx: &Context,
@@ -319,20 +338,5 @@ impl Replica {
             .as_ref()
             .and_then(|r| r.users.iter().find(|u| u.id == id))
             .map_or_else(String::new, |u| u.name.clone())
-    }
-
-    pub fn company_name(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.companies.get(id))
-            .map(|c| c.name.clone())
-    }
-
-    pub fn contact_name(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.contacts.get(id))
-            .map(|c| c.name.clone())
-    }
-
-    pub fn deal_title(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.deals.get(id))
-            .map(|d| d.title.clone())
     }
 }

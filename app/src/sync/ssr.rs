@@ -14,13 +14,10 @@ use super::{
     Answer, Mutation, Outcome, PAGE, Pending, PullRequest, PullResponse, PushRequest, Reference,
     RowKey, Snapshot, SyncRow, Table, UserRow,
 };
-use crate::activities::row::ActivityRow;
 use crate::auth::Actor;
-use crate::companies::row::CompanyRow;
-use crate::contacts::row::ContactRow;
 use crate::db::{self, Bind, Db, rid};
-use crate::deals::row::DealRow;
 use crate::error::{AppError, AppResult, Problem};
+use crate::kinds::Visit;
 use crate::records::{bind_actor, read_filter};
 use crate::server::{Cx, internal};
 
@@ -224,45 +221,32 @@ pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult
         ..cx.clone()
     };
     let cx = &cx;
-    match mutation.table {
-        Table::Company => {
-            apply_to::<CompanyRow, _, _>(cx, mutation, &clock, |cx, i| async move {
-                crate::companies::ssr::save(&cx, i).await
-            })
-            .await
-        }
-        Table::Contact => {
-            apply_to::<ContactRow, _, _>(cx, mutation, &clock, |cx, i| async move {
-                crate::contacts::ssr::save(&cx, i).await
-            })
-            .await
-        }
-        Table::Deal => {
-            apply_to::<DealRow, _, _>(cx, mutation, &clock, |cx, i| async move {
-                crate::deals::ssr::save(&cx, i).await
-            })
-            .await
-        }
-        Table::Activity => {
-            apply_to::<ActivityRow, _, _>(cx, mutation, &clock, |cx, i| async move {
-                crate::activities::ssr::save(&cx, i).await
-            })
-            .await
+    struct Apply<'a> {
+        cx: &'a Cx,
+        mutation: &'a Mutation,
+        clock: &'a str,
+    }
+    impl<'a> Visit for Apply<'a> {
+        type Out = std::pin::Pin<Box<dyn Future<Output = AppResult<(Outcome, bool)>> + Send + 'a>>;
+        fn visit<R: Synced>(self) -> Self::Out {
+            Box::pin(apply_to::<R>(self.cx, self.mutation, self.clock))
         }
     }
+    mutation
+        .table
+        .visit(Apply {
+            cx,
+            mutation,
+            clock: &clock,
+        })
+        .await
 }
 
-async fn apply_to<R, F, Fut>(
+async fn apply_to<R: Synced>(
     cx: &Cx,
     mutation: &Mutation,
     clock: &str,
-    save: F,
-) -> AppResult<(Outcome, bool)>
-where
-    R: Synced,
-    F: Fn(Cx, R::Input) -> Fut,
-    Fut: Future<Output = AppResult<String>>,
-{
+) -> AppResult<(Outcome, bool)> {
     for _ in 0..ATTEMPTS {
         let loaded = load::<R>(cx, &mutation.id).await?;
         let current = loaded.as_ref().map(|l| Current {
@@ -290,7 +274,7 @@ where
             receipt,
             ..cx.clone()
         };
-        match save(with_clocks, input).await {
+        match R::save(with_clocks, input).await {
             // A retried create of a record that exists already writes nothing, receipt neither;
             // storing it again afterwards is harmless.
             Ok(_) => return Ok((outcome, stored && loaded.is_some())),
@@ -358,24 +342,6 @@ pub async fn reference(cx: &Cx) -> AppResult<Reference> {
     })
 }
 
-fn to_sync_row(table: Table, value: serde_json::Value) -> AppResult<SyncRow> {
-    Ok(match table {
-        Table::Company => SyncRow::Company(serde_json::from_value(value).map_err(internal)?),
-        Table::Contact => SyncRow::Contact(serde_json::from_value(value).map_err(internal)?),
-        Table::Deal => SyncRow::Deal(serde_json::from_value(value).map_err(internal)?),
-        Table::Activity => SyncRow::Activity(serde_json::from_value(value).map_err(internal)?),
-    })
-}
-
-fn row_id(row: &SyncRow) -> &str {
-    match row {
-        SyncRow::Company(r) => &r.id,
-        SyncRow::Contact(r) => &r.id,
-        SyncRow::Deal(r) => &r.id,
-        SyncRow::Activity(r) => &r.id,
-    }
-}
-
 pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
     let log = log_state(&cx.db).await?;
     let epoch = epoch_of(&cx.actor, &log.generation);
@@ -429,7 +395,8 @@ async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> 
     let values: Vec<serde_json::Value> = response.take(0).map_err(internal)?;
     let full = values.len() == PAGE;
     for value in values {
-        page.rows.push(to_sync_row(table, value)?);
+        page.rows
+            .push(SyncRow::from_value(table, value).map_err(internal)?);
     }
     let next_table = Table::ALL
         .iter()
@@ -439,7 +406,7 @@ async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> 
     page.snapshot = match (full, page.rows.last(), next_table) {
         (true, Some(last), _) => Some(Snapshot {
             table,
-            after: row_id(last).to_owned(),
+            after: last.key().id,
             base: snapshot.base,
         }),
         (_, _, Some(next)) => Some(Snapshot {
@@ -502,8 +469,8 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
         let values: Vec<serde_json::Value> = response.take(0).map_err(internal)?;
         let mut found = Vec::with_capacity(values.len());
         for value in values {
-            let row = to_sync_row(table, value)?;
-            found.push(row_id(&row).to_owned());
+            let row = SyncRow::from_value(table, value).map_err(internal)?;
+            found.push(row.key().id);
             page.rows.push(row);
         }
         let seen = seen.get(&table);

@@ -6,8 +6,8 @@ use leptos_router::components::A;
 
 use super::{Issue, Outcome, Status, Table};
 use crate::error::AppError;
-use crate::history::field_label;
 use crate::i18n::{Key, Locale, t, use_locale};
+use crate::kinds::field_label;
 
 /// The words the status control shows; tests and people rely on "Synced", "Offline" and
 /// "N pending".
@@ -124,26 +124,7 @@ pub fn UpdateBanner() -> impl IntoView {
     }
 }
 
-fn kind_label(table: Table) -> Key {
-    match table {
-        Table::Company => Key::SyncKindCompany,
-        Table::Contact => Key::SyncKindContact,
-        Table::Deal => Key::SyncKindDeal,
-        Table::Activity => Key::SyncKindActivity,
-    }
-}
-
-fn edit_href(table: Table, id: &str) -> String {
-    let base = match table {
-        Table::Company => "companies",
-        Table::Contact => "contacts",
-        Table::Deal => "deals",
-        Table::Activity => "activities",
-    };
-    format!("/{base}/{id}/edit")
-}
-
-fn reason(locale: Locale, error: &AppError) -> String {
+fn reason(locale: Locale, table: Table, error: &AppError) -> String {
     let text = match error.field_errors() {
         Some(errors) if !errors.is_empty() => errors
             .0
@@ -151,7 +132,7 @@ fn reason(locale: Locale, error: &AppError) -> String {
             .map(|(field, problem)| {
                 format!(
                     "{}: {}",
-                    locale.text(field_label(field)),
+                    locale.text(field_label(table, field)),
                     locale.problem(*problem)
                 )
             })
@@ -188,13 +169,13 @@ fn IssueItem(issue: Issue) -> impl IntoView {
         .find_map(|f| m.fields.get(*f).or_else(|| m.base.as_ref()?.get(*f)))
         .map(shown)
         .unwrap_or_default();
-    let heading = format!("{} · {}", locale.text(kind_label(m.table)), name);
+    let heading = format!("{} · {}", locale.text(m.table.label()), name);
     let id = issue.pending.id;
     let settle = Action::new(move |retry: &bool| super::settle(id, *retry));
-    let edit = edit_href(m.table, &m.id);
+    let edit = m.table.edit_href(&m.id);
     let (detail, primary, secondary) = match &issue.outcome {
         Outcome::Rejected { error } => (
-            view! { <p>{reason(locale, error)}</p> }.into_any(),
+            view! { <p>{reason(locale, m.table, error)}</p> }.into_any(),
             Key::SyncRetry,
             Key::SyncDiscard,
         ),
@@ -204,7 +185,7 @@ fn IssueItem(issue: Issue) -> impl IntoView {
                 .map(|c| {
                     view! {
                         <tr>
-                            <th scope="row">{capitalised(locale.text(field_label(&c.field)))}</th>
+                            <th scope="row">{capitalised(locale.text(field_label(m.table, &c.field)))}</th>
                             <td><bdi>{shown(&c.mine)}</bdi></td>
                             <td><bdi>{shown(&c.theirs)}</bdi></td>
                         </tr>
@@ -214,7 +195,7 @@ fn IssueItem(issue: Issue) -> impl IntoView {
             let later = (!superseded.is_empty()).then(|| {
                 let names = superseded
                     .iter()
-                    .map(|f| locale.text(field_label(f)))
+                    .map(|f| locale.text(field_label(m.table, f)))
                     .collect::<Vec<_>>()
                     .join(", ");
                 view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &names)])}</p> }
@@ -232,7 +213,7 @@ fn IssueItem(issue: Issue) -> impl IntoView {
         Outcome::Applied { superseded } => {
             let fields = superseded
                 .iter()
-                .map(|f| locale.text(field_label(f)))
+                .map(|f| locale.text(field_label(m.table, f)))
                 .collect::<Vec<_>>()
                 .join(", ");
             (

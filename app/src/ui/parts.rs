@@ -1,6 +1,8 @@
 //! Small pieces of page furniture.
 
 use leptos::prelude::*;
+
+use crate::kinds::Table;
 use leptos_router::components::A;
 
 use crate::error::{AppError, FORM};
@@ -65,7 +67,7 @@ pub fn BackLink(href: String, #[prop(into)] label: String) -> impl IntoView {
 }
 
 #[component]
-pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
+pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
     let locale = use_locale();
     if changes.is_empty() {
         return view! { <p class="muted">{t(Key::HistoryEmpty)}</p> }.into_any();
@@ -80,7 +82,7 @@ pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
             } else {
                 locale.format(
                     Key::HistoryChanged,
-                    &[("who", &c.by_name), ("field", locale.text(history::field_label(&c.field)))],
+                    &[("who", &c.by_name), ("field", locale.text(crate::kinds::field_label(table, &c.field)))],
                 )
             };
             let detail = (c.field != history::CREATED).then(|| {
@@ -108,24 +110,26 @@ pub fn HistoryList(changes: Vec<Change>) -> impl IntoView {
 /// A record's history, fetched from the server (devices do not keep it); offline it says so.
 /// Loaded only in the browser, after the page, so the page itself never waits for it.
 #[component]
-pub fn HistorySection(table: &'static str, id: String) -> impl IntoView {
+pub fn HistorySection(table: Table, id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let state = RwSignal::new(None::<Result<Vec<Change>, AppError>>);
     Effect::new(move |_| {
         crate::sync::version();
         let id = id.get_value();
         leptos::task::spawn_local(async move {
-            state.set(Some(history::history_of(table.to_owned(), id).await));
+            state.set(Some(history::history_of(table, id).await));
         });
     });
     move || match state.get() {
         None => view! { <Loading /> }.into_any(),
-        Some(Ok(changes)) => view! { <HistoryList changes /> }.into_any(),
+        Some(Ok(changes)) => view! { <HistoryList table changes /> }.into_any(),
         Some(Err(AppError::Network)) => {
             view! { <p class="muted">{t(Key::HistoryOffline)}</p> }.into_any()
         }
         // Made on this device and not synced yet: the server has no history for it.
-        Some(Err(AppError::NotFound)) => view! { <HistoryList changes=Vec::new() /> }.into_any(),
+        Some(Err(AppError::NotFound)) => {
+            view! { <HistoryList table changes=Vec::new() /> }.into_any()
+        }
         Some(Err(error)) => view! { <ErrorNote error /> }.into_any(),
     }
 }

@@ -100,7 +100,7 @@ fn CompanyView(page: Data) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(Key::History)}</h2>
-            <HistorySection table="company" id=history_id />
+            <HistorySection table=crate::kinds::Table::Company id=history_id />
         </section>
     }
 }

@@ -85,7 +85,7 @@ fn ContactView(page: Data) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(Key::History)}</h2>
-            <HistorySection table="contact" id=history_id />
+            <HistorySection table=crate::kinds::Table::Contact id=history_id />
         </section>
     }
 }

@@ -72,7 +72,7 @@ fn DealView(page: Data) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(Key::History)}</h2>
-            <HistorySection table="deal" id=history_id />
+            <HistorySection table=crate::kinds::Table::Deal id=history_id />
         </section>
     }
 }

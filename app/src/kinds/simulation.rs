@@ -11,10 +11,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proptest::prelude::*;
 
-use super::apply::{Current, Plan, plan, recall};
-use super::clock::Hlc;
-use super::replica::{Context, Replica, Synced, create, edit, read_outbox};
-use super::{Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, Table, UserRow};
 use crate::activities::ActivityInput;
 use crate::activities::row::ActivityRow;
 use crate::auth::{Access, Actor, Role, Scope};
@@ -27,6 +23,12 @@ use crate::deals::row::DealRow;
 use crate::i18n::Locale;
 use crate::money::Currency;
 use crate::pipeline::{DEFAULT_STAGES, Pipeline, Stage};
+use crate::sync::apply::{Current, Plan, plan, recall};
+use crate::sync::clock::Hlc;
+use crate::sync::replica::{Context, Replica, Synced, create, edit, read_outbox};
+use crate::sync::{
+    Mutation, Outcome, Pending, PullResponse, Reference, RowKey, SyncRow, Table, UserRow,
+};
 
 const PAGE: usize = 3;
 
@@ -929,7 +931,7 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
         }
         let fields = per_kind!(*table, R => R::map(&server)
             .get(record)
-            .map(|s| super::replica::fields_of(&s.row.input())));
+            .map(|s| crate::sync::replica::fields_of(&s.row.input())));
         if let Some(fields) = fields {
             assert_eq!(
                 fields.get(field),

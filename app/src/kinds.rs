@@ -1,0 +1,245 @@
+//! The registry of synced record kinds: the only place that lists them. Everything that
+//! must know every kind — the table names, the row a pull carries, the device's maps, the
+//! dispatch of a pushed change, the labels and links of the sync-issues page — is generated
+//! here from one line per kind, so the sync core names no domain module and a new kind is
+//! its own module (declaring [`Synced`]) plus one line below.
+//!
+//! A declarative macro rather than trait objects: the kinds are a closed set known when the
+//! crate compiles, `Table` and `SyncRow` must be plain serde enums on the wire and in the
+//! device's storage, and generic code over `R: Synced` stays monomorphic (no boxing, nothing
+//! extra in the wasm).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Scope;
+use crate::error::AppError;
+use crate::i18n::Key;
+use crate::sync::replica::{Context, Synced};
+use crate::sync::{Mutation, Reference, RowKey};
+
+/// Code run with a kind's row type, chosen at run time by its [`Table`].
+pub trait Visit {
+    type Out;
+    fn visit<R: Synced>(self) -> Self::Out;
+}
+
+macro_rules! kinds {
+    ($($kind:ident = $name:literal, $rows:ident: $row:ty, $path:literal, $label:ident;)*) => {
+        /// A synced table, as it is named on the wire, in the database and in storage.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum Table {
+            $($kind,)*
+        }
+
+        impl Table {
+            /// In the order a first download fetches them: linked records before their links.
+            pub const ALL: &'static [Table] = &[$(Table::$kind),*];
+
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Table::$kind => $name,)*
+                }
+            }
+
+            /// An unknown name is `None`, never a default kind.
+            pub fn from_name(name: &str) -> Option<Table> {
+                match name {
+                    $($name => Some(Table::$kind),)*
+                    _ => None,
+                }
+            }
+
+            /// The kind, as the sync-issues page names it.
+            pub const fn label(self) -> Key {
+                match self {
+                    $(Table::$kind => Key::$label,)*
+                }
+            }
+
+            /// Where a record of this kind is edited.
+            pub fn edit_href(self, id: &str) -> String {
+                match self {
+                    $(Table::$kind => format!(concat!("/", $path, "/{}/edit"), id),)*
+                }
+            }
+
+            pub fn visit<V: Visit>(self, visitor: V) -> V::Out {
+                match self {
+                    $(Table::$kind => visitor.visit::<$row>(),)*
+                }
+            }
+        }
+
+        /// A row as a pull carries it and the device stores it.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "table", content = "row", rename_all = "lowercase")]
+        pub enum SyncRow {
+            $($kind($row),)*
+        }
+
+        impl SyncRow {
+            pub fn key(&self) -> RowKey {
+                match self {
+                    $(SyncRow::$kind(row) => RowKey { table: Table::$kind, id: row.id().to_owned() },)*
+                }
+            }
+
+            /// A row of `table` as the database returned it.
+            pub fn from_value(table: Table, value: serde_json::Value) -> serde_json::Result<SyncRow> {
+                Ok(match table {
+                    $(Table::$kind => SyncRow::$kind(serde_json::from_value(value)?),)*
+                })
+            }
+        }
+
+        /// The device's copy: the rows of every kind the user may see, by id, and what every
+        /// screen needs besides.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct Replica {
+            pub reference: Option<Reference>,
+            $(pub $rows: BTreeMap<String, $row>,)*
+        }
+
+        $(
+            impl Held for $row {
+                fn rows(replica: &Replica) -> &BTreeMap<String, Self> {
+                    &replica.$rows
+                }
+                fn rows_mut(replica: &mut Replica) -> &mut BTreeMap<String, Self> {
+                    &mut replica.$rows
+                }
+            }
+        )*
+
+        impl Replica {
+            pub fn upsert(&mut self, row: SyncRow) {
+                match row {
+                    $(SyncRow::$kind(row) => _ = self.$rows.insert(row.id().to_owned(), row),)*
+                }
+            }
+
+            pub fn remove(&mut self, key: &RowKey) {
+                match key.table {
+                    $(Table::$kind => _ = self.$rows.remove(&key.id),)*
+                }
+            }
+
+            pub fn len(&self) -> usize {
+                0 $(+ self.$rows.len())*
+            }
+
+            /// Every row key held, for checks that nothing outside the user's scope is kept.
+            pub fn scopes(&self) -> Vec<(RowKey, Scope)> {
+                let mut all = Vec::with_capacity(self.len());
+                $(all.extend(self.$rows.values().map(|r| {
+                    (RowKey { table: Table::$kind, id: r.id().to_owned() }, r.scope())
+                }));)*
+                all
+            }
+
+            pub(crate) fn replay_kind(&mut self, mutation: &Mutation, cx: &Context) -> Result<(), AppError> {
+                match mutation.table {
+                    $(Table::$kind => crate::sync::replica::replay_into(&mut self.$rows, mutation, cx),)*
+                }
+            }
+        }
+    };
+}
+
+/// Where a kind's rows live in the device's copy; implemented for each kind by the registry.
+pub trait Held: Sized {
+    fn rows(replica: &Replica) -> &BTreeMap<String, Self>;
+    fn rows_mut(replica: &mut Replica) -> &mut BTreeMap<String, Self>;
+}
+
+kinds! {
+    Company = "company", companies: crate::companies::row::CompanyRow, "companies", SyncKindCompany;
+    Contact = "contact", contacts: crate::contacts::row::ContactRow, "contacts", SyncKindContact;
+    Deal = "deal", deals: crate::deals::row::DealRow, "deals", SyncKindDeal;
+    Activity = "activity", activities: crate::activities::row::ActivityRow, "activities", SyncKindActivity;
+}
+
+/// The history label of `field` on a record of `table`, from the kind's declaration.
+pub fn field_label(table: Table, field: &str) -> Key {
+    struct Label<'a>(&'a str);
+    impl Visit for Label<'_> {
+        type Out = Key;
+        fn visit<R: Synced>(self) -> Key {
+            crate::sync::replica::label_of::<R>(self.0)
+        }
+    }
+    table.visit(Label(field))
+}
+
+#[cfg(test)]
+mod simulation;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_round_trip_and_unknown_names_are_refused() {
+        for table in Table::ALL {
+            assert_eq!(Table::from_name(table.name()), Some(*table));
+            let wire = serde_json::to_value(table).expect("serialises");
+            assert_eq!(wire, serde_json::Value::from(table.name()));
+        }
+        assert_eq!(Table::from_name("deals"), None);
+        assert_eq!(Table::from_name(""), None);
+        assert_eq!(Table::from_name("Company"), None);
+    }
+
+    /// What each kind declares is what its form sends: a field missing from the declaration
+    /// would merge without a rule and show in history and conflicts without a label.
+    #[test]
+    fn every_kind_declares_exactly_its_form_fields() {
+        struct Check;
+        impl Visit for Check {
+            type Out = ();
+            fn visit<R: Synced>(self) {
+                let form: Vec<String> = crate::sync::replica::fields_of(&R::Input::default())
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect();
+                let mut declared: Vec<String> =
+                    R::FIELDS.iter().map(|f| f.name.to_owned()).collect();
+                let mut sorted_form = form.clone();
+                sorted_form.sort();
+                declared.sort();
+                assert_eq!(declared, sorted_form, "{:?}", R::TABLE);
+                declared.dedup();
+                assert_eq!(
+                    declared.len(),
+                    R::FIELDS.len(),
+                    "{:?} declares a field twice",
+                    R::TABLE
+                );
+                for field in R::FIELDS {
+                    assert_eq!(field_label(R::TABLE, field.name), field.label);
+                    if let Some(entry) = field.history {
+                        assert_eq!(
+                            field_label(R::TABLE, entry),
+                            crate::sync::replica::label_of::<R>(entry)
+                        );
+                    }
+                }
+            }
+        }
+        for table in Table::ALL {
+            table.visit(Check);
+        }
+    }
+
+    #[test]
+    fn guarded_fields_come_from_the_declaration() {
+        assert_eq!(
+            <crate::deals::row::DealRow as Synced>::guarded(),
+            ["value", "currency", "stage"]
+        );
+        assert!(<crate::companies::row::CompanyRow as Synced>::guarded().is_empty());
+    }
+}

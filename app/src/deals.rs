@@ -2,6 +2,7 @@
 
 pub mod local;
 pub mod row;
+pub mod source;
 pub mod views;
 
 #[cfg(feature = "ssr")]
@@ -83,6 +84,8 @@ pub struct Deal {
     pub lost_reason: Option<String>,
     #[serde(default)]
     pub next_step: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(deserialize_with = "crate::ids::de::id")]
     pub owner: String,
     pub owner_name: String,
@@ -103,7 +106,9 @@ pub struct DealPage {
 
 /// The deal form as typed. `rev` is `None` for a new deal; its `id` is minted by the client,
 /// so a retried or offline-queued create can never make two deals.
+/// Fields a client of an older release does not send read as empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DealInput {
     pub id: String,
     pub rev: Option<i64>,
@@ -116,6 +121,7 @@ pub struct DealInput {
     pub expected_close: String,
     pub next_step: String,
     pub lost_reason: String,
+    pub source: String,
 }
 
 /// A deal input that passed every rule that needs no database.
@@ -131,10 +137,20 @@ pub struct ValidDeal {
     pub expected_close: Option<String>,
     pub next_step: Option<String>,
     pub lost_reason: Option<String>,
+    pub source: Option<String>,
+}
+
+/// What a deal's rules check against besides the form: the pipeline, the organisation's
+/// sources, and the source the deal has already (kept even if no longer listed).
+pub struct DealRules<'a> {
+    pub pipeline: &'a Pipeline,
+    pub sources: &'a [String],
+    pub kept_source: Option<&'a str>,
 }
 
 impl DealInput {
-    pub fn validate(&self, pipeline: &Pipeline) -> Result<ValidDeal, AppError> {
+    pub fn validate(&self, rules: &DealRules) -> Result<ValidDeal, AppError> {
+        let pipeline = rules.pipeline;
         let mut errors = FieldErrors::default();
         let title = validate::required(&mut errors, "title", &self.title, 120);
         let currency = Currency::from_code(self.currency.trim());
@@ -183,6 +199,7 @@ impl DealInput {
         }
         let expected_close = validate::date(&mut errors, "expected_close", &self.expected_close);
         let next_step = validate::optional(&mut errors, "next_step", &self.next_step, 200);
+        let source = source::check(&self.source, rules.sources, rules.kept_source, &mut errors);
         let lost = stage.is_some_and(|s| s.outcome == Outcome::Lost);
         let lost_reason = if lost {
             let reason = validate::optional(&mut errors, "lost_reason", &self.lost_reason, 200);
@@ -209,6 +226,7 @@ impl DealInput {
             expected_close,
             next_step,
             lost_reason,
+            source,
         })
     }
 }
@@ -227,6 +245,8 @@ pub struct DealFormData {
     pub contacts: Vec<Choice>,
     pub deal: Option<Deal>,
     pub default_currency: Currency,
+    /// The organisation's deal sources, in the order the form lists them.
+    pub sources: Vec<String>,
 }
 
 #[server(endpoint = "deals/board", input = Json)]
@@ -305,6 +325,14 @@ mod tests {
         }
     }
 
+    fn rules(pipeline: &Pipeline) -> DealRules<'_> {
+        DealRules {
+            pipeline,
+            sources: &[],
+            kept_source: None,
+        }
+    }
+
     fn input() -> DealInput {
         DealInput {
             id: crate::ids::new_id(),
@@ -318,7 +346,7 @@ mod tests {
 
     #[test]
     fn a_valid_deal_is_cleaned_and_takes_its_stage_probability() {
-        let deal = input().validate(&pipeline()).expect("valid");
+        let deal = input().validate(&rules(&pipeline())).expect("valid");
         assert_eq!(deal.title, "Fleet renewal");
         assert_eq!(deal.value, 1_200_050);
         assert_eq!(deal.probability, 50);
@@ -335,7 +363,7 @@ mod tests {
             company: "robert'); DROP".into(),
             ..input()
         };
-        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else {
+        let Err(AppError::Validation(errors)) = bad.validate(&rules(&pipeline())) else {
             panic!("must fail")
         };
         assert_eq!(errors.get("title"), Some(Problem::Required));
@@ -351,7 +379,7 @@ mod tests {
             stage: "s5".into(),
             ..input()
         };
-        let Err(AppError::Validation(errors)) = lost.validate(&pipeline()) else {
+        let Err(AppError::Validation(errors)) = lost.validate(&rules(&pipeline())) else {
             panic!("must fail")
         };
         assert_eq!(errors.get("lost_reason"), Some(Problem::LostReasonRequired));
@@ -360,14 +388,19 @@ mod tests {
             ..lost
         };
         assert_eq!(
-            with_reason.validate(&pipeline()).map(|d| d.lost_reason),
+            with_reason
+                .validate(&rules(&pipeline()))
+                .map(|d| d.lost_reason),
             Ok(Some("Budget cut".into()))
         );
         let open = DealInput {
             lost_reason: "stale".into(),
             ..input()
         };
-        assert_eq!(open.validate(&pipeline()).map(|d| d.lost_reason), Ok(None));
+        assert_eq!(
+            open.validate(&rules(&pipeline())).map(|d| d.lost_reason),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -377,7 +410,7 @@ mod tests {
             value: "12abc".into(),
             ..input()
         };
-        let Err(AppError::Validation(errors)) = bad.validate(&pipeline()) else {
+        let Err(AppError::Validation(errors)) = bad.validate(&rules(&pipeline())) else {
             panic!("must fail")
         };
         assert_eq!(errors.get("currency"), Some(Problem::Required));

@@ -110,6 +110,10 @@ pub enum Problem {
     UnknownCompany,
     UnknownContact,
     UnknownDeal,
+    /// A deal source that is not on the organisation's list.
+    UnknownSource,
+    /// The same entry twice in a list that must not repeat.
+    Duplicate,
     LostReasonRequired,
     WrongCredentials,
     Malformed,

@@ -68,6 +68,7 @@ pub fn shown_value(locale: crate::i18n::Locale, field: &str, value: &str) -> Str
         "stage" => Some(locale.stage_name(value)),
         "expected_close" | "due" => crate::calendar::parse_iso(value).map(|_| locale.date(value)),
         "probability" => value.parse().ok().map(|p| locale.percent(p)),
+        "source" => Some(crate::deals::source::name(locale, value)),
         _ => None,
     }
     .unwrap_or_else(|| value.to_owned())

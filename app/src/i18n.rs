@@ -215,6 +215,8 @@ impl Locale {
             Problem::UnknownCompany => self.text(Key::ProblemUnknownCompany).into(),
             Problem::UnknownContact => self.text(Key::ProblemUnknownContact).into(),
             Problem::UnknownDeal => self.text(Key::ProblemUnknownDeal).into(),
+            Problem::UnknownSource => self.text(Key::ProblemUnknownSource).into(),
+            Problem::Duplicate => self.text(Key::ProblemDuplicate).into(),
             Problem::LostReasonRequired => self.text(Key::ProblemLostReasonRequired).into(),
             Problem::WrongCredentials => self.text(Key::ProblemWrongCredentials).into(),
             Problem::Malformed => self.text(Key::ProblemMalformed).into(),

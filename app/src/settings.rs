@@ -15,9 +15,12 @@ use crate::money::Currency;
 
 pub use views::SettingsPage;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub default_currency: Currency,
+    /// Where deals come from, in the order the deal form lists them.
+    #[serde(default)]
+    pub deal_sources: Vec<String>,
 }
 
 /// Saves the signed-in user's language, for every device they use.
@@ -46,8 +49,12 @@ pub async fn save_organisation(organisation: Organisation) -> Result<Organisatio
 pub async fn load_organisation() -> Result<Organisation, AppError> {
     crate::sync::read(
         |view| {
-            view.default_currency()
-                .map(|default_currency| Organisation { default_currency })
+            view.reference
+                .as_ref()
+                .map(|r| Organisation {
+                    default_currency: r.default_currency,
+                    deal_sources: r.deal_sources.clone(),
+                })
                 .ok_or(AppError::NotFound)
         },
         get_organisation(),

@@ -101,6 +101,9 @@ pub struct Reference {
     pub pipeline: Pipeline,
     pub users: Vec<UserRow>,
     pub default_currency: Currency,
+    /// The organisation's deal sources (stored before they existed: none).
+    #[serde(default)]
+    pub deal_sources: Vec<String>,
     /// The server's clock, so a device can keep its own clock from running behind.
     pub server_ms: i64,
 }

@@ -55,7 +55,7 @@ pub async fn ensure_defaults(db: &Db) -> anyhow::Result<()> {
         .collect();
     db.query(
         "BEGIN TRANSACTION;
-         UPSERT organisation:main CONTENT { name: 'My company', default_currency: 'USD' };
+         UPSERT organisation:main CONTENT { name: 'My company', default_currency: 'USD', deal_sources: $sources };
          CREATE type::record('pipeline', $pipeline) CONTENT { name: 'Sales', is_default: true };
          FOR $s IN $stages {
              CREATE type::record('stage', $s.id) CONTENT { pipeline: type::record('pipeline', $pipeline),
@@ -65,6 +65,7 @@ pub async fn ensure_defaults(db: &Db) -> anyhow::Result<()> {
     )
     .bind(("pipeline", new_id()))
     .bind(("stages", stages))
+    .bind(("sources", app::deals::source::DEFAULTS.map(String::from).to_vec()))
     .await?
     .check()?;
     Ok(())
@@ -354,6 +355,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
             "company": company["id"], "contact": contact["id"], "expected_close": day(close),
             "lost_reason": (outcome == "lost").then(|| LOST_REASONS[rng.gen_range(0..LOST_REASONS.len())]),
             "next_step": (outcome == "open").then(|| TASKS[rng.gen_range(0..TASKS.len())]),
+            // Most deals say where they came from; a few were entered before anyone asked.
+            "source": (i % 9 != 8).then(|| app::deals::source::DEFAULTS[(i * 5 + i / 6) % 6]),
             "owner": owner,
         }));
     }
@@ -424,7 +427,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
                  pipeline: $pipeline, stage: type::record('stage', $d.stage), probability: $d.probability,
                  company: type::record('company', $d.company), contact: type::record('contact', $d.contact),
                  expected_close: $d.expected_close, lost_reason: $d.lost_reason, next_step: $d.next_step,
-                 owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
+                 source: $d.source, owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
          };
          FOR $a IN $activities {
              LET $owner = type::record('user', $a.owner);

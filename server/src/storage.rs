@@ -18,6 +18,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_hardening",
         include_str!("../migrations/0004_hardening.surql"),
     ),
+    (
+        "0005_sources",
+        include_str!("../migrations/0005_sources.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

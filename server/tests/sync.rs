@@ -656,3 +656,253 @@ async fn a_device_older_than_the_pruned_log_downloads_again() {
     );
     assert!(device.rows.values().any(|r| r["title"] == "After"));
 }
+
+/// One pushed change: `base` is `None` for a create.
+fn change(n: i64, table: &str, id: &str, base: Option<Value>, fields: Value) -> Value {
+    json!({ "id": n, "mutation": { "table": table, "id": id, "base": base, "fields": fields, "clock": clock(now() + n) } })
+}
+
+async fn history_fields(app: &TestApp, session: &str, table: &str, id: &str) -> Vec<String> {
+    let reply = app
+        .call(
+            Some(session),
+            "history/list",
+            json!({ "table": table, "id": id }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply
+        .body
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["field"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The outbox is the one way the app writes: every kind is created and then edited through
+/// a push, reaches the manager's device, and leaves its history.
+#[tokio::test]
+async fn every_kind_is_created_and_edited_through_a_push() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let manager = app.sign_in("manager@example.com").await;
+    let phone = Device::new();
+    let mut desk = Device::new();
+    desk.pull(&app, &manager).await;
+    let board = app.board(&rep).await;
+    let [company, contact, deal, activity] = [(); 4].map(|_| app::ids::new_id());
+    let deal_input = deal_fields(&new_deal(&board, "Pushed deal"));
+    let creates = json!([
+        change(
+            1,
+            "company",
+            &company,
+            None,
+            json!({ "name": "Pushed firm", "industry": "", "phone": "", "email": "", "website": "", "address": "" })
+        ),
+        change(
+            2,
+            "contact",
+            &contact,
+            None,
+            json!({ "name": "Pushed person", "title": "", "company": company, "phone": "+98 21 5555 0101", "phone2": "", "email": "", "email2": "" })
+        ),
+        change(
+            3,
+            "deal",
+            &deal,
+            None,
+            json!(deal_input.as_object().map(|m| {
+                let mut m = m.clone();
+                m.insert("company".into(), json!(company));
+                m
+            }))
+        ),
+        change(
+            4,
+            "activity",
+            &activity,
+            None,
+            json!({ "kind": "call", "subject": "Pushed call", "body": "", "due_date": "2027-01-05", "due_time": "", "done": false, "deal": deal, "contact": "", "company": "" })
+        ),
+    ]);
+    let (status, answers) = phone.push(&app, &rep, creates).await;
+    assert_eq!(status, StatusCode::OK, "{answers:?}");
+    for answer in answers.as_array().expect("answers") {
+        assert_eq!(answer["outcome"]["status"], "applied", "{answer:?}");
+    }
+    let edits = json!([
+        change(
+            5,
+            "company",
+            &company,
+            Some(json!({ "industry": "" })),
+            json!({ "industry": "Logistics" })
+        ),
+        change(
+            6,
+            "contact",
+            &contact,
+            Some(json!({ "title": "" })),
+            json!({ "title": "Buyer" })
+        ),
+        change(
+            7,
+            "deal",
+            &deal,
+            Some(json!({ "next_step": "" })),
+            json!({ "next_step": "Send the offer" })
+        ),
+        change(
+            8,
+            "activity",
+            &activity,
+            Some(json!({ "done": false })),
+            json!({ "done": true })
+        ),
+    ]);
+    let (status, answers) = phone.push(&app, &rep, edits).await;
+    assert_eq!(status, StatusCode::OK, "{answers:?}");
+    for answer in answers.as_array().expect("answers") {
+        assert_eq!(answer["outcome"]["status"], "applied", "{answer:?}");
+    }
+
+    desk.pull(&app, &manager).await;
+    let row = |key: String| desk.rows.get(&key).cloned().unwrap_or(Value::Null);
+    assert_eq!(row(format!("company/{company}"))["industry"], "Logistics");
+    assert_eq!(row(format!("contact/{contact}"))["title"], "Buyer");
+    assert_eq!(
+        row(format!("contact/{contact}"))["company"],
+        company.as_str()
+    );
+    assert_eq!(row(format!("deal/{deal}"))["next_step"], "Send the offer");
+    assert_eq!(row(format!("activity/{activity}"))["done"], true);
+
+    assert_eq!(
+        history_fields(&app, &manager, "company", &company).await,
+        ["industry", "created"]
+    );
+    assert_eq!(
+        history_fields(&app, &manager, "contact", &contact).await,
+        ["job_title", "created"]
+    );
+    assert_eq!(
+        history_fields(&app, &manager, "deal", &deal).await,
+        ["next_step", "created"]
+    );
+    // An unknown kind is refused as such, never read as a company.
+    let reply = app
+        .call(
+            Some(&manager),
+            "history/list",
+            json!({ "table": "deals", "id": deal }),
+        )
+        .await;
+    assert!(reply.status.is_client_error(), "{:?}", reply.status);
+}
+
+/// A deal's Source is one of the organisation's list, which only an admin changes; a
+/// source removed from the list stays on the deals that have it.
+#[tokio::test]
+async fn a_deal_source_comes_from_the_organisations_list() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let admin = app.sign_in("admin@example.com").await;
+    let phone = Device::new();
+    let board = app.board(&rep).await;
+    let id = app::ids::new_id();
+    let mut fields = deal_fields(&new_deal(&board, "From the fair"));
+    fields["source"] = json!("exhibition");
+    let (_, answers) = phone
+        .push(&app, &rep, json!([change(1, "deal", &id, None, fields)]))
+        .await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
+
+    let (_, answers) = phone
+        .push(
+            &app,
+            &rep,
+            json!([change(
+                2,
+                "deal",
+                &id,
+                Some(json!({ "source": "exhibition" })),
+                json!({ "source": "Trade fair 2027" })
+            )]),
+        )
+        .await;
+    assert_eq!(answers[0]["outcome"]["status"], "rejected");
+    assert_eq!(
+        answers[0]["outcome"]["error"]["Validation"],
+        json!([["source", "UnknownSource"]]),
+        "{answers:?}"
+    );
+
+    // A rep may not change the list; the admin may, and names of defaults become codes.
+    let list = json!({ "organisation": { "default_currency": "USD", "deal_sources": ["Referral", "Trade fair 2027", "Website"] } });
+    let reply = app
+        .call(Some(&rep), "settings/organisation/save", list.clone())
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let reply = app
+        .call(Some(&admin), "settings/organisation/save", list)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(
+        reply.body["deal_sources"],
+        json!(["referral", "Trade fair 2027", "website"])
+    );
+    let bad = json!({ "organisation": { "default_currency": "USD", "deal_sources": ["Website", " website "] } });
+    let reply = app
+        .call(Some(&admin), "settings/organisation/save", bad)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // "exhibition" is no longer listed, yet the deal keeps it through other edits.
+    let (_, answers) = phone
+        .push(
+            &app,
+            &rep,
+            json!([change(
+                3,
+                "deal",
+                &id,
+                Some(json!({ "next_step": "" })),
+                json!({ "next_step": "Call back" })
+            )]),
+        )
+        .await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
+    let (_, answers) = phone
+        .push(
+            &app,
+            &rep,
+            json!([change(
+                4,
+                "deal",
+                &id,
+                Some(json!({ "source": "exhibition" })),
+                json!({ "source": "Trade fair 2027" })
+            )]),
+        )
+        .await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
+    let mut desk = Device::new();
+    desk.pull(&app, &rep).await;
+    assert_eq!(
+        desk.rows[&format!("deal/{id}")]["source"],
+        "Trade fair 2027"
+    );
+    let history = app
+        .call(
+            Some(&rep),
+            "history/list",
+            json!({ "table": "deal", "id": id }),
+        )
+        .await
+        .body;
+    assert_eq!(history[0]["field"], "source");
+    assert_eq!(history[0]["old"], "exhibition");
+    assert_eq!(history[0]["new"], "Trade fair 2027");
+}

@@ -90,11 +90,8 @@ impl Synced for ContactRow {
     }
 
     #[cfg(feature = "ssr")]
-    fn save(
-        cx: crate::server::Cx,
-        input: Self::Input,
-    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
-        async move { super::ssr::save(&cx, input).await }
+    async fn save(cx: crate::server::Cx, input: Self::Input) -> crate::error::AppResult<String> {
+        super::ssr::save(&cx, input).await
     }
 
     fn set(&mut self, input: &ContactInput, _cx: &Context) -> Result<(), AppError> {

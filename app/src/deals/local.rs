@@ -73,6 +73,7 @@ fn deal(view: &Replica, d: &DealRow) -> Deal {
         probability: d.probability,
         lost_reason: d.lost_reason.clone(),
         next_step: d.next_step.clone(),
+        source: d.source.clone(),
         owner: d.stamp.owner.clone(),
         owner_name: view.user_name(&d.stamp.owner),
         created_at: d.stamp.created_at.clone(),
@@ -127,6 +128,7 @@ pub fn form_data(view: &Replica, id: Option<&str>) -> Result<DealFormData, AppEr
         contacts: choices(view.contacts.values().map(|c| (&c.id, &c.name))),
         deal,
         default_currency: reference.default_currency,
+        sources: reference.deal_sources.clone(),
     })
 }
 

@@ -30,6 +30,8 @@ pub struct DealRow {
     pub lost_reason: Option<String>,
     #[serde(default)]
     pub next_step: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(flatten)]
     pub stamp: Stamp,
 }
@@ -46,6 +48,7 @@ impl DealRow {
         self.expected_close = valid.expected_close;
         self.next_step = valid.next_step;
         self.lost_reason = valid.lost_reason;
+        self.source = valid.source;
     }
 }
 
@@ -66,6 +69,7 @@ impl Synced for DealRow {
         Field::new("expected_close", Key::FieldExpectedClose),
         Field::new("next_step", Key::FieldNextStep),
         Field::new("lost_reason", Key::FieldLostReason),
+        Field::new("source", Key::FieldSource),
     ];
 
     fn id(&self) -> &str {
@@ -93,6 +97,7 @@ impl Synced for DealRow {
             expected_close: self.expected_close.clone().unwrap_or_default(),
             next_step: self.next_step.clone().unwrap_or_default(),
             lost_reason: self.lost_reason.clone().unwrap_or_default(),
+            source: self.source.clone().unwrap_or_default(),
         }
     }
 
@@ -110,20 +115,23 @@ impl Synced for DealRow {
             probability: 0,
             lost_reason: None,
             next_step: None,
+            source: None,
             stamp,
         }
     }
 
     #[cfg(feature = "ssr")]
-    fn save(
-        cx: crate::server::Cx,
-        input: Self::Input,
-    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
-        async move { super::ssr::save(&cx, input).await }
+    async fn save(cx: crate::server::Cx, input: Self::Input) -> crate::error::AppResult<String> {
+        super::ssr::save(&cx, input).await
     }
 
     fn set(&mut self, input: &DealInput, cx: &Context) -> Result<(), AppError> {
-        self.take(input.validate(cx.pipeline)?);
+        let rules = super::DealRules {
+            pipeline: cx.pipeline,
+            sources: cx.deal_sources,
+            kept_source: self.source.as_deref(),
+        };
+        self.take(input.validate(&rules)?);
         Ok(())
     }
 }

@@ -70,7 +70,7 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
 
 const DEAL_FIELDS: &str = "id, rev, title, value, currency, stage, stage.name AS stage_name, company, \
      company.name AS company_name, contact, contact.name AS contact_name, expected_close, probability, \
-     lost_reason, next_step, owner, owner.name AS owner_name, created_at, created_by.name AS created_by_name, \
+     lost_reason, next_step, source, owner, owner.name AS owner_name, created_at, created_by.name AS created_by_name, \
      updated_at, updated_by.name AS updated_by_name";
 
 async fn load(cx: &Cx, id: &str) -> AppResult<Deal> {
@@ -110,19 +110,22 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     let sql = format!(
         "SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;
          SELECT id, name FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
-         {currency}",
-        currency = crate::settings::ssr::DEFAULT_CURRENCY
+         {currency} {sources}",
+        currency = crate::settings::ssr::DEFAULT_CURRENCY,
+        sources = crate::settings::ssr::DEAL_SOURCES
     );
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
     let companies: Vec<Choice> = db::take_all(&mut response, 0)?;
     let contacts: Vec<Choice> = db::take_all(&mut response, 1)?;
     let default_currency = crate::settings::ssr::take_default_currency(&mut response, 2)?;
+    let sources = crate::settings::ssr::take_deal_sources(&mut response, 3)?;
     Ok(DealFormData {
         pipeline,
         companies,
         contacts,
         deal,
         default_currency,
+        sources,
     })
 }
 
@@ -148,6 +151,7 @@ fn snapshot(
         ("expected_close", valid.expected_close.clone()),
         ("next_step", valid.next_step.clone()),
         ("lost_reason", valid.lost_reason.clone()),
+        ("source", valid.source.clone()),
     ]
 }
 
@@ -164,13 +168,30 @@ fn deal_snapshot(deal: &Deal) -> Vec<(&'static str, Option<String>)> {
         ("expected_close", deal.expected_close.clone()),
         ("next_step", deal.next_step.clone()),
         ("lost_reason", deal.lost_reason.clone()),
+        ("source", deal.source.clone()),
     ]
 }
 
 pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let pipeline = default_pipeline(&cx.db).await?;
+    // The deal's current source stays valid after an admin removes it from the list. Read
+    // before any permission check, it only ever widens what validation accepts for a write
+    // that is then checked.
+    let sql = format!(
+        "{} RETURN (SELECT VALUE source FROM ONLY $id);",
+        crate::settings::ssr::DEAL_SOURCES
+    );
+    let id_rid = rid("deal", parse_id(&input.id).unwrap_or("-"));
+    let mut response = db::run(cx.db.query(sql).bind(("id", id_rid))).await?;
+    let sources = crate::settings::ssr::take_deal_sources(&mut response, 0)?;
+    let kept: Option<String> = response.take(1).map_err(crate::server::internal)?;
+    let rules = super::DealRules {
+        pipeline: &pipeline,
+        sources: &sources,
+        kept_source: kept.as_deref(),
+    };
     // Rules that need no database first, then links, so all problems are reported together.
-    let valid = input.validate(&pipeline);
+    let valid = input.validate(&rules);
     let mut errors = match &valid {
         Err(AppError::Validation(errors)) => errors.clone(),
         Err(other) => return Err(other.clone()),
@@ -228,7 +249,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
          CREATE $id CONTENT { title: $title, value: $value, currency: $currency, pipeline: $pipeline,
             stage: $stage, company: $company, contact: $contact, expected_close: $expected_close,
             probability: $probability, lost_reason: $lost_reason, next_step: $next_step,
-            owner: $me, team: $team, created_by: $me, updated_by: $me };"
+            source: $source, owner: $me, team: $team, created_by: $me, updated_by: $me };"
     } else {
         "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
          IF !record::exists($stage) { THROW $unknown_stage };
@@ -236,7 +257,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
          UPDATE $id SET title = $title, value = $value, currency = $currency, stage = $stage,
             company = $company, contact = $contact, expected_close = $expected_close,
             probability = $probability, lost_reason = $lost_reason, next_step = $next_step,
-            rev += 1, updated_at = time::now(), updated_by = $me;"
+            source = $source, rev += 1, updated_at = time::now(), updated_by = $me;"
     };
     let sql = history::ssr::transaction(write);
     let fields = serde_json::json!({
@@ -247,6 +268,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         "probability": valid.probability,
         "lost_reason": valid.lost_reason,
         "next_step": valid.next_step,
+        "source": valid.source,
         "rev": input.rev,
         "stage_moved": stage_moved,
         "conflict": CONFLICT_MARK,

@@ -337,6 +337,18 @@ messages! {
     StageWon => "Won",
     StageLost => "Lost",
     PercentValue => "{n}%",
+    Source => "Source",
+    FieldSource => "source",
+    SourceReferral => "Referral",
+    SourceWebsite => "Website",
+    SourceExhibition => "Exhibition",
+    SourceColdCall => "Cold call",
+    SourceSocialMedia => "Social media",
+    SourceOther => "Other",
+    DealSources => "Deal sources",
+    DealSourcesLead => "One per line, in the order the deal form lists them. Removing one leaves the deals that have it as they are.",
+    ProblemUnknownSource => "Choose a source from the list.",
+    ProblemDuplicate => "Each entry must appear once.",
 }
 
 one_forms! {

@@ -339,6 +339,20 @@ pub const fn text(key: Key) -> &'static str {
         Key::StageNegotiation => "مذاکره",
         Key::StageWon => "برنده",
         Key::StageLost => "باخته",
+        Key::Source => "منبع",
+        Key::FieldSource => "منبع",
+        Key::SourceReferral => "معرفی",
+        Key::SourceWebsite => "وب‌سایت",
+        Key::SourceExhibition => "نمایشگاه",
+        Key::SourceColdCall => "تماس سرد",
+        Key::SourceSocialMedia => "شبکه‌های اجتماعی",
+        Key::SourceOther => "سایر",
+        Key::DealSources => "منابع معامله",
+        Key::DealSourcesLead => {
+            "هر کدام در یک سطر، به همان ترتیبی که فرم معامله نشان می‌دهد. حذف یکی، معامله‌هایی را که آن را دارند تغییر نمی‌دهد."
+        }
+        Key::ProblemUnknownSource => "منبعی از فهرست انتخاب کنید.",
+        Key::ProblemDuplicate => "هر مورد باید یک بار بیاید.",
         Key::PercentValue => "{n}٪",
     }
 }

@@ -63,6 +63,12 @@ fn actor(id: &str, role: Role, team: &str) -> Actor {
     }
 }
 
+fn sources() -> Vec<String> {
+    ["referral", "website", "Partner"]
+        .map(String::from)
+        .to_vec()
+}
+
 fn iso(ms: i64) -> String {
     format!("t{ms:015}")
 }
@@ -223,6 +229,7 @@ impl Server {
         let cx = Context {
             me: &me,
             pipeline: &self.pipeline,
+            deal_sources: &sources(),
             now: &iso(0),
         };
         let row = R::create(&id, &input, &cx).expect("valid seed");
@@ -320,6 +327,7 @@ impl Server {
         let cx = Context {
             me: &me,
             pipeline: &self.pipeline,
+            deal_sources: &sources(),
             now: &now,
         };
         let (row, rev) = match R::map(self).get(&m.id) {
@@ -392,6 +400,7 @@ impl Server {
                 })
                 .collect(),
             default_currency: Currency::USD,
+            deal_sources: sources(),
             server_ms: self.now_ms,
         }
     }
@@ -554,7 +563,8 @@ impl Device {
             0..5 => self.edit_one::<DealRow>(&view, pick, now_ms, |after| match field {
                 0 => after.title = format!("Title {n}"),
                 1 => after.value = (n * 10).to_string(),
-                2 => after.next_step = format!("Step {n}"),
+                2 if n.is_multiple_of(2) => after.next_step = format!("Step {n}"),
+                2 => after.source = sources()[n as usize % 3].clone(),
                 3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
                 _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
             }),

@@ -33,10 +33,28 @@ pub fn take_default_currency(
         .unwrap_or_default())
 }
 
+/// The organisation's deal sources, as a statement to send along with others.
+pub const DEAL_SOURCES: &str = "RETURN (SELECT VALUE deal_sources FROM ONLY organisation:main);";
+
+pub fn take_deal_sources(
+    response: &mut surrealdb::IndexedResults,
+    index: usize,
+) -> AppResult<Vec<String>> {
+    // An array answer is taken as rows; none at all (an organisation from before sources
+    // existed) reads as the defaults.
+    let sources: Vec<String> = response.take(index).map_err(internal)?;
+    Ok(if sources.is_empty() {
+        crate::deals::source::DEFAULTS.map(String::from).to_vec()
+    } else {
+        sources
+    })
+}
+
 pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
-    let mut response = db::run(cx.db.query(DEFAULT_CURRENCY)).await?;
+    let mut response = db::run(cx.db.query(format!("{DEFAULT_CURRENCY} {DEAL_SOURCES}"))).await?;
     Ok(Organisation {
         default_currency: take_default_currency(&mut response, 0)?,
+        deal_sources: take_deal_sources(&mut response, 1)?,
     })
 }
 
@@ -45,10 +63,14 @@ pub async fn save_organisation(cx: &Cx, organisation: Organisation) -> AppResult
     if cx.actor.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
+    let mut errors = crate::error::FieldErrors::default();
+    let sources = crate::deals::source::clean_list(&organisation.deal_sources, &mut errors);
+    errors.into_result()?;
     db::run(
         cx.db
-            .query("UPDATE organisation:main SET default_currency = $currency")
-            .bind(("currency", organisation.default_currency.code())),
+            .query("UPDATE organisation:main SET default_currency = $currency, deal_sources = $sources")
+            .bind(("currency", organisation.default_currency.code()))
+            .bind(("sources", sources)),
     )
     .await?;
     self::organisation(cx).await

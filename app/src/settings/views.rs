@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, LanguageSetting, Locale, t, use_locale};
 use crate::money::Currency;
 use crate::pipeline::views::StageEditor;
-use crate::ui::fields::{TextField, focus_first_invalid};
+use crate::ui::fields::{TextArea, TextField, focus_first_invalid};
 use crate::ui::parts::{ErrorNote, loaded};
 
 #[component]
@@ -100,7 +100,25 @@ fn OrganisationSection() -> impl IntoView {
 fn OrganisationForm(organisation: Organisation) -> impl IntoView {
     let locale = use_locale();
     let currency = RwSignal::new(organisation.default_currency);
-    let save = Action::new(|organisation: &Organisation| save_organisation(*organisation));
+    // One per line, defaults in the reader's language; the server stores them as codes.
+    let sources = RwSignal::new(
+        organisation
+            .deal_sources
+            .iter()
+            .map(|s| crate::deals::source::name(locale, s))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let errors = RwSignal::new(crate::error::FieldErrors::default());
+    let save = Action::new(|organisation: &Organisation| save_organisation(organisation.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Err(AppError::Validation(found))) => {
+            errors.set(found);
+            focus_first_invalid();
+        }
+        Some(Ok(_)) => errors.set(Default::default()),
+        _ => {}
+    });
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     let failure = move || save.value().get().and_then(Result::err);
     let options = Currency::ALL
@@ -110,7 +128,10 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
     view! {
         <form class="form" novalidate on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch(Organisation { default_currency: currency.get_untracked() });
+            save.dispatch(Organisation {
+                default_currency: currency.get_untracked(),
+                deal_sources: sources.get_untracked().lines().map(str::to_owned).collect(),
+            });
         }>
             <div class="field">
                 <label for="f-default-currency">{t(Key::DefaultCurrency)}</label>
@@ -128,7 +149,9 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
                 </select>
                 <p class="muted hint" id="default-currency-hint">{t(Key::DefaultCurrencyLead)}</p>
             </div>
-            {move || failure().map(|error: AppError| view! { <ErrorNote error /> })}
+            <TextArea label=Key::DealSources name="deal_sources" value=sources errors />
+            <p class="muted hint">{t(Key::DealSourcesLead)}</p>
+            {move || failure().filter(|e| !matches!(e, AppError::Validation(_))).map(|error: AppError| view! { <ErrorNote error /> })}
             {move || saved().then(|| view! { <p class="saved-note" role="status">{t(Key::Saved)}</p> })}
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>

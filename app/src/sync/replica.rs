@@ -19,6 +19,7 @@ pub use crate::kinds::{Held, Replica};
 pub struct Context<'a> {
     pub me: &'a Actor,
     pub pipeline: &'a Pipeline,
+    pub deal_sources: &'a [String],
     /// Now, as an RFC 3339 timestamp.
     pub now: &'a str,
 }
@@ -289,6 +290,7 @@ impl Replica {
         let cx = Context {
             me: &reference.me,
             pipeline: &reference.pipeline,
+            deal_sources: &reference.deal_sources,
             now,
         };
         self.replay_kind(mutation, &cx)

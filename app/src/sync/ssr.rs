@@ -328,8 +328,9 @@ async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
 pub async fn reference(cx: &Cx) -> AppResult<Reference> {
     let pipeline = crate::pipeline::ssr::default_pipeline(&cx.db).await?;
     let sql = format!(
-        "SELECT id, name FROM user WHERE active = true ORDER BY name; {}",
-        crate::settings::ssr::DEFAULT_CURRENCY
+        "SELECT id, name FROM user WHERE active = true ORDER BY name; {} {}",
+        crate::settings::ssr::DEFAULT_CURRENCY,
+        crate::settings::ssr::DEAL_SOURCES
     );
     let mut response = db::run(cx.db.query(sql)).await?;
     let users: Vec<UserRow> = db::take_all(&mut response, 0)?;
@@ -338,6 +339,7 @@ pub async fn reference(cx: &Cx) -> AppResult<Reference> {
         pipeline,
         users,
         default_currency: crate::settings::ssr::take_default_currency(&mut response, 1)?,
+        deal_sources: crate::settings::ssr::take_deal_sources(&mut response, 2)?,
         server_ms: now_ms(),
     })
 }

@@ -122,6 +122,7 @@ pub fn records(owner: &Value, stages: &[Value]) -> Records {
                 "expected_close": day(*close),
                 "lost_reason": (stage["outcome"] == "lost").then_some("قیمت رقیب پایین\u{200C}تر بود"),
                 "next_step": open.then_some("ارسال پیش\u{200C}فاکتور نهایی"),
+                "source": app::deals::source::DEFAULTS[title.len() % 6],
                 "owner": owner,
             })
         })

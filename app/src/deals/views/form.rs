@@ -57,10 +57,14 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         RwSignal::new(d.and_then(|d| d.expected_close.clone()).unwrap_or_default());
     let next_step = RwSignal::new(d.and_then(|d| d.next_step.clone()).unwrap_or_default());
     let lost_reason = RwSignal::new(d.and_then(|d| d.lost_reason.clone()).unwrap_or_default());
+    let source = RwSignal::new(d.and_then(|d| d.source.clone()).unwrap_or_default());
+    let kept_source = d.and_then(|d| d.source.clone());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
 
     let pipeline = StoredValue::new(data.pipeline.clone());
+    let source_list = StoredValue::new(data.sources.clone());
+    let kept = StoredValue::new(kept_source.clone());
     let is_lost = move || {
         pipeline.with_value(|p| {
             p.stage(&stage.get())
@@ -79,6 +83,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         expected_close: expected_close.get(),
         next_step: next_step.get(),
         lost_reason: lost_reason.get(),
+        source: source.get(),
     };
     let before = (!is_new).then(|| untrack(input.clone()));
     let save = Action::new(move |input: &DealInput| {
@@ -98,7 +103,18 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         ev.prevent_default();
         failure.set(None);
         let input = input();
-        match pipeline.with_value(|p| input.validate(p)) {
+        let checked = pipeline.with_value(|pipeline| {
+            source_list.with_value(|sources| {
+                kept.with_value(|kept| {
+                    input.validate(&crate::deals::DealRules {
+                        pipeline,
+                        sources,
+                        kept_source: kept.as_deref(),
+                    })
+                })
+            })
+        });
+        match checked {
             Ok(_) => {
                 errors.set(FieldErrors::default());
                 save.dispatch(input);
@@ -132,6 +148,15 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
+    // A source removed from the list since this deal took it is still offered, as it is.
+    let mut sources: Vec<(String, String)> = data
+        .sources
+        .iter()
+        .map(|s| (s.clone(), crate::deals::source::name(locale, s)))
+        .collect();
+    if let Some(kept) = kept_source.filter(|k| !data.sources.contains(k)) {
+        sources.push((kept.clone(), crate::deals::source::name(locale, &kept)));
+    }
     let back = existing
         .as_ref()
         .map_or_else(|| "/pipeline".to_owned(), |d| format!("/deals/{}", d.id));
@@ -157,6 +182,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
             <SelectField label=Key::Company name="company" value=company errors options=companies empty=Key::ChooseNone />
             <SelectField label=Key::Contact name="contact" value=contact errors options=contacts empty=Key::ChooseNone />
             <DateField label=Key::ExpectedClose name="expected_close" value=expected_close errors />
+            <SelectField label=Key::Source name="source" value=source errors options=sources empty=Key::ChooseNone />
             <TextField label=Key::NextStep name="next_step" value=next_step errors dir_auto=true />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">

@@ -60,6 +60,7 @@ fn DealView(page: Data) -> impl IntoView {
             <div><dt>{t(Key::Contact)}</dt><dd>{contact}</dd></div>
             <div><dt>{t(Key::ExpectedClose)}</dt><dd data-testid="expected-close">{deal.expected_close.as_deref().map_or_else(none, |d| locale.date(d))}</dd></div>
             <div><dt>{t(Key::NextStep)}</dt><dd>{deal.next_step.clone().unwrap_or_else(none)}</dd></div>
+            <div><dt>{t(Key::Source)}</dt><dd>{deal.source.as_deref().map_or_else(none, |s| crate::deals::source::name(locale, s))}</dd></div>
             {deal.lost_reason.clone().map(|r| view! { <div><dt>{t(Key::LostReason)}</dt><dd>{r}</dd></div> })}
             <div><dt>{t(Key::Owner)}</dt><dd>{deal.owner_name.clone()}</dd></div>
         </dl>

@@ -44,6 +44,12 @@ pub struct StageTotal {
     pub total: i64,
 }
 
+/// A column's totals, one per currency, in the order of the currency codes (on the server
+/// and on the device alike).
+pub fn sort_totals(totals: &mut [StageTotal]) {
+    totals.sort_by_key(|t| t.currency.code());
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
     pub stage: crate::pipeline::Stage,

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod ids;
 pub mod kinds;
 pub mod money;
+pub mod order;
 pub mod pipeline;
 pub mod settings;
 pub mod sync;

@@ -26,6 +26,18 @@ pub fn seen_filter(actor: &Actor) -> &'static str {
     }
 }
 
+/// `link.field` of the record `link` points to, if the actor may read that record, else
+/// NONE: a name shown never reveals a record its reader cannot open. The device holds only
+/// what its user may read, so it shows the same. Needs [`bind_actor`].
+pub fn shown(actor: &Actor, link: &str, field: &str) -> String {
+    match actor.role {
+        Role::Admin => format!("{link}.{field}"),
+        Role::Manager | Role::Rep => format!(
+            "(IF {link}.owner = $me OR ($team != NONE AND {link}.team = $team) THEN {link}.{field} END)"
+        ),
+    }
+}
+
 /// Binds `$me` and `$team` for [`read_filter`] and for created_by/updated_by.
 pub fn bind_actor<Q: Bind>(query: Q, actor: &Actor) -> Q {
     query

@@ -30,6 +30,26 @@ pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
 }
 
 /// Open tasks first by due date, then the rest newest first, as the server orders them.
+/// Deals an activity may be logged against: open ones, by title.
+fn open_deals(view: &Replica) -> Vec<crate::deals::Choice> {
+    let pipeline = view.reference.as_ref().map(|r| &r.pipeline);
+    let mut deals: Vec<crate::deals::Choice> = view
+        .deals
+        .values()
+        .filter(|d| {
+            pipeline
+                .and_then(|p| p.stage(&d.stage))
+                .is_some_and(|s| s.outcome == Outcome::Open)
+        })
+        .map(|d| crate::deals::Choice {
+            id: d.id.clone(),
+            name: d.title.clone(),
+        })
+        .collect();
+    crate::order::sort(&mut deals, crate::order::by_title, |c| (&c.name, &c.id));
+    deals
+}
+
 fn timeline_order(a: &ActivityItem, b: &ActivityItem) -> std::cmp::Ordering {
     a.done
         .cmp(&b.done)
@@ -121,7 +141,7 @@ pub fn form_data(view: &Replica, id: Option<&str>) -> Result<ActivityFormData, A
     };
     Ok(ActivityFormData {
         activity,
-        deals: choices(view.deals.values().map(|d| (&d.id, &d.title))),
+        deals: open_deals(view),
         contacts: choices(view.contacts.values().map(|c| (&c.id, &c.name))),
         companies: choices(view.companies.values().map(|c| (&c.id, &c.name))),
     })

@@ -3,12 +3,20 @@ use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
+use crate::order::{BY_NAME, BY_TITLE};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
-const FIELDS: &str = "id, rev, kind, subject, body, due_date, due_time, done, deal, deal.title AS deal_title, \
-     contact, contact.name AS contact_name, company, company.name AS company_name, owner.name AS owner_name, \
-     created_at, owner, team";
+fn fields(actor: &crate::auth::Actor) -> String {
+    format!(
+        "id, rev, kind, subject, body, due_date, due_time, done, deal, {deal} AS deal_title, \
+         contact, {contact} AS contact_name, company, {company} AS company_name, owner.name AS owner_name, \
+         created_at, owner, team",
+        deal = records::shown(actor, "deal", "title"),
+        contact = records::shown(actor, "contact", "name"),
+        company = records::shown(actor, "company", "name"),
+    )
+}
 
 type Row = Scoped<ActivityItem>;
 
@@ -41,9 +49,10 @@ pub async fn for_subject(cx: &Cx, subject: Subject, id: &str) -> AppResult<Vec<A
         }
     };
     let filter = read_filter(&cx.actor);
+    let fields = fields(&cx.actor);
     let sql = format!(
         "{ids}
-         SELECT {FIELDS} FROM $ids WHERE {filter}
+         SELECT {fields} FROM $ids WHERE {filter}
          ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200"
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", rid(subject.table(), id)));
@@ -57,13 +66,15 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
     let today = crate::calendar::iso(now.date());
     let horizon = crate::calendar::iso(now.date() + time::Duration::days(14));
     let sql = format!(
-        "SELECT {FIELDS} FROM activity WHERE owner = $me AND done = false AND due_date != NONE AND due_date <= $today
+        "SELECT {fields} FROM activity WHERE owner = $me AND done = false AND due_date != NONE AND due_date <= $today
            ORDER BY due_date ASC, due_time ASC LIMIT 200;
-         SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
+         SELECT id, rev, title, value, currency, stage, {company} AS company_name, owner.name AS owner_name,
                 expected_close, true AS can_edit
            FROM deal WHERE owner = $me AND stage.outcome = 'open' AND expected_close != NONE
              AND expected_close <= $horizon
-           ORDER BY expected_close ASC LIMIT 50;"
+           ORDER BY expected_close ASC LIMIT 50;",
+        fields = fields(&cx.actor),
+        company = records::shown(&cx.actor, "company", "name"),
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(("today", today.clone()))
@@ -83,8 +94,9 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
 }
 
 async fn load(cx: &Cx, id: &str) -> AppResult<ActivityItem> {
-    let sql = format!("SELECT {FIELDS} FROM ONLY $id");
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid("activity", id)))).await?;
+    let sql = format!("SELECT {} FROM ONLY $id", fields(&cx.actor));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("activity", id)));
+    let mut response = db::run(query).await?;
     let row: Row = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
     Ok(items(cx, vec![row]).remove(0))
 }
@@ -100,9 +112,9 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData>
     };
     let filter = read_filter(&cx.actor);
     let sql = format!(
-        "SELECT id, title AS name FROM deal WHERE {filter} AND stage.outcome = 'open' ORDER BY title LIMIT 1000;
-         SELECT id, name FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
-         SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;"
+        "SELECT id, title AS name FROM deal WHERE {filter} AND stage.outcome = 'open' {BY_TITLE} LIMIT 1000;
+         SELECT id, name FROM contact WHERE {filter} {BY_NAME} LIMIT 2000;
+         SELECT id, name FROM company WHERE {filter} {BY_NAME} LIMIT 1000;"
     );
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
     let deals: Vec<Choice> = db::take_all(&mut response, 0)?;

@@ -3,6 +3,7 @@
 use super::row::CompanyRow;
 use super::{Company, CompanyPage, CompanySummary};
 use crate::error::AppError;
+use crate::order;
 use crate::sync::replica::{Replica, Synced};
 
 /// `query` is already folded (see [`crate::text::fold`]).
@@ -17,9 +18,9 @@ pub fn list(view: &Replica, query: &str) -> Vec<CompanySummary> {
         .values()
         .filter(|c| matches(&c.name, &query))
         .collect();
-    rows.sort_by_key(|c| c.name.to_lowercase());
+    order::sort(&mut rows, order::by_name, |c| (&c.name, &c.id));
     rows.into_iter()
-        .take(200)
+        .take(order::LIST_LIMIT)
         .map(|c| CompanySummary {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -53,13 +54,15 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         .filter(|k| k.company.as_deref() == Some(id))
         .map(|k| crate::contacts::local::summary(view, k))
         .collect();
-    contacts.sort_by_key(|k| k.name.to_lowercase());
+    order::sort(&mut contacts, order::by_name, |k| (&k.name, &k.id));
     let mut deals: Vec<_> = view
         .deals
         .values()
         .filter(|d| d.company.as_deref() == Some(id))
         .collect();
-    deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
+    order::sort(&mut deals, order::recent_first, |d| {
+        (&d.stamp.updated_at, &d.id)
+    });
     Ok(CompanyPage {
         company,
         can_edit: view.can_edit(&c.scope()),

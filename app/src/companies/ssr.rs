@@ -2,6 +2,7 @@ use super::{Company, CompanyInput, CompanyPage, CompanySummary};
 use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult};
 use crate::history::{self, FieldChange};
+use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
@@ -11,7 +12,7 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<CompanySummary>> {
     let sql = format!(
         "SELECT id, name, industry, phone, email FROM company
          WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q))
-         ORDER BY name_lc LIMIT 200"
+         {BY_NAME} LIMIT 200"
     );
     // Folded like the stored `name_lc` (migration 0003), so ي finds ی and ۱۲ finds 12.
     let q = crate::text::fold(query.trim());
@@ -35,10 +36,10 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let filter = read_filter(&cx.actor);
     let sql = format!(
         "SELECT id, name, title, company.name AS company_name, phones[0] AS phone, emails[0] AS email
-           FROM contact WHERE company = $company AND {filter} ORDER BY name_lc LIMIT 200;
+           FROM contact WHERE company = $company AND {filter} {BY_NAME} LIMIT 200;
          SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
                 expected_close, owner, team
-           FROM deal WHERE company = $company AND {filter} ORDER BY updated_at DESC LIMIT 200;"
+           FROM deal WHERE company = $company AND {filter} {RECENT_FIRST} LIMIT 200;"
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("company", rid("company", id)));
     let mut response = db::run(query).await?;

@@ -3,6 +3,7 @@
 use super::row::ContactRow;
 use super::{Contact, ContactFormData, ContactPage, ContactSummary};
 use crate::error::AppError;
+use crate::order;
 use crate::sync::replica::{Replica, Synced};
 
 pub fn summary(view: &Replica, c: &ContactRow) -> ContactSummary {
@@ -30,8 +31,8 @@ pub fn list(view: &Replica, query: &str) -> Vec<ContactSummary> {
                     .is_some_and(|n| crate::text::fold(n).contains(&query))
         })
         .collect();
-    rows.sort_by_key(|s| s.name.to_lowercase());
-    rows.truncate(200);
+    order::sort(&mut rows, order::by_name, |s| (&s.name, &s.id));
+    rows.truncate(order::LIST_LIMIT);
     rows
 }
 
@@ -60,7 +61,9 @@ pub fn page(view: &Replica, id: &str) -> Result<ContactPage, AppError> {
         .values()
         .filter(|d| d.contact.as_deref() == Some(id))
         .collect();
-    deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
+    order::sort(&mut deals, order::recent_first, |d| {
+        (&d.stamp.updated_at, &d.id)
+    });
     Ok(ContactPage {
         contact: contact(view, c),
         can_edit: view.can_edit(&c.scope()),

@@ -3,15 +3,18 @@ use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
+use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
 pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
     let filter = read_filter(&cx.actor);
     let sql = format!(
-        "SELECT id, name, title, company.name AS company_name, phones[0] AS phone, emails[0] AS email FROM contact
-         WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q) OR string::contains(company.name_lc ?? '', $q))
-         ORDER BY name_lc LIMIT 200"
+        "SELECT id, name, title, {company} AS company_name, phones[0] AS phone, emails[0] AS email FROM contact
+         WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q) OR string::contains({company_lc} ?? '', $q))
+         {BY_NAME} LIMIT 200",
+        company = records::shown(&cx.actor, "company", "name"),
+        company_lc = records::shown(&cx.actor, "company", "name_lc"),
     );
     // Folded like the stored `name_lc` (migration 0003), so ي finds ی and ۱۲ finds 12.
     let q = crate::text::fold(query.trim());
@@ -19,13 +22,15 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
     db::take_all(&mut response, 0)
 }
 
-const FIELDS: &str = "id, rev, name, title, company, company.name AS company_name, phones, emails, \
-     owner.name AS owner_name, created_at, created_by.name AS created_by_name, updated_at, \
-     updated_by.name AS updated_by_name";
-
 async fn load(cx: &Cx, id: &str) -> AppResult<Contact> {
-    let sql = format!("SELECT {FIELDS} FROM ONLY $id");
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid("contact", id)))).await?;
+    let sql = format!(
+        "SELECT id, rev, name, title, company, {company} AS company_name, phones, emails, \
+         owner.name AS owner_name, created_at, created_by.name AS created_by_name, updated_at, \
+         updated_by.name AS updated_by_name FROM ONLY $id",
+        company = records::shown(&cx.actor, "company", "name")
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("contact", id)));
+    let mut response = db::run(query).await?;
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
@@ -37,7 +42,7 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     let sql = format!(
         "SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
                 expected_close, owner, team
-           FROM deal WHERE contact = $contact AND {filter} ORDER BY updated_at DESC LIMIT 200;"
+           FROM deal WHERE contact = $contact AND {filter} {RECENT_FIRST} LIMIT 200;"
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", rid("contact", id)));
     let mut response = db::run(query).await?;
@@ -68,7 +73,7 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ContactFormData> 
         None => None,
     };
     let filter = read_filter(&cx.actor);
-    let sql = format!("SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000");
+    let sql = format!("SELECT id, name FROM company WHERE {filter} {BY_NAME} LIMIT 1000");
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
     let companies: Vec<Choice> = db::take_all(&mut response, 0)?;
     Ok(ContactFormData { contact, companies })

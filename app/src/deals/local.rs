@@ -3,6 +3,7 @@
 use super::row::DealRow;
 use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealPage, StageTotal};
 use crate::error::AppError;
+use crate::order;
 use crate::sync::replica::{Replica, Synced};
 
 pub fn card(view: &Replica, d: &DealRow) -> DealCard {
@@ -24,7 +25,9 @@ pub fn board(view: &Replica) -> Result<Board, AppError> {
     let reference = view.reference.as_ref().ok_or(AppError::Network)?;
     let pipeline = reference.pipeline.clone();
     let mut deals: Vec<&DealRow> = view.deals.values().collect();
-    deals.sort_by(|a, b| b.stamp.updated_at.cmp(&a.stamp.updated_at));
+    order::sort(&mut deals, order::recent_first, |d| {
+        (&d.stamp.updated_at, &d.id)
+    });
     let columns = pipeline
         .stages
         .iter()
@@ -40,6 +43,7 @@ pub fn board(view: &Replica) -> Result<Board, AppError> {
                     }),
                 }
             }
+            super::sort_totals(&mut totals);
             Column {
                 stage: stage.clone(),
                 count: mine.len() as i64,
@@ -106,7 +110,7 @@ pub fn choices<'a>(rows: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<
             name: name.clone(),
         })
         .collect();
-    out.sort_by_key(|c| c.name.to_lowercase());
+    order::sort(&mut out, order::by_name, |c| (&c.name, &c.id));
     out
 }
 

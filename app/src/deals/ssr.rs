@@ -3,10 +3,12 @@ use serde::Deserialize;
 use super::{
     Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal,
 };
+use crate::auth::Actor;
 use crate::db::{self, Bind, Write, opt_rid, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
 use crate::money::Currency;
+use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::pipeline::{Outcome, Pipeline, ssr::default_pipeline};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
@@ -19,8 +21,13 @@ pub fn card(cx: &Cx, row: Scoped<DealCard>) -> DealCard {
     }
 }
 
-const CARD_FIELDS: &str = "id, rev, title, value, currency, stage, company.name AS company_name, \
-     owner.name AS owner_name, expected_close, owner, team";
+fn card_fields(actor: &Actor) -> String {
+    format!(
+        "id, rev, title, value, currency, stage, {company} AS company_name, \
+         owner.name AS owner_name, expected_close, owner, team",
+        company = records::shown(actor, "company", "name")
+    )
+}
 
 #[derive(Deserialize)]
 struct TotalRow {
@@ -34,8 +41,9 @@ struct TotalRow {
 pub async fn board(cx: &Cx) -> AppResult<Board> {
     let pipeline = default_pipeline(&cx.db).await?;
     let filter = read_filter(&cx.actor);
+    let card_fields = card_fields(&cx.actor);
     let sql = format!(
-        "SELECT {CARD_FIELDS} FROM deal WHERE pipeline = $pipeline AND {filter} ORDER BY updated_at DESC LIMIT 2000;
+        "SELECT {card_fields} FROM deal WHERE pipeline = $pipeline AND {filter} {RECENT_FIRST} LIMIT 2000;
          SELECT stage, currency, count() AS count, math::sum(value) AS total FROM deal
            WHERE pipeline = $pipeline AND {filter} GROUP BY stage, currency;"
     );
@@ -51,16 +59,18 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
         .map(|stage| {
             let mine: Vec<&TotalRow> = totals.iter().filter(|t| t.stage == stage.id).collect();
             let deals: Vec<DealCard> = cards.extract_if(.., |c| c.stage == stage.id).collect();
+            let mut totals: Vec<StageTotal> = mine
+                .iter()
+                .map(|t| StageTotal {
+                    currency: t.currency,
+                    total: t.total,
+                })
+                .collect();
+            super::sort_totals(&mut totals);
             Column {
                 stage: stage.clone(),
                 count: mine.iter().map(|t| t.count).sum(),
-                totals: mine
-                    .iter()
-                    .map(|t| StageTotal {
-                        currency: t.currency,
-                        total: t.total,
-                    })
-                    .collect(),
+                totals,
                 deals,
             }
         })
@@ -68,14 +78,18 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
     Ok(Board { pipeline, columns })
 }
 
-const DEAL_FIELDS: &str = "id, rev, title, value, currency, stage, stage.name AS stage_name, company, \
-     company.name AS company_name, contact, contact.name AS contact_name, expected_close, probability, \
-     lost_reason, next_step, source, owner, owner.name AS owner_name, created_at, created_by.name AS created_by_name, \
-     updated_at, updated_by.name AS updated_by_name";
-
 async fn load(cx: &Cx, id: &str) -> AppResult<Deal> {
-    let sql = format!("SELECT {DEAL_FIELDS} FROM ONLY $id");
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid("deal", id)))).await?;
+    let sql = format!(
+        "SELECT id, rev, title, value, currency, stage, stage.name AS stage_name, company, \
+         {company} AS company_name, contact, {contact} AS contact_name, expected_close, probability, \
+         lost_reason, next_step, source, owner, owner.name AS owner_name, created_at, \
+         created_by.name AS created_by_name, updated_at, updated_by.name AS updated_by_name
+         FROM ONLY $id",
+        company = records::shown(&cx.actor, "company", "name"),
+        contact = records::shown(&cx.actor, "contact", "name"),
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("deal", id)));
+    let mut response = db::run(query).await?;
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
@@ -108,8 +122,8 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     let pipeline = default_pipeline(&cx.db).await?;
     let filter = read_filter(&cx.actor);
     let sql = format!(
-        "SELECT id, name FROM company WHERE {filter} ORDER BY name_lc LIMIT 1000;
-         SELECT id, name FROM contact WHERE {filter} ORDER BY name_lc LIMIT 2000;
+        "SELECT id, name FROM company WHERE {filter} {BY_NAME} LIMIT 1000;
+         SELECT id, name FROM contact WHERE {filter} {BY_NAME} LIMIT 2000;
          {currency} {sources}",
         currency = crate::settings::ssr::DEFAULT_CURRENCY,
         sources = crate::settings::ssr::DEAL_SOURCES
@@ -330,8 +344,9 @@ pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<D
             .bind(("unknown_stage", db::UNKNOWN_STAGE_MARK));
         records::run_write(&cx.db, query).await?;
     }
-    let sql = format!("SELECT {CARD_FIELDS} FROM ONLY $id");
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid("deal", id)))).await?;
+    let sql = format!("SELECT {} FROM ONLY $id", card_fields(&cx.actor));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("deal", id)));
+    let mut response = db::run(query).await?;
     let row: Scoped<DealCard> = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
     Ok(card(cx, row))
 }

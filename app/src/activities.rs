@@ -98,11 +98,11 @@ pub enum Subject {
 }
 
 impl Subject {
-    pub fn table(self) -> &'static str {
+    pub fn table(self) -> crate::kinds::Table {
         match self {
-            Subject::Company => "company",
-            Subject::Contact => "contact",
-            Subject::Deal => "deal",
+            Subject::Company => crate::kinds::Table::Company,
+            Subject::Contact => crate::kinds::Table::Contact,
+            Subject::Deal => crate::kinds::Table::Deal,
         }
     }
 }

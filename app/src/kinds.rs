@@ -149,6 +149,18 @@ macro_rules! kinds {
     };
 }
 
+#[cfg(feature = "ssr")]
+impl Table {
+    /// The database's id of record `id` of this kind.
+    pub fn rid(self, id: &str) -> surrealdb::types::RecordId {
+        crate::db::rid(self.name(), id)
+    }
+
+    pub fn opt_rid(self, id: Option<&str>) -> Option<surrealdb::types::RecordId> {
+        id.map(|id| self.rid(id))
+    }
+}
+
 /// Where a kind's rows live in the device's copy; implemented for each kind by the registry.
 pub trait Held: Sized {
     fn rows(replica: &Replica) -> &BTreeMap<String, Self>;

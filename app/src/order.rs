@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn names_order_as_folded_and_ties_by_id() {
-        let mut names = vec![("كيان", "3"), ("Zed", "1"), ("alpha", "9"), ("کیان", "2")];
+        let mut names = [("كيان", "3"), ("Zed", "1"), ("alpha", "9"), ("کیان", "2")];
         names.sort_by(|a, b| by_name(*a, *b));
         assert_eq!(
             names,
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn recent_first_compares_times_not_text() {
-        let mut at = vec![
+        let mut at = [
             ("2026-12-01T10:00:00Z", "a"),
             ("2026-12-01T10:00:00.5Z", "b"),
             ("2026-12-01T09:59:59.999Z", "c"),

@@ -79,7 +79,7 @@ struct Named {
 /// what the actor cannot see.
 pub async fn linked_name(
     cx: &Cx,
-    table: &str,
+    table: crate::kinds::Table,
     id: Option<&str>,
     field: &str,
     problem: Problem,
@@ -88,12 +88,12 @@ pub async fn linked_name(
     let Some(id) = id.filter(|id| crate::ids::is_valid_id(id)) else {
         return Ok(None);
     };
-    let sql = if table == "deal" {
+    let sql = if table == crate::kinds::Table::Deal {
         "SELECT title AS name, owner, team FROM ONLY $id"
     } else {
         "SELECT name, owner, team FROM ONLY $id"
     };
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid(table, id)))).await?;
+    let mut response = db::run(cx.db.query(sql).bind(("id", table.rid(id)))).await?;
     match db::take_one::<Scoped<Named>>(&mut response, 0)? {
         Some(linked) if cx.actor.check_read(&linked.scope()).is_ok() => Ok(Some(linked.row.name)),
         _ => {

@@ -18,9 +18,10 @@ pub use views::SettingsPage;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub default_currency: Currency,
-    /// Where deals come from, in the order the deal form lists them.
+    /// Where deals come from, in the order the deal form lists them. Always sent by the
+    /// server; a save without it (an older client) keeps the list as it is.
     #[serde(default)]
-    pub deal_sources: Vec<String>,
+    pub deal_sources: Option<Vec<String>>,
 }
 
 /// Saves the signed-in user's language, for every device they use.
@@ -53,7 +54,7 @@ pub async fn load_organisation() -> Result<Organisation, AppError> {
                 .as_ref()
                 .map(|r| Organisation {
                     default_currency: r.default_currency,
-                    deal_sources: r.deal_sources.clone(),
+                    deal_sources: Some(r.deal_sources.clone()),
                 })
                 .ok_or(AppError::NotFound)
         },

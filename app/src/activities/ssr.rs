@@ -1,8 +1,9 @@
 use super::{ActivityFormData, ActivityInput, ActivityItem, Subject, TodayData, ValidActivity};
-use crate::db::{self, Bind, Write, opt_rid, rid};
+use crate::db::{self, Bind, Write, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
+use crate::kinds::Table;
 use crate::order::{BY_NAME, BY_TITLE};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
@@ -55,7 +56,7 @@ pub async fn for_subject(cx: &Cx, subject: Subject, id: &str) -> AppResult<Vec<A
          SELECT {fields} FROM $ids WHERE {filter}
          ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200"
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", rid(subject.table(), id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", subject.table().rid(id)));
     let mut response = db::run(query).await?;
     let last = response.num_statements().saturating_sub(1);
     Ok(items(cx, db::take_all(&mut response, last)?))
@@ -95,7 +96,7 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
 
 async fn load(cx: &Cx, id: &str) -> AppResult<ActivityItem> {
     let sql = format!("SELECT {} FROM ONLY $id", fields(&cx.actor));
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("activity", id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", Table::Activity.rid(id)));
     let mut response = db::run(query).await?;
     let row: Row = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
     Ok(items(cx, vec![row]).remove(0))
@@ -105,7 +106,7 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData>
     let activity = match id {
         Some(id) => {
             let id = parse_id(id)?;
-            records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Activity.rid(id)).await?;
             Some(load(cx, id).await?)
         }
         None => None,
@@ -179,7 +180,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     };
     let deal = records::linked_name(
         cx,
-        "deal",
+        Table::Deal,
         crate::validate::clean(&input.deal).as_deref(),
         "deal",
         Problem::UnknownDeal,
@@ -188,7 +189,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     .await?;
     let contact = records::linked_name(
         cx,
-        "contact",
+        Table::Contact,
         crate::validate::clean(&input.contact).as_deref(),
         "contact",
         Problem::UnknownContact,
@@ -197,7 +198,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     .await?;
     let company = records::linked_name(
         cx,
-        "company",
+        Table::Company,
         crate::validate::clean(&input.company).as_deref(),
         "company",
         Problem::UnknownCompany,
@@ -210,7 +211,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     let new = snapshot(&valid, deal, contact, company);
     let changes = match input.rev {
         None => {
-            if let Some(scope) = records::scope_of(&cx.db, rid("activity", id)).await? {
+            if let Some(scope) = records::scope_of(&cx.db, Table::Activity.rid(id)).await? {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
@@ -221,7 +222,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
             }]
         }
         Some(_) => {
-            records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Activity.rid(id)).await?;
             history::diff(&item_snapshot(&load(cx, id).await?), &new)
         }
     };
@@ -250,19 +251,19 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
-        .bind(("id", rid("activity", id)))
-        .bind(("changed", rid("activity", id)))
+        .bind(("id", Table::Activity.rid(id)))
+        .bind(("changed", Table::Activity.rid(id)))
         .bind(("by", rid("user", &cx.actor.id)))
-        .bind(("deal", opt_rid("deal", valid.deal.as_deref())))
-        .bind(("contact", opt_rid("contact", valid.contact.as_deref())))
-        .bind(("company", opt_rid("company", valid.company.as_deref())));
+        .bind(("deal", Table::Deal.opt_rid(valid.deal.as_deref())))
+        .bind(("contact", Table::Contact.opt_rid(valid.contact.as_deref())))
+        .bind(("company", Table::Company.opt_rid(valid.company.as_deref())));
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }
 
 pub async fn set_done(cx: &Cx, id: &str, done: bool) -> AppResult<()> {
     let id = parse_id(id)?;
-    records::writable(&cx.db, &cx.actor, rid("activity", id)).await?;
+    records::writable(&cx.db, &cx.actor, Table::Activity.rid(id)).await?;
     let old = load(cx, id).await?;
     if old.done == done {
         return Ok(());
@@ -278,8 +279,8 @@ pub async fn set_done(cx: &Cx, id: &str, done: bool) -> AppResult<()> {
     let query = Write::new(sql)
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
-        .bind(("id", rid("activity", id)))
-        .bind(("changed", rid("activity", id)))
+        .bind(("id", Table::Activity.rid(id)))
+        .bind(("changed", Table::Activity.rid(id)))
         .bind(("by", rid("user", &cx.actor.id)))
         .bind(("done", done));
     records::run_write(&cx.db, query).await

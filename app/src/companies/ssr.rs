@@ -2,6 +2,7 @@ use super::{Company, CompanyInput, CompanyPage, CompanySummary};
 use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult};
 use crate::history::{self, FieldChange};
+use crate::kinds::Table;
 use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
@@ -25,13 +26,13 @@ const FIELDS: &str = "id, rev, name, industry, phone, email, website, address, o
 
 async fn load(cx: &Cx, id: &str) -> AppResult<Company> {
     let sql = format!("SELECT {FIELDS} FROM ONLY $id");
-    let mut response = db::run(cx.db.query(sql).bind(("id", rid("company", id)))).await?;
+    let mut response = db::run(cx.db.query(sql).bind(("id", Table::Company.rid(id)))).await?;
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
 pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let id = parse_id(id)?;
-    let scope = records::readable(&cx.db, &cx.actor, rid("company", id)).await?;
+    let scope = records::readable(&cx.db, &cx.actor, Table::Company.rid(id)).await?;
     let company = load(cx, id).await?;
     let filter = read_filter(&cx.actor);
     let sql = format!(
@@ -41,7 +42,7 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
                 expected_close, owner, team
            FROM deal WHERE company = $company AND {filter} {RECENT_FIRST} LIMIT 200;"
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("company", rid("company", id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("company", Table::Company.rid(id)));
     let mut response = db::run(query).await?;
     let contacts = db::take_all(&mut response, 0)?;
     let deals: Vec<Scoped<crate::deals::DealCard>> = db::take_all(&mut response, 1)?;
@@ -51,7 +52,7 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
         .collect();
     let activities =
         crate::activities::ssr::for_subject(cx, crate::activities::Subject::Company, id).await?;
-    let history = history::ssr::list(&cx.db, rid("company", id)).await?;
+    let history = history::ssr::list(&cx.db, Table::Company.rid(id)).await?;
     Ok(CompanyPage {
         can_edit: cx.actor.check_write(&scope).is_ok(),
         company,
@@ -67,7 +68,7 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
     let id = input.id.as_str();
     let changes = match input.rev {
         None => {
-            if let Some(scope) = records::scope_of(&cx.db, rid("company", id)).await? {
+            if let Some(scope) = records::scope_of(&cx.db, Table::Company.rid(id)).await? {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
@@ -78,7 +79,7 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
             }]
         }
         Some(_) => {
-            records::writable(&cx.db, &cx.actor, rid("company", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Company.rid(id)).await?;
             let old = super::ValidCompany::from(&load(cx, id).await?);
             history::diff(&old.snapshot(), &valid.snapshot())
         }
@@ -100,8 +101,8 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
-        .bind(("id", rid("company", id)))
-        .bind(("changed", rid("company", id)))
+        .bind(("id", Table::Company.rid(id)))
+        .bind(("changed", Table::Company.rid(id)))
         .bind(("by", rid("user", &cx.actor.id)));
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())

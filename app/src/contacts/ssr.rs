@@ -1,8 +1,9 @@
 use super::{Contact, ContactFormData, ContactInput, ContactPage, ContactSummary, ValidContact};
-use crate::db::{self, Bind, Write, opt_rid, rid};
+use crate::db::{self, Bind, Write, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
+use crate::kinds::Table;
 use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
@@ -29,14 +30,14 @@ async fn load(cx: &Cx, id: &str) -> AppResult<Contact> {
          updated_by.name AS updated_by_name FROM ONLY $id",
         company = records::shown(&cx.actor, "company", "name")
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("contact", id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", Table::Contact.rid(id)));
     let mut response = db::run(query).await?;
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
 pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     let id = parse_id(id)?;
-    let scope = records::readable(&cx.db, &cx.actor, rid("contact", id)).await?;
+    let scope = records::readable(&cx.db, &cx.actor, Table::Contact.rid(id)).await?;
     let contact = load(cx, id).await?;
     let filter = read_filter(&cx.actor);
     let sql = format!(
@@ -44,7 +45,7 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
                 expected_close, owner, team
            FROM deal WHERE contact = $contact AND {filter} {RECENT_FIRST} LIMIT 200;"
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", rid("contact", id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", Table::Contact.rid(id)));
     let mut response = db::run(query).await?;
     let deals: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
     let deals = deals
@@ -53,7 +54,7 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
         .collect();
     let activities =
         crate::activities::ssr::for_subject(cx, crate::activities::Subject::Contact, id).await?;
-    let history = history::ssr::list(&cx.db, rid("contact", id)).await?;
+    let history = history::ssr::list(&cx.db, Table::Contact.rid(id)).await?;
     Ok(ContactPage {
         can_edit: cx.actor.check_write(&scope).is_ok(),
         contact,
@@ -67,7 +68,7 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ContactFormData> 
     let contact = match id {
         Some(id) => {
             let id = parse_id(id)?;
-            records::writable(&cx.db, &cx.actor, rid("contact", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Contact.rid(id)).await?;
             Some(load(cx, id).await?)
         }
         None => None,
@@ -95,7 +96,7 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let mut errors = FieldErrors::default();
     let company_name = records::linked_name(
         cx,
-        "company",
+        Table::Company,
         valid.company.as_deref(),
         "company",
         Problem::UnknownCompany,
@@ -106,7 +107,7 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let id = input.id.as_str();
     let changes = match input.rev {
         None => {
-            if let Some(scope) = records::scope_of(&cx.db, rid("contact", id)).await? {
+            if let Some(scope) = records::scope_of(&cx.db, Table::Contact.rid(id)).await? {
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
             }
@@ -117,7 +118,7 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
             }]
         }
         Some(_) => {
-            records::writable(&cx.db, &cx.actor, rid("contact", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Contact.rid(id)).await?;
             let old = load(cx, id).await?;
             let old_valid = ValidContact {
                 name: old.name.clone(),
@@ -149,10 +150,10 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
-        .bind(("id", rid("contact", id)))
-        .bind(("changed", rid("contact", id)))
+        .bind(("id", Table::Contact.rid(id)))
+        .bind(("changed", Table::Contact.rid(id)))
         .bind(("by", rid("user", &cx.actor.id)))
-        .bind(("company", opt_rid("company", valid.company.as_deref())));
+        .bind(("company", Table::Company.opt_rid(valid.company.as_deref())));
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }

@@ -4,9 +4,10 @@ use super::{
     Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal,
 };
 use crate::auth::Actor;
-use crate::db::{self, Bind, Write, opt_rid, rid};
+use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
+use crate::kinds::Table;
 use crate::money::Currency;
 use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::pipeline::{Outcome, Pipeline, ssr::default_pipeline};
@@ -88,19 +89,19 @@ async fn load(cx: &Cx, id: &str) -> AppResult<Deal> {
         company = records::shown(&cx.actor, "company", "name"),
         contact = records::shown(&cx.actor, "contact", "name"),
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("deal", id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", Table::Deal.rid(id)));
     let mut response = db::run(query).await?;
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
 pub async fn page(cx: &Cx, id: &str) -> AppResult<DealPage> {
     let id = parse_id(id)?;
-    let scope = records::readable(&cx.db, &cx.actor, rid("deal", id)).await?;
+    let scope = records::readable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
     let deal = load(cx, id).await?;
     let pipeline = default_pipeline(&cx.db).await?;
     let activities =
         crate::activities::ssr::for_subject(cx, crate::activities::Subject::Deal, id).await?;
-    let history = history::ssr::list(&cx.db, rid("deal", id)).await?;
+    let history = history::ssr::list(&cx.db, Table::Deal.rid(id)).await?;
     Ok(DealPage {
         can_edit: cx.actor.check_write(&scope).is_ok(),
         deal,
@@ -114,7 +115,7 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     let deal = match id {
         Some(id) => {
             let id = parse_id(id)?;
-            records::writable(&cx.db, &cx.actor, rid("deal", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
             Some(load(cx, id).await?)
         }
         None => None,
@@ -195,7 +196,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         "{} RETURN (SELECT VALUE source FROM ONLY $id);",
         crate::settings::ssr::DEAL_SOURCES
     );
-    let id_rid = rid("deal", parse_id(&input.id).unwrap_or("-"));
+    let id_rid = Table::Deal.rid(parse_id(&input.id).unwrap_or("-"));
     let mut response = db::run(cx.db.query(sql).bind(("id", id_rid))).await?;
     let sources = crate::settings::ssr::take_deal_sources(&mut response, 0)?;
     let kept: Option<String> = response.take(1).map_err(crate::server::internal)?;
@@ -215,7 +216,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let contact_id = crate::validate::clean(&input.contact).filter(|c| crate::ids::is_valid_id(c));
     let company = records::linked_name(
         cx,
-        "company",
+        Table::Company,
         company_id.as_deref(),
         "company",
         Problem::UnknownCompany,
@@ -224,7 +225,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     .await?;
     let contact = records::linked_name(
         cx,
-        "contact",
+        Table::Contact,
         contact_id.as_deref(),
         "contact",
         Problem::UnknownContact,
@@ -238,7 +239,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let new = snapshot(&valid, &pipeline, company.as_deref(), contact.as_deref());
     let (changes, stage_moved) = match input.rev {
         None => {
-            if let Some(scope) = records::scope_of(&cx.db, rid("deal", id)).await? {
+            if let Some(scope) = records::scope_of(&cx.db, Table::Deal.rid(id)).await? {
                 // A retried create (the answer to the first was lost): same id, same author.
                 cx.actor.check_write(&scope)?;
                 return Ok(id.to_owned());
@@ -251,7 +252,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
             (vec![created], true)
         }
         Some(_) => {
-            records::writable(&cx.db, &cx.actor, rid("deal", id)).await?;
+            records::writable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
             let old = load(cx, id).await?;
             let moved = old.stage != valid.stage;
             (history::diff(&deal_snapshot(&old), &new), moved)
@@ -292,20 +293,20 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         .bind(db::vars(&fields)?)
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
-        .bind(("id", rid("deal", id)))
-        .bind(("changed", rid("deal", id)))
+        .bind(("id", Table::Deal.rid(id)))
+        .bind(("changed", Table::Deal.rid(id)))
         .bind(("by", rid("user", &cx.actor.id)))
         .bind(("pipeline", rid("pipeline", &pipeline.id)))
         .bind(("stage", rid("stage", &valid.stage)))
-        .bind(("company", opt_rid("company", valid.company.as_deref())))
-        .bind(("contact", opt_rid("contact", valid.contact.as_deref())));
+        .bind(("company", Table::Company.opt_rid(valid.company.as_deref())))
+        .bind(("contact", Table::Contact.opt_rid(valid.contact.as_deref())));
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }
 
 pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<DealCard> {
     let id = parse_id(id)?;
-    records::writable(&cx.db, &cx.actor, rid("deal", id)).await?;
+    records::writable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
     let pipeline = default_pipeline(&cx.db).await?;
     let target = pipeline.stage(stage).ok_or_else(|| {
         let mut errors = FieldErrors::default();
@@ -334,8 +335,8 @@ pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<D
         let query = Write::new(sql)
             .bind(history::ssr::changes_var(&changes)?)
             .bind(cx.sync_vars()?)
-            .bind(("id", rid("deal", id)))
-            .bind(("changed", rid("deal", id)))
+            .bind(("id", Table::Deal.rid(id)))
+            .bind(("changed", Table::Deal.rid(id)))
             .bind(("by", rid("user", &cx.actor.id)))
             .bind(("stage", rid("stage", &target.id)))
             .bind(("probability", target.probability))
@@ -345,7 +346,7 @@ pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<D
         records::run_write(&cx.db, query).await?;
     }
     let sql = format!("SELECT {} FROM ONLY $id", card_fields(&cx.actor));
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", rid("deal", id)));
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", Table::Deal.rid(id)));
     let mut response = db::run(query).await?;
     let row: Scoped<DealCard> = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
     Ok(card(cx, row))

@@ -54,7 +54,7 @@ pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
     let mut response = db::run(cx.db.query(format!("{DEFAULT_CURRENCY} {DEAL_SOURCES}"))).await?;
     Ok(Organisation {
         default_currency: take_default_currency(&mut response, 0)?,
-        deal_sources: take_deal_sources(&mut response, 1)?,
+        deal_sources: Some(take_deal_sources(&mut response, 1)?),
     })
 }
 
@@ -64,11 +64,16 @@ pub async fn save_organisation(cx: &Cx, organisation: Organisation) -> AppResult
         return Err(AppError::Forbidden);
     }
     let mut errors = crate::error::FieldErrors::default();
-    let sources = crate::deals::source::clean_list(&organisation.deal_sources, &mut errors);
+    let sources = organisation
+        .deal_sources
+        .map(|typed| crate::deals::source::clean_list(&typed, &mut errors));
     errors.into_result()?;
     db::run(
         cx.db
-            .query("UPDATE organisation:main SET default_currency = $currency, deal_sources = $sources")
+            .query(
+                "UPDATE organisation:main SET default_currency = $currency,
+                    deal_sources = $sources ?? deal_sources",
+            )
             .bind(("currency", organisation.default_currency.code()))
             .bind(("sources", sources)),
     )

@@ -104,6 +104,7 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
     let sources = RwSignal::new(
         organisation
             .deal_sources
+            .unwrap_or_default()
             .iter()
             .map(|s| crate::deals::source::name(locale, s))
             .collect::<Vec<_>>()
@@ -130,7 +131,7 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
             ev.prevent_default();
             save.dispatch(Organisation {
                 default_currency: currency.get_untracked(),
-                deal_sources: sources.get_untracked().lines().map(str::to_owned).collect(),
+                deal_sources: Some(sources.get_untracked().lines().map(str::to_owned).collect()),
             });
         }>
             <div class="field">

@@ -81,6 +81,16 @@ impl Hlc {
     }
 }
 
+/// Whether clock `a` (as text) is later than `b`. Compared as clocks when both read as
+/// clocks, so a counter past six digits still orders right; otherwise as text (an empty
+/// clock, a field never set by sync, is the earliest).
+pub fn later(a: &str, b: &str) -> bool {
+    match (Hlc::parse(a), Hlc::parse(b)) {
+        (Some(a), Some(b)) => a > b,
+        _ => a > b,
+    }
+}
+
 impl fmt::Display for Hlc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -96,6 +106,29 @@ impl fmt::Display for Hlc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clocks_order_by_time_even_where_their_text_does_not() {
+        let small = Hlc {
+            ms: 5,
+            counter: 999_999,
+            node: "a".into(),
+        }
+        .to_string();
+        let big = Hlc {
+            ms: 5,
+            counter: 1_000_000,
+            node: "a".into(),
+        }
+        .to_string();
+        assert!(
+            small.as_str() > big.as_str(),
+            "as text, seven digits sort first"
+        );
+        assert!(later(&big, &small));
+        assert!(!later(&small, &big));
+        assert!(later(&small, ""));
+    }
 
     #[test]
     fn ticks_never_go_backwards_even_when_the_wall_clock_does() {

@@ -62,7 +62,7 @@ pub fn merge(
                 theirs: now.clone(),
             });
             false
-        } else if clock > field_clock {
+        } else if super::clock::later(clock, field_clock) {
             true
         } else {
             out.superseded.push(field.clone());
@@ -70,7 +70,7 @@ pub fn merge(
         };
         if take {
             out.fields.insert(field.clone(), value.clone());
-            if clock > field_clock {
+            if super::clock::later(clock, field_clock) {
                 out.clocks.insert(field.clone(), clock.to_owned());
             }
         }

@@ -4,3 +4,5 @@ pub mod date_field;
 pub mod fields;
 pub mod icons;
 pub mod parts;
+pub mod record_form;
+pub mod record_list;

@@ -18,11 +18,13 @@ pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
         due_time: a.due_time.clone(),
         done: a.done,
         deal: a.deal.clone(),
-        deal_title: view.deal_title(a.deal.as_deref()),
+        deal_title: view.linked::<crate::deals::row::DealRow>(a.deal.as_deref(), |d| &d.title),
         contact: a.contact.clone(),
-        contact_name: view.contact_name(a.contact.as_deref()),
+        contact_name: view
+            .linked::<crate::contacts::row::ContactRow>(a.contact.as_deref(), |c| &c.name),
         company: a.company.clone(),
-        company_name: view.company_name(a.company.as_deref()),
+        company_name: view
+            .linked::<crate::companies::row::CompanyRow>(a.company.as_deref(), |c| &c.name),
         owner_name: view.user_name(&a.stamp.owner),
         created_at: a.stamp.created_at.clone(),
         can_edit: view.can_edit(&a.scope()),

@@ -55,22 +55,11 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         .map(|k| crate::contacts::local::summary(view, k))
         .collect();
     order::sort(&mut contacts, order::by_name, |k| (&k.name, &k.id));
-    let mut deals: Vec<_> = view
-        .deals
-        .values()
-        .filter(|d| d.company.as_deref() == Some(id))
-        .collect();
-    order::sort(&mut deals, order::recent_first, |d| {
-        (&d.stamp.updated_at, &d.id)
-    });
     Ok(CompanyPage {
         company,
         can_edit: view.can_edit(&c.scope()),
         contacts,
-        deals: deals
-            .into_iter()
-            .map(|d| crate::deals::local::card(view, d))
-            .collect(),
+        deals: crate::deals::local::cards_where(view, |d| d.company.as_deref() == Some(id)),
         activities: crate::activities::local::for_subject(
             view,
             crate::activities::Subject::Company,
@@ -78,12 +67,4 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
         ),
         history: Vec::new(),
     })
-}
-
-impl Replica {
-    /// The name a link to this kind shows, if the record is on the device.
-    pub fn company_name(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.companies.get(id))
-            .map(|r| r.name.clone())
-    }
 }

@@ -11,7 +11,8 @@ pub fn summary(view: &Replica, c: &ContactRow) -> ContactSummary {
         id: c.id.clone(),
         name: c.name.clone(),
         title: c.title.clone(),
-        company_name: view.company_name(c.company.as_deref()),
+        company_name: view
+            .linked::<crate::companies::row::CompanyRow>(c.company.as_deref(), |c| &c.name),
         phone: c.phones.first().cloned(),
         email: c.emails.first().cloned(),
     }
@@ -43,7 +44,8 @@ fn contact(view: &Replica, c: &ContactRow) -> Contact {
         name: c.name.clone(),
         title: c.title.clone(),
         company: c.company.clone(),
-        company_name: view.company_name(c.company.as_deref()),
+        company_name: view
+            .linked::<crate::companies::row::CompanyRow>(c.company.as_deref(), |c| &c.name),
         phones: c.phones.clone(),
         emails: c.emails.clone(),
         owner_name: view.user_name(&c.stamp.owner),
@@ -56,21 +58,10 @@ fn contact(view: &Replica, c: &ContactRow) -> Contact {
 
 pub fn page(view: &Replica, id: &str) -> Result<ContactPage, AppError> {
     let c = view.contacts.get(id).ok_or(AppError::NotFound)?;
-    let mut deals: Vec<_> = view
-        .deals
-        .values()
-        .filter(|d| d.contact.as_deref() == Some(id))
-        .collect();
-    order::sort(&mut deals, order::recent_first, |d| {
-        (&d.stamp.updated_at, &d.id)
-    });
     Ok(ContactPage {
         contact: contact(view, c),
         can_edit: view.can_edit(&c.scope()),
-        deals: deals
-            .into_iter()
-            .map(|d| crate::deals::local::card(view, d))
-            .collect(),
+        deals: crate::deals::local::cards_where(view, |d| d.contact.as_deref() == Some(id)),
         activities: crate::activities::local::for_subject(
             view,
             crate::activities::Subject::Contact,
@@ -95,12 +86,4 @@ pub fn form_data(view: &Replica, id: Option<&str>) -> Result<ContactFormData, Ap
         contact,
         companies: crate::deals::local::choices(view.companies.values().map(|c| (&c.id, &c.name))),
     })
-}
-
-impl Replica {
-    /// The name a link to this kind shows, if the record is on the device.
-    pub fn contact_name(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.contacts.get(id))
-            .map(|r| r.name.clone())
-    }
 }

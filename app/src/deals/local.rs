@@ -14,11 +14,21 @@ pub fn card(view: &Replica, d: &DealRow) -> DealCard {
         value: d.value,
         currency: d.currency,
         stage: d.stage.clone(),
-        company_name: view.company_name(d.company.as_deref()),
+        company_name: view
+            .linked::<crate::companies::row::CompanyRow>(d.company.as_deref(), |c| &c.name),
         owner_name: view.user_name(&d.stamp.owner),
         expected_close: d.expected_close.clone(),
         can_edit: view.can_edit(&d.scope()),
     }
+}
+
+/// The deals a company's or contact's page lists: most recently changed first.
+pub fn cards_where(view: &Replica, linked: impl Fn(&DealRow) -> bool) -> Vec<DealCard> {
+    let mut deals: Vec<&DealRow> = view.deals.values().filter(|d| linked(d)).collect();
+    order::sort(&mut deals, order::recent_first, |d| {
+        (&d.stamp.updated_at, &d.id)
+    });
+    deals.into_iter().map(|d| card(view, d)).collect()
 }
 
 pub fn board(view: &Replica) -> Result<Board, AppError> {
@@ -70,9 +80,11 @@ fn deal(view: &Replica, d: &DealRow) -> Deal {
         stage: d.stage.clone(),
         stage_name,
         company: d.company.clone(),
-        company_name: view.company_name(d.company.as_deref()),
+        company_name: view
+            .linked::<crate::companies::row::CompanyRow>(d.company.as_deref(), |c| &c.name),
         contact: d.contact.clone(),
-        contact_name: view.contact_name(d.contact.as_deref()),
+        contact_name: view
+            .linked::<crate::contacts::row::ContactRow>(d.contact.as_deref(), |c| &c.name),
         expected_close: d.expected_close.clone(),
         probability: d.probability,
         lost_reason: d.lost_reason.clone(),
@@ -134,12 +146,4 @@ pub fn form_data(view: &Replica, id: Option<&str>) -> Result<DealFormData, AppEr
         default_currency: reference.default_currency,
         sources: reference.deal_sources.clone(),
     })
-}
-
-impl Replica {
-    /// The name a link to this kind shows, if the record is on the device.
-    pub fn deal_title(&self, id: Option<&str>) -> Option<String> {
-        id.and_then(|id| self.deals.get(id))
-            .map(|r| r.title.clone())
-    }
 }

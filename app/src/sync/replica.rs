@@ -335,6 +335,17 @@ impl Replica {
         self.reference.as_ref().map(|r| r.default_currency)
     }
 
+    /// What a link to a record of kind `R` shows (`text` of it), if the record is on the
+    /// device: it holds only what its user may read, so a hidden record shows nothing.
+    pub fn linked<R: Synced>(
+        &self,
+        id: Option<&str>,
+        text: impl Fn(&R) -> &String,
+    ) -> Option<String> {
+        id.and_then(|id| R::rows(self).get(id))
+            .map(|r| text(r).clone())
+    }
+
     pub fn user_name(&self, id: &str) -> String {
         self.reference
             .as_ref()

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::activities::row::ActivityRow;
 use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, load_activity_form};
-use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::date_field::DateField;
 use crate::ui::fields::{CheckboxField, SelectField, TextArea, TextField};
 use crate::ui::parts::{ErrorNote, loaded};
+use crate::ui::record_form::RecordForm;
 
 #[component]
 pub fn ActivityFormPage() -> impl IntoView {
@@ -47,8 +47,6 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
         || from_query("company"),
         |a| a.company.clone().unwrap_or_default(),
     ));
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
     let before = (!is_new).then(|| ActivityInput {
         id: id.clone(),
         rev,
@@ -62,10 +60,6 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
         contact: contact.get_untracked(),
         company: company.get_untracked(),
     });
-    let save = Action::new(move |input: &ActivityInput| {
-        crate::sync::save::<ActivityRow>(before.clone(), input.clone(), input.id.clone())
-    });
-    let navigate = use_navigate();
     let back = Memo::new(move |_| {
         if !deal.get().is_empty() {
             format!("/deals/{}", deal.get())
@@ -77,18 +71,10 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
             "/".to_owned()
         }
     });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => navigate(&back.get_untracked(), Default::default()),
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            crate::ui::fields::focus_first_invalid();
-            failure.set(Some(error));
-        }
-        None => {}
-    });
+    let form = RecordForm::<ActivityRow>::new(before, move |_| back.get_untracked());
+    let (errors, failure) = (form.errors, form.failure);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        failure.set(None);
         let input = ActivityInput {
             id: id.clone(),
             rev,
@@ -102,17 +88,8 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
             contact: contact.get(),
             company: company.get(),
         };
-        match input.validate() {
-            Ok(_) => {
-                errors.set(FieldErrors::default());
-                save.dispatch(input);
-            }
-            Err(error) => {
-                errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
-                failure.set(Some(error));
-            }
-        }
+        let checked = input.validate().map(drop);
+        form.submit(id.clone(), input, checked);
     };
     let kinds: Vec<(String, String)> = ActivityKind::ALL
         .iter()
@@ -139,8 +116,8 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
             <CheckboxField label=Key::Done name="done" value=done />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">
-                <button class="button primary" type="submit" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                <button class="button primary" type="submit" disabled=move || form.pending()>
+                    {move || if form.pending() { t(Key::Saving) } else { t(Key::Save) }}
                 </button>
                 <a class="button" href=move || back.get()>{t(Key::Cancel)}</a>
             </div>

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::companies::row::CompanyRow;
 use crate::companies::{CompanyInput, CompanyPage, load_company};
-use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{TextArea, TextField};
 use crate::ui::parts::{BackLink, ErrorNote, loaded};
+use crate::ui::record_form::RecordForm;
 
 #[component]
 pub fn CompanyFormPage() -> impl IntoView {
@@ -43,24 +43,10 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
     let email = RwSignal::new(initial.email);
     let website = RwSignal::new(initial.website);
     let address = RwSignal::new(initial.address);
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
-    let save = Action::new(move |input: &CompanyInput| {
-        crate::sync::save::<CompanyRow>(before.clone(), input.clone(), input.id.clone())
-    });
-    let navigate = use_navigate();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(id)) => navigate(&format!("/companies/{id}"), Default::default()),
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            crate::ui::fields::focus_first_invalid();
-            failure.set(Some(error));
-        }
-        None => {}
-    });
+    let form = RecordForm::<CompanyRow>::new(before, |id| format!("/companies/{id}"));
+    let (errors, failure) = (form.errors, form.failure);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        failure.set(None);
         let input = CompanyInput {
             id: id.clone(),
             rev,
@@ -71,17 +57,8 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
             website: website.get(),
             address: address.get(),
         };
-        match input.validate() {
-            Ok(_) => {
-                errors.set(FieldErrors::default());
-                save.dispatch(input);
-            }
-            Err(error) => {
-                errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
-                failure.set(Some(error));
-            }
-        }
+        let checked = input.validate().map(drop);
+        form.submit(id.clone(), input, checked);
     };
     let back = page.as_ref().map_or_else(
         || "/companies".to_owned(),
@@ -100,8 +77,8 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
             <TextArea label=Key::Address name="address" value=address errors />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">
-                <button class="button primary" type="submit" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                <button class="button primary" type="submit" disabled=move || form.pending()>
+                    {move || if form.pending() { t(Key::Saving) } else { t(Key::Save) }}
                 </button>
                 <a class="button" href=cancel>{t(Key::Cancel)}</a>
             </div>

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::contacts::row::ContactRow;
 use crate::contacts::{ContactFormData, ContactInput, load_contact_form};
-use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{SelectField, TextField};
 use crate::ui::parts::{BackLink, ErrorNote, loaded};
+use crate::ui::record_form::RecordForm;
 
 #[component]
 pub fn ContactFormPage() -> impl IntoView {
@@ -43,24 +43,10 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
     let phone2 = RwSignal::new(initial.phone2);
     let email = RwSignal::new(initial.email);
     let email2 = RwSignal::new(initial.email2);
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
-    let save = Action::new(move |input: &ContactInput| {
-        crate::sync::save::<ContactRow>(before.clone(), input.clone(), input.id.clone())
-    });
-    let navigate = use_navigate();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(id)) => navigate(&format!("/contacts/{id}"), Default::default()),
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            crate::ui::fields::focus_first_invalid();
-            failure.set(Some(error));
-        }
-        None => {}
-    });
+    let form = RecordForm::<ContactRow>::new(before, |id| format!("/contacts/{id}"));
+    let (errors, failure) = (form.errors, form.failure);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        failure.set(None);
         let input = ContactInput {
             id: id.clone(),
             rev,
@@ -72,17 +58,8 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
             email: email.get(),
             email2: email2.get(),
         };
-        match input.validate() {
-            Ok(_) => {
-                errors.set(FieldErrors::default());
-                save.dispatch(input);
-            }
-            Err(error) => {
-                errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
-                failure.set(Some(error));
-            }
-        }
+        let checked = input.validate().map(drop);
+        form.submit(id.clone(), input, checked);
     };
     let companies: Vec<(String, String)> = data
         .companies
@@ -107,8 +84,8 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
             <TextField label=Key::SecondEmail name="email2" value=email2 errors kind="email" inputmode="email" />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">
-                <button class="button primary" type="submit" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                <button class="button primary" type="submit" disabled=move || form.pending()>
+                    {move || if form.pending() { t(Key::Saving) } else { t(Key::Save) }}
                 </button>
                 <a class="button" href=cancel>{t(Key::Cancel)}</a>
             </div>

@@ -1,60 +1,29 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::contacts::load_contacts;
-use crate::i18n::{Key, t};
-use crate::ui::icons::Icon;
-use crate::ui::parts::{ErrorNote, Loading};
+use crate::i18n::Key;
+use crate::ui::record_list::{ListRow, RecordList};
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let contacts = Resource::new(
-        move || (query.get(), crate::sync::version()),
-        |(query, _)| load_contacts(query),
-    );
+    let load = |query: String| async move {
+        let rows = load_contacts(query).await?;
+        Ok(rows
+            .into_iter()
+            .map(|c| ListRow {
+                href: format!("/contacts/{}", c.id),
+                title: c.name,
+                details: vec![c.title, c.company_name],
+            })
+            .collect())
+    };
     view! {
-        <main class="page">
-            <header class="page-head">
-                <h1>{t(Key::Contacts)}</h1>
-                <A href="/contacts/new" attr:class="button primary">
-                    {Icon::Plus.view()}
-                    <span>{t(Key::NewContact)}</span>
-                </A>
-            </header>
-            <input
-                class="filter"
-                type="search"
-                aria-label=t(Key::FilterContacts)
-                placeholder=t(Key::FilterContacts)
-                prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
-            />
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match contacts.await {
-                        Ok(rows) if rows.is_empty() => view! { <p class="muted">{t(Key::NoResults)}</p> }.into_any(),
-                        Ok(rows) => {
-                            let items = rows
-                                .into_iter()
-                                .map(|c| {
-                                    let sub = [c.title.clone(), c.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-                                    view! {
-                                        <li>
-                                            <A href=format!("/contacts/{}", c.id) attr:class="row-link">
-                                                <span class="row-title" dir="auto">{c.name.clone()}</span>
-                                                <span class="row-sub muted">{sub}</span>
-                                            </A>
-                                        </li>
-                                    }
-                                })
-                                .collect_view();
-                            view! { <ul class="rows">{items}</ul> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </main>
+        <RecordList
+            heading=Key::Contacts
+            new_href="/contacts/new"
+            new_label=Key::NewContact
+            filter_label=Key::FilterContacts
+            load
+        />
     }
 }

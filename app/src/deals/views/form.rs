@@ -1,17 +1,17 @@
 //! Create and edit a deal. The same rules run here for instant feedback and on the server.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::deals::row::DealRow;
 use crate::deals::{DealFormData, DealInput, load_deal_form};
-use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t, use_locale};
 use crate::money::{Currency, amount_input};
 use crate::pipeline::Outcome;
 use crate::ui::date_field::DateField;
 use crate::ui::fields::{SelectField, TextField};
 use crate::ui::parts::{BackLink, ErrorNote, loaded};
+use crate::ui::record_form::RecordForm;
 
 #[component]
 pub fn DealFormPage() -> impl IntoView {
@@ -59,8 +59,6 @@ fn DealForm(data: DealFormData) -> impl IntoView {
     let lost_reason = RwSignal::new(d.and_then(|d| d.lost_reason.clone()).unwrap_or_default());
     let source = RwSignal::new(d.and_then(|d| d.source.clone()).unwrap_or_default());
     let kept_source = d.and_then(|d| d.source.clone());
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
 
     let pipeline = StoredValue::new(data.pipeline.clone());
     let source_list = StoredValue::new(data.sources.clone());
@@ -86,22 +84,10 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         source: source.get(),
     };
     let before = (!is_new).then(|| untrack(input.clone()));
-    let save = Action::new(move |input: &DealInput| {
-        crate::sync::save::<DealRow>(before.clone(), input.clone(), input.id.clone())
-    });
-    let navigate = use_navigate();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(id)) => navigate(&format!("/deals/{id}"), Default::default()),
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            crate::ui::fields::focus_first_invalid();
-            failure.set(Some(error));
-        }
-        None => {}
-    });
+    let form = RecordForm::<DealRow>::new(before, |id| format!("/deals/{id}"));
+    let (errors, failure) = (form.errors, form.failure);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        failure.set(None);
         let input = input();
         let checked = pipeline.with_value(|pipeline| {
             source_list.with_value(|sources| {
@@ -114,17 +100,7 @@ fn DealForm(data: DealFormData) -> impl IntoView {
                 })
             })
         });
-        match checked {
-            Ok(_) => {
-                errors.set(FieldErrors::default());
-                save.dispatch(input);
-            }
-            Err(error) => {
-                errors.set(error.field_errors().cloned().unwrap_or_default());
-                crate::ui::fields::focus_first_invalid();
-                failure.set(Some(error));
-            }
-        }
+        form.submit(input.id.clone(), input, checked.map(drop));
     };
 
     let locale = use_locale();
@@ -186,8 +162,8 @@ fn DealForm(data: DealFormData) -> impl IntoView {
             <TextField label=Key::NextStep name="next_step" value=next_step errors dir_auto=true />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">
-                <button class="button primary" type="submit" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { t(Key::Saving) } else { t(Key::Save) }}
+                <button class="button primary" type="submit" disabled=move || form.pending()>
+                    {move || if form.pending() { t(Key::Saving) } else { t(Key::Save) }}
                 </button>
                 <a class="button" href=cancel_href>{t(Key::Cancel)}</a>
             </div>

@@ -220,19 +220,6 @@ pub async fn activity_form(id: Option<String>) -> Result<ActivityFormData, AppEr
     .await
 }
 
-#[server(endpoint = "activities/save", input = Json)]
-pub async fn save_activity(input: ActivityInput) -> Result<String, AppError> {
-    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
-}
-
-#[server(endpoint = "activities/done", input = Json)]
-pub async fn set_activity_done(id: String, done: bool) -> Result<(), AppError> {
-    crate::server::respond(
-        async move { ssr::set_done(&crate::server::cx().await?, &id, done).await },
-    )
-    .await
-}
-
 /// Today on the device's own calendar.
 pub async fn load_today() -> Result<TodayData, AppError> {
     crate::sync::read(

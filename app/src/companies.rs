@@ -155,11 +155,6 @@ pub async fn get_company(id: String) -> Result<CompanyPage, AppError> {
     crate::server::respond(async move { ssr::page(&crate::server::cx().await?, &id).await }).await
 }
 
-#[server(endpoint = "companies/save", input = Json)]
-pub async fn save_company(input: CompanyInput) -> Result<String, AppError> {
-    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
-}
-
 pub async fn load_companies(query: String) -> Result<Vec<CompanySummary>, AppError> {
     let key = query.clone();
     crate::sync::read(

@@ -160,11 +160,6 @@ pub async fn contact_form(id: Option<String>) -> Result<ContactFormData, AppErro
     .await
 }
 
-#[server(endpoint = "contacts/save", input = Json)]
-pub async fn save_contact(input: ContactInput) -> Result<String, AppError> {
-    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
-}
-
 pub async fn load_contacts(query: String) -> Result<Vec<ContactSummary>, AppError> {
     let key = query.clone();
     crate::sync::read(

@@ -273,21 +273,6 @@ pub async fn deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
     .await
 }
 
-/// Creates or updates a deal; returns its id.
-#[server(endpoint = "deals/save", input = Json)]
-pub async fn save_deal(input: DealInput) -> Result<String, AppError> {
-    crate::server::respond(async move { ssr::save(&crate::server::cx().await?, input).await }).await
-}
-
-/// Moves a deal to another stage of its pipeline; `rev` guards against a stale board.
-#[server(endpoint = "deals/move", input = Json)]
-pub async fn move_deal(id: String, stage: String, rev: i64) -> Result<DealCard, AppError> {
-    crate::server::respond(async move {
-        ssr::move_stage(&crate::server::cx().await?, &id, &stage, rev).await
-    })
-    .await
-}
-
 /// The board, from the device's copy in the browser.
 pub async fn load_board() -> Result<Board, AppError> {
     crate::sync::read(local::board, deal_board()).await

@@ -229,7 +229,7 @@ mod tests {
     fn pages_are_paths_without_extensions() {
         assert!(is_page("/"));
         assert!(is_page("/deals/0190c5e4-8b5a-7000-8000-000000000000"));
-        assert!(!is_page("/api/deals/save"));
+        assert!(!is_page("/api/sync/push"));
         assert!(!is_page("/pkg/hamrah.js"));
         assert!(!is_page("/favicon.svg"));
     }

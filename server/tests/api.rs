@@ -118,9 +118,7 @@ async fn a_reps_deal_is_seen_by_the_team_manager_but_not_by_another_team() {
     let board = app.board(&rep).await;
     let deal = new_deal(&board, "Hamrah test deal");
     let id = deal["id"].as_str().expect("id").to_owned();
-    let saved = app
-        .call(Some(&rep), "deals/save", json!({ "input": deal }))
-        .await;
+    let saved = app.save(&rep, "deal", deal.clone()).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     assert_eq!(saved.body, json!(id));
 
@@ -165,20 +163,14 @@ async fn a_reps_deal_is_seen_by_the_team_manager_but_not_by_another_team() {
     let mut stolen = deal.clone();
     stolen["rev"] = json!(1);
     stolen["title"] = json!("Stolen");
-    let stolen = app
-        .call(Some(&other), "deals/save", json!({ "input": stolen }))
-        .await;
+    let stolen = app.save(&other, "deal", stolen).await;
     assert_eq!(
         stolen.status,
         StatusCode::NOT_FOUND,
         "another team cannot even learn it exists"
     );
     let moved = app
-        .call(
-            Some(&other),
-            "deals/move",
-            json!({ "id": id, "stage": stage_id(&board, "Won"), "rev": 1 }),
-        )
+        .move_deal(&other, &id, &stage_id(&board, "Won"), None)
         .await;
     assert_eq!(moved.status, StatusCode::NOT_FOUND);
 }
@@ -191,9 +183,7 @@ async fn a_rep_reads_but_cannot_change_a_teammates_deal() {
     let deal = new_deal(&board, "Manager's own deal");
     let id = deal["id"].as_str().expect("id").to_owned();
     assert_eq!(
-        app.call(Some(&manager), "deals/save", json!({ "input": deal }))
-            .await
-            .status,
+        app.save(&manager, "deal", deal.clone()).await.status,
         StatusCode::OK
     );
 
@@ -203,16 +193,10 @@ async fn a_rep_reads_but_cannot_change_a_teammates_deal() {
     assert_eq!(read.body["can_edit"], false);
     let mut change = deal.clone();
     change["rev"] = json!(1);
-    let refused = app
-        .call(Some(&rep), "deals/save", json!({ "input": change }))
-        .await;
+    let refused = app.save(&rep, "deal", change).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let moved = app
-        .call(
-            Some(&rep),
-            "deals/move",
-            json!({ "id": id, "stage": stage_id(&board, "Qualified"), "rev": 1 }),
-        )
+        .move_deal(&rep, &id, &stage_id(&board, "Qualified"), None)
         .await;
     assert_eq!(moved.status, StatusCode::FORBIDDEN);
 }
@@ -228,9 +212,7 @@ async fn bad_input_is_reported_per_field_and_nothing_is_saved() {
     deal["expected_close"] = json!("2026-02-30");
     deal["company"] = json!(app::ids::new_id());
     let id = deal["id"].clone();
-    let reply = app
-        .call(Some(&rep), "deals/save", json!({ "input": deal }))
-        .await;
+    let reply = app.save(&rep, "deal", deal).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors = &reply.body["Validation"];
     for (field, problem) in [
@@ -255,9 +237,9 @@ async fn bad_input_is_reported_per_field_and_nothing_is_saved() {
         StatusCode::NOT_FOUND
     );
 
-    let company = app.call(Some(&rep), "companies/save", json!({ "input": {
+    let company = app.save(&rep, "company", json!({
         "id": app::ids::new_id(), "rev": null, "name": "Good Name", "industry": "", "phone": "call me",
-        "email": "not-an-email", "website": "", "address": "" } })).await;
+        "email": "not-an-email", "website": "", "address": "" })).await;
     assert_eq!(company.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         company.body["Validation"],
@@ -280,32 +262,26 @@ async fn moving_stages_records_history_and_stale_edits_conflict() {
     let board = app.board(&rep).await;
     let deal = new_deal(&board, "Conflict check");
     let id = deal["id"].as_str().expect("id").to_owned();
-    app.call(Some(&rep), "deals/save", json!({ "input": deal }))
-        .await;
+    app.save(&rep, "deal", deal).await;
 
     let moved = app
-        .call(
-            Some(&rep),
-            "deals/move",
-            json!({ "id": id, "stage": stage_id(&board, "Qualified"), "rev": 1 }),
-        )
+        .move_deal(&rep, &id, &stage_id(&board, "Qualified"), None)
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
-    assert_eq!(moved.body["rev"], 2);
+    let page = app.call(Some(&rep), "deals/get", json!({ "id": id })).await;
+    assert_eq!(page.body["deal"]["rev"], 2);
+    // A board that still showed the deal in Lead: its move is a conflict, not a silent win.
     let stale = app
-        .call(
-            Some(&rep),
-            "deals/move",
-            json!({ "id": id, "stage": stage_id(&board, "Proposal"), "rev": 1 }),
+        .move_deal(
+            &rep,
+            &id,
+            &stage_id(&board, "Proposal"),
+            Some(&stage_id(&board, "Lead")),
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     let to_lost = app
-        .call(
-            Some(&rep),
-            "deals/move",
-            json!({ "id": id, "stage": stage_id(&board, "Lost"), "rev": 2 }),
-        )
+        .move_deal(&rep, &id, &stage_id(&board, "Lost"), None)
         .await;
     assert_eq!(
         to_lost.body,
@@ -333,12 +309,16 @@ async fn a_retried_create_makes_one_record() {
     let rep = app.sign_in("rep@example.com").await;
     let board = app.board(&rep).await;
     let deal = new_deal(&board, "Sent twice");
+    // The same change sent again by the same device (its answer was lost on the way).
+    let mutation = json!({ "table": "deal", "id": deal["id"], "base": null, "fields": deal, "clock": "000000000001000-000000-dev" });
+    let push = json!({ "request": { "client": app::ids::new_id(), "mutations": [{ "id": 1, "mutation": mutation }] } });
     for _ in 0..2 {
+        let reply = app.call(Some(&rep), "sync/push", push.clone()).await;
+        assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(
-            app.call(Some(&rep), "deals/save", json!({ "input": deal.clone() }))
-                .await
-                .status,
-            StatusCode::OK
+            reply.body[0]["outcome"]["status"], "applied",
+            "{:?}",
+            reply.body
         );
     }
     let board = app.board(&rep).await;
@@ -425,20 +405,13 @@ async fn activities_are_logged_linked_and_ticked_off() {
     let board = app.board(&rep).await;
     let deal = new_deal(&board, "Deal with a call");
     let deal_id = deal["id"].as_str().expect("id").to_owned();
-    app.call(Some(&rep), "deals/save", json!({ "input": deal }))
-        .await;
+    app.save(&rep, "deal", deal).await;
     let activity_id = app::ids::new_id();
-    let saved = app.call(Some(&rep), "activities/save", json!({ "input": {
+    let saved = app.save(&rep, "activity", json!({
         "id": activity_id, "rev": null, "kind": "call", "subject": "Call the buyer", "body": "", "due_date": "2026-11-20",
-        "due_time": "10:30", "done": false, "deal": deal_id, "contact": "", "company": "" } })).await;
+        "due_time": "10:30", "done": false, "deal": deal_id, "contact": "", "company": "" })).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
-    let done = app
-        .call(
-            Some(&rep),
-            "activities/done",
-            json!({ "id": activity_id, "done": true }),
-        )
-        .await;
+    let done = app.set_done(&rep, &activity_id, true).await;
     assert_eq!(done.status, StatusCode::OK);
     let page = app
         .call(Some(&rep), "deals/get", json!({ "id": deal_id }))
@@ -456,18 +429,12 @@ async fn activities_are_logged_linked_and_ticked_off() {
 
     let other = app.sign_in("rep2@example.com").await;
     assert_eq!(
-        app.call(
-            Some(&other),
-            "activities/done",
-            json!({ "id": activity_id, "done": false })
-        )
-        .await
-        .status,
+        app.set_done(&other, &activity_id, false).await.status,
         StatusCode::NOT_FOUND
     );
-    let sneaky = app.call(Some(&other), "activities/save", json!({ "input": {
+    let sneaky = app.save(&other, "activity", json!({
         "id": app::ids::new_id(), "rev": null, "kind": "note", "subject": "Peek", "body": "", "due_date": "", "due_time": "",
-        "done": false, "deal": deal_id, "contact": "", "company": "" } })).await;
+        "done": false, "deal": deal_id, "contact": "", "company": "" })).await;
     assert_eq!(
         sneaky.body,
         json!({ "Validation": [["deal", "UnknownDeal"]] }),
@@ -488,9 +455,7 @@ async fn malformed_ids_are_not_found_not_errors() {
         let reply = app.call(Some(&rep), "deals/get", json!({ "id": id })).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{id}");
     }
-    let garbage = app
-        .call(Some(&rep), "deals/save", json!({ "input": 42 }))
-        .await;
+    let garbage = app.save(&rep, "deal", json!(42)).await;
     assert!(garbage.status.is_client_error(), "{:?}", garbage.status);
 }
 
@@ -509,9 +474,9 @@ async fn today_is_the_reps_local_day_even_when_rendered_on_the_server() {
         u8::from(local.month()),
         local.day()
     );
-    let saved = app.call(Some(&rep), "activities/save", json!({ "input": {
+    let saved = app.save(&rep, "activity", json!({
         "id": app::ids::new_id(), "rev": null, "kind": "task", "subject": "Due on my local today", "body": "",
-        "due_date": today, "due_time": "", "done": false, "deal": "", "contact": "", "company": "" } })).await;
+        "due_date": today, "due_time": "", "done": false, "deal": "", "contact": "", "company": "" })).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
 
     let page = app
@@ -541,38 +506,32 @@ async fn a_company_timeline_gathers_its_contacts_and_deals_activities_and_nothin
     let save = |kind: &'static str, input: serde_json::Value| {
         let (app, rep) = (&app, &rep);
         async move {
-            let saved = app
-                .call(
-                    Some(rep),
-                    &format!("{kind}/save"),
-                    json!({ "input": input }),
-                )
-                .await;
+            let saved = app.save(rep, kind, input).await;
             assert_eq!(saved.status, StatusCode::OK, "{kind}: {:?}", saved.body);
         }
     };
     let company = app::ids::new_id();
-    save("companies", json!({ "id": company, "rev": null, "name": "Timeline Ltd", "industry": "", "phone": "", "email": "", "website": "", "address": "" })).await;
+    save("company", json!({ "id": company, "rev": null, "name": "Timeline Ltd", "industry": "", "phone": "", "email": "", "website": "", "address": "" })).await;
     let contact = app::ids::new_id();
-    save("contacts", json!({ "id": contact, "rev": null, "name": "Tara Timeline", "title": "", "company": company, "phone": "", "phone2": "", "email": "", "email2": "" })).await;
+    save("contact", json!({ "id": contact, "rev": null, "name": "Tara Timeline", "title": "", "company": company, "phone": "", "phone2": "", "email": "", "email2": "" })).await;
     let board = app.board(&rep).await;
     let mut deal = new_deal(&board, "Timeline deal");
     deal["company"] = json!(company);
     let deal_id = deal["id"].as_str().expect("id").to_owned();
-    save("deals", deal).await;
+    save("deal", deal).await;
     let elsewhere = new_deal(&board, "Unrelated deal");
     let elsewhere_id = elsewhere["id"].as_str().expect("id").to_owned();
-    save("deals", elsewhere).await;
+    save("deal", elsewhere).await;
     let activity = |subject: &str, company: &str, contact: &str, deal: &str| {
         json!({
         "id": app::ids::new_id(), "rev": null, "kind": "note", "subject": subject, "body": "", "due_date": "", "due_time": "",
         "done": false, "deal": deal, "contact": contact, "company": company })
     };
-    save("activities", activity("On the company", &company, "", "")).await;
-    save("activities", activity("On its contact", "", &contact, "")).await;
-    save("activities", activity("On its deal", "", "", &deal_id)).await;
+    save("activity", activity("On the company", &company, "", "")).await;
+    save("activity", activity("On its contact", "", &contact, "")).await;
+    save("activity", activity("On its deal", "", "", &deal_id)).await;
     save(
-        "activities",
+        "activity",
         activity("On another deal", "", "", &elsewhere_id),
     )
     .await;

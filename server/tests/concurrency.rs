@@ -169,11 +169,7 @@ async fn a_pull_never_skips_a_change_that_commits_late() {
         writers.push(tokio::spawn(async move {
             for n in 0..8 {
                 let reply = app
-                    .call(
-                        Some(&writer),
-                        "deals/save",
-                        json!({ "input": new_deal(&board, &format!("W{w} N{n}")) }),
-                    )
+                    .save(&writer, "deal", new_deal(&board, &format!("W{w} N{n}")))
                     .await;
                 assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
             }
@@ -228,24 +224,13 @@ async fn a_stage_is_never_removed_under_a_deal_moving_into_it() {
         for n in 0..6 {
             let deal = new_deal(&board, &format!("Race {round} {n}"));
             ids.push(deal["id"].as_str().expect("id").to_owned());
-            assert_eq!(
-                app.call(Some(&admin), "deals/save", json!({ "input": deal }))
-                    .await
-                    .status,
-                StatusCode::OK
-            );
+            assert_eq!(app.save(&admin, "deal", deal).await.status, StatusCode::OK);
         }
         let mut tasks = Vec::new();
         for id in ids {
             let (app, admin, extra) = (app.clone(), admin.clone(), extra.clone());
             tasks.push(tokio::spawn(async move {
-                app.call(
-                    Some(&admin),
-                    "deals/move",
-                    json!({ "id": id, "stage": extra, "rev": 1 }),
-                )
-                .await
-                .status
+                app.move_deal(&admin, &id, &extra, None).await.status
             }));
         }
         let without: Vec<Value> = rows

@@ -17,9 +17,7 @@ async fn a_deal_survives_a_restart_of_the_embedded_database() {
         let board = app.board(&rep).await;
         let deal = new_deal(&board, "Written to disk");
         assert_eq!(
-            app.call(Some(&rep), "deals/save", json!({ "input": deal.clone() }))
-                .await
-                .status,
+            app.save(&rep, "deal", deal.clone()).await.status,
             StatusCode::OK
         );
         deal["id"].as_str().expect("id").to_owned()
@@ -202,9 +200,7 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
         "stage": deal["stage"], "company": "", "contact": "",
         "expected_close": deal["expected_close"].as_str().unwrap_or(""), "next_step": "", "lost_reason": "",
     });
-    let saved = app
-        .call(Some(&rep), "deals/save", json!({ "input": input }))
-        .await;
+    let saved = app.save(&rep, "deal", input).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let pulled = app
         .call(
@@ -257,13 +253,7 @@ async fn a_backup_restores_into_an_empty_database_row_for_row() {
     let board = app.board(&rep).await;
     let deal = support::new_deal(&board, "Backed up");
     assert_eq!(
-        app.call(
-            Some(&rep),
-            "deals/save",
-            serde_json::json!({ "input": deal })
-        )
-        .await
-        .status,
+        app.save(&rep, "deal", deal).await.status,
         axum::http::StatusCode::OK
     );
     let before = dump(&app.state.db).await;

@@ -104,6 +104,119 @@ impl TestApp {
         session_from(&reply).expect("session cookie set")
     }
 
+    /// Saves a form the way the app does: as one change pushed from a device of the
+    /// session's user (the outbox is the only write path). A form without `rev` creates the
+    /// record; otherwise the change starts from the record as the server holds it now. The
+    /// answer reads like a form endpoint's: 200 with the record's id, or the error's status
+    /// with the error (409 with the conflicting fields).
+    pub async fn save(&self, session: &str, table: &str, input: Value) -> Reply {
+        let id = input["id"].as_str().unwrap_or_default().to_owned();
+        let mut fields = input.clone();
+        if let Some(map) = fields.as_object_mut() {
+            map.remove("id");
+            map.remove("rev");
+        }
+        let base = match input.get("rev") {
+            Some(rev) if !rev.is_null() => Some(self.form_fields(table, &id).await),
+            _ => None,
+        };
+        self.push_change(session, table, &id, base, fields).await
+    }
+
+    /// Pushes one change (`base`: the fields as the device had them, `None` for a create).
+    pub async fn push_change(
+        &self,
+        session: &str,
+        table: &str,
+        id: &str,
+        base: Option<Value>,
+        fields: Value,
+    ) -> Reply {
+        let clock = app::sync::clock::Hlc {
+            ms: app::sync::ssr::now_ms(),
+            counter: 0,
+            node: "test".into(),
+        };
+        let request = json!({ "request": { "client": app::ids::new_id(), "mutations": [
+            { "id": 1, "mutation": { "table": table, "id": id, "base": base, "fields": fields, "clock": clock.to_string() } }
+        ] } });
+        let reply = self.call(Some(session), "sync/push", request).await;
+        if reply.status != StatusCode::OK {
+            return reply;
+        }
+        let outcome = reply.body[0]["outcome"].clone();
+        let (status, body) = match outcome["status"].as_str() {
+            Some("applied") => (StatusCode::OK, json!(id)),
+            Some("conflict") => (StatusCode::CONFLICT, outcome),
+            _ => {
+                let error: app::error::AppError =
+                    serde_json::from_value(outcome["error"].clone()).expect("an error");
+                (
+                    StatusCode::from_u16(error.status()).expect("a status"),
+                    outcome["error"].clone(),
+                )
+            }
+        };
+        Reply {
+            status,
+            headers: reply.headers,
+            body,
+        }
+    }
+
+    /// Moves a deal to `stage` as the board does: a change of its stage from `from`, the
+    /// stage the device showed (the one it is in now when `None`).
+    pub async fn move_deal(
+        &self,
+        session: &str,
+        id: &str,
+        stage: &str,
+        from: Option<&str>,
+    ) -> Reply {
+        let from = match from {
+            Some(from) => from.to_owned(),
+            None => self.form_fields("deal", id).await["stage"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        let (base, fields) = (json!({ "stage": from }), json!({ "stage": stage }));
+        self.push_change(session, "deal", id, Some(base), fields)
+            .await
+    }
+
+    /// Ticks an activity off (or back on) as Today does.
+    pub async fn set_done(&self, session: &str, id: &str, done: bool) -> Reply {
+        let (base, fields) = (json!({ "done": !done }), json!({ "done": done }));
+        self.push_change(session, "activity", id, Some(base), fields)
+            .await
+    }
+
+    /// A record's form fields as the server holds them now.
+    pub async fn form_fields(&self, table: &str, id: &str) -> Value {
+        struct Fields<'a>(&'a app::db::Db, &'a str);
+        impl<'a> app::kinds::Visit for Fields<'a> {
+            type Out = std::pin::Pin<Box<dyn std::future::Future<Output = Value> + Send + 'a>>;
+            fn visit<R: app::sync::replica::Synced>(self) -> Self::Out {
+                Box::pin(async move {
+                    let mut response = self
+                        .0
+                        .query("SELECT * FROM ONLY $id")
+                        .bind(("id", R::TABLE.rid(self.1)))
+                        .await
+                        .expect("query");
+                    let row: Option<Value> = response.take(0).expect("row");
+                    match row.map(serde_json::from_value::<R>) {
+                        Some(Ok(row)) => Value::Object(app::sync::replica::fields_of(&row.input())),
+                        _ => json!({}),
+                    }
+                })
+            }
+        }
+        let table = app::kinds::Table::from_name(table).expect("a synced table");
+        table.visit(Fields(&self.state.db, id)).await
+    }
+
     pub async fn board(&self, session: &str) -> Value {
         let reply = self.call(Some(session), "deals/board", json!({})).await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);

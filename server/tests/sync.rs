@@ -235,9 +235,7 @@ async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
     let input = new_deal(&board, "Fleet");
     let id = input["id"].as_str().expect("id").to_owned();
     assert_eq!(
-        app.call(Some(&rep), "deals/save", json!({ "input": input }))
-            .await
-            .status,
+        app.save(&rep, "deal", input.clone()).await.status,
         StatusCode::OK
     );
     let base = deal_fields(&input);
@@ -247,9 +245,7 @@ async fn different_fields_merge_and_the_same_guarded_field_conflicts() {
     by_manager["rev"] = json!(1);
     by_manager["value"] = json!("30000");
     assert_eq!(
-        app.call(Some(&manager), "deals/save", json!({ "input": by_manager }))
-            .await
-            .status,
+        app.save(&manager, "deal", by_manager).await.status,
         StatusCode::OK
     );
 
@@ -331,9 +327,7 @@ async fn pushes_are_checked_like_forms_and_permissions() {
     let input = new_deal(&board, "Manager's own");
     let id = input["id"].as_str().expect("id").to_owned();
     assert_eq!(
-        app.call(Some(&manager), "deals/save", json!({ "input": input }))
-            .await
-            .status,
+        app.save(&manager, "deal", input.clone()).await.status,
         StatusCode::OK
     );
     let base = deal_fields(&input);
@@ -463,11 +457,7 @@ async fn a_save_through_one_server_pokes_devices_connected_to_another() {
     let board = first.board(&rep).await;
     assert_eq!(
         first
-            .call(
-                Some(&rep),
-                "deals/save",
-                json!({ "input": new_deal(&board, "Poked") })
-            )
+            .save(&rep, "deal", new_deal(&board, "Poked"))
             .await
             .status,
         StatusCode::OK
@@ -527,12 +517,7 @@ async fn a_pull_names_as_removed_only_what_the_user_could_see() {
     let board = app.board(&north).await;
     let input = new_deal(&board, "North only");
     let id = input["id"].as_str().expect("id").to_owned();
-    assert_eq!(
-        app.call(Some(&north), "deals/save", json!({ "input": input }))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(app.save(&north, "deal", input).await.status, StatusCode::OK);
     let pages = device.pull(&app, &south).await;
     let text = serde_json::to_string(&pages).expect("json");
     assert!(
@@ -627,13 +612,9 @@ async fn a_device_older_than_the_pruned_log_downloads_again() {
     device.pull(&app, &rep).await;
     let board = app.board(&rep).await;
     assert_eq!(
-        app.call(
-            Some(&rep),
-            "deals/save",
-            json!({ "input": new_deal(&board, "After") })
-        )
-        .await
-        .status,
+        app.save(&rep, "deal", new_deal(&board, "After"))
+            .await
+            .status,
         StatusCode::OK
     );
     let seq = app::sync::ssr::current_seq(&app.state.db)

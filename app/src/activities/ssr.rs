@@ -260,28 +260,3 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
 }
-
-pub async fn set_done(cx: &Cx, id: &str, done: bool) -> AppResult<()> {
-    let id = parse_id(id)?;
-    records::writable(&cx.db, &cx.actor, Table::Activity.rid(id)).await?;
-    let old = load(cx, id).await?;
-    if old.done == done {
-        return Ok(());
-    }
-    let changes = vec![FieldChange {
-        field: "done",
-        old: Some(old.done.to_string()),
-        new: Some(done.to_string()),
-    }];
-    let sql = history::ssr::transaction(
-        "UPDATE $id SET done = $done, rev += 1, updated_at = time::now(), updated_by = $by;",
-    );
-    let query = Write::new(sql)
-        .bind(history::ssr::changes_var(&changes)?)
-        .bind(cx.sync_vars()?)
-        .bind(("id", Table::Activity.rid(id)))
-        .bind(("changed", Table::Activity.rid(id)))
-        .bind(("by", rid("user", &cx.actor.id)))
-        .bind(("done", done));
-    records::run_write(&cx.db, query).await
-}

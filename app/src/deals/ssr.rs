@@ -10,7 +10,7 @@ use crate::history::{self, FieldChange};
 use crate::kinds::Table;
 use crate::money::Currency;
 use crate::order::{BY_NAME, RECENT_FIRST};
-use crate::pipeline::{Outcome, Pipeline, ssr::default_pipeline};
+use crate::pipeline::{Pipeline, ssr::default_pipeline};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
@@ -302,52 +302,4 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         .bind(("contact", Table::Contact.opt_rid(valid.contact.as_deref())));
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())
-}
-
-pub async fn move_stage(cx: &Cx, id: &str, stage: &str, rev: i64) -> AppResult<DealCard> {
-    let id = parse_id(id)?;
-    records::writable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
-    let pipeline = default_pipeline(&cx.db).await?;
-    let target = pipeline.stage(stage).ok_or_else(|| {
-        let mut errors = FieldErrors::default();
-        errors.add("stage", Problem::UnknownStage);
-        AppError::Validation(errors)
-    })?;
-    if target.outcome == Outcome::Lost {
-        // A lost deal needs its reason, which only the deal form asks for.
-        let mut errors = FieldErrors::default();
-        errors.add("lost_reason", Problem::LostReasonRequired);
-        return Err(AppError::Validation(errors));
-    }
-    let old = load(cx, id).await?;
-    if old.stage != target.id {
-        let changes = vec![FieldChange {
-            field: "stage",
-            old: Some(old.stage_name.clone()),
-            new: Some(target.name.clone()),
-        }];
-        let sql = history::ssr::transaction(
-            "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
-             IF !record::exists($stage) { THROW $unknown_stage };
-             UPDATE $id SET stage = $stage, probability = $probability, lost_reason = NONE,
-                stage_changed_at = time::now(), rev += 1, updated_at = time::now(), updated_by = $by;",
-        );
-        let query = Write::new(sql)
-            .bind(history::ssr::changes_var(&changes)?)
-            .bind(cx.sync_vars()?)
-            .bind(("id", Table::Deal.rid(id)))
-            .bind(("changed", Table::Deal.rid(id)))
-            .bind(("by", rid("user", &cx.actor.id)))
-            .bind(("stage", rid("stage", &target.id)))
-            .bind(("probability", target.probability))
-            .bind(("rev", rev))
-            .bind(("conflict", CONFLICT_MARK))
-            .bind(("unknown_stage", db::UNKNOWN_STAGE_MARK));
-        records::run_write(&cx.db, query).await?;
-    }
-    let sql = format!("SELECT {} FROM ONLY $id", card_fields(&cx.actor));
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", Table::Deal.rid(id)));
-    let mut response = db::run(query).await?;
-    let row: Scoped<DealCard> = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
-    Ok(card(cx, row))
 }

@@ -64,34 +64,47 @@ pub struct Board {
     pub columns: Vec<Column>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Deal {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
-    pub rev: i64,
+/// A deal's own fields: what its form sets (validated), and what the device, the database,
+/// pages and history hold. A field is declared here once; rows and pages flatten it in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DealFields {
     pub title: String,
     pub value: i64,
     pub currency: Currency,
     #[serde(deserialize_with = "crate::ids::de::id")]
     pub stage: String,
-    pub stage_name: String,
+    /// The stage's probability when the deal entered it.
+    pub probability: i64,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub company: Option<String>,
-    #[serde(default)]
-    pub company_name: Option<String>,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub contact: Option<String>,
     #[serde(default)]
-    pub contact_name: Option<String>,
-    #[serde(default)]
     pub expected_close: Option<String>,
-    pub probability: i64,
-    #[serde(default)]
-    pub lost_reason: Option<String>,
     #[serde(default)]
     pub next_step: Option<String>,
     #[serde(default)]
+    pub lost_reason: Option<String>,
+    #[serde(default)]
     pub source: Option<String>,
+}
+
+/// A deal input that passed every rule that needs no database.
+pub type ValidDeal = DealFields;
+
+/// A deal as its page shows it: its fields, and the names of what it links to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deal {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    #[serde(flatten)]
+    pub fields: DealFields,
+    pub stage_name: String,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
     #[serde(deserialize_with = "crate::ids::de::id")]
     pub owner: String,
     pub owner_name: String,
@@ -99,6 +112,13 @@ pub struct Deal {
     pub created_by_name: String,
     pub updated_at: String,
     pub updated_by_name: String,
+}
+
+impl std::ops::Deref for Deal {
+    type Target = DealFields;
+    fn deref(&self) -> &DealFields {
+        &self.fields
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,22 +148,6 @@ pub struct DealInput {
     pub next_step: String,
     pub lost_reason: String,
     pub source: String,
-}
-
-/// A deal input that passed every rule that needs no database.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidDeal {
-    pub title: String,
-    pub value: i64,
-    pub currency: Currency,
-    pub stage: String,
-    pub probability: i64,
-    pub company: Option<String>,
-    pub contact: Option<String>,
-    pub expected_close: Option<String>,
-    pub next_step: Option<String>,
-    pub lost_reason: Option<String>,
-    pub source: Option<String>,
 }
 
 /// What a deal's rules check against besides the form: the pipeline, the organisation's

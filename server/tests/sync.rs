@@ -886,4 +886,24 @@ async fn a_deal_source_comes_from_the_organisations_list() {
     assert_eq!(history[0]["field"], "source");
     assert_eq!(history[0]["old"], "exhibition");
     assert_eq!(history[0]["new"], "Trade fair 2027");
+
+    // Emptied, a field is stored as absent, not kept.
+    let (_, answers) = phone
+        .push(
+            &app,
+            &rep,
+            json!([change(
+                5,
+                "deal",
+                &id,
+                Some(json!({ "source": "Trade fair 2027", "next_step": "Call back" })),
+                json!({ "source": "", "next_step": "" })
+            )]),
+        )
+        .await;
+    assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
+    desk.pull(&app, &rep).await;
+    let row = &desk.rows[&format!("deal/{id}")];
+    assert!(row.get("source").is_none_or(Value::is_null), "{row:?}");
+    assert!(row.get("next_step").is_none_or(Value::is_null), "{row:?}");
 }

@@ -74,22 +74,12 @@ fn deal(view: &Replica, d: &DealRow) -> Deal {
     Deal {
         id: d.id.clone(),
         rev: d.rev,
-        title: d.title.clone(),
-        value: d.value,
-        currency: d.currency,
-        stage: d.stage.clone(),
+        fields: d.fields.clone(),
         stage_name,
-        company: d.company.clone(),
         company_name: view
             .linked::<crate::companies::row::CompanyRow>(d.company.as_deref(), |c| &c.name),
-        contact: d.contact.clone(),
         contact_name: view
             .linked::<crate::contacts::row::ContactRow>(d.contact.as_deref(), |c| &c.name),
-        expected_close: d.expected_close.clone(),
-        probability: d.probability,
-        lost_reason: d.lost_reason.clone(),
-        next_step: d.next_step.clone(),
-        source: d.source.clone(),
         owner: d.stamp.owner.clone(),
         owner_name: view.user_name(&d.stamp.owner),
         created_at: d.stamp.created_at.clone(),

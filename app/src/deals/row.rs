@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DealInput, ValidDeal};
+use super::{DealFields, DealInput};
 use crate::error::AppError;
 use crate::i18n::Key;
-use crate::money::{Currency, amount_input};
+use crate::money::amount_input;
 use crate::sync::Table;
 use crate::sync::replica::{Context, Field, Stamp, Synced};
 
@@ -14,41 +14,16 @@ pub struct DealRow {
     #[serde(deserialize_with = "crate::ids::de::id")]
     pub id: String,
     pub rev: i64,
-    pub title: String,
-    pub value: i64,
-    pub currency: Currency,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub stage: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub company: Option<String>,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub contact: Option<String>,
-    #[serde(default)]
-    pub expected_close: Option<String>,
-    pub probability: i64,
-    #[serde(default)]
-    pub lost_reason: Option<String>,
-    #[serde(default)]
-    pub next_step: Option<String>,
-    #[serde(default)]
-    pub source: Option<String>,
+    #[serde(flatten)]
+    pub fields: DealFields,
     #[serde(flatten)]
     pub stamp: Stamp,
 }
 
-impl DealRow {
-    fn take(&mut self, valid: ValidDeal) {
-        self.title = valid.title;
-        self.value = valid.value;
-        self.currency = valid.currency;
-        self.stage = valid.stage;
-        self.probability = valid.probability;
-        self.company = valid.company;
-        self.contact = valid.contact;
-        self.expected_close = valid.expected_close;
-        self.next_step = valid.next_step;
-        self.lost_reason = valid.lost_reason;
-        self.source = valid.source;
+impl std::ops::Deref for DealRow {
+    type Target = DealFields;
+    fn deref(&self) -> &DealFields {
+        &self.fields
     }
 }
 
@@ -105,17 +80,7 @@ impl Synced for DealRow {
         DealRow {
             id: id.to_owned(),
             rev: 0,
-            title: String::new(),
-            value: 0,
-            currency: Currency::default(),
-            stage: String::new(),
-            company: None,
-            contact: None,
-            expected_close: None,
-            probability: 0,
-            lost_reason: None,
-            next_step: None,
-            source: None,
+            fields: DealFields::default(),
             stamp,
         }
     }
@@ -131,7 +96,7 @@ impl Synced for DealRow {
             sources: cx.deal_sources,
             kept_source: self.source.as_deref(),
         };
-        self.take(input.validate(&rules)?);
+        self.fields = input.validate(&rules)?;
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
 use serde::Deserialize;
 
 use super::{
-    Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal, ValidDeal,
+    Board, Choice, Column, Deal, DealCard, DealFields, DealFormData, DealInput, DealPage,
+    StageTotal,
 };
 use crate::auth::Actor;
 use crate::db::{self, Bind, Write, rid};
@@ -10,7 +11,7 @@ use crate::history::{self, FieldChange};
 use crate::kinds::Table;
 use crate::money::Currency;
 use crate::order::{BY_NAME, RECENT_FIRST};
-use crate::pipeline::{Pipeline, ssr::default_pipeline};
+use crate::pipeline::ssr::default_pipeline;
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
@@ -80,11 +81,11 @@ pub async fn board(cx: &Cx) -> AppResult<Board> {
 }
 
 async fn load(cx: &Cx, id: &str) -> AppResult<Deal> {
+    // Every stored field (a new one comes along by itself), with the names it links to.
     let sql = format!(
-        "SELECT id, rev, title, value, currency, stage, stage.name AS stage_name, company, \
-         {company} AS company_name, contact, {contact} AS contact_name, expected_close, probability, \
-         lost_reason, next_step, source, owner, owner.name AS owner_name, created_at, \
-         created_by.name AS created_by_name, updated_at, updated_by.name AS updated_by_name
+        "SELECT *, stage.name AS stage_name, {company} AS company_name, {contact} AS contact_name,
+            owner.name AS owner_name, created_by.name AS created_by_name,
+            updated_by.name AS updated_by_name
          FROM ONLY $id",
         company = records::shown(&cx.actor, "company", "name"),
         contact = records::shown(&cx.actor, "contact", "name"),
@@ -144,47 +145,53 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     })
 }
 
-/// What the history shows for a deal's fields, as people read them.
+/// What the history shows for a deal's fields, as people read them: links by name, the
+/// amount with its currency.
 fn snapshot(
-    valid: &ValidDeal,
-    pipeline: &Pipeline,
-    company: Option<&str>,
-    contact: Option<&str>,
+    deal: &DealFields,
+    stage: Option<String>,
+    company: Option<String>,
+    contact: Option<String>,
 ) -> Vec<(&'static str, Option<String>)> {
-    vec![
-        ("title", Some(valid.title.clone())),
-        (
-            "value",
-            Some(crate::history::amount_value(valid.value, valid.currency)),
-        ),
-        (
-            "stage",
-            pipeline.stage(&valid.stage).map(|s| s.name.clone()),
-        ),
-        ("company", company.map(str::to_owned)),
-        ("contact", contact.map(str::to_owned)),
-        ("expected_close", valid.expected_close.clone()),
-        ("next_step", valid.next_step.clone()),
-        ("lost_reason", valid.lost_reason.clone()),
-        ("source", valid.source.clone()),
-    ]
-}
-
-fn deal_snapshot(deal: &Deal) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("title", Some(deal.title.clone())),
         (
             "value",
             Some(crate::history::amount_value(deal.value, deal.currency)),
         ),
-        ("stage", Some(deal.stage_name.clone())),
-        ("company", deal.company_name.clone()),
-        ("contact", deal.contact_name.clone()),
+        ("stage", stage),
+        ("company", company),
+        ("contact", contact),
         ("expected_close", deal.expected_close.clone()),
         ("next_step", deal.next_step.clone()),
         ("lost_reason", deal.lost_reason.clone()),
         ("source", deal.source.clone()),
     ]
+}
+
+/// The fields stored as links to other records; every other field of [`DealFields`] is
+/// stored as it serialises.
+const LINKS: [&str; 3] = ["stage", "company", "contact"];
+
+/// `field = $plain.field` for each stored-as-is field (names from the struct, never input),
+/// and `$plain` to bind: an unset field is absent from it and so stored as NONE.
+fn plain_fields(valid: &DealFields) -> AppResult<(String, serde_json::Value)> {
+    let mut plain = db::vars(valid)?;
+    let mut names: Vec<String> = serde_json::to_value(valid)
+        .map_err(crate::server::internal)?
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    names.retain(|name| !LINKS.contains(&name.as_str()));
+    if let Some(map) = plain.as_object_mut() {
+        map.retain(|name, _| !LINKS.contains(&name.as_str()));
+    }
+    let set = names
+        .iter()
+        .map(|name| format!("{name} = $plain.{name}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok((set, plain))
 }
 
 pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
@@ -236,7 +243,8 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let valid = valid?;
     let id = input.id.as_str();
 
-    let new = snapshot(&valid, &pipeline, company.as_deref(), contact.as_deref());
+    let stage_name = pipeline.stage(&valid.stage).map(|s| s.name.clone());
+    let new = snapshot(&valid, stage_name, company, contact);
     let (changes, stage_moved) = match input.rev {
         None => {
             if let Some(scope) = records::scope_of(&cx.db, Table::Deal.rid(id)).await? {
@@ -255,42 +263,42 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
             records::writable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
             let old = load(cx, id).await?;
             let moved = old.stage != valid.stage;
-            (history::diff(&deal_snapshot(&old), &new), moved)
+            let old_snapshot = snapshot(
+                &old.fields,
+                Some(old.stage_name.clone()),
+                old.company_name.clone(),
+                old.contact_name.clone(),
+            );
+            (history::diff(&old_snapshot, &new), moved)
         }
     };
 
+    let (set, plain) = plain_fields(&valid)?;
     let write = if input.rev.is_none() {
-        "IF !record::exists($stage) { THROW $unknown_stage };
-         CREATE $id CONTENT { title: $title, value: $value, currency: $currency, pipeline: $pipeline,
-            stage: $stage, company: $company, contact: $contact, expected_close: $expected_close,
-            probability: $probability, lost_reason: $lost_reason, next_step: $next_step,
-            source: $source, owner: $me, team: $team, created_by: $me, updated_by: $me };"
+        format!(
+            "IF !record::exists($stage) {{ THROW $unknown_stage }};
+             CREATE $id SET {set}, pipeline = $pipeline, stage = $stage, company = $company,
+                contact = $contact, owner = $me, team = $team, created_by = $me, updated_by = $me;"
+        )
     } else {
-        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
-         IF !record::exists($stage) { THROW $unknown_stage };
-         IF $stage_moved { UPDATE $id SET stage_changed_at = time::now() };
-         UPDATE $id SET title = $title, value = $value, currency = $currency, stage = $stage,
-            company = $company, contact = $contact, expected_close = $expected_close,
-            probability = $probability, lost_reason = $lost_reason, next_step = $next_step,
-            source = $source, rev += 1, updated_at = time::now(), updated_by = $me;"
+        format!(
+            "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
+             IF !record::exists($stage) {{ THROW $unknown_stage }};
+             IF $stage_moved {{ UPDATE $id SET stage_changed_at = time::now() }};
+             UPDATE $id SET {set}, stage = $stage, company = $company, contact = $contact,
+                rev += 1, updated_at = time::now(), updated_by = $me;"
+        )
     };
-    let sql = history::ssr::transaction(write);
-    let fields = serde_json::json!({
-        "title": valid.title,
-        "value": valid.value,
-        "currency": valid.currency.code(),
-        "expected_close": valid.expected_close,
-        "probability": valid.probability,
-        "lost_reason": valid.lost_reason,
-        "next_step": valid.next_step,
-        "source": valid.source,
+    let sql = history::ssr::transaction(&write);
+    let marks = serde_json::json!({
         "rev": input.rev,
         "stage_moved": stage_moved,
         "conflict": CONFLICT_MARK,
         "unknown_stage": db::UNKNOWN_STAGE_MARK,
     });
     let query = bind_actor(Write::new(sql), &cx.actor)
-        .bind(db::vars(&fields)?)
+        .bind(db::vars(&marks)?)
+        .bind(("plain", plain))
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
         .bind(("id", Table::Deal.rid(id)))

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::activities::ActivityItem;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
+use crate::i18n::Key;
 use crate::money::{self, Currency, ParseAmountError};
 use crate::pipeline::{Outcome, Pipeline};
+use crate::sync::replica::Field;
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,6 +93,68 @@ pub struct DealFields {
 
 /// A deal input that passed every rule that needs no database.
 pub type ValidDeal = DealFields;
+
+/// The deal form's fields, as sync merges them and history and conflicts label them.
+/// Money and stage are what a forecast is built on: two people changing them at once must
+/// agree, not have one silently win.
+pub const FIELDS: &[Field] = &[
+    Field::new("title", Key::FieldTitle),
+    Field::new("value", Key::FieldValue).guarded(),
+    Field::new("currency", Key::FieldCurrency)
+        .guarded()
+        .history_as("value"),
+    Field::new("stage", Key::FieldStage).guarded(),
+    Field::new("company", Key::FieldCompany),
+    Field::new("contact", Key::FieldContact),
+    Field::new("expected_close", Key::FieldExpectedClose),
+    Field::new("next_step", Key::FieldNextStep),
+    Field::new("lost_reason", Key::FieldLostReason),
+    Field::new("source", Key::FieldSource),
+];
+
+impl DealFields {
+    /// The form as it opens on these fields.
+    pub fn input(&self, id: &str, rev: Option<i64>) -> DealInput {
+        DealInput {
+            id: id.to_owned(),
+            rev,
+            title: self.title.clone(),
+            value: money::amount_input(self.value, self.currency),
+            currency: self.currency.code().to_owned(),
+            stage: self.stage.clone(),
+            company: self.company.clone().unwrap_or_default(),
+            contact: self.contact.clone().unwrap_or_default(),
+            expected_close: self.expected_close.clone().unwrap_or_default(),
+            next_step: self.next_step.clone().unwrap_or_default(),
+            lost_reason: self.lost_reason.clone().unwrap_or_default(),
+            source: self.source.clone().unwrap_or_default(),
+        }
+    }
+
+    /// What the history shows of these fields, as people read them: links by name (given,
+    /// as the reader may see them), the amount with its currency.
+    pub fn history(
+        &self,
+        stage: Option<String>,
+        company: Option<String>,
+        contact: Option<String>,
+    ) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("title", Some(self.title.clone())),
+            (
+                "value",
+                Some(crate::history::amount_value(self.value, self.currency)),
+            ),
+            ("stage", stage),
+            ("company", company),
+            ("contact", contact),
+            ("expected_close", self.expected_close.clone()),
+            ("next_step", self.next_step.clone()),
+            ("lost_reason", self.lost_reason.clone()),
+            ("source", self.source.clone()),
+        ]
+    }
+}
 
 /// A deal as its page shows it: its fields, and the names of what it links to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -337,6 +401,19 @@ mod tests {
             stage: "s2".into(),
             ..Default::default()
         }
+    }
+
+    /// History shows each declared entry, and nothing undeclared (which would have no label).
+    #[test]
+    fn history_shows_exactly_the_declared_entries() {
+        use std::collections::BTreeSet;
+        let shown: BTreeSet<&str> = DealFields::default()
+            .history(None, None, None)
+            .iter()
+            .map(|(entry, _)| *entry)
+            .collect();
+        let declared: BTreeSet<&str> = FIELDS.iter().filter_map(|f| f.history).collect();
+        assert_eq!(shown, declared);
     }
 
     #[test]

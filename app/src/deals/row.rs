@@ -4,8 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{DealFields, DealInput};
 use crate::error::AppError;
-use crate::i18n::Key;
-use crate::money::amount_input;
 use crate::sync::Table;
 use crate::sync::replica::{Context, Field, Stamp, Synced};
 
@@ -30,22 +28,7 @@ impl std::ops::Deref for DealRow {
 impl Synced for DealRow {
     type Input = DealInput;
     const TABLE: Table = Table::Deal;
-    /// Money and stage are what a forecast is built on: two people changing them at once
-    /// must agree, not have one silently win.
-    const FIELDS: &'static [Field] = &[
-        Field::new("title", Key::FieldTitle),
-        Field::new("value", Key::FieldValue).guarded(),
-        Field::new("currency", Key::FieldCurrency)
-            .guarded()
-            .history_as("value"),
-        Field::new("stage", Key::FieldStage).guarded(),
-        Field::new("company", Key::FieldCompany),
-        Field::new("contact", Key::FieldContact),
-        Field::new("expected_close", Key::FieldExpectedClose),
-        Field::new("next_step", Key::FieldNextStep),
-        Field::new("lost_reason", Key::FieldLostReason),
-        Field::new("source", Key::FieldSource),
-    ];
+    const FIELDS: &'static [Field] = super::FIELDS;
 
     fn id(&self) -> &str {
         &self.id
@@ -60,20 +43,7 @@ impl Synced for DealRow {
     }
 
     fn input(&self) -> DealInput {
-        DealInput {
-            id: self.id.clone(),
-            rev: Some(self.rev),
-            title: self.title.clone(),
-            value: amount_input(self.value, self.currency),
-            currency: self.currency.code().to_owned(),
-            stage: self.stage.clone(),
-            company: self.company.clone().unwrap_or_default(),
-            contact: self.contact.clone().unwrap_or_default(),
-            expected_close: self.expected_close.clone().unwrap_or_default(),
-            next_step: self.next_step.clone().unwrap_or_default(),
-            lost_reason: self.lost_reason.clone().unwrap_or_default(),
-            source: self.source.clone().unwrap_or_default(),
-        }
+        self.fields.input(&self.id, Some(self.rev))
     }
 
     fn blank(id: &str, stamp: Stamp) -> Self {

@@ -145,30 +145,6 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
     })
 }
 
-/// What the history shows for a deal's fields, as people read them: links by name, the
-/// amount with its currency.
-fn snapshot(
-    deal: &DealFields,
-    stage: Option<String>,
-    company: Option<String>,
-    contact: Option<String>,
-) -> Vec<(&'static str, Option<String>)> {
-    vec![
-        ("title", Some(deal.title.clone())),
-        (
-            "value",
-            Some(crate::history::amount_value(deal.value, deal.currency)),
-        ),
-        ("stage", stage),
-        ("company", company),
-        ("contact", contact),
-        ("expected_close", deal.expected_close.clone()),
-        ("next_step", deal.next_step.clone()),
-        ("lost_reason", deal.lost_reason.clone()),
-        ("source", deal.source.clone()),
-    ]
-}
-
 /// The fields stored as links to other records; every other field of [`DealFields`] is
 /// stored as it serialises.
 const LINKS: [&str; 3] = ["stage", "company", "contact"];
@@ -244,7 +220,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let id = input.id.as_str();
 
     let stage_name = pipeline.stage(&valid.stage).map(|s| s.name.clone());
-    let new = snapshot(&valid, stage_name, company, contact);
+    let new = valid.history(stage_name, company, contact);
     let (changes, stage_moved) = match input.rev {
         None => {
             if let Some(scope) = records::scope_of(&cx.db, Table::Deal.rid(id)).await? {
@@ -263,8 +239,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
             records::writable(&cx.db, &cx.actor, Table::Deal.rid(id)).await?;
             let old = load(cx, id).await?;
             let moved = old.stage != valid.stage;
-            let old_snapshot = snapshot(
-                &old.fields,
+            let old_snapshot = old.fields.history(
                 Some(old.stage_name.clone()),
                 old.company_name.clone(),
                 old.contact_name.clone(),

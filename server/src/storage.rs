@@ -7,7 +7,7 @@ use crate::config::Config;
 
 /// Migrations in order. A name, once shipped, never changes: it is what the database
 /// remembers as applied.
-const MIGRATIONS: &[(&str, &str)] = &[
+pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", include_str!("../migrations/0001_core.surql")),
     ("0002_sync", include_str!("../migrations/0002_sync.surql")),
     (

@@ -10,9 +10,11 @@ const lang = process.argv[4] ?? "en";
 mkdirSync(out, { recursive: true });
 const words = {
   en: { user: "rep@example.com", email: "Email", password: "Password", signIn: "Sign in", today: "Today", synced: /^Synced$/,
-        history: "History", save: "Save", timeline: "Timeline", sync: "Sync issues", settings: "Settings", changePassword: "Change password" },
+        history: "History", save: "Save", timeline: "Timeline", sync: "Sync issues", settings: "Settings", changePassword: "Change password",
+        source: "Source", dealSources: "Deal sources" },
   fa: { user: "negar@example.com", email: "ایمیل", password: "گذرواژه", signIn: "ورود", today: "امروز", synced: /^همگام است$/,
-        history: "تاریخچه", save: "ذخیره", timeline: "خط زمانی", sync: "موارد همگام\u200cسازی", calendar: "انتخاب از تقویم", settings: "تنظیمات", changePassword: "تغییر گذرواژه" },
+        history: "تاریخچه", save: "ذخیره", timeline: "خط زمانی", sync: "موارد همگام\u200cسازی", calendar: "انتخاب از تقویم", settings: "تنظیمات", changePassword: "تغییر گذرواژه",
+        source: "منبع", dealSources: "منابع معامله" },
 }[lang];
 
 const browser = await chromium.launch({
@@ -51,6 +53,8 @@ for (const [name, options] of Object.entries(profiles)) {
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
   await page.getByRole("button", { name: words.save, exact: true }).click();
   await shot("deal-form-errors");
+  await page.getByLabel(words.source, { exact: true }).scrollIntoViewIfNeeded();
+  await shot("deal-form-source");
   if (lang === "fa") {
     // English screens use the browser's own date picker; Persian ones the Jalali calendar.
     await page.getByRole("button", { name: words.calendar }).first().click();
@@ -78,6 +82,20 @@ for (const [name, options] of Object.entries(profiles)) {
   await page.locator(".field.invalid").first().waitFor();
   await page.getByRole("heading", { name: words.changePassword }).scrollIntoViewIfNeeded();
   await shot("settings-security");
+  // The organisation's settings, as an admin sees them, in this language.
+  await context.clearCookies();
+  await page.goto(`${base}/sign-in`);
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await page.getByLabel(words.email, { exact: true }).fill("admin@example.com");
+  await page.getByLabel(words.password, { exact: true }).fill("hamrah-demo");
+  await page.getByRole("button", { name: words.signIn, exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+  await page.request.post(`${base}/api/settings/language`, {
+    data: { locale: lang }, headers: { origin: base, "content-type": "application/json" },
+  });
+  await page.goto(`${base}/settings`);
+  await page.getByLabel(words.dealSources).scrollIntoViewIfNeeded();
+  await shot("settings-deal-sources");
   await context.close();
 }
 await browser.close();

@@ -363,25 +363,9 @@ pub async fn load_deal_form(id: Option<String>) -> Result<DealFormData, AppError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{DEFAULT_STAGES, Stage};
 
     fn pipeline() -> Pipeline {
-        let stages = DEFAULT_STAGES
-            .iter()
-            .enumerate()
-            .map(|(i, (name, probability, outcome))| Stage {
-                id: format!("s{i}"),
-                name: (*name).into(),
-                position: i as i64,
-                probability: *probability,
-                outcome: *outcome,
-            })
-            .collect();
-        Pipeline {
-            id: "p".into(),
-            name: "Sales".into(),
-            stages,
-        }
+        crate::pipeline::sample("s")
     }
 
     fn rules(pipeline: &Pipeline) -> DealRules<'_> {

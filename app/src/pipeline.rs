@@ -170,6 +170,27 @@ pub const DEFAULT_STAGES: [(&str, i64, Outcome); 6] = [
     ("Lost", 0, Outcome::Lost),
 ];
 
+/// The default stages as a pipeline, their ids `{prefix}0`, `{prefix}1`…, for tests.
+#[cfg(test)]
+pub fn sample(prefix: &str) -> Pipeline {
+    let stages = DEFAULT_STAGES
+        .iter()
+        .enumerate()
+        .map(|(i, (name, probability, outcome))| Stage {
+            id: format!("{prefix}{i}"),
+            name: (*name).into(),
+            position: i as i64,
+            probability: *probability,
+            outcome: *outcome,
+        })
+        .collect();
+    Pipeline {
+        id: "p".into(),
+        name: "Sales".into(),
+        stages,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,22 +247,7 @@ mod tests {
     }
 
     fn pipeline() -> Pipeline {
-        let stages = DEFAULT_STAGES
-            .iter()
-            .enumerate()
-            .map(|(i, (name, probability, outcome))| Stage {
-                id: format!("s{i}"),
-                name: (*name).into(),
-                position: i as i64,
-                probability: *probability,
-                outcome: *outcome,
-            })
-            .collect();
-        Pipeline {
-            id: "p".into(),
-            name: "Sales".into(),
-            stages,
-        }
+        crate::pipeline::sample("s")
     }
 
     #[test]

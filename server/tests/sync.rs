@@ -799,20 +799,23 @@ async fn a_deal_source_comes_from_the_organisations_list() {
         .push(&app, &rep, json!([change(1, "deal", &id, None, fields)]))
         .await;
     assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
+    // A later edit of the deal from this phone, from `base` to `fields`.
+    let edit = |n: i64, base: Value, fields: Value| {
+        let (app, rep, phone, id) = (&app, &rep, &phone, &id);
+        async move {
+            let (_, answers) = phone
+                .push(app, rep, json!([change(n, "deal", id, Some(base), fields)]))
+                .await;
+            answers
+        }
+    };
 
-    let (_, answers) = phone
-        .push(
-            &app,
-            &rep,
-            json!([change(
-                2,
-                "deal",
-                &id,
-                Some(json!({ "source": "exhibition" })),
-                json!({ "source": "Trade fair 2027" })
-            )]),
-        )
-        .await;
+    let answers = edit(
+        2,
+        json!({ "source": "exhibition" }),
+        json!({ "source": "Trade fair 2027" }),
+    )
+    .await;
     assert_eq!(answers[0]["outcome"]["status"], "rejected");
     assert_eq!(
         answers[0]["outcome"]["error"]["Validation"],
@@ -841,33 +844,19 @@ async fn a_deal_source_comes_from_the_organisations_list() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // "exhibition" is no longer listed, yet the deal keeps it through other edits.
-    let (_, answers) = phone
-        .push(
-            &app,
-            &rep,
-            json!([change(
-                3,
-                "deal",
-                &id,
-                Some(json!({ "next_step": "" })),
-                json!({ "next_step": "Call back" })
-            )]),
-        )
-        .await;
+    let answers = edit(
+        3,
+        json!({ "next_step": "" }),
+        json!({ "next_step": "Call back" }),
+    )
+    .await;
     assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
-    let (_, answers) = phone
-        .push(
-            &app,
-            &rep,
-            json!([change(
-                4,
-                "deal",
-                &id,
-                Some(json!({ "source": "exhibition" })),
-                json!({ "source": "Trade fair 2027" })
-            )]),
-        )
-        .await;
+    let answers = edit(
+        4,
+        json!({ "source": "exhibition" }),
+        json!({ "source": "Trade fair 2027" }),
+    )
+    .await;
     assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
     let mut desk = Device::new();
     desk.pull(&app, &rep).await;
@@ -888,19 +877,12 @@ async fn a_deal_source_comes_from_the_organisations_list() {
     assert_eq!(history[0]["new"], "Trade fair 2027");
 
     // Emptied, a field is stored as absent, not kept.
-    let (_, answers) = phone
-        .push(
-            &app,
-            &rep,
-            json!([change(
-                5,
-                "deal",
-                &id,
-                Some(json!({ "source": "Trade fair 2027", "next_step": "Call back" })),
-                json!({ "source": "", "next_step": "" })
-            )]),
-        )
-        .await;
+    let answers = edit(
+        5,
+        json!({ "source": "Trade fair 2027", "next_step": "Call back" }),
+        json!({ "source": "", "next_step": "" }),
+    )
+    .await;
     assert_eq!(answers[0]["outcome"]["status"], "applied", "{answers:?}");
     desk.pull(&app, &rep).await;
     let row = &desk.rows[&format!("deal/{id}")];

@@ -22,7 +22,7 @@ use crate::deals::DealInput;
 use crate::deals::row::DealRow;
 use crate::i18n::Locale;
 use crate::money::Currency;
-use crate::pipeline::{DEFAULT_STAGES, Pipeline, Stage};
+use crate::pipeline::Pipeline;
 use crate::sync::apply::{Current, Plan, plan, recall};
 use crate::sync::clock::Hlc;
 use crate::sync::replica::{Context, Replica, Synced, create, edit, read_outbox};
@@ -33,22 +33,7 @@ use crate::sync::{
 const PAGE: usize = 3;
 
 fn pipeline() -> Pipeline {
-    let stages = DEFAULT_STAGES
-        .iter()
-        .enumerate()
-        .map(|(i, (name, probability, outcome))| Stage {
-            id: format!("stage{i}"),
-            name: (*name).into(),
-            position: i as i64,
-            probability: *probability,
-            outcome: *outcome,
-        })
-        .collect();
-    Pipeline {
-        id: "p".into(),
-        name: "Sales".into(),
-        stages,
-    }
+    crate::pipeline::sample("stage")
 }
 
 fn actor(id: &str, role: Role, team: &str) -> Actor {

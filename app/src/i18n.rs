@@ -3,7 +3,7 @@
 //! formatted here too (`format.rs`), because which digits and calendar to use is part of
 //! the language.
 
-mod en;
+pub mod en;
 mod fa;
 mod format;
 
@@ -49,6 +49,87 @@ const _: () = {
         i += 1;
     }
 };
+
+/// A message in `locale` with its `{placeholders}` filled: `fill!(locale, Key::Call, number =
+/// phone)`. The names given must be exactly the message's placeholders, which is checked when
+/// the crate compiles (the Persian text is held to the same placeholders above), so a misspelt
+/// or forgotten argument is a build error, not a `{blank}` on someone's screen.
+#[macro_export]
+macro_rules! fill {
+    ($locale:expr, $key:expr $(, $name:ident = $value:expr)* $(,)?) => {{
+        const _: () = assert!(
+            $crate::i18n::fills_exactly($crate::i18n::en::text($key), &[$(stringify!($name)),*]),
+            "the names given are not the message's placeholders"
+        );
+        $locale.format($key, &[$((stringify!($name), ::core::convert::AsRef::<str>::as_ref(&$value))),*])
+    }};
+}
+
+/// Whether `names` are exactly the `{placeholders}` of `text`.
+pub const fn fills_exactly(text: &str, names: &[&str]) -> bool {
+    let t = text.as_bytes();
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] == b'{' {
+            let mut end = i + 1;
+            while end < t.len() && t[end] != b'}' {
+                end += 1;
+            }
+            if end == t.len() {
+                return false;
+            }
+            let mut named = false;
+            let mut n = 0;
+            while n < names.len() {
+                named = named || same_bytes(names[n].as_bytes(), t, i + 1, end);
+                n += 1;
+            }
+            if !named {
+                return false;
+            }
+            i = end;
+        }
+        i += 1;
+    }
+    let mut n = 0;
+    while n < names.len() {
+        if !braced(t, names[n].as_bytes()) {
+            return false;
+        }
+        n += 1;
+    }
+    true
+}
+
+/// Whether `t[from..to]` is `a`.
+const fn same_bytes(a: &[u8], t: &[u8], from: usize, to: usize) -> bool {
+    if a.len() != to - from {
+        return false;
+    }
+    let mut k = 0;
+    while k < a.len() {
+        if a[k] != t[from + k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// Whether `{name}` occurs in `t`.
+const fn braced(t: &[u8], name: &[u8]) -> bool {
+    let mut i = 0;
+    while i + name.len() + 2 <= t.len() {
+        if t[i] == b'{'
+            && t[i + name.len() + 1] == b'}'
+            && same_bytes(name, t, i + 1, i + 1 + name.len())
+        {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
 
 /// Whether every `{name}` in `a` is in `b` and every one in `b` is in `a`.
 const fn same_placeholders(a: &str, b: &str) -> bool {
@@ -198,7 +279,7 @@ impl Locale {
         match problem {
             Problem::Required => self.text(Key::ProblemRequired).into(),
             Problem::TooLong { max } => {
-                self.format(Key::ProblemTooLong, &[("max", &max.to_string())])
+                crate::fill!(self, Key::ProblemTooLong, max = &max.to_string())
             }
             Problem::InvalidEmail => self.text(Key::ProblemInvalidEmail).into(),
             Problem::InvalidPhone => self.text(Key::ProblemInvalidPhone).into(),
@@ -207,9 +288,11 @@ impl Locale {
             Problem::InvalidTime => self.text(Key::ProblemInvalidTime).into(),
             Problem::InvalidNumber => self.text(Key::ProblemInvalidNumber).into(),
             Problem::Negative => self.text(Key::ProblemNegative).into(),
-            Problem::OutOfRange { min, max } => self.format(
+            Problem::OutOfRange { min, max } => crate::fill!(
+                self,
                 Key::ProblemOutOfRange,
-                &[("min", &min.to_string()), ("max", &max.to_string())],
+                min = &min.to_string(),
+                max = &max.to_string()
             ),
             Problem::UnknownStage => self.text(Key::ProblemUnknownStage).into(),
             Problem::UnknownCompany => self.text(Key::ProblemUnknownCompany).into(),
@@ -223,9 +306,10 @@ impl Locale {
             Problem::StagesIncomplete => self.text(Key::ProblemStagesIncomplete).into(),
             Problem::StageInUse => self.text(Key::ProblemStageInUse).into(),
             Problem::ChangeNumberReused => self.text(Key::ProblemChangeNumberReused).into(),
-            Problem::TooShort { min } => self.format(
+            Problem::TooShort { min } => crate::fill!(
+                self,
                 Key::ProblemTooShort,
-                &[("min", &self.number(i64::from(min)))],
+                min = &self.number(i64::from(min))
             ),
             Problem::CommonPassword => self.text(Key::ProblemCommonPassword).into(),
             Problem::WrongPassword => self.text(Key::ProblemWrongPassword).into(),
@@ -473,12 +557,16 @@ mod tests {
         assert!(same_placeholders("{count} a {x}", "{x} b {count}"));
         assert!(!same_placeholders("{count} a", "{cuont} a"));
         assert!(!same_placeholders("{count}", "no blank"));
+        assert!(fills_exactly("Move {deal} to {stage}", &["stage", "deal"]));
+        assert!(!fills_exactly("Move {deal} to {stage}", &["deal"]));
+        assert!(!fills_exactly("Move {deal}", &["deal", "stage"]));
+        assert!(!fills_exactly("Move {deal}", &["dea"]));
     }
 
     #[test]
     fn format_fills_named_placeholders() {
         assert_eq!(
-            Locale::En.format(Key::ProblemTooLong, &[("max", "80")]),
+            crate::fill!(Locale::En, Key::ProblemTooLong, max = "80"),
             "Use at most 80 characters."
         );
     }

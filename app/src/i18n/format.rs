@@ -82,7 +82,7 @@ impl Locale {
     }
 
     pub fn percent(self, n: i64) -> String {
-        self.format(Key::PercentValue, &[("n", &self.number(n))])
+        crate::fill!(self, Key::PercentValue, n = &self.number(n))
     }
 
     /// "$12,500", "15,000,000 tomans"; in Persian "۱۵٬۰۰۰٬۰۰۰ تومان", "۱۲٬۵۰۰ دلار".
@@ -125,13 +125,12 @@ impl Locale {
                 None => return iso.to_owned(),
             },
         };
-        self.format(
+        crate::fill!(
+            self,
             Key::DateDayMonthYear,
-            &[
-                ("day", &self.digits(&day.to_string())),
-                ("month", month),
-                ("year", &self.digits(&year.to_string())),
-            ],
+            day = &self.digits(&day.to_string()),
+            month = month,
+            year = &self.digits(&year.to_string())
         )
     }
 

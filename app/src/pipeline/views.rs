@@ -173,7 +173,7 @@ fn StageRow(row: Row, rows: RwSignal<Vec<Row>>, errors: RwSignal<FieldErrors>) -
     view! {
         <li class="stage-row">
             <fieldset>
-                <legend>{move || locale.format(Key::StageNumber, &[("n", &(position.get() + 1).to_string())])}</legend>
+                <legend>{move || crate::fill!(locale, Key::StageNumber, n = &(position.get() + 1).to_string())}</legend>
                 <div class="field">
                     <label for=format!("stage-{id}-name")>{t(Key::Name)}</label>
                     <input
@@ -212,7 +212,7 @@ fn StageRow(row: Row, rows: RwSignal<Vec<Row>>, errors: RwSignal<FieldErrors>) -
                     <button
                         type="button"
                         class="button small"
-                        aria-label=move || locale.format(Key::MoveStageUp, &[("stage", &stage_name())])
+                        aria-label=move || crate::fill!(locale, Key::MoveStageUp, stage = &stage_name())
                         disabled=move || position.get() == 0
                         on:click=move |_| shift(-1)
                     >
@@ -221,7 +221,7 @@ fn StageRow(row: Row, rows: RwSignal<Vec<Row>>, errors: RwSignal<FieldErrors>) -
                     <button
                         type="button"
                         class="button small"
-                        aria-label=move || locale.format(Key::MoveStageDown, &[("stage", &stage_name())])
+                        aria-label=move || crate::fill!(locale, Key::MoveStageDown, stage = &stage_name())
                         disabled=move || { position.get() + 1 >= rows.with(Vec::len) }
                         on:click=move |_| shift(1)
                     >
@@ -230,7 +230,7 @@ fn StageRow(row: Row, rows: RwSignal<Vec<Row>>, errors: RwSignal<FieldErrors>) -
                     <button
                         type="button"
                         class="button small danger"
-                        aria-label=move || locale.format(Key::RemoveStage, &[("stage", &stage_name())])
+                        aria-label=move || crate::fill!(locale, Key::RemoveStage, stage = &stage_name())
                         on:click=move |_| rows.update(|rs| rs.retain(|r| r.id != remove_id))
                     >
                         {t(Key::RemoveStage).replace(" {stage}", "")}

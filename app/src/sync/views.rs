@@ -51,9 +51,10 @@ fn clock_time(ms: f64) -> String {
 
 fn last_synced(locale: Locale, status: &Status) -> String {
     match status.last_synced_ms {
-        Some(ms) => locale.format(
+        Some(ms) => crate::fill!(
+            locale,
             Key::SyncLastSynced,
-            &[("time", &locale.time(&clock_time(ms)))],
+            time = &locale.time(&clock_time(ms))
         ),
         None => locale.text(Key::SyncNever).to_owned(),
     }
@@ -140,7 +141,7 @@ fn reason(locale: Locale, table: Table, error: &AppError) -> String {
             .join("; "),
         _ => locale.text(error.message_key()).to_owned(),
     };
-    locale.format(Key::SyncRejected, &[("reason", &text)])
+    crate::fill!(locale, Key::SyncRejected, reason = &text)
 }
 
 /// Field names are lower case for use inside sentences; a table row starts with a capital.
@@ -198,7 +199,7 @@ fn IssueItem(issue: Issue) -> impl IntoView {
                     .map(|f| locale.text(field_label(m.table, f)))
                     .collect::<Vec<_>>()
                     .join(", ");
-                view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &names)])}</p> }
+                view! { <p>{crate::fill!(locale, Key::SyncSuperseded, fields = &names)}</p> }
             });
             let table = view! {
                 {later}
@@ -217,7 +218,7 @@ fn IssueItem(issue: Issue) -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join(", ");
             (
-                view! { <p>{locale.format(Key::SyncSuperseded, &[("fields", &fields)])}</p> }
+                view! { <p>{crate::fill!(locale, Key::SyncSuperseded, fields = &fields)}</p> }
                     .into_any(),
                 Key::SyncApplyMine,
                 Key::SyncDismiss,

@@ -15,12 +15,10 @@ use crate::ui::icons::Icon;
 pub fn ErrorNote(error: AppError) -> impl IntoView {
     let locale = use_locale();
     let text = match &error {
-        AppError::RateLimited { retry_after_secs } => locale.format(
+        AppError::RateLimited { retry_after_secs } => crate::fill!(
+            locale,
             Key::ErrRateLimited,
-            &[(
-                "seconds",
-                &locale.number(i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)),
-            )],
+            seconds = &locale.number(i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)),
         ),
         AppError::Validation(errors) => match errors.get(FORM) {
             Some(problem) => locale.problem(problem),
@@ -78,12 +76,9 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
             // Drawn only in the browser (see `HistorySection`), so "now" is the device's.
             let when = locale.moment(&c.at, crate::calendar::device_now());
             let what = if c.field == history::CREATED {
-                locale.format(Key::HistoryCreated, &[("who", &c.by_name)])
+                crate::fill!(locale, Key::HistoryCreated, who = &c.by_name)
             } else {
-                locale.format(
-                    Key::HistoryChanged,
-                    &[("who", &c.by_name), ("field", locale.text(crate::kinds::field_label(table, &c.field)))],
-                )
+                crate::fill!(locale, Key::HistoryChanged, who = &c.by_name, field = locale.text(crate::kinds::field_label(table, &c.field)))
             };
             let detail = (c.field != history::CREATED).then(|| {
                 let none = locale.text(Key::None_);

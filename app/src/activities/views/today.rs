@@ -13,9 +13,10 @@ pub fn TodayPage() -> impl IntoView {
     let locale = use_locale();
     let actor = use_context::<Actor>();
     let greeting = actor.map(|a| {
-        locale.format(
+        crate::fill!(
+            locale,
             Key::TodayGreeting,
-            &[("name", a.name.split(' ').next().unwrap_or(&a.name))],
+            name = a.name.split(' ').next().unwrap_or(&a.name)
         )
     });
     let data = Resource::new(crate::sync::version, |_| load_today());

@@ -31,11 +31,11 @@ fn CompanyView(page: Data) -> impl IntoView {
     let c = page.company;
     let edit = page.can_edit.then(|| view! { <A href=format!("/companies/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
     let phone = c.phone.clone().map(|p| {
-        let label = locale.format(Key::Call, &[("number", &p)]);
+        let label = crate::fill!(locale, Key::Call, number = &p);
         view! { <ActionLink href=tel_href(&p) icon=Icon::Phone label text=p /> }
     });
     let email = c.email.clone().map(|e| {
-        let label = locale.format(Key::SendEmail, &[("address", &e)]);
+        let label = crate::fill!(locale, Key::SendEmail, address = &e);
         view! { <ActionLink href=format!("mailto:{e}") icon=Icon::Mail label text=e /> }
     });
     let address = c.address.clone().map(|a| {

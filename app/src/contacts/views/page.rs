@@ -34,7 +34,7 @@ fn ContactView(page: Data) -> impl IntoView {
         .phones
         .iter()
         .map(|p| {
-            let label = locale.format(Key::Call, &[("number", p)]);
+            let label = crate::fill!(locale, Key::Call, number = p);
             view! { <ActionLink href=tel_href(p) icon=Icon::Phone label text=p.clone() /> }
         })
         .collect_view();
@@ -42,7 +42,7 @@ fn ContactView(page: Data) -> impl IntoView {
         .emails
         .iter()
         .map(|e| {
-            let label = locale.format(Key::SendEmail, &[("address", e)]);
+            let label = crate::fill!(locale, Key::SendEmail, address = e);
             view! { <ActionLink href=format!("mailto:{e}") icon=Icon::Mail label text=e.clone() /> }
         })
         .collect_view();

@@ -224,8 +224,8 @@ fn Card(
             stage: next.id.clone(),
         };
         let stage = locale.stage_name(&next.name);
-        let label = locale.format(Key::MoveDealTo, &[("deal", &deal.title), ("stage", &stage)]);
-        let text = locale.format(Key::MoveToStage, &[("stage", &stage)]);
+        let label = crate::fill!(locale, Key::MoveDealTo, deal = &deal.title, stage = &stage);
+        let text = crate::fill!(locale, Key::MoveToStage, stage = &stage);
         view! {
             <button
                 type="button"

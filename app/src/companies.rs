@@ -16,6 +16,8 @@ use crate::contacts::ContactSummary;
 use crate::deals::DealCard;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
+use crate::i18n::Key;
+use crate::sync::replica::Field;
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,11 +33,10 @@ pub struct CompanySummary {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Company {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
-    pub rev: i64,
+/// A company's own fields: what its form sets (validated), and what the device, the
+/// database, pages and history hold. A field is declared here once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyFields {
     pub name: String,
     #[serde(default)]
     pub industry: Option<String>,
@@ -47,11 +48,41 @@ pub struct Company {
     pub website: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+}
+
+/// A company input that passed every rule.
+pub type ValidCompany = CompanyFields;
+
+/// The company form's fields, as sync merges them and history and conflicts label them.
+pub const FIELDS: &[Field] = &[
+    Field::new("name", Key::FieldName),
+    Field::new("industry", Key::FieldIndustry),
+    Field::new("phone", Key::FieldPhone),
+    Field::new("email", Key::FieldEmail),
+    Field::new("website", Key::FieldWebsite),
+    Field::new("address", Key::FieldAddress),
+];
+
+/// A company as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Company {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    #[serde(flatten)]
+    pub fields: CompanyFields,
     pub owner_name: String,
     pub created_at: String,
     pub created_by_name: String,
     pub updated_at: String,
     pub updated_by_name: String,
+}
+
+impl std::ops::Deref for Company {
+    type Target = CompanyFields;
+    fn deref(&self) -> &CompanyFields {
+        &self.fields
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,17 +107,22 @@ pub struct CompanyInput {
     pub address: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidCompany {
-    pub name: String,
-    pub industry: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-    pub address: Option<String>,
-}
+impl CompanyFields {
+    /// The form as it opens on these fields.
+    pub fn input(&self, id: &str, rev: Option<i64>) -> CompanyInput {
+        CompanyInput {
+            id: id.to_owned(),
+            rev,
+            name: self.name.clone(),
+            industry: self.industry.clone().unwrap_or_default(),
+            phone: self.phone.clone().unwrap_or_default(),
+            email: self.email.clone().unwrap_or_default(),
+            website: self.website.clone().unwrap_or_default(),
+            address: self.address.clone().unwrap_or_default(),
+        }
+    }
 
-impl ValidCompany {
+    /// What the history shows of these fields.
     pub fn snapshot(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
             ("name", Some(self.name.clone())),
@@ -96,19 +132,6 @@ impl ValidCompany {
             ("website", self.website.clone()),
             ("address", self.address.clone()),
         ]
-    }
-}
-
-impl From<&Company> for ValidCompany {
-    fn from(c: &Company) -> Self {
-        ValidCompany {
-            name: c.name.clone(),
-            industry: c.industry.clone(),
-            phone: c.phone.clone(),
-            email: c.email.clone(),
-            website: c.website.clone(),
-            address: c.address.clone(),
-        }
     }
 }
 
@@ -131,16 +154,7 @@ impl CompanyInput {
     }
 
     pub fn from_company(c: &Company) -> Self {
-        CompanyInput {
-            id: c.id.clone(),
-            rev: Some(c.rev),
-            name: c.name.clone(),
-            industry: c.industry.clone().unwrap_or_default(),
-            phone: c.phone.clone().unwrap_or_default(),
-            email: c.email.clone().unwrap_or_default(),
-            website: c.website.clone().unwrap_or_default(),
-            address: c.address.clone().unwrap_or_default(),
-        }
+        c.fields.input(&c.id, Some(c.rev))
     }
 }
 
@@ -172,6 +186,19 @@ pub async fn load_company(id: String) -> Result<CompanyPage, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// History shows each declared entry, and nothing undeclared (which would have no label).
+    #[test]
+    fn history_shows_exactly_the_declared_entries() {
+        use std::collections::BTreeSet;
+        let shown: BTreeSet<&str> = CompanyFields::default()
+            .snapshot()
+            .iter()
+            .map(|(entry, _)| *entry)
+            .collect();
+        let declared: BTreeSet<&str> = FIELDS.iter().filter_map(|f| f.history).collect();
+        assert_eq!(shown, declared);
+    }
 
     #[test]
     fn company_rules() {

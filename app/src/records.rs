@@ -38,6 +38,36 @@ pub fn shown(actor: &Actor, link: &str, field: &str) -> String {
     }
 }
 
+/// `field = $plain.field` for each field of `fields` stored as it serialises (all but
+/// `links`, which the caller stores as record links), and `$plain` to bind. Names come from
+/// the kind's struct, never from input; an unset field is absent from `$plain` and so
+/// stored as NONE. A field added to a kind's fields is written without touching its query.
+pub fn plain_set<T: serde::Serialize>(
+    fields: &T,
+    links: &[&str],
+) -> AppResult<(String, serde_json::Value)> {
+    let mut plain = db::vars(fields)?;
+    let names: Vec<String> = serde_json::to_value(fields)
+        .map_err(crate::server::internal)?
+        .as_object()
+        .map(|m| {
+            m.keys()
+                .filter(|name| !links.contains(&name.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(map) = plain.as_object_mut() {
+        map.retain(|name, _| !links.contains(&name.as_str()));
+    }
+    let set = names
+        .iter()
+        .map(|name| format!("{name} = $plain.{name}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok((set, plain))
+}
+
 /// Binds `$me` and `$team` for [`read_filter`] and for created_by/updated_by.
 pub fn bind_actor<Q: Bind>(query: Q, actor: &Actor) -> Q {
     query

@@ -36,12 +36,7 @@ pub fn page(view: &Replica, id: &str) -> Result<CompanyPage, AppError> {
     let company = Company {
         id: c.id.clone(),
         rev: c.rev,
-        name: c.name.clone(),
-        industry: c.industry.clone(),
-        phone: c.phone.clone(),
-        email: c.email.clone(),
-        website: c.website.clone(),
-        address: c.address.clone(),
+        fields: c.fields.clone(),
         owner_name: view.user_name(&c.stamp.owner),
         created_at: c.stamp.created_at.clone(),
         created_by_name: view.user_name(&c.stamp.created_by),

@@ -21,11 +21,10 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<CompanySummary>> {
     db::take_all(&mut response, 0)
 }
 
-const FIELDS: &str = "id, rev, name, industry, phone, email, website, address, owner.name AS owner_name, \
-     created_at, created_by.name AS created_by_name, updated_at, updated_by.name AS updated_by_name";
-
 async fn load(cx: &Cx, id: &str) -> AppResult<Company> {
-    let sql = format!("SELECT {FIELDS} FROM ONLY $id");
+    // Every stored field (a new one comes along by itself), with the people's names.
+    let sql = "SELECT *, owner.name AS owner_name, created_by.name AS created_by_name,
+        updated_by.name AS updated_by_name FROM ONLY $id";
     let mut response = db::run(cx.db.query(sql).bind(("id", Table::Company.rid(id)))).await?;
     db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
@@ -80,25 +79,26 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
         }
         Some(_) => {
             records::writable(&cx.db, &cx.actor, Table::Company.rid(id)).await?;
-            let old = super::ValidCompany::from(&load(cx, id).await?);
-            history::diff(&old.snapshot(), &valid.snapshot())
+            let old = load(cx, id).await?;
+            history::diff(&old.fields.snapshot(), &valid.snapshot())
         }
     };
+    let (set, plain) = records::plain_set(&valid, &[])?;
     let write = if input.rev.is_none() {
-        "CREATE $id CONTENT { name: $name, industry: $industry, phone: $phone, email: $email, website: $website,
-            address: $address, owner: $me, team: $team, created_by: $me, updated_by: $me };"
+        format!(
+            "CREATE $id SET {set}, owner = $me, team = $team, created_by = $me, updated_by = $me;"
+        )
     } else {
-        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
-         UPDATE $id SET name = $name, industry = $industry, phone = $phone, email = $email, website = $website,
-            address = $address, rev += 1, updated_at = time::now(), updated_by = $me;"
+        format!(
+            "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
+             UPDATE $id SET {set}, rev += 1, updated_at = time::now(), updated_by = $me;"
+        )
     };
-    let sql = history::ssr::transaction(write);
-    let fields = serde_json::json!({
-        "name": valid.name, "industry": valid.industry, "phone": valid.phone, "email": valid.email,
-        "website": valid.website, "address": valid.address, "rev": input.rev, "conflict": CONFLICT_MARK,
-    });
+    let sql = history::ssr::transaction(&write);
+    let marks = serde_json::json!({ "rev": input.rev, "conflict": CONFLICT_MARK });
     let query = bind_actor(Write::new(sql), &cx.actor)
-        .bind(db::vars(&fields)?)
+        .bind(db::vars(&marks)?)
+        .bind(("plain", plain))
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
         .bind(("id", Table::Company.rid(id)))

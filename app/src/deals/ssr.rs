@@ -1,9 +1,6 @@
 use serde::Deserialize;
 
-use super::{
-    Board, Choice, Column, Deal, DealCard, DealFields, DealFormData, DealInput, DealPage,
-    StageTotal,
-};
+use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal};
 use crate::auth::Actor;
 use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -149,27 +146,6 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
 /// stored as it serialises.
 const LINKS: [&str; 3] = ["stage", "company", "contact"];
 
-/// `field = $plain.field` for each stored-as-is field (names from the struct, never input),
-/// and `$plain` to bind: an unset field is absent from it and so stored as NONE.
-fn plain_fields(valid: &DealFields) -> AppResult<(String, serde_json::Value)> {
-    let mut plain = db::vars(valid)?;
-    let mut names: Vec<String> = serde_json::to_value(valid)
-        .map_err(crate::server::internal)?
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    names.retain(|name| !LINKS.contains(&name.as_str()));
-    if let Some(map) = plain.as_object_mut() {
-        map.retain(|name, _| !LINKS.contains(&name.as_str()));
-    }
-    let set = names
-        .iter()
-        .map(|name| format!("{name} = $plain.{name}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Ok((set, plain))
-}
-
 pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let pipeline = default_pipeline(&cx.db).await?;
     // The deal's current source stays valid after an admin removes it from the list. Read
@@ -248,7 +224,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         }
     };
 
-    let (set, plain) = plain_fields(&valid)?;
+    let (set, plain) = records::plain_set(&valid, &LINKS)?;
     let write = if input.rev.is_none() {
         format!(
             "IF !record::exists($stage) {{ THROW $unknown_stage }};

@@ -68,37 +68,71 @@ macro_rules! fill {
 /// Whether `names` are exactly the `{placeholders}` of `text`.
 pub const fn fills_exactly(text: &str, names: &[&str]) -> bool {
     let t = text.as_bytes();
-    let mut i = 0;
+    // Every placeholder is named…
+    let mut at = 0;
+    while let Some((start, end)) = next_placeholder(t, at) {
+        let mut named = false;
+        let mut n = 0;
+        while n < names.len() {
+            named = named || same_bytes(names[n].as_bytes(), t, start + 1, end - 1);
+            n += 1;
+        }
+        if !named {
+            return false;
+        }
+        at = end;
+    }
+    // …and every name is a placeholder.
+    let mut n = 0;
+    while n < names.len() {
+        let mut found = false;
+        let mut at = 0;
+        while let Some((start, end)) = next_placeholder(t, at) {
+            found = found || same_bytes(names[n].as_bytes(), t, start + 1, end - 1);
+            at = end;
+        }
+        if !found {
+            return false;
+        }
+        n += 1;
+    }
+    !unclosed(t)
+}
+
+/// The next `{name}` in `t` from `at`, as the range of its bytes, braces included.
+const fn next_placeholder(t: &[u8], at: usize) -> Option<(usize, usize)> {
+    let mut i = at;
     while i < t.len() {
         if t[i] == b'{' {
             let mut end = i + 1;
             while end < t.len() && t[end] != b'}' {
                 end += 1;
             }
-            if end == t.len() {
-                return false;
-            }
-            let mut named = false;
-            let mut n = 0;
-            while n < names.len() {
-                named = named || same_bytes(names[n].as_bytes(), t, i + 1, end);
-                n += 1;
-            }
-            if !named {
-                return false;
-            }
-            i = end;
+            return if end == t.len() {
+                None
+            } else {
+                Some((i, end + 1))
+            };
         }
         i += 1;
     }
-    let mut n = 0;
-    while n < names.len() {
-        if !braced(t, names[n].as_bytes()) {
-            return false;
-        }
-        n += 1;
+    None
+}
+
+/// Whether `t` opens a placeholder it never closes.
+const fn unclosed(t: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some((_, end)) = next_placeholder(t, at) {
+        at = end;
     }
-    true
+    let mut i = at;
+    while i < t.len() {
+        if t[i] == b'{' {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Whether `t[from..to]` is `a`.
@@ -116,21 +150,6 @@ const fn same_bytes(a: &[u8], t: &[u8], from: usize, to: usize) -> bool {
     true
 }
 
-/// Whether `{name}` occurs in `t`.
-const fn braced(t: &[u8], name: &[u8]) -> bool {
-    let mut i = 0;
-    while i + name.len() + 2 <= t.len() {
-        if t[i] == b'{'
-            && t[i + name.len() + 1] == b'}'
-            && same_bytes(name, t, i + 1, i + 1 + name.len())
-        {
-            return true;
-        }
-        i += 1;
-    }
-    false
-}
-
 /// Whether every `{name}` in `a` is in `b` and every one in `b` is in `a`.
 const fn same_placeholders(a: &str, b: &str) -> bool {
     placeholders_within(a.as_bytes(), b.as_bytes())
@@ -139,21 +158,14 @@ const fn same_placeholders(a: &str, b: &str) -> bool {
 
 /// Whether every `{name}` of `a` occurs in `b`.
 const fn placeholders_within(a: &[u8], b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] == b'{' {
-            let mut end = i + 1;
-            while end < a.len() && a[end] != b'}' {
-                end += 1;
-            }
-            if end == a.len() || !occurs(b, a, i, end + 1) {
-                return false;
-            }
-            i = end;
+    let mut at = 0;
+    while let Some((start, end)) = next_placeholder(a, at) {
+        if !occurs(b, a, start, end) {
+            return false;
         }
-        i += 1;
+        at = end;
     }
-    true
+    !unclosed(a)
 }
 
 /// Whether `needle[from..to]` occurs in `hay`.

@@ -46,26 +46,20 @@ pub fn plain_set<T: serde::Serialize>(
     fields: &T,
     links: &[&str],
 ) -> AppResult<(String, serde_json::Value)> {
-    let mut plain = db::vars(fields)?;
-    let names: Vec<String> = serde_json::to_value(fields)
-        .map_err(crate::server::internal)?
+    let mut json = serde_json::to_value(fields).map_err(crate::server::internal)?;
+    if let Some(map) = json.as_object_mut() {
+        map.retain(|name, _| !links.contains(&name.as_str()));
+    }
+    let set = json
         .as_object()
         .map(|m| {
             m.keys()
-                .filter(|name| !links.contains(&name.as_str()))
-                .cloned()
-                .collect()
+                .map(|name| format!("{name} = $plain.{name}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         })
         .unwrap_or_default();
-    if let Some(map) = plain.as_object_mut() {
-        map.retain(|name, _| !links.contains(&name.as_str()));
-    }
-    let set = names
-        .iter()
-        .map(|name| format!("{name} = $plain.{name}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Ok((set, plain))
+    Ok((set, db::vars(&json)?))
 }
 
 /// Binds `$me` and `$team` for [`read_filter`] and for created_by/updated_by.

@@ -1,7 +1,9 @@
 mod board;
 mod form;
 mod page;
+mod rows;
 
 pub use board::PipelinePage;
 pub use form::DealFormPage;
 pub use page::DealPage;
+pub use rows::DealRows;

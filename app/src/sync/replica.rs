@@ -104,13 +104,6 @@ impl Field {
             ..self
         }
     }
-
-    pub const fn no_history(self) -> Field {
-        Field {
-            history: None,
-            ..self
-        }
-    }
 }
 
 /// A record kind that syncs: its fields, and how it turns into its form's values and back.
@@ -329,10 +322,6 @@ pub(crate) fn replay_into<R: Synced>(
 impl Replica {
     pub fn me(&self) -> Option<&Actor> {
         self.reference.as_ref().map(|r| &r.me)
-    }
-
-    pub fn default_currency(&self) -> Option<crate::money::Currency> {
-        self.reference.as_ref().map(|r| r.default_currency)
     }
 
     /// What a link to a record of kind `R` shows (`text` of it), if the record is on the

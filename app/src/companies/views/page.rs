@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
 use crate::companies::{CompanyPage as Data, load_company};
+use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, map_href, tel_href};
@@ -57,18 +58,7 @@ fn CompanyView(page: Data) -> impl IntoView {
             }
         })
         .collect_view();
-    let deals = page
-        .deals
-        .into_iter()
-        .map(|d| {
-            view! {
-                <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
-                    <span class="row-title" dir="auto">{d.title}</span>
-                    <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
-                </A></li>
-            }
-        })
-        .collect_view();
+    let deals = page.deals;
     view! {
         <header class="page-head">
             <div>
@@ -88,7 +78,7 @@ fn CompanyView(page: Data) -> impl IntoView {
             </section>
             <section class="panel">
                 <h2>{t(Key::Deals)}</h2>
-                <ul class="rows">{deals}</ul>
+                <DealRows deals />
             </section>
         </div>
         <section class="panel">

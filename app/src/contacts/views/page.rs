@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
 use crate::contacts::{ContactPage as Data, load_contact};
+use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, tel_href};
@@ -51,18 +52,7 @@ fn ContactView(page: Data) -> impl IntoView {
         .clone()
         .zip(c.company_name.clone())
         .map(|(id, name)| view! { <A href=format!("/companies/{id}")>{name}</A> });
-    let deals = page
-        .deals
-        .into_iter()
-        .map(|d| {
-            view! {
-                <li><A href=format!("/deals/{}", d.id) attr:class="row-link">
-                    <span class="row-title" dir="auto">{d.title}</span>
-                    <span class="row-sub">{locale.amount(d.value, d.currency)}</span>
-                </A></li>
-            }
-        })
-        .collect_view();
+    let deals = page.deals;
     view! {
         <header class="page-head">
             <div>
@@ -74,7 +64,7 @@ fn ContactView(page: Data) -> impl IntoView {
         <div class="action-links">{phones}{emails}</div>
         <section class="panel">
             <h2>{t(Key::Deals)}</h2>
-            <ul class="rows">{deals}</ul>
+            <DealRows deals />
         </section>
         <section class="panel">
             <header class="panel-head">

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::i18n::Key;
+use crate::sync::replica::Field;
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -57,11 +58,10 @@ impl ActivityKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ActivityItem {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
-    pub rev: i64,
+/// An activity's own fields: what its form sets (validated), and what the device, the
+/// database, timelines and history hold. A field is declared here once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActivityFields {
     pub kind: ActivityKind,
     pub subject: String,
     #[serde(default)]
@@ -73,20 +73,98 @@ pub struct ActivityItem {
     pub done: bool,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub deal: Option<String>,
-    #[serde(default)]
-    pub deal_title: Option<String>,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub contact: Option<String>,
-    #[serde(default)]
-    pub contact_name: Option<String>,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub company: Option<String>,
+}
+
+/// An activity input that passed every rule that needs no database.
+pub type ValidActivity = ActivityFields;
+
+/// The activity form's fields, as sync merges them and history and conflicts label them.
+pub const FIELDS: &[Field] = &[
+    Field::new("kind", Key::FieldKind),
+    Field::new("subject", Key::FieldSubject),
+    Field::new("body", Key::FieldBody),
+    Field::new("due_date", Key::FieldDue).history_as("due"),
+    Field::new("due_time", Key::FieldDue).history_as("due"),
+    Field::new("done", Key::FieldDone),
+    // History names a linked deal by its title.
+    Field::new("deal", Key::FieldTitle).history_as("title"),
+    Field::new("contact", Key::FieldContact),
+    Field::new("company", Key::FieldCompany),
+];
+
+/// An activity as timelines and Today show it: its fields, and the names of what it is
+/// linked to (as far as the reader may see them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityItem {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    #[serde(flatten)]
+    pub fields: ActivityFields,
+    #[serde(default)]
+    pub deal_title: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
     #[serde(default)]
     pub company_name: Option<String>,
     pub owner_name: String,
     pub created_at: String,
     #[serde(default)]
     pub can_edit: bool,
+}
+
+impl std::ops::Deref for ActivityItem {
+    type Target = ActivityFields;
+    fn deref(&self) -> &ActivityFields {
+        &self.fields
+    }
+}
+
+impl ActivityFields {
+    /// The form as it opens on these fields.
+    pub fn input(&self, id: &str, rev: Option<i64>) -> ActivityInput {
+        ActivityInput {
+            id: id.to_owned(),
+            rev,
+            kind: self.kind.code().to_owned(),
+            subject: self.subject.clone(),
+            body: self.body.clone().unwrap_or_default(),
+            due_date: self.due_date.clone().unwrap_or_default(),
+            due_time: self.due_time.clone().unwrap_or_default(),
+            done: self.done,
+            deal: self.deal.clone().unwrap_or_default(),
+            contact: self.contact.clone().unwrap_or_default(),
+            company: self.company.clone().unwrap_or_default(),
+        }
+    }
+
+    /// What the history shows of these fields: links by name (given, as the reader may see
+    /// them), the due date and time together.
+    pub fn history(
+        &self,
+        deal: Option<String>,
+        contact: Option<String>,
+        company: Option<String>,
+    ) -> Vec<(&'static str, Option<String>)> {
+        let due = self.due_date.as_ref().map(|d| match &self.due_time {
+            Some(t) => format!("{d} {t}"),
+            None => d.clone(),
+        });
+        vec![
+            ("kind", Some(self.kind.code().to_owned())),
+            ("subject", Some(self.subject.clone())),
+            ("body", self.body.clone()),
+            ("due", due),
+            ("done", Some(self.done.to_string())),
+            ("title", deal),
+            ("contact", contact),
+            ("company", company),
+        ]
+    }
 }
 
 /// What a timeline belongs to. A company's gathers its contacts' and deals' activities too.
@@ -120,19 +198,6 @@ pub struct ActivityInput {
     pub deal: String,
     pub contact: String,
     pub company: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidActivity {
-    pub kind: ActivityKind,
-    pub subject: String,
-    pub body: Option<String>,
-    pub due_date: Option<String>,
-    pub due_time: Option<String>,
-    pub done: bool,
-    pub deal: Option<String>,
-    pub contact: Option<String>,
-    pub company: Option<String>,
 }
 
 fn link(errors: &mut FieldErrors, field: &str, value: &str, problem: Problem) -> Option<String> {

@@ -15,6 +15,8 @@ use crate::activities::ActivityItem;
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
+use crate::i18n::Key;
+use crate::sync::replica::Field;
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,27 +34,59 @@ pub struct ContactSummary {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Contact {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
-    pub rev: i64,
+/// A contact's own fields: what its form sets (validated), and what the device, the
+/// database, pages and history hold. A field is declared here once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContactFields {
     pub name: String,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
     pub company: Option<String>,
-    #[serde(default)]
-    pub company_name: Option<String>,
+    /// Stored as a list; the form offers two of each.
     #[serde(default)]
     pub phones: Vec<String>,
     #[serde(default)]
     pub emails: Vec<String>,
+}
+
+/// A contact input that passed every rule that needs no database.
+pub type ValidContact = ContactFields;
+
+/// The contact form's fields, as sync merges them and history and conflicts label them.
+/// Both phone (and e-mail) boxes are shown in history as one list.
+pub const FIELDS: &[Field] = &[
+    Field::new("name", Key::FieldName),
+    Field::new("title", Key::FieldJobTitle).history_as("job_title"),
+    Field::new("company", Key::FieldCompany),
+    Field::new("phone", Key::FieldPhone).history_as("phones"),
+    Field::new("phone2", Key::FieldPhone).history_as("phones"),
+    Field::new("email", Key::FieldEmail).history_as("emails"),
+    Field::new("email2", Key::FieldEmail).history_as("emails"),
+];
+
+/// A contact as its page shows it: its fields, and the name of its company.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(deserialize_with = "crate::ids::de::id")]
+    pub id: String,
+    pub rev: i64,
+    #[serde(flatten)]
+    pub fields: ContactFields,
+    #[serde(default)]
+    pub company_name: Option<String>,
     pub owner_name: String,
     pub created_at: String,
     pub created_by_name: String,
     pub updated_at: String,
     pub updated_by_name: String,
+}
+
+impl std::ops::Deref for Contact {
+    type Target = ContactFields;
+    fn deref(&self) -> &ContactFields {
+        &self.fields
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,13 +117,35 @@ pub struct ContactInput {
     pub email2: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidContact {
-    pub name: String,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub phones: Vec<String>,
-    pub emails: Vec<String>,
+impl ContactFields {
+    /// The form as it opens on these fields.
+    pub fn input(&self, id: &str, rev: Option<i64>) -> ContactInput {
+        let nth = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+        ContactInput {
+            id: id.to_owned(),
+            rev,
+            name: self.name.clone(),
+            title: self.title.clone().unwrap_or_default(),
+            company: self.company.clone().unwrap_or_default(),
+            phone: nth(&self.phones, 0),
+            phone2: nth(&self.phones, 1),
+            email: nth(&self.emails, 0),
+            email2: nth(&self.emails, 1),
+        }
+    }
+
+    /// What the history shows of these fields: the company by name (given, as the reader
+    /// may see it), each list on one line.
+    pub fn history(&self, company: Option<String>) -> Vec<(&'static str, Option<String>)> {
+        let join = |v: &Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+        vec![
+            ("name", Some(self.name.clone())),
+            ("job_title", self.title.clone()),
+            ("company", company),
+            ("phones", join(&self.phones)),
+            ("emails", join(&self.emails)),
+        ]
+    }
 }
 
 impl ContactInput {
@@ -126,18 +182,7 @@ impl ContactInput {
     }
 
     pub fn from_contact(c: &Contact) -> Self {
-        let nth = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
-        ContactInput {
-            id: c.id.clone(),
-            rev: Some(c.rev),
-            name: c.name.clone(),
-            title: c.title.clone().unwrap_or_default(),
-            company: c.company.clone().unwrap_or_default(),
-            phone: nth(&c.phones, 0),
-            phone2: nth(&c.phones, 1),
-            email: nth(&c.emails, 0),
-            email2: nth(&c.emails, 1),
-        }
+        c.fields.input(&c.id, Some(c.rev))
     }
 }
 
@@ -186,6 +231,35 @@ pub async fn load_contact_form(id: Option<String>) -> Result<ContactFormData, Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// History shows each declared entry, and nothing undeclared (which would have no label).
+    #[test]
+    fn history_shows_exactly_the_declared_entries() {
+        use std::collections::BTreeSet;
+        let shown: BTreeSet<&str> = ContactFields::default()
+            .history(None)
+            .iter()
+            .map(|(entry, _)| *entry)
+            .collect();
+        let declared: BTreeSet<&str> = FIELDS.iter().filter_map(|f| f.history).collect();
+        assert_eq!(shown, declared);
+    }
+
+    /// The form's two boxes of each kind open on the stored list and go back to it.
+    #[test]
+    fn the_form_round_trips_the_stored_lists() {
+        let fields = ContactFields {
+            name: "Sara".into(),
+            phones: vec!["+98 912 000 1111".into(), "021 8800 1234".into()],
+            emails: vec!["sara@example.com".into()],
+            ..Default::default()
+        };
+        let id = crate::ids::new_id();
+        let input = fields.input(&id, Some(3));
+        assert_eq!(input.phone2, "021 8800 1234");
+        assert_eq!(input.email2, "");
+        assert_eq!(input.validate().expect("valid"), fields);
+    }
 
     #[test]
     fn contact_rules() {

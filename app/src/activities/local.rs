@@ -11,18 +11,10 @@ pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
     ActivityItem {
         id: a.id.clone(),
         rev: a.rev,
-        kind: a.kind,
-        subject: a.subject.clone(),
-        body: a.body.clone(),
-        due_date: a.due_date.clone(),
-        due_time: a.due_time.clone(),
-        done: a.done,
-        deal: a.deal.clone(),
+        fields: a.fields.clone(),
         deal_title: view.linked::<crate::deals::row::DealRow>(a.deal.as_deref(), |d| &d.title),
-        contact: a.contact.clone(),
         contact_name: view
             .linked::<crate::contacts::row::ContactRow>(a.contact.as_deref(), |c| &c.name),
-        company: a.company.clone(),
         company_name: view
             .linked::<crate::companies::row::CompanyRow>(a.company.as_deref(), |c| &c.name),
         owner_name: view.user_name(&a.stamp.owner),

@@ -1,4 +1,4 @@
-use super::{ActivityFormData, ActivityInput, ActivityItem, Subject, TodayData, ValidActivity};
+use super::{ActivityFormData, ActivityInput, ActivityItem, Subject, TodayData};
 use crate::db::{self, Bind, Write, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -10,9 +10,8 @@ use crate::server::Cx;
 
 fn fields(actor: &crate::auth::Actor) -> String {
     format!(
-        "id, rev, kind, subject, body, due_date, due_time, done, deal, {deal} AS deal_title, \
-         contact, {contact} AS contact_name, company, {company} AS company_name, owner.name AS owner_name, \
-         created_at, owner, team",
+        "*, {deal} AS deal_title, {contact} AS contact_name, {company} AS company_name, \
+         owner.name AS owner_name",
         deal = records::shown(actor, "deal", "title"),
         contact = records::shown(actor, "contact", "name"),
         company = records::shown(actor, "company", "name"),
@@ -129,47 +128,9 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ActivityFormData>
     })
 }
 
-fn snapshot(
-    a: &ValidActivity,
-    deal: Option<String>,
-    contact: Option<String>,
-    company: Option<String>,
-) -> Vec<(&'static str, Option<String>)> {
-    let due = a.due_date.as_ref().map(|d| match &a.due_time {
-        Some(t) => format!("{d} {t}"),
-        None => d.clone(),
-    });
-    vec![
-        ("kind", Some(a.kind.code().to_owned())),
-        ("subject", Some(a.subject.clone())),
-        ("body", a.body.clone()),
-        ("due", due),
-        ("done", Some(a.done.to_string())),
-        ("title", deal),
-        ("contact", contact),
-        ("company", company),
-    ]
-}
-
-fn item_snapshot(a: &ActivityItem) -> Vec<(&'static str, Option<String>)> {
-    let valid = ValidActivity {
-        kind: a.kind,
-        subject: a.subject.clone(),
-        body: a.body.clone(),
-        due_date: a.due_date.clone(),
-        due_time: a.due_time.clone(),
-        done: a.done,
-        deal: a.deal.clone(),
-        contact: a.contact.clone(),
-        company: a.company.clone(),
-    };
-    snapshot(
-        &valid,
-        a.deal_title.clone(),
-        a.contact_name.clone(),
-        a.company_name.clone(),
-    )
-}
+/// The fields stored as links to other records; every other field of [`ActivityFields`] is
+/// stored as it serialises.
+const LINKS: [&str; 3] = ["deal", "contact", "company"];
 
 pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     let valid = input.validate();
@@ -208,7 +169,7 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
     errors.into_result()?;
     let valid = valid?;
     let id = input.id.as_str();
-    let new = snapshot(&valid, deal, contact, company);
+    let new = valid.history(deal, contact, company);
     let changes = match input.rev {
         None => {
             if let Some(scope) = records::scope_of(&cx.db, Table::Activity.rid(id)).await? {
@@ -223,32 +184,31 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
         }
         Some(_) => {
             records::writable(&cx.db, &cx.actor, Table::Activity.rid(id)).await?;
-            history::diff(&item_snapshot(&load(cx, id).await?), &new)
+            let old = load(cx, id).await?;
+            let old = old
+                .fields
+                .history(old.deal_title, old.contact_name, old.company_name);
+            history::diff(&old, &new)
         }
     };
+    let (set, plain) = records::plain_set(&valid, &LINKS)?;
+    let links = "deal = $deal, contact = $contact, company = $company";
     let write = if input.rev.is_none() {
-        "CREATE $id CONTENT { kind: $kind, subject: $subject, body: $body, due_date: $due_date, due_time: $due_time,
-            done: $done, deal: $deal, contact: $contact, company: $company,
-            owner: $me, team: $team, created_by: $me, updated_by: $me };"
+        format!(
+            "CREATE $id SET {set}, {links}, owner = $me, team = $team, created_by = $me,
+                updated_by = $me;"
+        )
     } else {
-        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
-         UPDATE $id SET kind = $kind, subject = $subject, body = $body, due_date = $due_date, due_time = $due_time,
-            done = $done, deal = $deal, contact = $contact, company = $company,
-            rev += 1, updated_at = time::now(), updated_by = $me;"
+        format!(
+            "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
+             UPDATE $id SET {set}, {links}, rev += 1, updated_at = time::now(), updated_by = $me;"
+        )
     };
-    let sql = history::ssr::transaction(write);
-    let fields = serde_json::json!({
-        "kind": valid.kind.code(),
-        "subject": valid.subject,
-        "body": valid.body,
-        "due_date": valid.due_date,
-        "due_time": valid.due_time,
-        "done": valid.done,
-        "rev": input.rev,
-        "conflict": CONFLICT_MARK,
-    });
+    let sql = history::ssr::transaction(&write);
+    let marks = serde_json::json!({ "rev": input.rev, "conflict": CONFLICT_MARK });
     let query = bind_actor(Write::new(sql), &cx.actor)
-        .bind(db::vars(&fields)?)
+        .bind(db::vars(&marks)?)
+        .bind(("plain", plain))
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
         .bind(("id", Table::Activity.rid(id)))

@@ -41,13 +41,9 @@ fn contact(view: &Replica, c: &ContactRow) -> Contact {
     Contact {
         id: c.id.clone(),
         rev: c.rev,
-        name: c.name.clone(),
-        title: c.title.clone(),
-        company: c.company.clone(),
+        fields: c.fields.clone(),
         company_name: view
             .linked::<crate::companies::row::CompanyRow>(c.company.as_deref(), |c| &c.name),
-        phones: c.phones.clone(),
-        emails: c.emails.clone(),
         owner_name: view.user_name(&c.stamp.owner),
         created_at: c.stamp.created_at.clone(),
         created_by_name: view.user_name(&c.stamp.created_by),

@@ -2,9 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ContactInput, ValidContact};
+use super::{ContactFields, ContactInput};
 use crate::error::AppError;
-use crate::i18n::Key;
 use crate::sync::Table;
 use crate::sync::replica::{Context, Field, Stamp, Synced};
 
@@ -13,41 +12,23 @@ pub struct ContactRow {
     #[serde(deserialize_with = "crate::ids::de::id")]
     pub id: String,
     pub rev: i64,
-    pub name: String,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub company: Option<String>,
-    #[serde(default)]
-    pub phones: Vec<String>,
-    #[serde(default)]
-    pub emails: Vec<String>,
+    #[serde(flatten)]
+    pub fields: ContactFields,
     #[serde(flatten)]
     pub stamp: Stamp,
 }
 
-impl ContactRow {
-    fn take(&mut self, valid: ValidContact) {
-        self.name = valid.name;
-        self.title = valid.title;
-        self.company = valid.company;
-        self.phones = valid.phones;
-        self.emails = valid.emails;
+impl std::ops::Deref for ContactRow {
+    type Target = ContactFields;
+    fn deref(&self) -> &ContactFields {
+        &self.fields
     }
 }
 
 impl Synced for ContactRow {
     type Input = ContactInput;
     const TABLE: Table = Table::Contact;
-    const FIELDS: &'static [Field] = &[
-        Field::new("name", Key::FieldName),
-        Field::new("title", Key::FieldJobTitle).history_as("job_title"),
-        Field::new("company", Key::FieldCompany),
-        Field::new("phone", Key::FieldPhone).history_as("phones"),
-        Field::new("phone2", Key::FieldPhone).history_as("phones"),
-        Field::new("email", Key::FieldEmail).history_as("emails"),
-        Field::new("email2", Key::FieldEmail).history_as("emails"),
-    ];
+    const FIELDS: &'static [Field] = super::FIELDS;
 
     fn id(&self) -> &str {
         &self.id
@@ -62,29 +43,14 @@ impl Synced for ContactRow {
     }
 
     fn input(&self) -> ContactInput {
-        let nth = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
-        ContactInput {
-            id: self.id.clone(),
-            rev: Some(self.rev),
-            name: self.name.clone(),
-            title: self.title.clone().unwrap_or_default(),
-            company: self.company.clone().unwrap_or_default(),
-            phone: nth(&self.phones, 0),
-            phone2: nth(&self.phones, 1),
-            email: nth(&self.emails, 0),
-            email2: nth(&self.emails, 1),
-        }
+        self.fields.input(&self.id, Some(self.rev))
     }
 
     fn blank(id: &str, stamp: Stamp) -> Self {
         ContactRow {
             id: id.to_owned(),
             rev: 0,
-            name: String::new(),
-            title: None,
-            company: None,
-            phones: Vec::new(),
-            emails: Vec::new(),
+            fields: ContactFields::default(),
             stamp,
         }
     }
@@ -95,7 +61,7 @@ impl Synced for ContactRow {
     }
 
     fn set(&mut self, input: &ContactInput, _cx: &Context) -> Result<(), AppError> {
-        self.take(input.validate()?);
+        self.fields = input.validate()?;
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-use super::{Contact, ContactFormData, ContactInput, ContactPage, ContactSummary, ValidContact};
+use super::{Contact, ContactFormData, ContactInput, ContactPage, ContactSummary};
 use crate::db::{self, Bind, Write, rid};
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -24,10 +24,11 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
 }
 
 async fn load(cx: &Cx, id: &str) -> AppResult<Contact> {
+    // Every stored field (a new one comes along by itself), with the names of the company
+    // (if the reader may see it) and of the people.
     let sql = format!(
-        "SELECT id, rev, name, title, company, {company} AS company_name, phones, emails, \
-         owner.name AS owner_name, created_at, created_by.name AS created_by_name, updated_at, \
-         updated_by.name AS updated_by_name FROM ONLY $id",
+        "SELECT *, {company} AS company_name, owner.name AS owner_name, \
+         created_by.name AS created_by_name, updated_by.name AS updated_by_name FROM ONLY $id",
         company = records::shown(&cx.actor, "company", "name")
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("id", Table::Contact.rid(id)));
@@ -80,16 +81,9 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<ContactFormData> 
     Ok(ContactFormData { contact, companies })
 }
 
-fn snapshot(c: &ValidContact, company_name: Option<String>) -> Vec<(&'static str, Option<String>)> {
-    let join = |v: &Vec<String>| (!v.is_empty()).then(|| v.join(", "));
-    vec![
-        ("name", Some(c.name.clone())),
-        ("job_title", c.title.clone()),
-        ("company", company_name),
-        ("phones", join(&c.phones)),
-        ("emails", join(&c.emails)),
-    ]
-}
+/// The field stored as a link to another record; every other field of [`ContactFields`] is
+/// stored as it serialises.
+const LINKS: [&str; 1] = ["company"];
 
 pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let valid = input.validate()?;
@@ -120,34 +114,30 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
         Some(_) => {
             records::writable(&cx.db, &cx.actor, Table::Contact.rid(id)).await?;
             let old = load(cx, id).await?;
-            let old_valid = ValidContact {
-                name: old.name.clone(),
-                title: old.title.clone(),
-                company: old.company.clone(),
-                phones: old.phones.clone(),
-                emails: old.emails.clone(),
-            };
             history::diff(
-                &snapshot(&old_valid, old.company_name.clone()),
-                &snapshot(&valid, company_name.clone()),
+                &old.fields.history(old.company_name.clone()),
+                &valid.history(company_name),
             )
         }
     };
+    let (set, plain) = records::plain_set(&valid, &LINKS)?;
     let write = if input.rev.is_none() {
-        "CREATE $id CONTENT { name: $name, title: $title, company: $company, phones: $phones, emails: $emails,
-            owner: $me, team: $team, created_by: $me, updated_by: $me };"
+        format!(
+            "CREATE $id SET {set}, company = $company, owner = $me, team = $team,
+                created_by = $me, updated_by = $me;"
+        )
     } else {
-        "IF (SELECT VALUE rev FROM ONLY $id) != $rev { THROW $conflict };
-         UPDATE $id SET name = $name, title = $title, company = $company, phones = $phones, emails = $emails,
-            rev += 1, updated_at = time::now(), updated_by = $me;"
+        format!(
+            "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
+             UPDATE $id SET {set}, company = $company, rev += 1, updated_at = time::now(),
+                updated_by = $me;"
+        )
     };
-    let sql = history::ssr::transaction(write);
-    let fields = serde_json::json!({
-        "name": valid.name, "title": valid.title, "phones": valid.phones, "emails": valid.emails,
-        "rev": input.rev, "conflict": CONFLICT_MARK,
-    });
+    let sql = history::ssr::transaction(&write);
+    let marks = serde_json::json!({ "rev": input.rev, "conflict": CONFLICT_MARK });
     let query = bind_actor(Write::new(sql), &cx.actor)
-        .bind(db::vars(&fields)?)
+        .bind(db::vars(&marks)?)
+        .bind(("plain", plain))
         .bind(history::ssr::changes_var(&changes)?)
         .bind(cx.sync_vars()?)
         .bind(("id", Table::Contact.rid(id)))

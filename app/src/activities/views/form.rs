@@ -25,41 +25,29 @@ pub fn ActivityFormPage() -> impl IntoView {
 fn ActivityForm(data: ActivityFormData) -> impl IntoView {
     let query = use_query_map();
     let from_query = |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
-    let a = data.activity.as_ref();
-    let is_new = a.is_none();
-    let id = a.map_or_else(crate::ids::new_id, |a| a.id.clone());
-    let rev = a.map(|a| a.rev);
-    let kind = RwSignal::new(a.map_or(ActivityKind::Call, |a| a.kind).code().to_owned());
-    let subject = RwSignal::new(a.map(|a| a.subject.clone()).unwrap_or_default());
-    let body = RwSignal::new(a.and_then(|a| a.body.clone()).unwrap_or_default());
-    let due_date = RwSignal::new(a.and_then(|a| a.due_date.clone()).unwrap_or_default());
-    let due_time = RwSignal::new(a.and_then(|a| a.due_time.clone()).unwrap_or_default());
-    let done = RwSignal::new(a.is_some_and(|a| a.done));
-    let deal = RwSignal::new(a.map_or_else(
-        || from_query("deal"),
-        |a| a.deal.clone().unwrap_or_default(),
-    ));
-    let contact = RwSignal::new(a.map_or_else(
-        || from_query("contact"),
-        |a| a.contact.clone().unwrap_or_default(),
-    ));
-    let company = RwSignal::new(a.map_or_else(
-        || from_query("company"),
-        |a| a.company.clone().unwrap_or_default(),
-    ));
-    let before = (!is_new).then(|| ActivityInput {
-        id: id.clone(),
-        rev,
-        kind: kind.get_untracked(),
-        subject: subject.get_untracked(),
-        body: body.get_untracked(),
-        due_date: due_date.get_untracked(),
-        due_time: due_time.get_untracked(),
-        done: done.get_untracked(),
-        deal: deal.get_untracked(),
-        contact: contact.get_untracked(),
-        company: company.get_untracked(),
-    });
+    let is_new = data.activity.is_none();
+    let initial = data.activity.as_ref().map_or_else(
+        || ActivityInput {
+            id: crate::ids::new_id(),
+            kind: ActivityKind::Call.code().to_owned(),
+            deal: from_query("deal"),
+            contact: from_query("contact"),
+            company: from_query("company"),
+            ..Default::default()
+        },
+        |a| a.fields.input(&a.id, Some(a.rev)),
+    );
+    let (id, rev) = (initial.id.clone(), initial.rev);
+    let before = (!is_new).then(|| initial.clone());
+    let kind = RwSignal::new(initial.kind);
+    let subject = RwSignal::new(initial.subject);
+    let body = RwSignal::new(initial.body);
+    let due_date = RwSignal::new(initial.due_date);
+    let due_time = RwSignal::new(initial.due_time);
+    let done = RwSignal::new(initial.done);
+    let deal = RwSignal::new(initial.deal);
+    let contact = RwSignal::new(initial.contact);
+    let company = RwSignal::new(initial.company);
     let back = Memo::new(move |_| {
         if !deal.get().is_empty() {
             format!("/deals/{}", deal.get())

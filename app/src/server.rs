@@ -107,7 +107,7 @@ pub struct Cx {
     pub utc_offset: time::UtcOffset,
     /// Set while applying a synced edit: the record's per-field clocks after it, written in
     /// the same transaction as the edit.
-    pub clocks: Option<std::collections::BTreeMap<String, String>>,
+    pub clocks: Option<std::collections::BTreeMap<String, crate::sync::clock::Hlc>>,
     /// Set while applying a pushed change: its answer, stored in the same transaction.
     pub receipt: Option<crate::sync::ssr::Receipt>,
 }

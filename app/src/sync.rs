@@ -41,8 +41,8 @@ pub struct Mutation {
     pub id: String,
     pub base: Option<Fields>,
     pub fields: Fields,
-    /// The hybrid logical clock of the edit, as text.
-    pub clock: String,
+    /// The hybrid logical clock of the edit.
+    pub clock: clock::Hlc,
 }
 
 /// A mutation with its number, unique and increasing per device.

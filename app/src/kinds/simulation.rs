@@ -66,7 +66,7 @@ type ChangeKey = (usize, i64);
 struct Stored<R> {
     row: R,
     rev: i64,
-    clocks: BTreeMap<String, String>,
+    clocks: BTreeMap<String, Hlc>,
 }
 
 /// A synced kind the simulated server keeps: where its rows are, and how a pull sends one.
@@ -288,10 +288,7 @@ impl Server {
     fn take_as<R: Kind>(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
         let me = self.users[user].clone();
         let m = &pending.mutation;
-        let clock = Hlc::parse(&m.clock)
-            .expect("clock")
-            .clamped(self.now_ms)
-            .to_string();
+        let clock = m.clock.clone().clamped(self.now_ms);
         let visible = R::map(self)
             .get(&m.id)
             .filter(|s| self.readable(&me, &s.row));
@@ -531,11 +528,11 @@ impl Device {
         self.outbox.push((token, Pending { id, mutation }));
     }
 
-    fn tick(&mut self, now_ms: i64) -> String {
+    fn tick(&mut self, now_ms: i64) -> Hlc {
         let next = self.clock.tick(now_ms + self.skew_ms);
         assert!(next > self.clock, "a device's clock never goes backwards");
-        self.clock = next;
-        self.clock.to_string()
+        self.clock = next.clone();
+        next
     }
 
     fn edit(&mut self, now_ms: i64, pick: usize, field: usize, n: u32, pipeline: &Pipeline) {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::clock::Hlc;
 use super::merge::merge;
 use super::replica::{Synced, fields_of, input_from, overlay};
 use super::{Mutation, Outcome};
@@ -25,7 +26,7 @@ pub fn recall(stored_digest: Option<&str>, stored: Outcome, digest: &str) -> Out
 pub struct Current<'a, R> {
     pub row: &'a R,
     pub rev: i64,
-    pub clocks: &'a BTreeMap<String, String>,
+    pub clocks: &'a BTreeMap<String, Hlc>,
 }
 
 pub enum Plan<I> {
@@ -33,7 +34,7 @@ pub enum Plan<I> {
     /// `outcome` if it saves.
     Write {
         input: I,
-        clocks: BTreeMap<String, String>,
+        clocks: BTreeMap<String, Hlc>,
         outcome: Outcome,
     },
     /// Nothing to save.
@@ -43,7 +44,7 @@ pub enum Plan<I> {
 pub fn plan<R: Synced>(
     current: Option<Current<R>>,
     mutation: &Mutation,
-    clock: &str,
+    clock: &Hlc,
 ) -> Plan<R::Input> {
     let mut mine = mutation.fields.clone();
     mine.remove("id");
@@ -52,10 +53,7 @@ pub fn plan<R: Synced>(
     match (current, &mutation.base) {
         (None, None) => {
             let fields = overlay(fields_of(&R::Input::default()), &mine);
-            let clocks = fields
-                .keys()
-                .map(|k| (k.clone(), clock.to_owned()))
-                .collect();
+            let clocks = fields.keys().map(|k| (k.clone(), clock.clone())).collect();
             match input_from::<R::Input>(fields, &mutation.id, None) {
                 Ok(input) => Plan::Write {
                     input,

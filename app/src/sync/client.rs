@@ -49,7 +49,7 @@ struct Meta {
     cursor: i64,
     epoch: String,
     snapshot: Option<Snapshot>,
-    clock: Option<String>,
+    clock: Option<Hlc>,
     last_synced_ms: Option<f64>,
 }
 
@@ -487,18 +487,13 @@ async fn pull_all() -> Result<(), AppError> {
             e.meta.epoch = page.epoch.clone();
             e.meta.snapshot = page.snapshot.clone();
             let node = e.meta.client.clone();
-            let clock = e
-                .meta
-                .clock
-                .as_deref()
-                .and_then(Hlc::parse)
-                .unwrap_or_else(|| Hlc::zero(&node));
+            let clock = e.meta.clock.clone().unwrap_or_else(|| Hlc::zero(&node));
             let server = Hlc {
                 ms: page.reference.server_ms,
                 counter: 0,
                 node: node.clone(),
             };
-            e.meta.clock = Some(clock.observe(&server, now_ms() as i64).to_string());
+            e.meta.clock = Some(clock.observe(&server, now_ms() as i64));
             json(&e.meta)
         });
         ops.put_meta = vec![
@@ -515,19 +510,18 @@ async fn pull_all() -> Result<(), AppError> {
 }
 
 /// The next clock for an edit made here.
-fn tick() -> String {
+fn tick() -> Hlc {
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         let node = e.meta.client.clone();
         let clock = e
             .meta
             .clock
-            .as_deref()
-            .and_then(Hlc::parse)
+            .clone()
             .unwrap_or_else(|| Hlc::zero(&node))
             .tick(now_ms() as i64);
-        e.meta.clock = Some(clock.to_string());
-        clock.to_string()
+        e.meta.clock = Some(clock.clone());
+        clock
     })
 }
 

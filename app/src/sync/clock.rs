@@ -1,6 +1,7 @@
 //! Hybrid logical clocks: wall-clock milliseconds, a counter for events in the same
-//! millisecond, and the device's id as tie-breaker. Printed zero-padded so that comparing two
-//! clocks as text compares them in time, on the device, on the server and in the database.
+//! millisecond, and the device's id as tie-breaker. Carried as text (on the wire, in
+//! IndexedDB, in the database), printed zero-padded so that text order is time order for
+//! anyone reading it; in code a clock is always an [`Hlc`], compared as one.
 
 use std::fmt;
 
@@ -81,16 +82,6 @@ impl Hlc {
     }
 }
 
-/// Whether clock `a` (as text) is later than `b`. Compared as clocks when both read as
-/// clocks, so a counter past six digits still orders right; otherwise as text (an empty
-/// clock, a field never set by sync, is the earliest).
-pub fn later(a: &str, b: &str) -> bool {
-    match (Hlc::parse(a), Hlc::parse(b)) {
-        (Some(a), Some(b)) => a > b,
-        _ => a > b,
-    }
-}
-
 impl fmt::Display for Hlc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -100,6 +91,19 @@ impl fmt::Display for Hlc {
             self.counter,
             self.node
         )
+    }
+}
+
+impl serde::Serialize for Hlc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hlc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Hlc::parse(&text).ok_or_else(|| serde::de::Error::custom("not a hybrid logical clock"))
     }
 }
 
@@ -125,9 +129,8 @@ mod tests {
             small.as_str() > big.as_str(),
             "as text, seven digits sort first"
         );
-        assert!(later(&big, &small));
-        assert!(!later(&small, &big));
-        assert!(later(&small, ""));
+        let (small, big) = (Hlc::parse(&small), Hlc::parse(&big));
+        assert!(big > small, "as clocks, the later one sorts last");
     }
 
     #[test]
@@ -153,8 +156,12 @@ mod tests {
             node: "a".into(),
         };
         assert!(early.to_string() < late.to_string());
-        assert_eq!(Hlc::parse(&late.to_string()), Some(late));
+        assert_eq!(Hlc::parse(&late.to_string()), Some(late.clone()));
         assert_eq!(Hlc::parse("nonsense"), None);
+        let json = serde_json::to_string(&late).expect("serialises");
+        assert_eq!(json, format!("\"{late}\""));
+        assert_eq!(serde_json::from_str::<Hlc>(&json).ok(), Some(late));
+        assert!(serde_json::from_str::<Hlc>("\"12:3\"").is_err());
     }
 
     #[test]

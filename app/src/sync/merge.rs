@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Fields;
+use super::clock::Hlc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldConflict {
@@ -24,7 +25,7 @@ pub struct Merged {
     /// The record's fields after the edit.
     pub fields: Fields,
     /// Per-field clocks after the edit.
-    pub clocks: BTreeMap<String, String>,
+    pub clocks: BTreeMap<String, Hlc>,
     /// Fields where a later edit from elsewhere was kept instead of this one.
     pub superseded: Vec<String>,
     pub conflicts: Vec<FieldConflict>,
@@ -35,10 +36,10 @@ pub struct Merged {
 /// conflict rather than merge.
 pub fn merge(
     current: &Fields,
-    clocks: &BTreeMap<String, String>,
+    clocks: &BTreeMap<String, Hlc>,
     base: &Fields,
     mine: &Fields,
-    clock: &str,
+    clock: &Hlc,
     guarded: &[&str],
 ) -> Merged {
     let mut out = Merged {
@@ -51,7 +52,10 @@ pub fn merge(
             continue;
         };
         let was = base.get(field).unwrap_or(&Value::Null);
-        let field_clock = clocks.get(field).map(String::as_str).unwrap_or("");
+        // A field no synced edit has set yet has no clock: any edit is later.
+        let later = clocks
+            .get(field)
+            .is_none_or(|field_clock| clock > field_clock);
         // Already equal, or untouched since the device's base: the device's value stands.
         let take = if now == value || now == was {
             true
@@ -62,7 +66,7 @@ pub fn merge(
                 theirs: now.clone(),
             });
             false
-        } else if super::clock::later(clock, field_clock) {
+        } else if later {
             true
         } else {
             out.superseded.push(field.clone());
@@ -70,8 +74,8 @@ pub fn merge(
         };
         if take {
             out.fields.insert(field.clone(), value.clone());
-            if super::clock::later(clock, field_clock) {
-                out.clocks.insert(field.clone(), clock.to_owned());
+            if later {
+                out.clocks.insert(field.clone(), clock.clone());
             }
         }
     }
@@ -87,10 +91,19 @@ mod tests {
         value.as_object().cloned().unwrap_or_default()
     }
 
-    fn clocks(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    /// A clock at `ms` from device "d".
+    fn at(ms: i64) -> Hlc {
+        Hlc {
+            ms,
+            counter: 0,
+            node: "d".into(),
+        }
+    }
+
+    fn clocks(pairs: &[(&str, i64)]) -> BTreeMap<String, Hlc> {
         pairs
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .map(|(k, ms)| ((*k).to_owned(), at(*ms)))
             .collect()
     }
 
@@ -99,25 +112,25 @@ mod tests {
         let base = fields(json!({"title": "Fleet", "value": "100"}));
         let current = fields(json!({"title": "Fleet", "value": "250"}));
         let mine = fields(json!({"title": "Fleet renewal"}));
-        let merged = merge(&current, &BTreeMap::new(), &base, &mine, "2", &["value"]);
+        let merged = merge(&current, &BTreeMap::new(), &base, &mine, &at(2), &["value"]);
         assert_eq!(
             merged.fields,
             fields(json!({"title": "Fleet renewal", "value": "250"}))
         );
         assert!(merged.conflicts.is_empty() && merged.superseded.is_empty());
-        assert_eq!(merged.clocks.get("title").map(String::as_str), Some("2"));
+        assert_eq!(merged.clocks.get("title"), Some(&at(2)));
     }
 
     #[test]
     fn same_descriptive_field_keeps_the_later_clock_not_the_later_arrival() {
         let base = fields(json!({"next_step": "Call"}));
         let current = fields(json!({"next_step": "Visit at 11"}));
-        let newer = clocks(&[("next_step", "0011")]);
+        let newer = clocks(&[("next_step", 11)]);
         let older_edit = fields(json!({"next_step": "Email at 10"}));
-        let merged = merge(&current, &newer, &base, &older_edit, "0010", &[]);
+        let merged = merge(&current, &newer, &base, &older_edit, &at(10), &[]);
         assert_eq!(merged.fields, current);
         assert_eq!(merged.superseded, vec!["next_step".to_owned()]);
-        let later_edit = merge(&current, &newer, &base, &older_edit, "0012", &[]);
+        let later_edit = merge(&current, &newer, &base, &older_edit, &at(12), &[]);
         assert_eq!(
             later_edit.fields.get("next_step"),
             Some(&json!("Email at 10"))
@@ -134,7 +147,7 @@ mod tests {
             &BTreeMap::new(),
             &base,
             &mine,
-            "9",
+            &at(9),
             &["value", "stage"],
         );
         assert_eq!(merged.fields, fields(json!({"value": "300", "stage": "b"})));
@@ -153,8 +166,8 @@ mod tests {
         let base = fields(json!({"title": "A", "value": "1"}));
         let current = base.clone();
         let mine = fields(json!({"title": "B", "value": "2"}));
-        let once = merge(&current, &BTreeMap::new(), &base, &mine, "5", &["value"]);
-        let twice = merge(&once.fields, &once.clocks, &base, &mine, "5", &["value"]);
+        let once = merge(&current, &BTreeMap::new(), &base, &mine, &at(5), &["value"]);
+        let twice = merge(&once.fields, &once.clocks, &base, &mine, &at(5), &["value"]);
         assert_eq!(once.fields, twice.fields);
         assert_eq!(once.clocks, twice.clocks);
         assert!(twice.conflicts.is_empty() && twice.superseded.is_empty());
@@ -164,7 +177,14 @@ mod tests {
     fn unknown_fields_are_ignored() {
         let current = fields(json!({"title": "A"}));
         let mine = fields(json!({"owner": "someone-else"}));
-        let merged = merge(&current, &BTreeMap::new(), &Fields::new(), &mine, "1", &[]);
+        let merged = merge(
+            &current,
+            &BTreeMap::new(),
+            &Fields::new(),
+            &mine,
+            &at(1),
+            &[],
+        );
         assert_eq!(merged.fields, current);
     }
 }

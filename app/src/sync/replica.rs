@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::clock::Hlc;
 use super::{Fields, Mutation, Pending, PullResponse, Table};
 use crate::auth::{Access, Actor, Scope};
 use crate::error::AppError;
@@ -213,7 +214,7 @@ pub fn edit<R: Synced>(
     before: &R::Input,
     after: &R::Input,
     id: &str,
-    clock: String,
+    clock: Hlc,
 ) -> Option<Mutation> {
     let base = fields_of(before);
     let fields: Fields = fields_of(after)
@@ -229,7 +230,7 @@ pub fn edit<R: Synced>(
     })
 }
 
-pub fn create<R: Synced>(input: &R::Input, id: &str, clock: String) -> Mutation {
+pub fn create<R: Synced>(input: &R::Input, id: &str, clock: Hlc) -> Mutation {
     Mutation {
         table: R::TABLE,
         id: id.to_owned(),

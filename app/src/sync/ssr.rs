@@ -207,15 +207,7 @@ pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult
             false,
         ));
     }
-    let Some(clock) = Hlc::parse(&mutation.clock) else {
-        return Ok((
-            Outcome::Rejected {
-                error: AppError::form(Problem::Malformed),
-            },
-            false,
-        ));
-    };
-    let clock = clock.clamped(now_ms()).to_string();
+    let clock = mutation.clock.clone().clamped(now_ms());
     let cx = Cx {
         receipt: Some(receipt.clone()),
         ..cx.clone()
@@ -224,7 +216,7 @@ pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult
     struct Apply<'a> {
         cx: &'a Cx,
         mutation: &'a Mutation,
-        clock: &'a str,
+        clock: &'a Hlc,
     }
     impl<'a> Visit for Apply<'a> {
         type Out = std::pin::Pin<Box<dyn Future<Output = AppResult<(Outcome, bool)>> + Send + 'a>>;
@@ -245,7 +237,7 @@ pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult
 async fn apply_to<R: Synced>(
     cx: &Cx,
     mutation: &Mutation,
-    clock: &str,
+    clock: &Hlc,
 ) -> AppResult<(Outcome, bool)> {
     for _ in 0..ATTEMPTS {
         let loaded = load::<R>(cx, &mutation.id).await?;
@@ -290,7 +282,7 @@ async fn apply_to<R: Synced>(
 struct Loaded<R> {
     row: R,
     rev: i64,
-    clocks: BTreeMap<String, String>,
+    clocks: BTreeMap<String, Hlc>,
 }
 
 /// A record as the actor may see it; hidden and missing look alike.
@@ -299,7 +291,7 @@ async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
     struct Meta {
         rev: i64,
         #[serde(default)]
-        clocks: BTreeMap<String, String>,
+        clocks: BTreeMap<String, Hlc>,
     }
     let mut response = db::run(
         cx.db

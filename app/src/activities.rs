@@ -71,12 +71,12 @@ pub struct ActivityFields {
     #[serde(default)]
     pub due_time: Option<String>,
     pub done: bool,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub deal: Option<String>,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub contact: Option<String>,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub company: Option<String>,
+    #[serde(default)]
+    pub deal: Option<crate::ids::Id>,
+    #[serde(default)]
+    pub contact: Option<crate::ids::Id>,
+    #[serde(default)]
+    pub company: Option<crate::ids::Id>,
 }
 
 /// An activity input that passed every rule that needs no database.
@@ -100,8 +100,7 @@ pub const FIELDS: &[Field] = &[
 /// linked to (as far as the reader may see them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityItem {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub rev: i64,
     #[serde(flatten)]
     pub fields: ActivityFields,
@@ -136,9 +135,9 @@ impl ActivityFields {
             due_date: self.due_date.clone().unwrap_or_default(),
             due_time: self.due_time.clone().unwrap_or_default(),
             done: self.done,
-            deal: self.deal.clone().unwrap_or_default(),
-            contact: self.contact.clone().unwrap_or_default(),
-            company: self.company.clone().unwrap_or_default(),
+            deal: self.deal.as_deref().unwrap_or_default().to_owned(),
+            contact: self.contact.as_deref().unwrap_or_default().to_owned(),
+            company: self.company.as_deref().unwrap_or_default().to_owned(),
         }
     }
 
@@ -200,17 +199,6 @@ pub struct ActivityInput {
     pub company: String,
 }
 
-fn link(errors: &mut FieldErrors, field: &str, value: &str, problem: Problem) -> Option<String> {
-    let cleaned = validate::clean(value);
-    if cleaned
-        .as_deref()
-        .is_some_and(|v| !crate::ids::is_valid_id(v))
-    {
-        errors.add(field, problem);
-    }
-    cleaned
-}
-
 impl ActivityInput {
     pub fn validate(&self) -> Result<ValidActivity, AppError> {
         let mut errors = FieldErrors::default();
@@ -225,14 +213,14 @@ impl ActivityInput {
         if due_time.is_some() && validate::clean(&self.due_date).is_none() {
             errors.add("due_date", Problem::Required);
         }
-        let deal = link(&mut errors, "deal", &self.deal, Problem::UnknownDeal);
-        let contact = link(
+        let deal = validate::link(&mut errors, "deal", &self.deal, Problem::UnknownDeal);
+        let contact = validate::link(
             &mut errors,
             "contact",
             &self.contact,
             Problem::UnknownContact,
         );
-        let company = link(
+        let company = validate::link(
             &mut errors,
             "company",
             &self.company,

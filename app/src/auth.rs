@@ -38,11 +38,11 @@ impl Role {
 /// The signed-in user, as every permission check sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
     pub email: String,
     pub role: Role,
-    pub team: Option<String>,
+    pub team: Option<crate::ids::Id>,
     pub team_name: Option<String>,
     pub locale: Locale,
 }
@@ -50,8 +50,8 @@ pub struct Actor {
 /// Who a record belongs to: its owner, and the owner's team when it was assigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
-    pub owner: String,
-    pub team: Option<String>,
+    pub owner: crate::ids::Id,
+    pub team: Option<crate::ids::Id>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

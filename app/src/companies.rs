@@ -22,8 +22,7 @@ use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompanySummary {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
     #[serde(default)]
     pub industry: Option<String>,
@@ -66,8 +65,7 @@ pub const FIELDS: &[Field] = &[
 /// A company as its page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Company {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub rev: i64,
     #[serde(flatten)]
     pub fields: CompanyFields,

@@ -21,8 +21,7 @@ use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactSummary {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
     #[serde(default)]
     pub title: Option<String>,
@@ -41,8 +40,8 @@ pub struct ContactFields {
     pub name: String,
     #[serde(default)]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub company: Option<String>,
+    #[serde(default)]
+    pub company: Option<crate::ids::Id>,
     /// Stored as a list; the form offers two of each.
     #[serde(default)]
     pub phones: Vec<String>,
@@ -68,8 +67,7 @@ pub const FIELDS: &[Field] = &[
 /// A contact as its page shows it: its fields, and the name of its company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub rev: i64,
     #[serde(flatten)]
     pub fields: ContactFields,
@@ -126,7 +124,7 @@ impl ContactFields {
             rev,
             name: self.name.clone(),
             title: self.title.clone().unwrap_or_default(),
-            company: self.company.clone().unwrap_or_default(),
+            company: self.company.as_deref().unwrap_or_default().to_owned(),
             phone: nth(&self.phones, 0),
             phone2: nth(&self.phones, 1),
             email: nth(&self.emails, 0),
@@ -153,13 +151,12 @@ impl ContactInput {
         let mut errors = FieldErrors::default();
         let name = validate::required(&mut errors, "name", &self.name, 120);
         let title = validate::optional(&mut errors, "title", &self.title, 120);
-        let company = validate::clean(&self.company);
-        if company
-            .as_deref()
-            .is_some_and(|c| !crate::ids::is_valid_id(c))
-        {
-            errors.add("company", Problem::UnknownCompany);
-        }
+        let company = validate::link(
+            &mut errors,
+            "company",
+            &self.company,
+            Problem::UnknownCompany,
+        );
         let phones = [
             validate::phone(&mut errors, "phone", &self.phone),
             validate::phone(&mut errors, "phone2", &self.phone2),

@@ -23,14 +23,12 @@ use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DealCard {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub rev: i64,
     pub title: String,
     pub value: i64,
     pub currency: Currency,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub stage: String,
+    pub stage: crate::ids::Id,
     #[serde(default)]
     pub company_name: Option<String>,
     pub owner_name: String,
@@ -73,14 +71,13 @@ pub struct DealFields {
     pub title: String,
     pub value: i64,
     pub currency: Currency,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub stage: String,
+    pub stage: crate::ids::Id,
     /// The stage's probability when the deal entered it.
     pub probability: i64,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub company: Option<String>,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub contact: Option<String>,
+    #[serde(default)]
+    pub company: Option<crate::ids::Id>,
+    #[serde(default)]
+    pub contact: Option<crate::ids::Id>,
     #[serde(default)]
     pub expected_close: Option<String>,
     #[serde(default)]
@@ -121,9 +118,9 @@ impl DealFields {
             title: self.title.clone(),
             value: money::amount_input(self.value, self.currency),
             currency: self.currency.code().to_owned(),
-            stage: self.stage.clone(),
-            company: self.company.clone().unwrap_or_default(),
-            contact: self.contact.clone().unwrap_or_default(),
+            stage: self.stage.to_string(),
+            company: self.company.as_deref().unwrap_or_default().to_owned(),
+            contact: self.contact.as_deref().unwrap_or_default().to_owned(),
             expected_close: self.expected_close.clone().unwrap_or_default(),
             next_step: self.next_step.clone().unwrap_or_default(),
             lost_reason: self.lost_reason.clone().unwrap_or_default(),
@@ -159,8 +156,7 @@ impl DealFields {
 /// A deal as its page shows it: its fields, and the names of what it links to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deal {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub rev: i64,
     #[serde(flatten)]
     pub fields: DealFields,
@@ -169,8 +165,7 @@ pub struct Deal {
     pub company_name: Option<String>,
     #[serde(default)]
     pub contact_name: Option<String>,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
+    pub owner: crate::ids::Id,
     pub owner_name: String,
     pub created_at: String,
     pub created_by_name: String,
@@ -257,20 +252,18 @@ impl DealInput {
         if stage.is_none() {
             errors.add("stage", Problem::UnknownStage);
         }
-        let company = validate::clean(&self.company);
-        if company
-            .as_deref()
-            .is_some_and(|c| !crate::ids::is_valid_id(c))
-        {
-            errors.add("company", Problem::UnknownCompany);
-        }
-        let contact = validate::clean(&self.contact);
-        if contact
-            .as_deref()
-            .is_some_and(|c| !crate::ids::is_valid_id(c))
-        {
-            errors.add("contact", Problem::UnknownContact);
-        }
+        let company = validate::link(
+            &mut errors,
+            "company",
+            &self.company,
+            Problem::UnknownCompany,
+        );
+        let contact = validate::link(
+            &mut errors,
+            "contact",
+            &self.contact,
+            Problem::UnknownContact,
+        );
         let expected_close = validate::date(&mut errors, "expected_close", &self.expected_close);
         let next_step = validate::optional(&mut errors, "next_step", &self.next_step, 200);
         let source = source::check(&self.source, rules.sources, rules.kept_source, &mut errors);
@@ -307,9 +300,18 @@ impl DealInput {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
+}
+
+impl Choice {
+    /// A select's options: (value, label).
+    pub fn options(choices: &[Choice]) -> Vec<(String, String)> {
+        choices
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone()))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

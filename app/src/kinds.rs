@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::i18n::Key;
+use crate::ids::Id;
 use crate::sync::replica::{Context, Synced};
 use crate::sync::{Mutation, Reference, RowKey};
 
@@ -83,7 +84,7 @@ macro_rules! kinds {
         impl SyncRow {
             pub fn key(&self) -> RowKey {
                 match self {
-                    $(SyncRow::$kind(row) => RowKey { table: Table::$kind, id: row.id().to_owned() },)*
+                    $(SyncRow::$kind(row) => RowKey { table: Table::$kind, id: row.id().into() },)*
                 }
             }
 
@@ -100,15 +101,15 @@ macro_rules! kinds {
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct Replica {
             pub reference: Option<Reference>,
-            $(pub $rows: BTreeMap<String, $row>,)*
+            $(pub $rows: BTreeMap<Id, $row>,)*
         }
 
         $(
             impl Held for $row {
-                fn rows(replica: &Replica) -> &BTreeMap<String, Self> {
+                fn rows(replica: &Replica) -> &BTreeMap<Id, Self> {
                     &replica.$rows
                 }
-                fn rows_mut(replica: &mut Replica) -> &mut BTreeMap<String, Self> {
+                fn rows_mut(replica: &mut Replica) -> &mut BTreeMap<Id, Self> {
                     &mut replica.$rows
                 }
             }
@@ -117,7 +118,7 @@ macro_rules! kinds {
         impl Replica {
             pub fn upsert(&mut self, row: SyncRow) {
                 match row {
-                    $(SyncRow::$kind(row) => _ = self.$rows.insert(row.id().to_owned(), row),)*
+                    $(SyncRow::$kind(row) => _ = self.$rows.insert(row.id().into(), row),)*
                 }
             }
 
@@ -135,7 +136,7 @@ macro_rules! kinds {
             pub fn scopes(&self) -> Vec<(RowKey, Scope)> {
                 let mut all = Vec::with_capacity(self.len());
                 $(all.extend(self.$rows.values().map(|r| {
-                    (RowKey { table: Table::$kind, id: r.id().to_owned() }, r.scope())
+                    (RowKey { table: Table::$kind, id: r.id().into() }, r.scope())
                 }));)*
                 all
             }
@@ -163,8 +164,8 @@ impl Table {
 
 /// Where a kind's rows live in the device's copy; implemented for each kind by the registry.
 pub trait Held: Sized {
-    fn rows(replica: &Replica) -> &BTreeMap<String, Self>;
-    fn rows_mut(replica: &mut Replica) -> &mut BTreeMap<String, Self>;
+    fn rows(replica: &Replica) -> &BTreeMap<Id, Self>;
+    fn rows_mut(replica: &mut Replica) -> &mut BTreeMap<Id, Self>;
 }
 
 kinds! {

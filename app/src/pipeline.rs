@@ -22,8 +22,7 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stage {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
     pub position: i64,
     pub probability: i64,
@@ -32,7 +31,7 @@ pub struct Stage {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pipeline {
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
     pub stages: Vec<Stage>,
 }
@@ -96,7 +95,7 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
             errors.add(FORM, Problem::Malformed);
         }
         stages.push(Stage {
-            id: row.id.clone(),
+            id: row.id.as_str().into(),
             name,
             position: index as i64,
             probability,
@@ -117,7 +116,7 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
 impl From<&Stage> for StageInput {
     fn from(s: &Stage) -> Self {
         StageInput {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             name: s.name.clone(),
             probability: s.probability.to_string(),
             outcome: s.outcome.code().to_owned(),
@@ -177,7 +176,7 @@ pub fn sample(prefix: &str) -> Pipeline {
         .iter()
         .enumerate()
         .map(|(i, (name, probability, outcome))| Stage {
-            id: format!("{prefix}{i}"),
+            id: format!("{prefix}{i}").into(),
             name: (*name).into(),
             position: i as i64,
             probability: *probability,

@@ -74,10 +74,9 @@ pub fn bind_actor<Q: Bind>(query: Q, actor: &Actor) -> Q {
 pub struct Scoped<T> {
     #[serde(flatten)]
     pub row: T,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub team: Option<String>,
+    pub owner: crate::ids::Id,
+    #[serde(default)]
+    pub team: Option<crate::ids::Id>,
 }
 
 impl<T> Scoped<T> {
@@ -129,10 +128,9 @@ pub async fn linked_name(
 
 #[derive(Deserialize)]
 struct ScopeRow {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
+    owner: crate::ids::Id,
+    #[serde(default)]
+    team: Option<crate::ids::Id>,
 }
 
 pub async fn scope_of(db: &Db, record: RecordId) -> AppResult<Option<Scope>> {

@@ -38,7 +38,7 @@ pub const PAGE: usize = 500;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mutation {
     pub table: Table,
-    pub id: String,
+    pub id: crate::ids::Id,
     pub base: Option<Fields>,
     pub fields: Fields,
     /// The hybrid logical clock of the edit.
@@ -84,13 +84,12 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowKey {
     pub table: Table,
-    pub id: String,
+    pub id: crate::ids::Id,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRow {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub name: String,
 }
 

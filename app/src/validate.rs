@@ -124,6 +124,21 @@ pub fn time_of_day(errors: &mut FieldErrors, field: &str, value: &str) -> Option
     Some(cleaned)
 }
 
+/// A link to another record, as a form sends it: empty for none, else the record's id.
+/// Whether the record exists (and may be seen) is the server's check.
+pub fn link(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    problem: Problem,
+) -> Option<crate::ids::Id> {
+    let cleaned = clean(value)?;
+    if !crate::ids::is_valid_id(&cleaned) {
+        errors.add(field, problem);
+    }
+    Some(crate::ids::Id::from(cleaned))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,13 +80,12 @@ fn new_token() -> String {
 
 #[derive(Deserialize)]
 struct ActorRow {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    id: String,
+    id: crate::ids::Id,
     name: String,
     email: String,
     role: Role,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    team: Option<String>,
+    #[serde(default)]
+    team: Option<crate::ids::Id>,
     #[serde(default)]
     team_name: Option<String>,
     #[serde(default)]
@@ -300,8 +299,7 @@ async fn attempt_succeeded(db: &Db, account: &str, address: &str) -> AppResult<(
 
 #[derive(Deserialize)]
 struct Credentials {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    id: String,
+    id: crate::ids::Id,
     password_hash: String,
 }
 

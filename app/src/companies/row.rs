@@ -9,8 +9,7 @@ use crate::sync::replica::{Context, Field, Stamp, Synced};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompanyRow {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub id: String,
+    pub id: crate::ids::Id,
     pub rev: i64,
     #[serde(flatten)]
     pub fields: CompanyFields,
@@ -48,7 +47,7 @@ impl Synced for CompanyRow {
 
     fn blank(id: &str, stamp: Stamp) -> Self {
         CompanyRow {
-            id: id.to_owned(),
+            id: id.into(),
             rev: 0,
             fields: CompanyFields::default(),
             stamp,

@@ -105,7 +105,7 @@ pub fn page(view: &Replica, id: &str) -> Result<DealPage, AppError> {
     })
 }
 
-pub fn choices<'a>(rows: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<Choice> {
+pub fn choices<'a>(rows: impl Iterator<Item = (&'a crate::ids::Id, &'a String)>) -> Vec<Choice> {
     let mut out: Vec<Choice> = rows
         .map(|(id, name)| Choice {
             id: id.clone(),

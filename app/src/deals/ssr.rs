@@ -30,8 +30,7 @@ fn card_fields(actor: &Actor) -> String {
 
 #[derive(Deserialize)]
 struct TotalRow {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    stage: String,
+    stage: crate::ids::Id,
     currency: Currency,
     count: i64,
     total: i64,

@@ -21,6 +21,7 @@ use crate::contacts::row::ContactRow;
 use crate::deals::DealInput;
 use crate::deals::row::DealRow;
 use crate::i18n::Locale;
+use crate::ids::Id;
 use crate::money::Currency;
 use crate::pipeline::Pipeline;
 use crate::sync::apply::{Current, Plan, plan, recall};
@@ -59,7 +60,7 @@ fn iso(ms: i64) -> String {
 }
 
 /// A field of a record: (kind, record id, field).
-type FieldKey = (Table, String, String);
+type FieldKey = (Table, Id, String);
 /// A pushed change: (device, change number).
 type ChangeKey = (usize, i64);
 
@@ -71,18 +72,18 @@ struct Stored<R> {
 
 /// A synced kind the simulated server keeps: where its rows are, and how a pull sends one.
 trait Kind: Synced + std::fmt::Debug + PartialEq {
-    fn map(server: &Server) -> &BTreeMap<String, Stored<Self>>;
-    fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>>;
+    fn map(server: &Server) -> &BTreeMap<Id, Stored<Self>>;
+    fn map_mut(server: &mut Server) -> &mut BTreeMap<Id, Stored<Self>>;
     fn wrap(self) -> SyncRow;
 }
 
 macro_rules! kind {
     ($row:ty, $map:ident, $variant:ident) => {
         impl Kind for $row {
-            fn map(server: &Server) -> &BTreeMap<String, Stored<Self>> {
+            fn map(server: &Server) -> &BTreeMap<Id, Stored<Self>> {
                 &server.$map
             }
-            fn map_mut(server: &mut Server) -> &mut BTreeMap<String, Stored<Self>> {
+            fn map_mut(server: &mut Server) -> &mut BTreeMap<Id, Stored<Self>> {
                 &mut server.$map
             }
             fn wrap(self) -> SyncRow {
@@ -124,10 +125,10 @@ const KINDS: [Table; 4] = [Table::Deal, Table::Company, Table::Contact, Table::A
 
 struct Server {
     users: Vec<Actor>,
-    deals: BTreeMap<String, Stored<DealRow>>,
-    companies: BTreeMap<String, Stored<CompanyRow>>,
-    contacts: BTreeMap<String, Stored<ContactRow>>,
-    activities: BTreeMap<String, Stored<ActivityRow>>,
+    deals: BTreeMap<Id, Stored<DealRow>>,
+    companies: BTreeMap<Id, Stored<CompanyRow>>,
+    contacts: BTreeMap<Id, Stored<ContactRow>>,
+    activities: BTreeMap<Id, Stored<ActivityRow>>,
     seq: i64,
     /// Each change: its number, the record, and who could read it before and after.
     log: Vec<(i64, Table, String, Vec<Scope>)>,
@@ -219,7 +220,7 @@ impl Server {
         };
         let row = R::create(&id, &input, &cx).expect("valid seed");
         R::map_mut(self).insert(
-            id,
+            Id::from(id),
             Stored {
                 row,
                 rev: 1,
@@ -435,7 +436,7 @@ impl Server {
                 Some(row) => page.rows.push(row),
                 None if seen => page.removed.push(RowKey {
                     table,
-                    id: id.clone(),
+                    id: id.as_str().into(),
                 }),
                 None => {}
             }
@@ -548,7 +549,7 @@ impl Device {
                 2 if n.is_multiple_of(2) => after.next_step = format!("Step {n}"),
                 2 => after.source = sources()[n as usize % 3].clone(),
                 3 => after.expected_close = format!("2027-01-{:02}", n % 28 + 1),
-                _ => after.stage = pipeline.stages[(n as usize) % 4].id.clone(),
+                _ => after.stage = pipeline.stages[(n as usize) % 4].id.to_string(),
             }),
             5 | 6 => self.edit_one::<CompanyRow>(&view, pick, now_ms, |after| match field {
                 5 => after.name = format!("Firm {n}"),
@@ -834,7 +835,7 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                     let stamp = stored.row.stamp_mut();
                     stamp.owner = owner.id.clone();
                     stamp.team = owner.team.clone();
-                    Some(id.clone())
+                    Some(id.to_string())
                 }
                 let Some(before) = per_kind!(table, R => R::map(&server)
                     .keys()
@@ -875,7 +876,7 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 .all(|(token, _)| device.unreadable.contains(token)),
             "only unreadable changes stay unsent"
         );
-        fn visible<'a, R: Kind>(server: &'a Server, me: &Actor) -> BTreeMap<&'a String, &'a R> {
+        fn visible<'a, R: Kind>(server: &'a Server, me: &Actor) -> BTreeMap<&'a Id, &'a R> {
             R::map(server)
                 .iter()
                 .filter(|(_, s)| server.readable(me, &s.row))
@@ -884,7 +885,7 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
         }
         fn holds_what_it_may_see<R: Kind>(server: &Server, device: &Device, index: usize) {
             let me = &server.users[device.user];
-            let held: BTreeMap<&String, &R> = R::rows(&device.replica).iter().collect();
+            let held: BTreeMap<&Id, &R> = R::rows(&device.replica).iter().collect();
             assert_eq!(
                 held,
                 visible::<R>(server, me),

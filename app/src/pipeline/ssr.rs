@@ -5,8 +5,7 @@ use crate::server::internal;
 
 #[derive(serde::Deserialize)]
 struct PipelineRow {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    id: String,
+    id: crate::ids::Id,
     name: String,
 }
 

@@ -587,7 +587,7 @@ pub async fn change<R: Synced>(
     let before = SendWrapper::new(async move {
         until_loaded().await;
         <R as crate::kinds::Held>::rows(&view())
-            .get(&id)
+            .get(id.as_str())
             .map(|row| (row.input(), id))
     })
     .await;

@@ -12,6 +12,7 @@ use super::{Fields, Mutation, Pending, PullResponse, Table};
 use crate::auth::{Access, Actor, Scope};
 use crate::error::AppError;
 use crate::i18n::Key;
+use crate::ids::Id;
 use crate::pipeline::Pipeline;
 
 pub use crate::kinds::{Held, Replica};
@@ -28,16 +29,13 @@ pub struct Context<'a> {
 /// Who a record belongs to and who made and last changed it, when: the same on every table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub owner: String,
-    #[serde(default, deserialize_with = "crate::ids::de::opt_id")]
-    pub team: Option<String>,
+    pub owner: crate::ids::Id,
+    #[serde(default)]
+    pub team: Option<crate::ids::Id>,
     pub created_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub created_by: String,
+    pub created_by: crate::ids::Id,
     pub updated_at: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    pub updated_by: String,
+    pub updated_by: crate::ids::Id,
 }
 
 impl Stamp {
@@ -223,7 +221,7 @@ pub fn edit<R: Synced>(
         .collect();
     (!fields.is_empty()).then(|| Mutation {
         table: R::TABLE,
-        id: id.to_owned(),
+        id: id.into(),
         base: Some(base),
         fields,
         clock,
@@ -233,7 +231,7 @@ pub fn edit<R: Synced>(
 pub fn create<R: Synced>(input: &R::Input, id: &str, clock: Hlc) -> Mutation {
     Mutation {
         table: R::TABLE,
-        id: id.to_owned(),
+        id: id.into(),
         base: None,
         fields: fields_of(input),
         clock,
@@ -299,7 +297,7 @@ impl Replica {
 }
 
 pub(crate) fn replay_into<R: Synced>(
-    rows: &mut BTreeMap<String, R>,
+    rows: &mut BTreeMap<Id, R>,
     mutation: &Mutation,
     cx: &Context,
 ) -> Result<(), AppError> {

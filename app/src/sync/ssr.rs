@@ -163,8 +163,7 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
 async fn register(cx: &Cx, client: &str) -> AppResult<()> {
     #[derive(Deserialize)]
     struct Client {
-        #[serde(deserialize_with = "crate::ids::de::id")]
-        user: String,
+        user: crate::ids::Id,
     }
     let key = rid("sync_client", client);
     let mut response = db::run(
@@ -400,7 +399,7 @@ async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> 
     page.snapshot = match (full, page.rows.last(), next_table) {
         (true, Some(last), _) => Some(Snapshot {
             table,
-            after: last.key().id,
+            after: last.key().id.into(),
             base: snapshot.base,
         }),
         (_, _, Some(next)) => Some(Snapshot {
@@ -419,8 +418,7 @@ async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> 
 struct LogEntry {
     seq: i64,
     tb: String,
-    #[serde(deserialize_with = "crate::ids::de::id")]
-    record: String,
+    record: crate::ids::Id,
     #[serde(default)]
     seen: bool,
 }
@@ -441,8 +439,8 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
     let entries: Vec<LogEntry> = db::take_all(&mut response, 0)?;
     page.has_more = entries.len() == PAGE;
     page.cursor = entries.last().map_or(cursor, |e| e.seq);
-    let mut touched: BTreeMap<Table, Vec<String>> = BTreeMap::new();
-    let mut seen: BTreeMap<Table, Vec<String>> = BTreeMap::new();
+    let mut touched: BTreeMap<Table, Vec<crate::ids::Id>> = BTreeMap::new();
+    let mut seen: BTreeMap<Table, Vec<crate::ids::Id>> = BTreeMap::new();
     for entry in entries {
         if let Some(table) = Table::from_name(&entry.tb) {
             let ids = touched.entry(table).or_default();

@@ -83,11 +83,7 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
         .iter()
         .map(|k| (k.code().to_owned(), t(k.label()).to_owned()))
         .collect();
-    let choices = |v: &Vec<crate::deals::Choice>| {
-        v.iter()
-            .map(|c| (c.id.clone(), c.name.clone()))
-            .collect::<Vec<_>>()
-    };
+    let choices = crate::deals::Choice::options;
     view! {
         <h1>{if is_new { t(Key::NewActivity) } else { t(Key::EditActivity) }}</h1>
         <form class="form" method="post" on:submit=submit novalidate>

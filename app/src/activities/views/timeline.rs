@@ -21,7 +21,7 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
 pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let locale = use_locale();
     let done = RwSignal::new(item.done);
-    let id = item.id.clone();
+    let id = item.id.to_string();
     let toggle = Action::new(move |value: &bool| {
         let value = *value;
         crate::sync::change::<crate::activities::row::ActivityRow>(id.clone(), move |input| {

@@ -28,7 +28,7 @@ pub fn CompanyPage() -> impl IntoView {
 #[component]
 fn CompanyView(page: Data) -> impl IntoView {
     let locale = use_locale();
-    let history_id = page.company.id.clone();
+    let history_id = page.company.id.to_string();
     let c = page.company;
     let edit = page.can_edit.then(|| view! { <A href=format!("/companies/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
     let phone = c.phone.clone().map(|p| {

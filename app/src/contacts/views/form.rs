@@ -61,11 +61,7 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
         let checked = input.validate().map(drop);
         form.submit(id.clone(), input, checked);
     };
-    let companies: Vec<(String, String)> = data
-        .companies
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
+    let companies = crate::deals::Choice::options(&data.companies);
     let back = data
         .contact
         .as_ref()

@@ -28,7 +28,7 @@ pub fn ContactPage() -> impl IntoView {
 #[component]
 fn ContactView(page: Data) -> impl IntoView {
     let locale = use_locale();
-    let history_id = page.contact.id.clone();
+    let history_id = page.contact.id.to_string();
     let c = page.contact;
     let edit = page.can_edit.then(|| view! { <A href=format!("/contacts/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
     let phones = c

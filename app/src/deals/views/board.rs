@@ -2,6 +2,8 @@
 //! a time (a segmented control) with a one-tap "move to next stage" on each card.
 
 use leptos::prelude::*;
+
+use crate::ids::Id;
 use leptos_router::components::A;
 
 use crate::deals::row::DealRow;
@@ -17,17 +19,17 @@ const CARDS_AT_ONCE: usize = 50;
 
 #[derive(Clone)]
 struct MoveRequest {
-    id: String,
-    stage: String,
+    id: Id,
+    stage: Id,
 }
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
     let board = Resource::new(crate::sync::version, |_| load_board());
-    let selected = RwSignal::new(None::<String>);
+    let selected = RwSignal::new(None::<Id>);
     let mover = Action::new(|m: &MoveRequest| {
-        let stage = m.stage.clone();
-        crate::sync::change::<DealRow>(m.id.clone(), move |input| input.stage = stage)
+        let stage = m.stage.to_string();
+        crate::sync::change::<DealRow>(m.id.to_string(), move |input| input.stage = stage)
     });
     let failure = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match mover.value().get() {
@@ -66,7 +68,7 @@ pub fn PipelinePage() -> impl IntoView {
 #[component]
 fn BoardView(
     board: Board,
-    selected: RwSignal<Option<String>>,
+    selected: RwSignal<Option<Id>>,
     mover: Action<MoveRequest, Result<(), AppError>>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -128,7 +130,7 @@ fn totals_text(locale: Locale, totals: &[StageTotal]) -> String {
 fn ColumnView(
     column: Column,
     pipeline: Pipeline,
-    current: Memo<String>,
+    current: Memo<Id>,
     mover: Action<MoveRequest, Result<(), AppError>>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -144,7 +146,7 @@ fn ColumnView(
             .unwrap_or_default();
         if crate::ids::is_valid_id(&data) {
             mover.dispatch(MoveRequest {
-                id: data,
+                id: data.into(),
                 stage: stage_id.clone(),
             });
         }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::deals::row::DealRow;
 use crate::deals::{DealFormData, DealInput, load_deal_form};
 use crate::i18n::{Key, t, use_locale};
-use crate::money::{Currency, amount_input};
+use crate::money::Currency;
 use crate::pipeline::Outcome;
 use crate::ui::date_field::DateField;
 use crate::ui::fields::{SelectField, TextField};
@@ -29,36 +29,32 @@ pub fn DealFormPage() -> impl IntoView {
 fn DealForm(data: DealFormData) -> impl IntoView {
     let existing = data.deal.clone();
     let is_new = existing.is_none();
-    let id = existing
-        .as_ref()
-        .map_or_else(crate::ids::new_id, |d| d.id.clone());
-    let rev = existing.as_ref().map(|d| d.rev);
-    let first_stage = data
-        .pipeline
-        .stages
-        .first()
-        .map(|s| s.id.clone())
-        .unwrap_or_default();
-    let d = existing.as_ref();
-    let title = RwSignal::new(d.map(|d| d.title.clone()).unwrap_or_default());
-    let value = RwSignal::new(
-        d.map(|d| amount_input(d.value, d.currency))
-            .unwrap_or_default(),
+    let initial = existing.as_ref().map_or_else(
+        || DealInput {
+            id: crate::ids::new_id(),
+            currency: data.default_currency.code().to_owned(),
+            stage: data
+                .pipeline
+                .stages
+                .first()
+                .map(|s| s.id.to_string())
+                .unwrap_or_default(),
+            ..Default::default()
+        },
+        |d| d.fields.input(&d.id, Some(d.rev)),
     );
-    let currency = RwSignal::new(
-        d.map_or(data.default_currency, |d| d.currency)
-            .code()
-            .to_owned(),
-    );
-    let stage = RwSignal::new(d.map_or(first_stage, |d| d.stage.clone()));
-    let company = RwSignal::new(d.and_then(|d| d.company.clone()).unwrap_or_default());
-    let contact = RwSignal::new(d.and_then(|d| d.contact.clone()).unwrap_or_default());
-    let expected_close =
-        RwSignal::new(d.and_then(|d| d.expected_close.clone()).unwrap_or_default());
-    let next_step = RwSignal::new(d.and_then(|d| d.next_step.clone()).unwrap_or_default());
-    let lost_reason = RwSignal::new(d.and_then(|d| d.lost_reason.clone()).unwrap_or_default());
-    let source = RwSignal::new(d.and_then(|d| d.source.clone()).unwrap_or_default());
-    let kept_source = d.and_then(|d| d.source.clone());
+    let (id, rev) = (initial.id.clone(), initial.rev);
+    let kept_source = existing.as_ref().and_then(|d| d.source.clone());
+    let title = RwSignal::new(initial.title);
+    let value = RwSignal::new(initial.value);
+    let currency = RwSignal::new(initial.currency);
+    let stage = RwSignal::new(initial.stage);
+    let company = RwSignal::new(initial.company);
+    let contact = RwSignal::new(initial.contact);
+    let expected_close = RwSignal::new(initial.expected_close);
+    let next_step = RwSignal::new(initial.next_step);
+    let lost_reason = RwSignal::new(initial.lost_reason);
+    let source = RwSignal::new(initial.source);
 
     let pipeline = StoredValue::new(data.pipeline.clone());
     let source_list = StoredValue::new(data.sources.clone());
@@ -108,22 +104,14 @@ fn DealForm(data: DealFormData) -> impl IntoView {
         .pipeline
         .stages
         .iter()
-        .map(|s| (s.id.clone(), locale.stage_name(&s.name)))
+        .map(|s| (s.id.to_string(), locale.stage_name(&s.name)))
         .collect();
     let currencies: Vec<(String, String)> = Currency::ALL
         .iter()
         .map(|c| (c.code().to_owned(), locale.currency_name(*c)))
         .collect();
-    let companies: Vec<(String, String)> = data
-        .companies
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
-    let contacts: Vec<(String, String)> = data
-        .contacts
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
+    let companies = crate::deals::Choice::options(&data.companies);
+    let contacts = crate::deals::Choice::options(&data.contacts);
     // A source removed from the list since this deal took it is still offered, as it is.
     let mut sources: Vec<(String, String)> = data
         .sources

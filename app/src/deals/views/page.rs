@@ -27,7 +27,7 @@ pub fn DealPage() -> impl IntoView {
 #[component]
 fn DealView(page: Data) -> impl IntoView {
     let locale = use_locale();
-    let history_id = page.deal.id.clone();
+    let history_id = page.deal.id.to_string();
     let deal = page.deal;
     let edit = page.can_edit.then(|| {
         view! { <A href=format!("/deals/{}/edit", deal.id) attr:class="button">{t(Key::Edit)}</A> }

@@ -67,7 +67,7 @@ pub struct ActivityFields {
     #[serde(default)]
     pub body: Option<String>,
     #[serde(default)]
-    pub due_date: Option<String>,
+    pub due_date: Option<crate::calendar::IsoDate>,
     #[serde(default)]
     pub due_time: Option<String>,
     pub done: bool,
@@ -132,7 +132,7 @@ impl ActivityFields {
             kind: self.kind.code().to_owned(),
             subject: self.subject.clone(),
             body: self.body.clone().unwrap_or_default(),
-            due_date: self.due_date.clone().unwrap_or_default(),
+            due_date: self.due_date.as_deref().unwrap_or_default().to_owned(),
             due_time: self.due_time.clone().unwrap_or_default(),
             done: self.done,
             deal: self.deal.as_deref().unwrap_or_default().to_owned(),
@@ -151,7 +151,7 @@ impl ActivityFields {
     ) -> Vec<(&'static str, Option<String>)> {
         let due = self.due_date.as_ref().map(|d| match &self.due_time {
             Some(t) => format!("{d} {t}"),
-            None => d.clone(),
+            None => d.to_string(),
         });
         vec![
             ("kind", Some(self.kind.code().to_owned())),

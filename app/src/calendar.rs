@@ -133,6 +133,54 @@ impl Jalali {
     }
 }
 
+/// A calendar date as ISO `YYYY-MM-DD` text: how forms send it, the database stores and
+/// compares it, and the device keeps it. Only a real date in that exact form is one, so its
+/// text order is its date order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoDate(String);
+
+impl IsoDate {
+    pub fn parse(text: &str) -> Option<IsoDate> {
+        parse_iso(text).map(IsoDate::from)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Date> for IsoDate {
+    fn from(date: Date) -> IsoDate {
+        IsoDate(iso(date))
+    }
+}
+
+impl std::ops::Deref for IsoDate {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for IsoDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IsoDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IsoDate, D::Error> {
+        let text = String::deserialize(d)?;
+        IsoDate::parse(&text).ok_or_else(|| serde::de::Error::custom("not an ISO date"))
+    }
+}
+
 pub fn parse_iso(iso: &str) -> Option<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     (iso.len() == 10)
@@ -208,6 +256,33 @@ pub fn device_today() -> String {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    /// Only real dates in exactly `YYYY-MM-DD` are dates, so the database and the device may
+    /// compare them as text.
+    #[test]
+    fn an_iso_date_is_a_real_date_in_one_form() {
+        assert_eq!(
+            IsoDate::parse("2026-12-31").map(|d| d.to_string()),
+            Some("2026-12-31".to_owned())
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-2-3",
+            "31/12/2026",
+            "",
+            "2026-12-31T00:00:00Z",
+        ] {
+            assert_eq!(IsoDate::parse(bad), None, "{bad}");
+        }
+        assert!(IsoDate::parse("2026-09-30") < IsoDate::parse("2026-10-01"));
+        let read: Result<IsoDate, _> = serde_json::from_str("\"2026-13-01\"");
+        assert!(read.is_err());
+        let date = IsoDate::from(date!(2027 - 01 - 05));
+        assert_eq!(
+            serde_json::to_string(&date).ok(),
+            Some("\"2027-01-05\"".to_owned())
+        );
+    }
 
     fn j(year: i32, month: u8, day: u8) -> Jalali {
         Jalali { year, month, day }

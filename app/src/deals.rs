@@ -33,7 +33,7 @@ pub struct DealCard {
     pub company_name: Option<String>,
     pub owner_name: String,
     #[serde(default)]
-    pub expected_close: Option<String>,
+    pub expected_close: Option<crate::calendar::IsoDate>,
     #[serde(default)]
     pub can_edit: bool,
 }
@@ -79,7 +79,7 @@ pub struct DealFields {
     #[serde(default)]
     pub contact: Option<crate::ids::Id>,
     #[serde(default)]
-    pub expected_close: Option<String>,
+    pub expected_close: Option<crate::calendar::IsoDate>,
     #[serde(default)]
     pub next_step: Option<String>,
     #[serde(default)]
@@ -121,7 +121,11 @@ impl DealFields {
             stage: self.stage.to_string(),
             company: self.company.as_deref().unwrap_or_default().to_owned(),
             contact: self.contact.as_deref().unwrap_or_default().to_owned(),
-            expected_close: self.expected_close.clone().unwrap_or_default(),
+            expected_close: self
+                .expected_close
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
             next_step: self.next_step.clone().unwrap_or_default(),
             lost_reason: self.lost_reason.clone().unwrap_or_default(),
             source: self.source.clone().unwrap_or_default(),
@@ -145,7 +149,10 @@ impl DealFields {
             ("stage", stage),
             ("company", company),
             ("contact", contact),
-            ("expected_close", self.expected_close.clone()),
+            (
+                "expected_close",
+                self.expected_close.as_deref().map(str::to_owned),
+            ),
             ("next_step", self.next_step.clone()),
             ("lost_reason", self.lost_reason.clone()),
             ("source", self.source.clone()),

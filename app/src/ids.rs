@@ -147,21 +147,6 @@ pub fn key_of(raw: &str) -> &str {
         .trim_end_matches(['⟩', '`'])
 }
 
-/// serde helpers for id fields read from the database.
-pub mod de {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let raw = String::deserialize(d)?;
-        Ok(super::key_of(&raw).to_owned())
-    }
-
-    pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        let raw = Option::<String>::deserialize(d)?;
-        Ok(raw.map(|r| super::key_of(&r).to_owned()))
-    }
-}
-
 #[cfg(test)]
 mod key_tests {
     use super::key_of;

@@ -1,5 +1,6 @@
 //! Field rules shared by the browser (instant feedback) and the server (the authority).
 
+use crate::calendar::IsoDate;
 use crate::error::{FieldErrors, Problem};
 
 /// Trims and returns `None` for blank input, so optional fields are stored as absent.
@@ -101,12 +102,13 @@ pub fn is_date(value: &str) -> bool {
     crate::calendar::parse_iso(value).is_some()
 }
 
-pub fn date(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
+pub fn date(errors: &mut FieldErrors, field: &str, value: &str) -> Option<IsoDate> {
     let cleaned = clean(value)?;
-    if !is_date(&cleaned) {
+    let date = IsoDate::parse(&cleaned);
+    if date.is_none() {
         errors.add(field, Problem::InvalidDate);
     }
-    Some(cleaned)
+    date
 }
 
 /// A wall-clock time, `HH:MM`, as `<input type="time">` sends it.

@@ -51,7 +51,7 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
             Some(time) => format!("{} {}", locale.date(&d), locale.time(time)),
             None => locale.date(&d),
         };
-        view! { <time datetime=d>{text}</time> }
+        view! { <time datetime=d.to_string()>{text}</time> }
     });
     // Each name isolated, so Persian and English names keep their order in either direction.
     let context = [

@@ -51,7 +51,7 @@ pub fn TodayPage() -> impl IntoView {
                                 .closing
                                 .into_iter()
                                 .map(|deal| {
-                                    let close = deal.expected_close.unwrap_or_default();
+                                    let close = deal.expected_close.as_deref().unwrap_or_default().to_owned();
                                     let when = locale.relative_day(&close, &d.today).unwrap_or_else(|| locale.date(&close));
                                     view! {
                                         <li><A href=format!("/deals/{}", deal.id) attr:class="row-link">

@@ -258,7 +258,7 @@ fn Card(
                 <span class="card-value">{locale.amount(deal.value, deal.currency)}</span>
                 {deal.expected_close.clone().map(|d| {
                     let text = locale.date(&d);
-                    view! { <time datetime=d>{text}</time> }
+                    view! { <time datetime=d.to_string()>{text}</time> }
                 })}
             </p>
             <p class="card-owner muted" dir="auto">{deal.owner_name.clone()}</p>

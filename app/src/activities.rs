@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, FieldErrors, Problem};
+use crate::history::Shown;
 use crate::i18n::Key;
 use crate::sync::replica::Field;
 use crate::validate;
@@ -84,12 +85,16 @@ pub type ValidActivity = ActivityFields;
 
 /// The activity form's fields, as sync merges them and history and conflicts label them.
 pub const FIELDS: &[Field] = &[
-    Field::new("kind", Key::FieldKind),
+    Field::new("kind", Key::FieldKind).shown(Shown::ActivityKind),
     Field::new("subject", Key::FieldSubject),
     Field::new("body", Key::FieldBody),
-    Field::new("due_date", Key::FieldDue).history_as("due"),
-    Field::new("due_time", Key::FieldDue).history_as("due"),
-    Field::new("done", Key::FieldDone),
+    Field::new("due_date", Key::FieldDue)
+        .history_as("due")
+        .shown(Shown::Date),
+    Field::new("due_time", Key::FieldDue)
+        .history_as("due")
+        .shown(Shown::Date),
+    Field::new("done", Key::FieldDone).shown(Shown::Done),
     // History names a linked deal by its title.
     Field::new("deal", Key::FieldTitle).history_as("title"),
     Field::new("contact", Key::FieldContact),

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::activities::ActivityItem;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
+use crate::history::Shown;
 use crate::i18n::Key;
 use crate::money::{self, Currency, ParseAmountError};
 use crate::pipeline::{Outcome, Pipeline};
@@ -96,17 +97,22 @@ pub type ValidDeal = DealFields;
 /// agree, not have one silently win.
 pub const FIELDS: &[Field] = &[
     Field::new("title", Key::FieldTitle),
-    Field::new("value", Key::FieldValue).guarded(),
+    Field::new("value", Key::FieldValue)
+        .guarded()
+        .shown(Shown::Amount),
     Field::new("currency", Key::FieldCurrency)
         .guarded()
-        .history_as("value"),
-    Field::new("stage", Key::FieldStage).guarded(),
+        .history_as("value")
+        .shown(Shown::Amount),
+    Field::new("stage", Key::FieldStage)
+        .guarded()
+        .shown(Shown::Stage),
     Field::new("company", Key::FieldCompany),
     Field::new("contact", Key::FieldContact),
-    Field::new("expected_close", Key::FieldExpectedClose),
+    Field::new("expected_close", Key::FieldExpectedClose).shown(Shown::Date),
     Field::new("next_step", Key::FieldNextStep),
     Field::new("lost_reason", Key::FieldLostReason),
-    Field::new("source", Key::FieldSource),
+    Field::new("source", Key::FieldSource).shown(Shown::Source),
 ];
 
 impl DealFields {

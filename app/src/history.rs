@@ -52,10 +52,31 @@ pub fn amount_value(minor: i64, currency: crate::money::Currency) -> String {
     format!("{minor} {}", currency.code())
 }
 
-/// A value from history as the reader's language shows it. Values are stored as text;
-/// amounts, dates, stages and percentages are recognised and formatted, anything else
-/// (names, notes, and amounts recorded before this format) is shown as written.
-pub fn shown_value(locale: crate::i18n::Locale, field: &str, value: &str) -> String {
+/// How history shows a field's recorded values, declared with the field
+/// ([`crate::sync::replica::Field::shown`]). Values are stored as text, so that each reader
+/// sees them in their own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// As written: names, notes.
+    Text,
+    /// "1250000 USD" (see [`amount_value`]).
+    Amount,
+    /// A stage's name, translated when it is a default one.
+    Stage,
+    /// `YYYY-MM-DD`, with an optional ` HH:MM`.
+    Date,
+    /// A deal source's code.
+    Source,
+    /// An activity kind's code.
+    ActivityKind,
+    /// `true` or `false`.
+    Done,
+}
+
+/// A value from history as the reader's language shows it. A value that does not read as
+/// its field's kind (one recorded before a format existed) is shown as written.
+pub fn shown_value(locale: crate::i18n::Locale, shown: Shown, value: &str) -> String {
+    use crate::i18n::Key;
     let amount = || {
         let (minor, code) = value.split_once(' ')?;
         Some(locale.amount(
@@ -63,13 +84,27 @@ pub fn shown_value(locale: crate::i18n::Locale, field: &str, value: &str) -> Str
             crate::money::Currency::from_code(code)?,
         ))
     };
-    match field {
-        "value" => amount(),
-        "stage" => Some(locale.stage_name(value)),
-        "expected_close" | "due" => crate::calendar::parse_iso(value).map(|_| locale.date(value)),
-        "probability" => value.parse().ok().map(|p| locale.percent(p)),
-        "source" => Some(crate::deals::source::name(locale, value)),
-        _ => None,
+    let date = || {
+        let (day, time) = value.split_once(' ').unwrap_or((value, ""));
+        crate::calendar::parse_iso(day)?;
+        Some(match time {
+            "" => locale.date(day),
+            time => format!("{} {}", locale.date(day), locale.time(time)),
+        })
+    };
+    match shown {
+        Shown::Text => None,
+        Shown::Amount => amount(),
+        Shown::Stage => Some(locale.stage_name(value)),
+        Shown::Date => date(),
+        Shown::Source => Some(crate::deals::source::name(locale, value)),
+        Shown::ActivityKind => crate::activities::ActivityKind::from_code(value)
+            .map(|kind| locale.text(kind.label()).to_owned()),
+        Shown::Done => match value {
+            "true" => Some(locale.text(Key::Done).to_owned()),
+            "false" => Some(locale.text(Key::OutcomeOpen).to_owned()),
+            _ => None,
+        },
     }
     .unwrap_or_else(|| value.to_owned())
 }
@@ -127,19 +162,29 @@ mod tests {
         use crate::i18n::Locale;
         let value = amount_value(1_500_000_000, crate::money::Currency::IRT);
         assert_eq!(
-            shown_value(Locale::Fa, "value", &value),
+            shown_value(Locale::Fa, Shown::Amount, &value),
             "۱٬۵۰۰٬۰۰۰٬۰۰۰ تومان"
         );
         assert_eq!(
-            shown_value(Locale::En, "value", &value),
+            shown_value(Locale::En, Shown::Amount, &value),
             "1,500,000,000 tomans"
         );
-        assert_eq!(shown_value(Locale::Fa, "value", "$12,500"), "$12,500");
+        assert_eq!(shown_value(Locale::Fa, Shown::Amount, "$12,500"), "$12,500");
         assert_eq!(
-            shown_value(Locale::Fa, "expected_close", "2024-03-20"),
+            shown_value(Locale::Fa, Shown::Date, "2024-03-20"),
             "۱ فروردین ۱۴۰۳"
         );
-        assert_eq!(shown_value(Locale::Fa, "stage", "Won"), "برنده");
-        assert_eq!(shown_value(Locale::Fa, "title", "Model 3"), "Model 3");
+        assert_eq!(
+            shown_value(Locale::Fa, Shown::Date, "2024-03-20 09:30"),
+            format!("۱ فروردین ۱۴۰۳ {}", Locale::Fa.time("09:30"))
+        );
+        assert_eq!(shown_value(Locale::Fa, Shown::Stage, "Won"), "برنده");
+        assert_eq!(shown_value(Locale::Fa, Shown::Text, "Model 3"), "Model 3");
+        assert_eq!(
+            shown_value(Locale::En, Shown::ActivityKind, "meeting"),
+            "Meeting"
+        );
+        assert_eq!(shown_value(Locale::En, Shown::Done, "true"), "Done");
+        assert_eq!(shown_value(Locale::En, Shown::Done, "maybe"), "maybe");
     }
 }

@@ -187,6 +187,19 @@ pub fn field_label(table: Table, field: &str) -> Key {
     table.visit(Label(field))
 }
 
+/// How history shows values of `field` on a record of `table`, from the kind's declaration.
+pub fn field_shown(table: Table, field: &str) -> crate::history::Shown {
+    struct Declared<'a>(&'a str);
+    impl Visit for Declared<'_> {
+        type Out = crate::history::Shown;
+        fn visit<R: Synced>(self) -> crate::history::Shown {
+            crate::sync::replica::declared::<R>(self.0)
+                .map_or(crate::history::Shown::Text, |f| f.shown)
+        }
+    }
+    table.visit(Declared(field))
+}
+
 #[cfg(test)]
 mod simulation;
 
@@ -238,6 +251,8 @@ mod tests {
                             field_label(R::TABLE, entry),
                             crate::sync::replica::label_of::<R>(entry)
                         );
+                        // Fields sharing an entry must agree on how it is shown.
+                        assert_eq!(field_shown(R::TABLE, entry), field.shown, "{entry}");
                     }
                 }
             }
@@ -245,6 +260,16 @@ mod tests {
         for table in Table::ALL {
             table.visit(Check);
         }
+    }
+
+    #[test]
+    fn history_shows_values_as_their_fields_declare() {
+        use crate::history::Shown;
+        assert_eq!(field_shown(Table::Deal, "value"), Shown::Amount);
+        assert_eq!(field_shown(Table::Deal, "stage"), Shown::Stage);
+        assert_eq!(field_shown(Table::Activity, "due"), Shown::Date);
+        assert_eq!(field_shown(Table::Contact, "phones"), Shown::Text);
+        assert_eq!(field_shown(Table::Company, "no_such_entry"), Shown::Text);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::clock::Hlc;
 use super::{Fields, Mutation, Pending, PullResponse, Table};
 use crate::auth::{Access, Actor, Scope};
 use crate::error::AppError;
+use crate::history::Shown;
 use crate::i18n::Key;
 use crate::ids::Id;
 use crate::pipeline::Pipeline;
@@ -78,6 +79,8 @@ pub struct Field {
     /// The history entry it shows in (several fields may share one, as a phone number and
     /// its second line); `None` when history does not show it.
     pub history: Option<&'static str>,
+    /// How history shows its values.
+    pub shown: Shown,
 }
 
 impl Field {
@@ -87,7 +90,12 @@ impl Field {
             merge: Merge::Latest,
             label,
             history: Some(name),
+            shown: Shown::Text,
         }
+    }
+
+    pub const fn shown(self, shown: Shown) -> Field {
+        Field { shown, ..self }
     }
 
     pub const fn guarded(self) -> Field {
@@ -240,10 +248,14 @@ pub fn create<R: Synced>(input: &R::Input, id: &str, clock: Hlc) -> Mutation {
 
 /// The label of `field` (a form field or a history entry) of kind `R`.
 pub fn label_of<R: Synced>(field: &str) -> Key {
+    declared::<R>(field).map_or(Key::FieldName, |f| f.label)
+}
+
+/// The declaration of `field` (a form field or a history entry) of kind `R`.
+pub fn declared<R: Synced>(field: &str) -> Option<&'static Field> {
     R::FIELDS
         .iter()
         .find(|f| f.name == field || f.history == Some(field))
-        .map_or(Key::FieldName, |f| f.label)
 }
 
 impl Replica {

@@ -82,11 +82,12 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
             };
             let detail = (c.field != history::CREATED).then(|| {
                 let none = locale.text(Key::None_);
+                let shown = crate::kinds::field_shown(table, &c.field);
                 view! {
                     <span class="history-values">
-                        <del>{c.old.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, &c.field, v))}</del>
+                        <del>{c.old.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, shown, v))}</del>
                         " → "
-                        <ins>{c.new.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, &c.field, v))}</ins>
+                        <ins>{c.new.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, shown, v))}</ins>
                     </span>
                 }
             });

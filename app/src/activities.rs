@@ -1,7 +1,6 @@
 //! Calls, meetings, tasks and notes, linked to a deal, contact or company; and the Today list.
 
 pub mod local;
-pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]
@@ -15,7 +14,9 @@ use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Shown;
 use crate::i18n::Key;
-use crate::sync::replica::Field;
+use crate::kinds::Table;
+use crate::kinds::row::Declaration;
+use crate::sync::replica::{Context, Field};
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -128,9 +129,16 @@ impl std::ops::Deref for ActivityItem {
     }
 }
 
-impl ActivityFields {
+/// The record as the device keeps it.
+pub type ActivityRow = crate::kinds::row::Row<ActivityFields>;
+
+impl Declaration for ActivityFields {
+    type Input = ActivityInput;
+    const TABLE: Table = Table::Activity;
+    const FIELDS: &'static [Field] = FIELDS;
+
     /// The form as it opens on these fields.
-    pub fn input(&self, id: &str, rev: Option<i64>) -> ActivityInput {
+    fn input(&self, id: &str, rev: Option<i64>) -> ActivityInput {
         ActivityInput {
             id: id.to_owned(),
             rev,
@@ -146,6 +154,17 @@ impl ActivityFields {
         }
     }
 
+    fn checked(input: &ActivityInput, _current: &Self, _cx: &Context) -> Result<Self, AppError> {
+        input.validate()
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn save(cx: crate::server::Cx, input: ActivityInput) -> crate::error::AppResult<String> {
+        ssr::save(&cx, input).await
+    }
+}
+
+impl ActivityFields {
     /// What the history shows of these fields: links by name (given, as the reader may see
     /// them), the due date and time together.
     pub fn history(

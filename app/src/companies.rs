@@ -1,7 +1,6 @@
 //! Companies: the organisations a business sells to.
 
 pub mod local;
-pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]
@@ -17,7 +16,9 @@ use crate::deals::DealCard;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
 use crate::i18n::Key;
-use crate::sync::replica::Field;
+use crate::kinds::Table;
+use crate::kinds::row::Declaration;
+use crate::sync::replica::{Context, Field};
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,9 +106,16 @@ pub struct CompanyInput {
     pub address: String,
 }
 
-impl CompanyFields {
+/// The record as the device keeps it.
+pub type CompanyRow = crate::kinds::row::Row<CompanyFields>;
+
+impl Declaration for CompanyFields {
+    type Input = CompanyInput;
+    const TABLE: Table = Table::Company;
+    const FIELDS: &'static [Field] = FIELDS;
+
     /// The form as it opens on these fields.
-    pub fn input(&self, id: &str, rev: Option<i64>) -> CompanyInput {
+    fn input(&self, id: &str, rev: Option<i64>) -> CompanyInput {
         CompanyInput {
             id: id.to_owned(),
             rev,
@@ -120,6 +128,17 @@ impl CompanyFields {
         }
     }
 
+    fn checked(input: &CompanyInput, _current: &Self, _cx: &Context) -> Result<Self, AppError> {
+        input.validate()
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn save(cx: crate::server::Cx, input: CompanyInput) -> crate::error::AppResult<String> {
+        ssr::save(&cx, input).await
+    }
+}
+
+impl CompanyFields {
     /// What the history shows of these fields.
     pub fn snapshot(&self) -> Vec<(&'static str, Option<String>)> {
         vec![

@@ -1,7 +1,6 @@
 //! Contacts: the people at (or without) a company.
 
 pub mod local;
-pub mod row;
 pub mod views;
 
 #[cfg(feature = "ssr")]
@@ -16,7 +15,9 @@ use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
 use crate::i18n::Key;
-use crate::sync::replica::Field;
+use crate::kinds::Table;
+use crate::kinds::row::Declaration;
+use crate::sync::replica::{Context, Field};
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,9 +116,16 @@ pub struct ContactInput {
     pub email2: String,
 }
 
-impl ContactFields {
+/// The record as the device keeps it.
+pub type ContactRow = crate::kinds::row::Row<ContactFields>;
+
+impl Declaration for ContactFields {
+    type Input = ContactInput;
+    const TABLE: Table = Table::Contact;
+    const FIELDS: &'static [Field] = FIELDS;
+
     /// The form as it opens on these fields.
-    pub fn input(&self, id: &str, rev: Option<i64>) -> ContactInput {
+    fn input(&self, id: &str, rev: Option<i64>) -> ContactInput {
         let nth = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
         ContactInput {
             id: id.to_owned(),
@@ -132,6 +140,17 @@ impl ContactFields {
         }
     }
 
+    fn checked(input: &ContactInput, _current: &Self, _cx: &Context) -> Result<Self, AppError> {
+        input.validate()
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn save(cx: crate::server::Cx, input: ContactInput) -> crate::error::AppResult<String> {
+        ssr::save(&cx, input).await
+    }
+}
+
+impl ContactFields {
     /// What the history shows of these fields: the company by name (given, as the reader
     /// may see it), each list on one line.
     pub fn history(&self, company: Option<String>) -> Vec<(&'static str, Option<String>)> {

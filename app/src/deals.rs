@@ -1,7 +1,6 @@
 //! Deals: what is being sold, to whom, for how much, and how far it has got.
 
 pub mod local;
-pub mod row;
 pub mod source;
 pub mod views;
 
@@ -17,9 +16,11 @@ use crate::error::{AppError, FieldErrors, Problem};
 use crate::history::Change;
 use crate::history::Shown;
 use crate::i18n::Key;
+use crate::kinds::Table;
+use crate::kinds::row::Declaration;
 use crate::money::{self, Currency, ParseAmountError};
 use crate::pipeline::{Outcome, Pipeline};
-use crate::sync::replica::Field;
+use crate::sync::replica::{Context, Field};
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,9 +116,16 @@ pub const FIELDS: &[Field] = &[
     Field::new("source", Key::FieldSource).shown(Shown::Source),
 ];
 
-impl DealFields {
+/// The record as the device keeps it.
+pub type DealRow = crate::kinds::row::Row<DealFields>;
+
+impl Declaration for DealFields {
+    type Input = DealInput;
+    const TABLE: Table = Table::Deal;
+    const FIELDS: &'static [Field] = FIELDS;
+
     /// The form as it opens on these fields.
-    pub fn input(&self, id: &str, rev: Option<i64>) -> DealInput {
+    fn input(&self, id: &str, rev: Option<i64>) -> DealInput {
         DealInput {
             id: id.to_owned(),
             rev,
@@ -138,6 +146,22 @@ impl DealFields {
         }
     }
 
+    fn checked(input: &DealInput, current: &Self, cx: &Context) -> Result<Self, AppError> {
+        input.validate(&DealRules {
+            pipeline: cx.pipeline,
+            sources: cx.deal_sources,
+            // A source removed from the list stays valid on the deals that have it.
+            kept_source: current.source.as_deref(),
+        })
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn save(cx: crate::server::Cx, input: DealInput) -> crate::error::AppResult<String> {
+        ssr::save(&cx, input).await
+    }
+}
+
+impl DealFields {
     /// What the history shows of these fields, as people read them: links by name (given,
     /// as the reader may see them), the amount with its currency.
     pub fn history(

@@ -169,10 +169,10 @@ pub trait Held: Sized {
 }
 
 kinds! {
-    Company = "company", companies: crate::companies::row::CompanyRow, "companies", SyncKindCompany;
-    Contact = "contact", contacts: crate::contacts::row::ContactRow, "contacts", SyncKindContact;
-    Deal = "deal", deals: crate::deals::row::DealRow, "deals", SyncKindDeal;
-    Activity = "activity", activities: crate::activities::row::ActivityRow, "activities", SyncKindActivity;
+    Company = "company", companies: crate::companies::CompanyRow, "companies", SyncKindCompany;
+    Contact = "contact", contacts: crate::contacts::ContactRow, "contacts", SyncKindContact;
+    Deal = "deal", deals: crate::deals::DealRow, "deals", SyncKindDeal;
+    Activity = "activity", activities: crate::activities::ActivityRow, "activities", SyncKindActivity;
 }
 
 /// The history label of `field` on a record of `table`, from the kind's declaration.
@@ -199,6 +199,8 @@ pub fn field_shown(table: Table, field: &str) -> crate::history::Shown {
     }
     table.visit(Declared(field))
 }
+
+pub mod row;
 
 #[cfg(test)]
 mod simulation;
@@ -275,9 +277,9 @@ mod tests {
     #[test]
     fn guarded_fields_come_from_the_declaration() {
         assert_eq!(
-            <crate::deals::row::DealRow as Synced>::guarded(),
+            <crate::deals::DealRow as Synced>::guarded(),
             ["value", "currency", "stage"]
         );
-        assert!(<crate::companies::row::CompanyRow as Synced>::guarded().is_empty());
+        assert!(<crate::companies::CompanyRow as Synced>::guarded().is_empty());
     }
 }

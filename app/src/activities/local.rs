@@ -1,6 +1,6 @@
 //! Activity lists drawn from the device's replica.
 
-use super::row::ActivityRow;
+use super::ActivityRow;
 use super::{ActivityFormData, ActivityItem, Subject, TodayData};
 use crate::deals::local::choices;
 use crate::error::AppError;
@@ -12,11 +12,10 @@ pub fn item(view: &Replica, a: &ActivityRow) -> ActivityItem {
         id: a.id.clone(),
         rev: a.rev,
         fields: a.fields.clone(),
-        deal_title: view.linked::<crate::deals::row::DealRow>(a.deal.as_deref(), |d| &d.title),
-        contact_name: view
-            .linked::<crate::contacts::row::ContactRow>(a.contact.as_deref(), |c| &c.name),
+        deal_title: view.linked::<crate::deals::DealRow>(a.deal.as_deref(), |d| &d.title),
+        contact_name: view.linked::<crate::contacts::ContactRow>(a.contact.as_deref(), |c| &c.name),
         company_name: view
-            .linked::<crate::companies::row::CompanyRow>(a.company.as_deref(), |c| &c.name),
+            .linked::<crate::companies::CompanyRow>(a.company.as_deref(), |c| &c.name),
         owner_name: view.user_name(&a.stamp.owner),
         created_at: a.stamp.created_at.clone(),
         can_edit: view.can_edit(&a.scope()),

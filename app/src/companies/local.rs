@@ -1,6 +1,6 @@
 //! Company pages drawn from the device's replica.
 
-use super::row::CompanyRow;
+use super::CompanyRow;
 use super::{Company, CompanyPage, CompanySummary};
 use crate::error::AppError;
 use crate::order;

@@ -1,6 +1,6 @@
 //! Contact pages drawn from the device's replica.
 
-use super::row::ContactRow;
+use super::ContactRow;
 use super::{Contact, ContactFormData, ContactPage, ContactSummary};
 use crate::error::AppError;
 use crate::order;
@@ -12,7 +12,7 @@ pub fn summary(view: &Replica, c: &ContactRow) -> ContactSummary {
         name: c.name.clone(),
         title: c.title.clone(),
         company_name: view
-            .linked::<crate::companies::row::CompanyRow>(c.company.as_deref(), |c| &c.name),
+            .linked::<crate::companies::CompanyRow>(c.company.as_deref(), |c| &c.name),
         phone: c.phones.first().cloned(),
         email: c.emails.first().cloned(),
     }
@@ -43,7 +43,7 @@ fn contact(view: &Replica, c: &ContactRow) -> Contact {
         rev: c.rev,
         fields: c.fields.clone(),
         company_name: view
-            .linked::<crate::companies::row::CompanyRow>(c.company.as_deref(), |c| &c.name),
+            .linked::<crate::companies::CompanyRow>(c.company.as_deref(), |c| &c.name),
         owner_name: view.user_name(&c.stamp.owner),
         created_at: c.stamp.created_at.clone(),
         created_by_name: view.user_name(&c.stamp.created_by),

@@ -1,6 +1,6 @@
 //! Deal pages drawn from the device's replica, the same shapes the server sends.
 
-use super::row::DealRow;
+use super::DealRow;
 use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealPage, StageTotal};
 use crate::error::AppError;
 use crate::order;
@@ -15,7 +15,7 @@ pub fn card(view: &Replica, d: &DealRow) -> DealCard {
         currency: d.currency,
         stage: d.stage.clone(),
         company_name: view
-            .linked::<crate::companies::row::CompanyRow>(d.company.as_deref(), |c| &c.name),
+            .linked::<crate::companies::CompanyRow>(d.company.as_deref(), |c| &c.name),
         owner_name: view.user_name(&d.stamp.owner),
         expected_close: d.expected_close.clone(),
         can_edit: view.can_edit(&d.scope()),
@@ -77,9 +77,8 @@ fn deal(view: &Replica, d: &DealRow) -> Deal {
         fields: d.fields.clone(),
         stage_name,
         company_name: view
-            .linked::<crate::companies::row::CompanyRow>(d.company.as_deref(), |c| &c.name),
-        contact_name: view
-            .linked::<crate::contacts::row::ContactRow>(d.contact.as_deref(), |c| &c.name),
+            .linked::<crate::companies::CompanyRow>(d.company.as_deref(), |c| &c.name),
+        contact_name: view.linked::<crate::contacts::ContactRow>(d.contact.as_deref(), |c| &c.name),
         owner: d.stamp.owner.clone(),
         owner_name: view.user_name(&d.stamp.owner),
         created_at: d.stamp.created_at.clone(),

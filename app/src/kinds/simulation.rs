@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use proptest::prelude::*;
 
 use crate::activities::ActivityInput;
-use crate::activities::row::ActivityRow;
+use crate::activities::ActivityRow;
 use crate::auth::{Access, Actor, Role, Scope};
 use crate::companies::CompanyInput;
-use crate::companies::row::CompanyRow;
+use crate::companies::CompanyRow;
 use crate::contacts::ContactInput;
-use crate::contacts::row::ContactRow;
+use crate::contacts::ContactRow;
 use crate::deals::DealInput;
-use crate::deals::row::DealRow;
+use crate::deals::DealRow;
 use crate::i18n::Locale;
 use crate::ids::Id;
 use crate::money::Currency;

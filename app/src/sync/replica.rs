@@ -113,9 +113,10 @@ impl Field {
     }
 }
 
-/// A record kind that syncs: its fields, and how it turns into its form's values and back.
-/// Declaring this (and a line in [`crate::kinds`]) is all a kind needs for the device's
-/// copy, pull, push, merge and the sync-issues page.
+/// A record kind that syncs, as the sync core sees it. Implemented once, for
+/// [`crate::kinds::row::Row`] over a kind's [`crate::kinds::row::Declaration`]: declaring that
+/// (and a line in [`crate::kinds`]) is all a kind needs for the device's copy, pull, push,
+/// merge and the sync-issues page.
 pub trait Synced: Clone + Send + Sync + Serialize + DeserializeOwned + Held + 'static {
     type Input: Clone + Send + Sync + Serialize + DeserializeOwned + Default;
     const TABLE: Table;

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::activities::row::ActivityRow;
+use crate::activities::ActivityRow;
 use crate::activities::{ActivityFormData, ActivityInput, ActivityKind, load_activity_form};
 use crate::i18n::{Key, t};
+use crate::kinds::row::Declaration;
 use crate::ui::date_field::DateField;
 use crate::ui::fields::{CheckboxField, SelectField, TextArea, TextField};
 use crate::ui::parts::{ErrorNote, loaded};

@@ -24,7 +24,7 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let id = item.id.to_string();
     let toggle = Action::new(move |value: &bool| {
         let value = *value;
-        crate::sync::change::<crate::activities::row::ActivityRow>(id.clone(), move |input| {
+        crate::sync::change::<crate::activities::ActivityRow>(id.clone(), move |input| {
             input.done = value
         })
     });

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::companies::row::CompanyRow;
+use crate::companies::CompanyRow;
 use crate::companies::{CompanyInput, CompanyPage, load_company};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{TextArea, TextField};

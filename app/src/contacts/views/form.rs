@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::contacts::row::ContactRow;
+use crate::contacts::ContactRow;
 use crate::contacts::{ContactFormData, ContactInput, load_contact_form};
 use crate::i18n::{Key, t};
 use crate::ui::fields::{SelectField, TextField};

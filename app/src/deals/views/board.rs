@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::ids::Id;
 use leptos_router::components::A;
 
-use crate::deals::row::DealRow;
+use crate::deals::DealRow;
 use crate::deals::{Board, Column, DealCard, StageTotal, load_board};
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, t, use_locale};

@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::deals::row::DealRow;
+use crate::deals::DealRow;
 use crate::deals::{DealFormData, DealInput, load_deal_form};
 use crate::i18n::{Key, t, use_locale};
+use crate::kinds::row::Declaration;
 use crate::money::Currency;
 use crate::pipeline::Outcome;
 use crate::ui::date_field::DateField;

@@ -1,0 +1,102 @@
+//! A record as the device stores it and sync moves it: its id and revision, the fields its
+//! kind declares, and who owns it and last changed it. One shape for every kind; what a kind
+//! adds is its [`Declaration`].
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{Held, Table};
+use crate::error::AppError;
+use crate::ids::Id;
+use crate::sync::replica::{Context, Field, Stamp, Synced};
+
+/// A record kind's own fields and rules, declared once in its module. The device's row,
+/// the form's change, merging, history labels and the push dispatch all follow from it.
+pub trait Declaration:
+    std::fmt::Debug + Clone + Default + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static
+{
+    /// The form's values, as typed.
+    type Input: Clone + Send + Sync + Serialize + DeserializeOwned + Default;
+    const TABLE: Table;
+    /// The form's fields, each once: every field a change may carry is here.
+    const FIELDS: &'static [Field];
+
+    /// The form as it opens on these fields.
+    fn input(&self, id: &str, rev: Option<i64>) -> Self::Input;
+
+    /// A form's values checked by the kind's rules, as the device can check them; `current`
+    /// is what the record holds now (the defaults for a new one).
+    fn checked(input: &Self::Input, current: &Self, cx: &Context) -> Result<Self, AppError>;
+
+    /// Saves a change on the server: the same rules, and those only the server can check
+    /// (permissions, links), history and the sync log.
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: Self::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row<F> {
+    pub id: Id,
+    pub rev: i64,
+    #[serde(flatten)]
+    pub fields: F,
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+impl<F> std::ops::Deref for Row<F> {
+    type Target = F;
+    fn deref(&self) -> &F {
+        &self.fields
+    }
+}
+
+impl<F: Declaration> Synced for Row<F>
+where
+    Row<F>: Held,
+{
+    type Input = F::Input;
+    const TABLE: Table = F::TABLE;
+    const FIELDS: &'static [Field] = F::FIELDS;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    fn stamp_mut(&mut self) -> &mut Stamp {
+        &mut self.stamp
+    }
+
+    fn input(&self) -> F::Input {
+        self.fields.input(&self.id, Some(self.rev))
+    }
+
+    fn blank(id: &str, stamp: Stamp) -> Self {
+        Row {
+            id: id.into(),
+            rev: 0,
+            fields: F::default(),
+            stamp,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn save(
+        cx: crate::server::Cx,
+        input: F::Input,
+    ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
+        F::save(cx, input)
+    }
+
+    fn set(&mut self, input: &F::Input, cx: &Context) -> Result<(), AppError> {
+        self.fields = F::checked(input, &self.fields, cx)?;
+        Ok(())
+    }
+}

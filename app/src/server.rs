@@ -20,7 +20,7 @@ pub struct AppState {
     /// Set when served over HTTPS, so the session cookie gets `Secure`.
     pub secure_cookies: bool,
     /// The database's sync sequence number as this process last saw it; wakes event streams.
-    pub changes: tokio::sync::watch::Receiver<i64>,
+    pub changes: crate::sync::ssr::Changes,
     pub policy: Policy,
 }
 

@@ -141,8 +141,13 @@ pub struct PullResponse {
 
 #[server(endpoint = "sync/push", input = Json)]
 pub async fn push(request: PushRequest) -> Result<Vec<Answer>, AppError> {
-    crate::server::respond(async move { ssr::push(&crate::server::cx().await?, request).await })
-        .await
+    crate::server::respond(async move {
+        let changes = crate::server::state()?.changes;
+        let answers = ssr::push(&crate::server::cx().await?, request).await?;
+        changes.poke();
+        Ok(answers)
+    })
+    .await
 }
 
 #[server(endpoint = "sync/pull", input = Json)]

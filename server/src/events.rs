@@ -27,7 +27,7 @@ pub async fn stream(State(state): State<AppState>, request: Request) -> Response
     {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let changes = state.changes.clone();
+    let changes = state.changes.seen.clone();
     let open = Open::new();
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -475,14 +475,36 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
     Ok(())
 }
 
+/// What this process knows of the database's sync counter.
+#[derive(Clone)]
+pub struct Changes {
+    /// The counter as last seen; open event streams wait on it.
+    pub seen: tokio::sync::watch::Receiver<i64>,
+    poke: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl Changes {
+    /// Says that this process has just written: the watcher reads the counter at once
+    /// instead of at its next poll, so devices connected here hear of the write within
+    /// milliseconds. Devices connected to other servers hear at their next poll.
+    pub fn poke(&self) {
+        self.poke.notify_one();
+    }
+}
+
+/// How often the watcher reads the counter when nothing in this process wrote.
+const POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// One task per server process watches the database's sync counter and wakes every open
 /// event stream when it moves. The counter lives in the database, so a change saved through
 /// any server process reaches devices connected to any other. The same task runs the
 /// hourly housekeeping, and ends once nothing in the process listens any more.
-pub async fn watch_changes(db: Db, horizon_days: i64) -> tokio::sync::watch::Receiver<i64> {
+pub async fn watch_changes(db: Db, horizon_days: i64) -> Changes {
     // Only moves are news: a stream that opens wakes its app by itself.
     let mut last = current_seq(&db).await.unwrap_or(-1);
     let (sender, receiver) = tokio::sync::watch::channel(last);
+    let poke = std::sync::Arc::new(tokio::sync::Notify::new());
+    let poked = poke.clone();
     tokio::spawn(async move {
         let mut next_housekeeping = tokio::time::Instant::now();
         while !sender.is_closed() {
@@ -492,16 +514,22 @@ pub async fn watch_changes(db: Db, horizon_days: i64) -> tokio::sync::watch::Rec
                     tracing::warn!("housekeeping failed: {error}");
                 }
             }
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            // A poke that comes while the counter is being read is kept (`notify_one`
+            // stores it), so no write is missed until the next poll.
+            tokio::select! {
+                _ = tokio::time::sleep(POLL) => {}
+                _ = poked.notified() => {}
+            }
             match current_seq(&db).await {
                 Ok(seq) if seq != last => {
                     last = seq;
                     crate::metrics::gauge_set("hamrah_sync_sequence", seq);
-                    if let Ok(delay) = commit_age(&db, seq).await {
-                        crate::metrics::observe("hamrah_sync_notify_delay_seconds", &[], delay);
-                    }
+                    // Streams first; the delay metric costs a read and can wait.
                     if sender.send(seq).is_err() {
                         return;
+                    }
+                    if let Ok(delay) = commit_age(&db, seq).await {
+                        crate::metrics::observe("hamrah_sync_notify_delay_seconds", &[], delay);
                     }
                 }
                 Ok(_) => {}
@@ -509,7 +537,10 @@ pub async fn watch_changes(db: Db, horizon_days: i64) -> tokio::sync::watch::Rec
             }
         }
     });
-    receiver
+    Changes {
+        seen: receiver,
+        poke,
+    }
 }
 
 /// Seconds since change `seq` was committed (its log entry's time).

@@ -1,0 +1,97 @@
+// Lighthouse's mobile preset (simulated slow 4G, 4× CPU slowdown, cold cache) against a
+// release build serving the demo organisation: the sign-in page, and the pipeline and Today
+// signed in as the demo rep. Prints a Markdown table of the median of `runs` runs per page
+// and writes each page's last HTML report to <report-dir>.
+// Usage: node lighthouse.mjs <site-root> <server-binary> [report-dir]
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+
+const [siteRoot, binary, reportDir = mkdtempSync(join(tmpdir(), "hamrah-lighthouse-"))] = process.argv.slice(2);
+const port = 3300;
+const base = `http://127.0.0.1:${port}`;
+const runs = 3;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function waitForServer() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/sign-in`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("server did not start");
+}
+
+async function signIn(email) {
+  const answer = await fetch(`${base}/api/auth/sign_in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ form: { email, password: "hamrah-demo" } }),
+  });
+  if (!answer.ok) throw new Error(`sign-in as ${email}: ${answer.status}`);
+  return answer.headers.get("set-cookie").split(";")[0];
+}
+
+async function audit(chrome, path, cookie) {
+  const flags = { port: chrome.port, output: "html", logLevel: "error", onlyCategories: ["performance"] };
+  if (cookie) flags.extraHeaders = { Cookie: cookie };
+  const results = [];
+  let html = "";
+  for (let i = 0; i < runs; i++) {
+    const { lhr, report } = await lighthouse(`${base}${path}`, flags);
+    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    const a = lhr.audits;
+    results.push({
+      score: Math.round(lhr.categories.performance.score * 100),
+      bytes: a["total-byte-weight"].numericValue,
+      fcp: a["first-contentful-paint"].numericValue,
+      lcp: a["largest-contentful-paint"].numericValue,
+      tbt: a["total-blocking-time"].numericValue,
+      cls: a["cumulative-layout-shift"].numericValue,
+      requests: a["network-requests"].details.items.length,
+      finalUrl: lhr.finalDisplayedUrl,
+    });
+    html = report;
+  }
+  const file = join(reportDir, `${path.replace(/\W+/g, "") || "root"}.html`);
+  writeFileSync(file, html);
+  const pick = (k) => median(results.map((r) => r[k]));
+  return { path, file, finalUrl: results[0].finalUrl, score: pick("score"), bytes: pick("bytes"), fcp: pick("fcp"), lcp: pick("lcp"), tbt: pick("tbt"), cls: pick("cls"), requests: pick("requests"), scores: results.map((r) => r.score) };
+}
+
+mkdirSync(reportDir, { recursive: true });
+const dataDir = mkdtempSync(join(tmpdir(), "hamrah-lh-db-"));
+const server = spawn(binary, [], {
+  env: { ...process.env, HAMRAH_DB: `surrealkv://${dataDir}/db`, HAMRAH_DEMO: "1", LEPTOS_SITE_ROOT: siteRoot, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_HASH_FILES: "true", RUST_LOG: "warn" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+let chrome;
+try {
+  await waitForServer();
+  const rep = await signIn("rep@example.com");
+  chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"],
+  });
+  const pages = [
+    await audit(chrome, "/sign-in", null),
+    await audit(chrome, "/pipeline", rep),
+    await audit(chrome, "/", rep),
+  ];
+  const ms = (n) => `${(n / 1000).toFixed(2)} s`;
+  console.log(`Lighthouse ${runs} runs per page, median (mobile preset: simulated slow 4G, 4× CPU; cold cache; plain HTTP on loopback)\n`);
+  console.log("| page | transferred | requests | score (each run) | FCP | LCP | TBT | CLS |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const p of pages) {
+    const name = p.path === "/" ? "Today (/)" : p.path;
+    console.log(`| ${name} | ${(p.bytes / 1024).toFixed(1)} KiB | ${p.requests} | ${p.score} (${p.scores.join(", ")}) | ${ms(p.fcp)} | ${ms(p.lcp)} | ${Math.round(p.tbt)} ms | ${p.cls.toFixed(3)} |`);
+  }
+  console.log(`\nReports: ${pages.map((p) => p.file).join(", ")}`);
+} finally {
+  if (chrome) await chrome.kill();
+  server.kill();
+}

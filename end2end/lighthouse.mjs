@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import puppeteer from "puppeteer-core";
 
 const [siteRoot, binary, reportDir = mkdtempSync(join(tmpdir(), "hamrah-lighthouse-"))] = process.argv.slice(2);
 const port = 3300;
@@ -36,14 +37,35 @@ async function signIn(email) {
   return answer.headers.get("set-cookie").split(";")[0];
 }
 
+// Cold: no HTTP cache, service worker, Cache Storage, IndexedDB or local storage from an
+// earlier run (Lighthouse keeps IndexedDB by default). The session cookie stays.
+const config = {
+  extends: "lighthouse:default",
+  settings: {
+    onlyCategories: ["performance"],
+    clearStorageTypes: ["file_systems", "shader_cache", "service_workers", "cache_storage", "indexeddb", "local_storage"],
+  },
+};
+
+// Puts the session cookie in the browser Lighthouse drives (its `extraHeaders` Cookie did not
+// reach the server's redirect check). The sign-in page is audited first, before any is set.
+async function session(chrome, cookie) {
+  if (!cookie) return;
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
+  const [name, value] = cookie.split("=");
+  await browser.setCookie({ name, value, domain: "127.0.0.1", path: "/", httpOnly: true });
+  await browser.disconnect();
+}
+
 async function audit(chrome, path, cookie) {
-  const flags = { port: chrome.port, output: "html", logLevel: "error", onlyCategories: ["performance"] };
-  if (cookie) flags.extraHeaders = { Cookie: cookie };
+  const flags = { port: chrome.port, output: "html", logLevel: "error" };
+  await session(chrome, cookie);
   const results = [];
   let html = "";
   for (let i = 0; i < runs; i++) {
-    const { lhr, report } = await lighthouse(`${base}${path}`, flags);
+    const { lhr, report } = await lighthouse(`${base}${path}`, flags, config);
     if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    if (new URL(lhr.finalDisplayedUrl).pathname !== path) throw new Error(`${path} ended at ${lhr.finalDisplayedUrl}`);
     const a = lhr.audits;
     results.push({
       score: Math.round(lhr.categories.performance.score * 100),
@@ -53,14 +75,14 @@ async function audit(chrome, path, cookie) {
       tbt: a["total-blocking-time"].numericValue,
       cls: a["cumulative-layout-shift"].numericValue,
       requests: a["network-requests"].details.items.length,
-      finalUrl: lhr.finalDisplayedUrl,
+      lcpElement: a["largest-contentful-paint-element"].details?.items?.[0]?.items?.[0]?.node?.selector ?? "",
     });
     html = report;
   }
   const file = join(reportDir, `${path.replace(/\W+/g, "") || "root"}.html`);
   writeFileSync(file, html);
   const pick = (k) => median(results.map((r) => r[k]));
-  return { path, file, finalUrl: results[0].finalUrl, score: pick("score"), bytes: pick("bytes"), fcp: pick("fcp"), lcp: pick("lcp"), tbt: pick("tbt"), cls: pick("cls"), requests: pick("requests"), scores: results.map((r) => r.score) };
+  return { path, file, lcpElement: results[results.length - 1].lcpElement, score: pick("score"), bytes: pick("bytes"), fcp: pick("fcp"), lcp: pick("lcp"), tbt: pick("tbt"), cls: pick("cls"), requests: pick("requests"), scores: results.map((r) => r.score) };
 }
 
 mkdirSync(reportDir, { recursive: true });
@@ -90,7 +112,8 @@ try {
     const name = p.path === "/" ? "Today (/)" : p.path;
     console.log(`| ${name} | ${(p.bytes / 1024).toFixed(1)} KiB | ${p.requests} | ${p.score} (${p.scores.join(", ")}) | ${ms(p.fcp)} | ${ms(p.lcp)} | ${Math.round(p.tbt)} ms | ${p.cls.toFixed(3)} |`);
   }
-  console.log(`\nReports: ${pages.map((p) => p.file).join(", ")}`);
+  console.log(`\nLargest contentful paint: ${pages.map((p) => `${p.path}: \`${p.lcpElement}\``).join("; ")}`);
+  console.log(`Reports: ${pages.map((p) => p.file).join(", ")}`);
 } finally {
   if (chrome) await chrome.kill();
   server.kill();

@@ -30,14 +30,20 @@
       window.dispatchEvent(new Event("hamrah-update"));
     }
   };
-  navigator.serviceWorker.register("/sw.js").then((registration) => {
-    ready(registration);
-    registration.addEventListener("updatefound", () => {
-      const worker = registration.installing;
-      if (worker) worker.addEventListener("statechange", () => worker.state === "installed" && ready(registration));
+  // Installing the worker precaches the app for offline use: it waits until the page has
+  // loaded and the browser is idle, so a first visit downloads what it shows first.
+  const register = () =>
+    navigator.serviceWorker.register("/sw.js").then((registration) => {
+      ready(registration);
+      registration.addEventListener("updatefound", () => {
+        const worker = registration.installing;
+        if (worker) worker.addEventListener("statechange", () => worker.state === "installed" && ready(registration));
+      });
+      setInterval(() => registration.update().catch(() => {}), 30 * 60 * 1000);
     });
-    setInterval(() => registration.update().catch(() => {}), 30 * 60 * 1000);
-  });
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(register, { timeout: 10000 }) : setTimeout(register, 2000));
+  if (document.readyState === "complete") idle();
+  else window.addEventListener("load", idle, { once: true });
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (hadController && !reloading) {

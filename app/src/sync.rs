@@ -207,12 +207,25 @@ pub async fn read<T: 'static>(
         return Err(AppError::Unauthorized);
     }
     #[cfg(feature = "hydrate")]
-    if let Some(result) = client::local(local).await {
-        return result;
+    {
+        let local = match client::local(local, false).await {
+            Ok(result) => return result,
+            Err(local) => local,
+        };
+        // Part-way through a first download and the server out of reach: what the device
+        // has is better than nothing.
+        return match server.await {
+            Err(AppError::Network) => client::local(local, true)
+                .await
+                .unwrap_or(Err(AppError::Network)),
+            other => other,
+        };
     }
     #[cfg(not(feature = "hydrate"))]
-    drop(local);
-    server.await
+    {
+        drop(local);
+        server.await
+    }
 }
 
 /// A form's save, through the outbox: it works offline and is pushed when it can be.

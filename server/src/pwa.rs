@@ -170,7 +170,6 @@ fn service_worker(build: &Build, options: &LeptosOptions) -> String {
         "/pwa.js".to_owned(),
         "/manifest.webmanifest".to_owned(),
         "/manifest.fa.webmanifest".to_owned(),
-        "/fonts/Vazirmatn.woff2".to_owned(),
         "/favicon.svg".to_owned(),
         "/icons/icon-192.png".to_owned(),
         "/icons/icon-512.png".to_owned(),

@@ -107,6 +107,12 @@ pub async fn discard_unreadable(key: f64) -> Result<(), AppError> {
 }
 
 impl Engine {
+    /// Whether the copy holds all the user may see: filled at least once, and no full
+    /// download part-way through.
+    fn copy_complete(&self) -> bool {
+        self.replica.reference.is_some() && self.meta.snapshot.is_none()
+    }
+
     fn status(&self) -> Status {
         Status {
             loaded: self.loaded,
@@ -121,15 +127,19 @@ impl Engine {
 }
 
 /// Call after every change to the device's copy: the view is recomputed when next read,
-/// and pages that read it refresh.
+/// and pages that read it refresh. While a full download is under way pages keep what the
+/// server gave them (see [`local`]), so they are not redrawn for each page of it, only once
+/// at its end.
 fn changed() {
-    let status = ENGINE.with(|e| {
+    let (status, complete) = ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         e.view = None;
-        e.status()
+        (e.status(), e.copy_complete())
     });
     STATUS.with(|s| s.set(status));
-    VERSION.with(|v| v.update(|n| *n += 1));
+    if complete {
+        VERSION.with(|v| v.update(|n| *n += 1));
+    }
 }
 
 /// Only the status control changes (online, syncing), not the data.
@@ -171,15 +181,24 @@ async fn until_loaded() {
     }
 }
 
-/// Runs `read` on the device's copy once it is loaded, if it has ever been filled;
-/// `None` sends the page to the server instead (a device signing in for the first time).
-pub fn local<T: 'static>(
-    read: impl FnOnce(&Replica) -> T + 'static,
-) -> impl Future<Output = Option<T>> + Send {
+/// Runs `read` on the device's copy once it is loaded, if it holds everything it should;
+/// `None` sends the page to the server instead (a device signing in for the first time, or
+/// one part-way through a full download, which would show a page with rows missing).
+/// `partial` accepts a copy part-way through, for when the server cannot be reached. Gives
+/// `read` back when it did not run.
+pub fn local<T: 'static, F: FnOnce(&Replica) -> T + 'static>(
+    read: F,
+    partial: bool,
+) -> impl Future<Output = Result<T, F>> + Send {
     SendWrapper::new(async move {
         until_loaded().await;
+        let complete = ENGINE.with(|e| e.borrow().copy_complete());
         let view = view();
-        view.reference.is_some().then(|| read(&view))
+        if view.reference.is_some() && (complete || partial) {
+            Ok(read(&view))
+        } else {
+            Err(read)
+        }
     })
 }
 

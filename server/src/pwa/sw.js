@@ -33,8 +33,18 @@ self.addEventListener("fetch", (event) => {
   }
   // Data travels through sync, never through this cache.
   if (url.pathname.startsWith("/api/")) return;
-  event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => keep(url, request, response))));
 });
+
+// The Persian font is not precached (English pages never need it); once a page has used it,
+// it is kept for offline use like everything precached.
+function keep(url, request, response) {
+  if (response.ok && url.pathname.startsWith("/fonts/")) {
+    const copy = response.clone();
+    caches.open(CACHE).then((cache) => cache.put(request, copy));
+  }
+  return response;
+}
 
 async function navigate(request) {
   try {

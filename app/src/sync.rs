@@ -195,8 +195,9 @@ pub fn status() -> Status {
     Status::default()
 }
 
-/// A page's data: in the browser from the device's copy once it has one (so it works
-/// offline and shows unsynced edits); otherwise, and during server rendering, from the server.
+/// A page's data: in the browser from the device's copy once it holds everything the user
+/// may see (so it works offline and shows unsynced edits); otherwise, and during server
+/// rendering, from the server.
 pub async fn read<T: 'static>(
     local: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
     server: impl Future<Output = Result<T, AppError>> + Send,
@@ -206,26 +207,35 @@ pub async fn read<T: 'static>(
     if signed_out_pending() {
         return Err(AppError::Unauthorized);
     }
-    #[cfg(feature = "hydrate")]
-    {
-        let local = match client::local(local, false).await {
-            Ok(result) => return result,
-            Err(local) => local,
-        };
-        // Part-way through a first download and the server out of reach: what the device
-        // has is better than nothing.
-        return match server.await {
+    answer(local, server).await
+}
+
+/// In the browser: the device's copy when it holds everything; otherwise the server, and
+/// when the server is out of reach part-way through a first download, what the device has.
+#[cfg(feature = "hydrate")]
+async fn answer<T: 'static>(
+    local: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
+    server: impl Future<Output = Result<T, AppError>> + Send,
+) -> Result<T, AppError> {
+    match client::local(local, false).await {
+        Ok(result) => result,
+        Err(local) => match server.await {
             Err(AppError::Network) => client::local(local, true)
                 .await
                 .unwrap_or(Err(AppError::Network)),
             other => other,
-        };
+        },
     }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        drop(local);
-        server.await
-    }
+}
+
+/// On the server: the server.
+#[cfg(not(feature = "hydrate"))]
+async fn answer<T: 'static>(
+    local: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
+    server: impl Future<Output = Result<T, AppError>> + Send,
+) -> Result<T, AppError> {
+    drop(local);
+    server.await
 }
 
 /// A form's save, through the outbox: it works offline and is pushed when it can be.

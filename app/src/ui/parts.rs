@@ -33,19 +33,51 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
 /// error in words. Every page loads this way, so they all fail the same, readable way.
 pub fn loaded<T, V>(data: Resource<Result<T, AppError>>, render: fn(T) -> V) -> impl IntoView
 where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    T: Clone + PartialEq + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    // A Transition keeps showing the page while a sync refreshes it, instead of "Loading…".
     view! {
         <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(value) => render(value).into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
+            {settled(data, move |answer| match answer {
+                Ok(value) => render(value).into_any(),
+                Err(error) => view! { <ErrorNote error /> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// Draws a resource's answer: waits for the first one (so server rendering and hydration
+/// have it), then redraws only when an answer differs from the one drawn. Pages load again
+/// whenever the device's copy changes, and most answers are the same (the device's copy
+/// taking over from the server's answer, a sync that changed nothing on this page); drawing
+/// those again would replace the page's elements, a flash and a late largest paint.
+pub fn settled<T, F>(data: Resource<Result<T, AppError>>, draw: F) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(Result<T, AppError>) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let shown = Memo::new(move |_| data.get());
+    move || {
+        let draw = draw.clone();
+        Suspend::new(async move {
+            drop(FirstAnswer(data.into_future()).await);
+            move || shown.get().map(draw.clone())
+        })
+    }
+}
+
+/// Waits for a resource without subscribing the waiting view to its later answers (the
+/// suspense around it still waits for the first).
+struct FirstAnswer<F>(F);
+
+impl<F: Future + Unpin> Future for FirstAnswer<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let inner = &mut self.0;
+        untrack(|| std::pin::Pin::new(inner).poll(cx))
     }
 }
 

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::error::AppError;
 use crate::i18n::{Key, t};
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ErrorNote, Loading};
+use crate::ui::parts::{ErrorNote, Loading, settled};
 
 /// One row: where it leads, the record's name, and the details shown under it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -54,8 +54,8 @@ where
                 on:input=move |ev| query.set(event_target_value(&ev))
             />
             <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match rows.await {
+                {settled(rows, move |answer| {
+                    match answer {
                         Ok(rows) if rows.is_empty() => view! { <p class="muted">{t(Key::NoResults)}</p> }.into_any(),
                         Ok(rows) => {
                             let items = rows

@@ -6,7 +6,7 @@ use crate::activities::views::timeline::ActivityRow;
 use crate::auth::Actor;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ErrorNote, Loading};
+use crate::ui::parts::{ErrorNote, Loading, settled};
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
@@ -33,8 +33,8 @@ pub fn TodayPage() -> impl IntoView {
                 </A>
             </header>
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
+                {settled(data, move |answer| {
+                    match answer {
                         Ok(d) => {
                             let nothing = d.overdue.is_empty() && d.due_today.is_empty();
                             let overdue = (!d.overdue.is_empty()).then(|| {

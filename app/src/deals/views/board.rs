@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, Locale, t, use_locale};
 use crate::pipeline::Pipeline;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ErrorNote, Loading};
+use crate::ui::parts::{ErrorNote, Loading, settled};
 
 /// Cards drawn per stage before "Show more".
 const CARDS_AT_ONCE: usize = 50;
@@ -54,11 +54,9 @@ pub fn PipelinePage() -> impl IntoView {
             </header>
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match board.await {
-                        Ok(board) => view! { <BoardView board selected mover /> }.into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
+                {settled(board, move |answer| match answer {
+                    Ok(board) => view! { <BoardView board selected mover /> }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
                 })}
             </Transition>
         </main>

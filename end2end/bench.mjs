@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { waitForServer } from "./wait.mjs";
 
 const [siteRoot, binary] = process.argv.slice(2);
 const port = 3200;
@@ -27,16 +28,6 @@ function sizes() {
       const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
       return { file: f, raw: statSync(join(pkg, f)).size, gzip: gzipSync(bytes, { level: 9 }).length, br };
     });
-}
-
-async function waitForServer() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/sign-in`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("server did not start");
 }
 
 async function measurePipeline(browser, throttle) {
@@ -237,7 +228,7 @@ const server = spawn(binary, [], {
   stdio: "ignore",
 });
 try {
-  await waitForServer();
+  await waitForServer(base);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

@@ -10,22 +10,13 @@ import { join } from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import puppeteer from "puppeteer-core";
+import { waitForServer } from "./wait.mjs";
 
 const [siteRoot, binary, reportDir = mkdtempSync(join(tmpdir(), "hamrah-lighthouse-"))] = process.argv.slice(2);
 const port = 3300;
 const base = `http://127.0.0.1:${port}`;
 const runs = 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function waitForServer() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/sign-in`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("server did not start");
-}
 
 async function signIn(email) {
   const answer = await fetch(`${base}/api/auth/sign_in`, {
@@ -93,7 +84,7 @@ const server = spawn(binary, [], {
 });
 let chrome;
 try {
-  await waitForServer();
+  await waitForServer(base);
   const rep = await signIn("rep@example.com");
   chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",

@@ -251,14 +251,10 @@ mod tests {
     /// History shows each declared entry, and nothing undeclared (which would have no label).
     #[test]
     fn history_shows_exactly_the_declared_entries() {
-        use std::collections::BTreeSet;
-        let shown: BTreeSet<&str> = ContactFields::default()
-            .history(None)
-            .iter()
-            .map(|(entry, _)| *entry)
-            .collect();
-        let declared: BTreeSet<&str> = FIELDS.iter().filter_map(|f| f.history).collect();
-        assert_eq!(shown, declared);
+        crate::sync::replica::assert_history_declared(
+            &ContactFields::default().history(None),
+            FIELDS,
+        );
     }
 
     /// The form's two boxes of each kind open on the stored list and go back to it.

@@ -252,6 +252,16 @@ pub fn label_of<R: Synced>(field: &str) -> Key {
     declared::<R>(field).map_or(Key::FieldName, |f| f.label)
 }
 
+/// For each kind's tests: history shows each declared entry, and nothing undeclared (which
+/// would have no label).
+#[cfg(test)]
+pub fn assert_history_declared(shown: &[(&str, Option<String>)], fields: &[Field]) {
+    use std::collections::BTreeSet;
+    let shown: BTreeSet<&str> = shown.iter().map(|(entry, _)| *entry).collect();
+    let declared: BTreeSet<&str> = fields.iter().filter_map(|f| f.history).collect();
+    assert_eq!(shown, declared);
+}
+
 /// The declaration of `field` (a form field or a history entry) of kind `R`.
 pub fn declared<R: Synced>(field: &str) -> Option<&'static Field> {
     R::FIELDS

@@ -6,16 +6,18 @@ use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
-use crate::activities::views::{ActivityFormPage, TodayPage};
+use leptos_router::Lazy;
+
+use crate::activities::views::TodayPage;
 use crate::auth::views::SignInPage;
 use crate::auth::{Actor, load_me};
-use crate::companies::views::{CompaniesPage, CompanyFormPage, CompanyPage};
-use crate::contacts::views::{ContactFormPage, ContactPage, ContactsPage};
-use crate::deals::views::{DealFormPage, DealPage, PipelinePage};
+use crate::deals::views::PipelinePage;
 use crate::i18n::{Key, LanguageSetting, Locale, initial_locale, t};
-use crate::settings::SettingsPage;
-use crate::sync::views::{SyncPage, SyncStatus, UpdateBanner};
+use crate::sync::views::{SyncStatus, UpdateBanner};
 use crate::ui::icons::Icon;
+use lazy::*;
+
+mod lazy;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Decided before the first byte, so the page never flashes in the wrong direction.
@@ -38,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     "document.cookie='hamrah_tz='+(-new Date().getTimezoneOffset())+';path=/;max-age=31536000;samesite=lax'"
                 </script>
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <StartScript options />
                 <MetaTags />
             </head>
             <body>
@@ -46,6 +48,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Starts the app once the page has painted (see `bundle::start_script`), in place of
+/// Leptos' `<HydrationScripts>`, whose hints fetch the wasm before the first paint.
+#[component]
+fn StartScript(options: LeptosOptions) -> impl IntoView {
+    // Run for its context alone: the split manifest, with which a lazily loaded screen's
+    // page names the chunks it needs so the browser fetches them alongside the bundle.
+    let _ = view! { <HydrationScripts options=options.clone() /> };
+    #[cfg(feature = "ssr")]
+    let script = {
+        let (js, wasm) = crate::bundle::script_and_wasm(&options);
+        crate::bundle::start_script(&js, &wasm)
+    };
+    #[cfg(not(feature = "ssr"))]
+    let script = String::new();
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 /// Bumped after sign-in and sign-out, so the current user is fetched again.
@@ -85,21 +104,21 @@ fn Routed() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/pipeline") view=PipelinePage />
-                    <Route path=path!("/deals/new") view=DealFormPage />
-                    <Route path=path!("/deals/:id") view=DealPage />
-                    <Route path=path!("/deals/:id/edit") view=DealFormPage />
-                    <Route path=path!("/companies") view=CompaniesPage />
-                    <Route path=path!("/companies/new") view=CompanyFormPage />
-                    <Route path=path!("/companies/:id") view=CompanyPage />
-                    <Route path=path!("/companies/:id/edit") view=CompanyFormPage />
-                    <Route path=path!("/contacts") view=ContactsPage />
-                    <Route path=path!("/contacts/new") view=ContactFormPage />
-                    <Route path=path!("/contacts/:id") view=ContactPage />
-                    <Route path=path!("/contacts/:id/edit") view=ContactFormPage />
-                    <Route path=path!("/activities/new") view=ActivityFormPage />
-                    <Route path=path!("/activities/:id/edit") view=ActivityFormPage />
-                    <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/sync") view=SyncPage />
+                    <Route path=path!("/deals/new") view={Lazy::<DealFormScreen>::new()} />
+                    <Route path=path!("/deals/:id") view={Lazy::<DealScreen>::new()} />
+                    <Route path=path!("/deals/:id/edit") view={Lazy::<DealFormScreen>::new()} />
+                    <Route path=path!("/companies") view={Lazy::<CompaniesScreen>::new()} />
+                    <Route path=path!("/companies/new") view={Lazy::<CompanyFormScreen>::new()} />
+                    <Route path=path!("/companies/:id") view={Lazy::<CompanyScreen>::new()} />
+                    <Route path=path!("/companies/:id/edit") view={Lazy::<CompanyFormScreen>::new()} />
+                    <Route path=path!("/contacts") view={Lazy::<ContactsScreen>::new()} />
+                    <Route path=path!("/contacts/new") view={Lazy::<ContactFormScreen>::new()} />
+                    <Route path=path!("/contacts/:id") view={Lazy::<ContactScreen>::new()} />
+                    <Route path=path!("/contacts/:id/edit") view={Lazy::<ContactFormScreen>::new()} />
+                    <Route path=path!("/activities/new") view={Lazy::<ActivityFormScreen>::new()} />
+                    <Route path=path!("/activities/:id/edit") view={Lazy::<ActivityFormScreen>::new()} />
+                    <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
+                    <Route path=path!("/sync") view={Lazy::<SyncScreen>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -25,6 +25,8 @@ pub mod ui;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
+pub mod bundle;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod housekeeping;
@@ -48,9 +50,20 @@ pub fn hydrate() {
         // The offline app shell: no server HTML to hydrate, so draw the page from scratch
         // (from the device's copy); the router reads the address.
         leptos::mount::mount_to_body(app::App);
+        started();
     } else {
-        leptos::mount::hydrate_body(app::App);
+        // Hydration waits for the code of a lazily loaded screen when the page is one.
+        wasm_bindgen_futures::spawn_local(async {
+            leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App)
+                .await
+                .forget();
+            started();
+        });
     }
+}
+
+#[cfg(feature = "hydrate")]
+fn started() {
     // After mounting: that is what starts the async executor sync runs on.
     sync::client::start();
     // Browser tests wait for this before they click: until now, buttons are inert HTML.

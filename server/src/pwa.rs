@@ -16,8 +16,10 @@ pub struct Build {
     pub js: String,
     pub wasm: String,
     pub css: String,
-    /// JavaScript that wasm-bindgen copied next to the bundle (`pkg/snippets/…`), imported by it.
-    pub snippets: Vec<String>,
+    /// Every other file the bundle may load, relative to `pkg`: JavaScript that wasm-bindgen
+    /// copied next to it (`snippets/…`), and the lazily loaded screens' chunks with their
+    /// loader and manifest (`cargo leptos build --split`).
+    pub others: Vec<String>,
     /// Changes whenever any of them does.
     pub version: String,
 }
@@ -26,37 +28,24 @@ impl Build {
     /// Reads cargo-leptos' hash file the way Leptos' own script tags do, so the shell and
     /// the pages name the same files.
     pub fn from_options(options: &LeptosOptions) -> Build {
-        let name = options.output_name.to_string();
-        let mut hashes = std::collections::BTreeMap::new();
-        if options.hash_files {
-            let path = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
-            if let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) {
-                for line in text.lines() {
-                    if let Some((kind, hash)) = line.split_once(':') {
-                        hashes.insert(kind.trim().to_owned(), hash.trim().to_owned());
-                    }
-                }
-            }
-        }
-        let file = |kind: &str, ext: &str| match hashes.get(kind) {
-            Some(hash) => format!("{name}.{hash}.{ext}"),
-            None => format!("{name}.{ext}"),
-        };
+        let hashes = app::bundle::hashes(options);
+        let file = |kind: &str, ext: &str| app::bundle::file(options, &hashes, kind, ext);
         let pkg =
             std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-        let mut snippets = Vec::new();
-        collect(&pkg, &pkg.join("snippets"), &mut snippets);
-        snippets.sort();
+        let main = [file("js", "js"), file("wasm", "wasm"), file("css", "css")];
+        let mut others = Vec::new();
+        collect(&pkg, &pkg, &mut others);
+        // Type declarations wasm-bindgen writes alongside are for editors, not the browser.
+        others.retain(|f| !main.contains(f) && !f.ends_with(".ts"));
+        others.sort();
         let version = if hashes.is_empty() {
             // Unhashed (development) builds: a new version each start is the safe choice.
             format!("dev-{}", app::sync::ssr::now_ms())
         } else {
-            // Snippet names do not change with their content, so their bytes count too.
+            // Snippet and chunk names need not change with their content, so their bytes count too.
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            for file in &snippets {
+            for file in &others {
                 std::fs::read(pkg.join(file))
                     .unwrap_or_default()
                     .hash(&mut hasher);
@@ -68,11 +57,12 @@ impl Build {
             parts.push(format!("{:08x}", hasher.finish() as u32));
             parts.join("-")
         };
+        let [js, wasm, css] = main;
         Build {
-            js: file("js", "js"),
-            wasm: file("wasm", "wasm"),
-            css: file("css", "css"),
-            snippets,
+            js,
+            wasm,
+            css,
+            others,
             version,
         }
     }
@@ -145,12 +135,11 @@ fn shell(build: &Build, options: &LeptosOptions) -> String {
     )
 }
 
-/// The shell's module script: loads the bundle and starts the app.
+/// The shell's module script: loads the bundle and starts the app, as a page does.
 fn start_script(build: &Build, options: &LeptosOptions) -> String {
-    let js = build.pkg(options, &build.js);
-    let wasm = build.pkg(options, &build.wasm);
-    format!(
-        r#"import("{js}").then((mod) => mod.default({{ module_or_path: "{wasm}" }}).then(() => mod.hydrate()));"#
+    app::bundle::start_script(
+        &build.pkg(options, &build.js),
+        &build.pkg(options, &build.wasm),
     )
 }
 
@@ -175,7 +164,7 @@ fn service_worker(build: &Build, options: &LeptosOptions) -> String {
         "/icons/icon-512.png".to_owned(),
         "/icons/maskable-512.png".to_owned(),
     ];
-    assets.extend(build.snippets.iter().map(|file| build.pkg(options, file)));
+    assets.extend(build.others.iter().map(|file| build.pkg(options, file)));
     let assets = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".to_owned());
     let version = serde_json::to_string(&build.version).unwrap_or_else(|_| "\"0\"".to_owned());
     format!(
@@ -198,7 +187,10 @@ mod tests {
             js: "hamrah.abc.js".into(),
             wasm: "hamrah.def.wasm".into(),
             css: "hamrah.f00.css".into(),
-            snippets: vec!["snippets/app-1/src/sync/device.js".into()],
+            others: vec![
+                "snippets/app-1/src/sync/device.js".into(),
+                "hamrah_split.wasm_1a2b.wasm".into(),
+            ],
             version: "abc-def".into(),
         };
         let worker = service_worker(&build, &options);
@@ -207,6 +199,10 @@ mod tests {
         assert!(
             worker.contains("\"/pkg/snippets/app-1/src/sync/device.js\""),
             "what the bundle imports is cached too"
+        );
+        assert!(
+            worker.contains("\"/pkg/hamrah_split.wasm_1a2b.wasm\""),
+            "so are the lazily loaded screens, for offline use"
         );
         let page = shell(&build, &options);
         assert!(

@@ -66,6 +66,8 @@ struct Engine {
     meta: Meta,
     view: Option<Rc<Replica>>,
     wake: bool,
+    /// The sync loop, while it waits for a reason to sync again.
+    napping: Option<std::task::Waker>,
     reachable: Option<bool>,
     syncing: bool,
     /// The server no longer knows this device's session (ended elsewhere, or expired).
@@ -354,7 +356,38 @@ async fn reload_outbox() {
 }
 
 pub fn wake() {
-    ENGINE.with(|e| e.borrow_mut().wake = true);
+    let napping = ENGINE.with(|e| {
+        let mut e = e.borrow_mut();
+        e.wake = true;
+        e.napping.take()
+    });
+    if let Some(waker) = napping {
+        waker.wake();
+    }
+}
+
+/// Waits `ms`, or less if [`wake`] is called: a poke from the server is acted on at once.
+struct Nap(gloo_timers::future::TimeoutFuture);
+
+impl Future for Nap {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let woken = ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            if !e.wake {
+                e.napping = Some(cx.waker().clone());
+            }
+            e.wake
+        });
+        if woken {
+            return std::task::Poll::Ready(());
+        }
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
 }
 
 /// The leader's loop: sync, then wait for a reason to sync again, backing off while the
@@ -400,10 +433,7 @@ async fn run() {
         });
         status_only();
         tabs_send(if reachable { "online" } else { "offline" });
-        let until = now_ms() + wait;
-        while now_ms() < until && !ENGINE.with(|e| e.borrow().wake) {
-            sleep_ms(100).await;
-        }
+        Nap(gloo_timers::future::TimeoutFuture::new(wait as u32)).await;
     }
 }
 

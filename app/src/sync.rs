@@ -30,8 +30,11 @@ pub use merge::FieldConflict;
 /// A record's fields by name, as its form has them.
 pub type Fields = serde_json::Map<String, serde_json::Value>;
 
-/// Rows per pull page: small enough for a phone on a slow link to finish one.
-pub const PAGE: usize = 500;
+/// Rows per pull page: about 140 KiB compressed, so a phone on a slow link still finishes one
+/// in a second or so, while a first download takes few pages. Each page costs the server a
+/// fixed ~40 ms (its session, the reference data, a scan of the table), which at 500 rows
+/// was most of a first sync's time (BENCHMARKS.md, issue 11).
+pub const PAGE: usize = 2000;
 
 /// One change made on a device: `fields` set on record `id`, starting from `base` (the
 /// fields as the device had them; `None` when the device created the record).

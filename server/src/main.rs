@@ -2,6 +2,11 @@ use leptos::config::get_configuration;
 use server::config::{Config, HELP};
 use server::seed::{DEMO_PASSWORD, DEMO_USERS};
 
+/// The database allocates and frees a value per field read and written; glibc's allocator
+/// spent a third of the server's time on it (BENCHMARKS.md, issue 11).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

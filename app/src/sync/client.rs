@@ -256,20 +256,36 @@ impl Stored {
 
 async fn load() {
     let stored = match idb_load().await {
-        Ok(value) => value
+        Ok(value) => match value
             .as_string()
-            .and_then(|text| serde_json::from_str::<Stored>(&text).ok()),
-        Err(_) => None,
+            .map(|text| serde_json::from_str::<Stored>(&text))
+        {
+            Some(Ok(stored)) => Some(stored),
+            Some(Err(error)) => {
+                leptos::logging::error!("sync: the device's copy cannot be read: {error}");
+                None
+            }
+            None => None,
+        },
+        Err(error) => {
+            leptos::logging::error!("sync: the device's copy cannot be opened: {error:?}");
+            None
+        }
     };
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         if let Some(stored) = stored {
-            for row in stored
-                .rows
-                .iter()
-                .filter_map(|r| serde_json::from_str::<SyncRow>(r).ok())
-            {
-                e.replica.upsert(row);
+            // A row this version cannot read is left out until the next full download
+            // brings it again; said once, not per row.
+            let mut unreadable = 0;
+            for text in &stored.rows {
+                match serde_json::from_str::<SyncRow>(text) {
+                    Ok(row) => e.replica.upsert(row),
+                    Err(_) => unreadable += 1,
+                }
+            }
+            if unreadable > 0 {
+                leptos::logging::error!("sync: {unreadable} stored rows cannot be read");
             }
             e.replica.reference = stored
                 .meta

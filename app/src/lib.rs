@@ -52,6 +52,8 @@ pub fn hydrate() {
         leptos::mount::mount_to_body(app::App);
         started();
     } else {
+        // What was typed into the page while the app loaded survives hydration.
+        ui::typed::remember();
         // Hydration waits for the code of a lazily loaded screen when the page is one.
         wasm_bindgen_futures::spawn_local(async {
             leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App)

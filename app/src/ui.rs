@@ -6,3 +6,4 @@ pub mod icons;
 pub mod parts;
 pub mod record_form;
 pub mod record_list;
+pub mod typed;

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoSidewaysScroll, hydrated, signIn, signOut, unique } from "./helpers.mjs";
+import { expectNoSidewaysScroll, hydrated, PASSWORD, signIn, signOut, unique } from "./helpers.mjs";
 
 test("a rep creates a deal, moves it a stage, and only the right people can see it", async ({ page }, info) => {
   const title = unique("Fleet renewal");
@@ -101,4 +101,23 @@ test("a wrong password is refused with a message and no session", async ({ page 
   await expect(page.getByRole("alert")).toContainText("don't match an account");
   await page.goto("/pipeline");
   await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test("what is typed into the page before the app has started is kept", async ({ page }) => {
+  // The page is drawn and usable before its wasm arrives: hold the wasm back until the
+  // email is typed, so hydration happens after it.
+  let release;
+  const typed = new Promise((resolve) => (release = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await typed;
+    await route.continue();
+  });
+  await page.goto("/sign-in");
+  await page.getByLabel("Email", { exact: true }).fill("rep@example.com");
+  release();
+  await hydrated(page);
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue("rep@example.com");
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
 });

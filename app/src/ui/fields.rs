@@ -65,6 +65,7 @@ pub fn TextField(
     #[prop(optional)] dir_auto: bool,
 ) -> impl IntoView {
     let invalid = move || errors.with(|e| e.get(name).is_some()).to_string();
+    super::typed::adopt(format!("f-{name}"), value);
     view! {
         <FieldShell label name errors required>
             <input
@@ -91,6 +92,7 @@ pub fn TextArea(
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let invalid = move || errors.with(|e| e.get(name).is_some()).to_string();
+    super::typed::adopt(format!("f-{name}"), value);
     view! {
         <FieldShell label name errors>
             <textarea

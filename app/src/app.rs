@@ -54,16 +54,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Leptos' `<HydrationScripts>`, whose hints fetch the wasm before the first paint.
 #[component]
 fn StartScript(options: LeptosOptions) -> impl IntoView {
-    // Run for its context alone: the split manifest, with which a lazily loaded screen's
-    // page names the chunks it needs so the browser fetches them alongside the bundle.
-    let _ = view! { <HydrationScripts options=options.clone() /> };
+    // A page loaded directly at a lazily loaded screen fetches that screen's chunks when it
+    // hydrates (`hydrate_from_async` waits for them).
     #[cfg(feature = "ssr")]
     let script = {
         let (js, wasm) = crate::bundle::script_and_wasm(&options);
         crate::bundle::start_script(&js, &wasm)
     };
     #[cfg(not(feature = "ssr"))]
-    let script = String::new();
+    let script = {
+        let _ = options;
+        String::new()
+    };
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 

@@ -57,14 +57,11 @@ fn StartScript(options: LeptosOptions) -> impl IntoView {
     // A page loaded directly at a lazily loaded screen fetches that screen's chunks when it
     // hydrates (`hydrate_from_async` waits for them).
     #[cfg(feature = "ssr")]
-    let script = {
-        let (js, wasm) = crate::bundle::script_and_wasm(&options);
-        crate::bundle::start_script(&js, &wasm)
-    };
+    let script = crate::bundle::page_start_script(&options);
     #[cfg(not(feature = "ssr"))]
     let script = {
         let _ = options;
-        String::new()
+        ""
     };
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }

@@ -41,14 +41,18 @@ pub fn file(
     }
 }
 
-/// Where the page's script and wasm are served, e.g. `/pkg/hamrah.<hash>.js`.
-pub fn script_and_wasm(options: &LeptosOptions) -> (String, String) {
-    let hashes = hashes(options);
-    let pkg = &options.site_pkg_dir;
-    (
-        format!("/{pkg}/{}", file(options, &hashes, "js", "js")),
-        format!("/{pkg}/{}", file(options, &hashes, "wasm", "wasm")),
-    )
+/// The start script of every server-rendered page. Worked out on the first page, from the
+/// hash file on disk, and kept: a build's file names do not change while its server runs.
+pub fn page_start_script(options: &LeptosOptions) -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let hashes = hashes(options);
+        let pkg = &options.site_pkg_dir;
+        start_script(
+            &format!("/{pkg}/{}", file(options, &hashes, "js", "js")),
+            &format!("/{pkg}/{}", file(options, &hashes, "wasm", "wasm")),
+        )
+    })
 }
 
 /// The module script that loads the bundle (`js`, `wasm`) and calls its `hydrate`. It waits

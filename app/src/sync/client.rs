@@ -417,6 +417,8 @@ async fn run() {
         ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             e.wake = false;
+            // A nap that ended by its timer left its waker behind.
+            e.napping = None;
             e.syncing = true;
         });
         status_only();

@@ -31,7 +31,10 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
 
 /// A page's data from the server: "Loading…" until it arrives, then `render`'s view, or the
 /// error in words. Every page loads this way, so they all fail the same, readable way.
-pub fn loaded<T, V>(data: Resource<Result<T, AppError>>, render: fn(T) -> V) -> impl IntoView
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
 where
     T: Clone + PartialEq + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,

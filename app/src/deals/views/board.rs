@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, Locale, t, use_locale};
 use crate::pipeline::Pipeline;
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ErrorNote, Loading, settled};
+use crate::ui::parts::{ErrorNote, loaded};
 
 /// Cards drawn per stage before "Show more".
 const CARDS_AT_ONCE: usize = 50;
@@ -53,12 +53,7 @@ pub fn PipelinePage() -> impl IntoView {
                 </A>
             </header>
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
-            <Transition fallback=Loading>
-                {settled(board, move |answer| match answer {
-                    Ok(board) => view! { <BoardView board selected mover /> }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(board, move |board| view! { <BoardView board selected mover /> })}
         </main>
     }
 }

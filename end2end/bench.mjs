@@ -3,6 +3,8 @@
 // sync: a rep's first download of 5,000 records, an incremental sync of 100 changed fields,
 // how long a save on one device takes to appear on another, and an offline cold start.
 // Usage: node bench.mjs <site-root> <server-binary>
+// BENCH_ONLY=sync measures the sync rows alone (seeding, first sync, latency, offline start),
+// for iterating on them without the page timings.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +17,7 @@ const [siteRoot, binary] = process.argv.slice(2);
 const port = 3200;
 const base = `http://127.0.0.1:${port}`;
 const runs = 7;
+const syncOnly = process.env.BENCH_ONLY === "sync";
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -247,7 +250,7 @@ async function measureOfflineStart(dir) {
     times.push(Date.now() - t0);
   }
   await context.close();
-  return median(times);
+  return { median: median(times), times };
 }
 
 const server = spawn(binary, [], {
@@ -260,9 +263,9 @@ try {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const plain = await measurePipeline(browser, 1);
-  const slow = await measurePipeline(browser, 4);
-  const api = await measureApi();
+  const plain = syncOnly ? null : await measurePipeline(browser, 1);
+  const slow = syncOnly ? null : await measurePipeline(browser, 4);
+  const api = syncOnly ? null : await measureApi();
   const seedStart = performance.now();
   const repDeals = await seedRep(await signInApi("rep@example.com"));
   const seedMs = performance.now() - seedStart;
@@ -274,17 +277,19 @@ try {
 
   console.log("| measure | value |");
   console.log("|---|---|");
-  for (const s of sizes()) console.log(`| ${s.name} (raw / gzip / brotli) | ${kb(s.raw)} / ${kb(s.gzip)} / ${kb(s.br)} |`);
-  console.log(`| pipeline on phone (admin, demo data, ${plain.cards} cards drawn): first cards painted (median of ${runs}) | ${plain.render} ms |`);
-  console.log(`| pipeline on phone: hydrated and interactive | ${plain.interactive} ms |`);
-  console.log(`| same with 4× CPU slowdown: painted / interactive | ${slow.render} ms / ${slow.interactive} ms |`);
-  console.log(`| deals/board server function (median of 20, JSON bytes) | ${api.ms.toFixed(1)} ms, ${kb(api.bytes)} |`);
+  if (!syncOnly) {
+    for (const s of sizes()) console.log(`| ${s.name} (raw / gzip / brotli) | ${kb(s.raw)} / ${kb(s.gzip)} / ${kb(s.br)} |`);
+    console.log(`| pipeline on phone (admin, demo data, ${plain.cards} cards drawn): first cards painted (median of ${runs}) | ${plain.render} ms |`);
+    console.log(`| pipeline on phone: hydrated and interactive | ${plain.interactive} ms |`);
+    console.log(`| same with 4× CPU slowdown: painted / interactive | ${slow.render} ms / ${slow.interactive} ms |`);
+    console.log(`| deals/board server function (median of 20, JSON bytes) | ${api.ms.toFixed(1)} ms, ${kb(api.bytes)} |`);
+  }
   console.log(`| seeding 5,000 records through sync/push (25 pushes of 200) | ${(seedMs / 1000).toFixed(1)} s |`);
   console.log(`| first sync of the rep, protocol only: ${sync.first.rows} rows in ${sync.first.pages} pages | ${(sync.first.ms / 1000).toFixed(2)} s, ${kb(sync.first.raw)} JSON, ${kb(sync.first.compressed)} brotli |`);
   console.log(`| first sync in the phone browser, sign-in to "Synced" (into IndexedDB) | ${(sync.browserFirst / 1000).toFixed(2)} s |`);
   console.log(`| incremental sync of 100 changed fields: ${sync.incremental.rows} rows | ${sync.incremental.ms.toFixed(0)} ms, ${kb(sync.incremental.raw)} JSON, ${kb(sync.incremental.compressed)} brotli (changed values: ${kb(sync.changedBytes)}) |`);
   console.log(`| save on one device → shown on another (median of 5: ${sync.latencies.join(", ")} ms) | ${sync.latency} ms |`);
-  console.log(`| offline cold start to the pipeline, phone, 4× CPU (server stopped, median of 5) | ${offline} ms |`);
+  console.log(`| offline cold start to the pipeline, phone, 4× CPU (server stopped, median of 5: ${offline.times.join(", ")} ms) | ${offline.median} ms |`);
 } finally {
   server.kill("SIGTERM");
 }

@@ -42,6 +42,9 @@ pub fn shown(actor: &Actor, link: &str, field: &str) -> String {
 /// `links`, which the caller stores as record links), and `$plain` to bind. Names come from
 /// the kind's struct, never from input; an unset field is absent from `$plain` and so
 /// stored as NONE. A field added to a kind's fields is written without touching its query.
+/// The set also stores `$clocks`, a synced edit's per-field clocks, in the same write (kept
+/// as they are when NONE): a second UPDATE of the record would run its fields and indexes
+/// again.
 pub fn plain_set<T: serde::Serialize>(
     fields: &T,
     links: &[&str],
@@ -55,6 +58,7 @@ pub fn plain_set<T: serde::Serialize>(
         .map(|m| {
             m.keys()
                 .map(|name| format!("{name} = $plain.{name}"))
+                .chain(["clocks = $clocks ?? clocks ?? {}".to_owned()])
                 .collect::<Vec<_>>()
                 .join(", ")
         })

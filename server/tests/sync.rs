@@ -566,6 +566,37 @@ async fn a_change_number_used_again_for_other_content_is_refused() {
 }
 
 #[tokio::test]
+async fn a_change_number_repeated_within_one_push_is_answered_as_across_pushes() {
+    // A push reads the stored answers of all its changes at once; a number that comes
+    // twice in one push must still be applied once, and refused with other content.
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let board = app.board(&rep).await;
+    let device = Device::new();
+    let same = new_deal(&board, "Twice in one push");
+    let other = new_deal(&board, "Other content under 4");
+    let under = |n: i64, input: &Value| json!({ "id": n, "mutation": { "table": "deal", "id": input["id"], "base": null, "fields": deal_fields(input), "clock": clock(2_000) } });
+    let (status, answers) = device
+        .push(
+            &app,
+            &rep,
+            json!([under(4, &same), under(4, &same), under(4, &other)]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answers:?}");
+    assert_eq!(answers[0]["outcome"]["status"], "applied");
+    assert_eq!(answers[1], answers[0]);
+    assert_eq!(
+        answers[2]["outcome"],
+        json!({ "status": "rejected", "error": { "Validation": [["form", "ChangeNumberReused"]] } })
+    );
+    for (title, expected) in [("Twice in one push", 1), ("Other content under 4", 0)] {
+        let sql = format!("RETURN count(SELECT id FROM deal WHERE title = '{title}')");
+        assert_eq!(count(&app, &sql).await, expected, "{title}");
+    }
+}
+
+#[tokio::test]
 async fn an_answer_is_stored_with_the_change_it_answers() {
     let app = demo_app().await;
     let rep = app.sign_in("rep@example.com").await;

@@ -29,17 +29,17 @@ macro_rules! log_change {
 /// record's `owner` and `team` from before the change (NONE for a new record).
 pub const LOG_CHANGE: &str = log_change!();
 
-/// One transaction around `write`, a change to the synced record `$changed` by `$by`: it
-/// records the field history `$changes`, the per-field `$clocks` of a synced edit, the
-/// `$receipt` of the pushed change it applies (so a push retried after a crash finds it
-/// answered), and the sync log entry. Everything commits together or not at all.
+/// One transaction around `write`, a change to the synced record `$changed` by `$by` (whose
+/// set comes from [`crate::records::plain_set`], which stores a synced edit's `$clocks`): it
+/// records the field history `$changes`, the `$receipt` of the pushed change it applies (so
+/// a push retried after a crash finds it answered), and the sync log entry. Everything
+/// commits together or not at all.
 pub fn transaction(write: &str) -> String {
     format!(
         "BEGIN TRANSACTION;
          LET $scope_before = (SELECT owner, team FROM ONLY $changed);
          {write}
          FOR $c IN $changes {{ CREATE change CONTENT {{ subject: $changed, by: $by, field: $c.field, old: $c.old, new: $c.new }}; }};
-         IF $clocks != NONE {{ UPDATE $changed SET clocks = $clocks; }};
          IF $receipt != NONE {{ {receipt} }};
          {LOG_CHANGE}
          COMMIT TRANSACTION;",

@@ -2,7 +2,7 @@
 //! forms use (so the same validation, permissions and history apply), and answering pulls
 //! from the sync log, scoped by the one permission rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
 use serde::Deserialize;
@@ -99,6 +99,8 @@ pub fn digest(mutation: &Mutation) -> AppResult<String> {
 
 #[derive(Deserialize)]
 struct StoredAnswer {
+    #[serde(default)]
+    key: Option<String>,
     result: String,
     #[serde(default)]
     digest: Option<String>,
@@ -109,18 +111,33 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
         return Err(AppError::form(Problem::Malformed));
     }
     register(cx, &request.client).await?;
+    // The answers already stored for this push's changes, in one read rather than one per
+    // change; those answered below join them, so a number repeated within the push is
+    // answered from its first occurrence, as it would be from a later push.
+    let keys: Vec<String> = request
+        .mutations
+        .iter()
+        .map(|p| format!("{}-{}", request.client, p.id))
+        .collect();
+    let mut response = db::run(
+        cx.db
+            .query("SELECT record::id(id) AS key, result, digest FROM $keys")
+            .bind((
+                "keys",
+                keys.iter()
+                    .map(|k| rid("sync_outcome", k))
+                    .collect::<Vec<_>>(),
+            )),
+    )
+    .await?;
+    let mut known: HashMap<String, StoredAnswer> = db::take_all::<StoredAnswer>(&mut response, 0)?
+        .into_iter()
+        .filter_map(|a| Some((a.key.clone()?, a)))
+        .collect();
     let mut answers = Vec::with_capacity(request.mutations.len());
-    for Pending { id, mutation } in &request.mutations {
-        let key = format!("{}-{id}", request.client);
+    for (Pending { id, mutation }, key) in request.mutations.iter().zip(keys) {
         let digest = digest(mutation)?;
-        let mut response = db::run(
-            cx.db
-                .query("SELECT result, digest FROM ONLY $key")
-                .bind(("key", rid("sync_outcome", &key))),
-        )
-        .await?;
-        let stored: Option<StoredAnswer> = db::take_one(&mut response, 0)?;
-        let outcome = match stored {
+        let outcome = match known.get(&key) {
             Some(stored) => {
                 if stored.digest.as_deref().is_some_and(|d| d != digest) {
                     tracing::warn!(client = %request.client, change = id, "change number reused with other content");
@@ -130,10 +147,10 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
             }
             None => {
                 let receipt = Receipt {
-                    key,
+                    key: key.clone(),
                     client: request.client.clone(),
                     mutation: *id,
-                    digest,
+                    digest: digest.clone(),
                     result: String::new(),
                 };
                 let (outcome, stored) = apply(cx, mutation, &receipt).await?;
@@ -145,6 +162,14 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
                     let vars = db::vars(&serde_json::json!({ "receipt": receipt }))?;
                     db::write(&cx.db, &db::Write::new(STORE_RECEIPT).bind(vars)).await?;
                 }
+                known.insert(
+                    key.clone(),
+                    StoredAnswer {
+                        key: Some(key),
+                        result: serde_json::to_string(&outcome).map_err(internal)?,
+                        digest: Some(digest),
+                    },
+                );
                 outcome
             }
         };

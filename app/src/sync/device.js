@@ -44,13 +44,6 @@ const ask = (request) =>
 // and unescapes nothing; they are apart from the rest so rows this version cannot read never
 // cost the outbox.
 export async function idb_load() {
-  const first = early;
-  early = null;
-  if (early_news) early_news.close();
-  return first ?? read_copy();
-}
-
-async function read_copy() {
   const tx = (await db()).transaction(STORES, "readonly");
   const [snapshot, logKeys, logValues, outboxKeys, outboxValues, metaKeys, metaValues] = await Promise.all([
     ask(tx.objectStore("snapshot").get("rows")),
@@ -69,15 +62,6 @@ async function read_copy() {
   const outbox = outboxKeys.map((key, i) => [Number(key), String(outboxValues[i])]);
   return [rows, JSON.stringify({ outbox, meta })];
 }
-
-// The copy is read as soon as this module loads, which is before the wasm is compiled and
-// started: the app's first load takes this read instead of waiting for its own. This tab
-// writes nothing before that first load; if another tab says it wrote meanwhile, the read
-// is dropped and done again. A failed read is the first load's to report.
-let early = read_copy();
-early.catch(() => {});
-const early_news = "BroadcastChannel" in self ? new BroadcastChannel("hamrah-sync") : null;
-if (early_news) early_news.onmessage = (event) => String(event.data) === "changed" && (early = null);
 
 // The next change number of this device: one counter in storage, read and moved on in one
 // transaction, so two tabs saving at the same moment never get the same number, and a

@@ -50,12 +50,15 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router answers");
+        let what = format!("{} {}", request.method(), request.uri());
+        // A request that never answers fails the test and names itself, rather than leaving
+        // the run waiting for CI's time limit (seen once, not reproduced since).
+        let response = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+            self.router.clone().oneshot(request).await
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{what}: no answer within 120 s"))
+        .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response

@@ -132,7 +132,7 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
     .await?;
     let mut known: HashMap<String, StoredAnswer> = db::take_all::<StoredAnswer>(&mut response, 0)?
         .into_iter()
-        .filter_map(|a| Some((a.key.clone()?, a)))
+        .filter_map(|mut a| Some((a.key.take()?, a)))
         .collect();
     let mut answers = Vec::with_capacity(request.mutations.len());
     for (Pending { id, mutation }, key) in request.mutations.iter().zip(keys) {

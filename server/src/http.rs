@@ -19,33 +19,23 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let context_state = state.clone();
     let shell_options = options.clone();
     Router::new()
-        .leptos_routes_with_context(
-            &options,
-            routes,
-            move || {
-                provide_context(context_state.clone());
-                // Leptos made a nonce for this page's inline scripts: the policy allows those.
-                if let (Some(nonce), Some(reply)) =
-                    (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
-                    && let Ok(value) = HeaderValue::from_str(&crate::security::page_policy(
-                        &format!("'nonce-{}'", &*nonce),
-                    ))
-                {
-                    reply.insert_header(header::CONTENT_SECURITY_POLICY, value);
-                }
-            },
-            move || shell(shell_options.clone()),
-        )
+        .leptos_routes_with_context(&options, routes, page_context(state.clone()), move || {
+            shell(shell_options.clone())
+        })
         .merge(crate::pwa::routes(&options))
         .route(
             "/api/sync/events",
             axum::routing::get(crate::events::stream).with_state(state.clone()),
         )
         .merge(crate::health::routes(state.clone()))
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        // The "not found" page is rendered like any other page: with the app's state for
+        // its server calls, and the policy that lets its own inline scripts run.
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            page_context(state.clone()),
+            shell,
+        ))
         .with_state(options)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -61,6 +51,23 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn(crate::metrics::track))
+}
+
+/// What every rendered page has in context: the app's state, and a policy header that
+/// allows the inline scripts carrying the nonce Leptos made for this page.
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(state.clone());
+        if let (Some(nonce), Some(reply)) =
+            (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+            && let Ok(value) = HeaderValue::from_str(&crate::security::page_policy(&format!(
+                "'nonce-{}'",
+                &*nonce
+            )))
+        {
+            reply.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
 }
 
 /// Server functions use a cookie session, so a request another site's page makes would carry

@@ -343,18 +343,10 @@ fn header_of(reply: &Reply, name: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
-async fn pages_allow_only_their_own_scripts() {
-    let app = demo_app().await;
-    let page = app
-        .send(
-            Request::get("/sign-in")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::OK);
-    let policy = header_of(&page, "content-security-policy");
+/// The page's policy allows inline script only by a nonce, and every inline script of the
+/// page carries that nonce: none is blocked, and no other inline script could run.
+fn assert_only_own_scripts_run(page: &Reply) -> String {
+    let policy = header_of(page, "content-security-policy");
     let script_src = policy
         .split(';')
         .map(str::trim)
@@ -364,9 +356,7 @@ async fn pages_allow_only_their_own_scripts() {
     let nonce = script_src
         .split_whitespace()
         .find_map(|s| s.strip_prefix("'nonce-").and_then(|n| n.strip_suffix('\'')))
-        .expect("a nonce");
-    assert!(policy.contains("frame-ancestors 'none'"));
-    // Every inline script of the page carries it.
+        .unwrap_or_else(|| panic!("a nonce in {script_src}"));
     let html = page.body.as_str().expect("html").to_owned();
     let inline: Vec<&str> = html
         .split("<script")
@@ -381,6 +371,22 @@ async fn pages_allow_only_their_own_scripts() {
             "{tag}"
         );
     }
+    policy
+}
+
+#[tokio::test]
+async fn pages_allow_only_their_own_scripts() {
+    let app = demo_app().await;
+    let page = app
+        .send(
+            Request::get("/sign-in")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let policy = assert_only_own_scripts_run(&page);
+    assert!(policy.contains("frame-ancestors 'none'"));
     assert_eq!(header_of(&page, "x-content-type-options"), "nosniff");
     assert_eq!(header_of(&page, "referrer-policy"), "same-origin");
     assert_eq!(
@@ -405,6 +411,26 @@ async fn pages_allow_only_their_own_scripts() {
             .contains("script-src 'self'  'wasm-unsafe-eval'")
     );
     assert_eq!(header_of(&api, "x-content-type-options"), "nosniff");
+}
+
+/// An address no screen answers is a page like any other: a 404 whose scripts run (so the
+/// app starts and shows its "not found" screen), never a 500.
+#[tokio::test]
+async fn an_unknown_address_is_a_working_not_found_page() {
+    let app = demo_app().await;
+    let session = app.sign_in("rep@example.com").await;
+    for path in ["/nothing/here", "/deals/abc/", "/companies/x/y/z"] {
+        let page = app
+            .send(
+                Request::get(path)
+                    .header(header::COOKIE, format!("hamrah_session={session}"))
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert_only_own_scripts_run(&page);
+    }
 }
 
 #[tokio::test]

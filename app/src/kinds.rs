@@ -132,6 +132,21 @@ macro_rules! kinds {
                 0 $(+ self.$rows.len())*
             }
 
+            /// Every row held, as one JSON array of [`SyncRow`]s: the device stores its copy
+            /// so, to read it back in one parse. `None` if a row cannot be written (then the
+            /// copy is kept row by row instead).
+            pub fn rows_json(&self) -> Option<String> {
+                /// A [`SyncRow`] by reference, so writing the copy clones nothing.
+                #[derive(Serialize)]
+                #[serde(tag = "table", content = "row", rename_all = "lowercase")]
+                enum RowRef<'a> {
+                    $($kind(&'a $row),)*
+                }
+                let mut all = Vec::with_capacity(self.len());
+                $(all.extend(self.$rows.values().map(RowRef::$kind));)*
+                serde_json::to_string(&all).ok()
+            }
+
             /// Every row key held, for checks that nothing outside the user's scope is kept.
             pub fn scopes(&self) -> Vec<(RowKey, Scope)> {
                 let mut all = Vec::with_capacity(self.len());

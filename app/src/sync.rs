@@ -8,6 +8,7 @@ pub mod apply;
 pub mod clock;
 pub mod merge;
 pub mod replica;
+pub mod stored;
 pub mod views;
 
 #[cfg(feature = "hydrate")]

@@ -153,7 +153,7 @@ test("a rep works offline on a phone; both people's edits meet when the network 
     await expect(rep.getByRole("button", { name: "Sign in" })).toBeVisible();
     const left = await rep.evaluate(async () => {
       const db = await new Promise((resolve, reject) => {
-        const open = indexedDB.open("hamrah", 1);
+        const open = indexedDB.open("hamrah");
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
@@ -162,9 +162,9 @@ test("a rep works offline on a phone; both people's edits meet when the network 
           const request = db.transaction(store).objectStore(store).count();
           request.onsuccess = () => resolve(request.result);
         });
-      return { rows: await count("rows"), outbox: await count("outbox") };
+      return { rows: await count("rows"), snapshot: await count("snapshot"), outbox: await count("outbox") };
     });
-    expect(left).toEqual({ rows: 0, outbox: 0 });
+    expect(left).toEqual({ rows: 0, snapshot: 0, outbox: 0 });
   } finally {
     await phone.close().catch(() => {});
     await desk.close();

@@ -14,9 +14,9 @@ use wasm_bindgen::prelude::*;
 
 use super::clock::Hlc;
 use super::replica::{Replica, Synced};
+use super::stored::{StoredRows, key};
 use super::{
     Issue, Mutation, Outcome, Pending, PullRequest, PushRequest, RowKey, Snapshot, Status, SyncRow,
-    Table,
 };
 use crate::error::AppError;
 
@@ -72,6 +72,8 @@ struct Engine {
     syncing: bool,
     /// The server no longer knows this device's session (ended elsewhere, or expired).
     session_ended: bool,
+    /// Rows stored one by one since the stored snapshot (see [`LOG_LIMIT`]).
+    logged: usize,
 }
 
 thread_local! {
@@ -204,10 +206,6 @@ pub fn local<T: 'static, F: FnOnce(&Replica) -> T + 'static>(
     })
 }
 
-fn key(table: Table, id: &str) -> String {
-    format!("{}/{id}", table.name())
-}
-
 fn row_key(row: &SyncRow) -> String {
     let RowKey { table, id } = row.key();
     key(table, &id)
@@ -216,12 +214,20 @@ fn row_key(row: &SyncRow) -> String {
 #[derive(Default, Serialize)]
 struct Ops {
     clear_rows: bool,
+    /// Every confirmed row, replacing the stored snapshot and the changes since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<String>,
     put_rows: Vec<(String, String)>,
     del_rows: Vec<String>,
     put_outbox: Vec<(f64, String)>,
     del_outbox: Vec<f64>,
     put_meta: Vec<(String, String)>,
 }
+
+/// Rows stored one by one since the last snapshot beyond which the next pull writes a new
+/// one: reading the copy at start stays one parse of one value plus a short list, and a
+/// small pull still writes only its own rows.
+const LOG_LIMIT: usize = 500;
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
@@ -234,9 +240,9 @@ async fn write(ops: &Ops) -> Result<(), AppError> {
         .map_err(|_| AppError::Internal)
 }
 
+/// The outbox and meta as stored.
 #[derive(Deserialize)]
 struct Stored {
-    rows: Vec<String>,
     outbox: Vec<(f64, String)>,
     meta: BTreeMap<String, String>,
 }
@@ -252,56 +258,70 @@ impl Stored {
         }
         (outbox, unreadable)
     }
+
+    fn parse(text: &str) -> Option<Stored> {
+        serde_json::from_str(text)
+            .inspect_err(|error| {
+                leptos::logging::error!("sync: the device's outbox cannot be read: {error}")
+            })
+            .ok()
+    }
+}
+
+/// The two texts `idb_load` answers: the rows, then the outbox and meta.
+async fn read_device() -> Option<(String, String)> {
+    let value = idb_load()
+        .await
+        .inspect_err(|error| {
+            leptos::logging::error!("sync: the device's copy cannot be opened: {error:?}")
+        })
+        .ok()?;
+    let parts = js_sys::Array::from(&value);
+    Some((parts.get(0).as_string()?, parts.get(1).as_string()?))
 }
 
 async fn load() {
-    let stored = match idb_load().await {
-        Ok(value) => match value
-            .as_string()
-            .map(|text| serde_json::from_str::<Stored>(&text))
-        {
-            Some(Ok(stored)) => Some(stored),
-            Some(Err(error)) => {
-                leptos::logging::error!("sync: the device's copy cannot be read: {error}");
-                None
-            }
-            None => None,
-        },
-        Err(error) => {
-            leptos::logging::error!("sync: the device's copy cannot be opened: {error:?}");
-            None
-        }
-    };
+    let stored = read_device().await;
     ENGINE.with(|e| {
         let mut e = e.borrow_mut();
-        if let Some(stored) = stored {
-            // A row this version cannot read is left out until the next full download
-            // brings it again; said once, not per row.
-            let mut unreadable = 0;
-            for text in &stored.rows {
-                match serde_json::from_str::<SyncRow>(text) {
-                    Ok(row) => e.replica.upsert(row),
-                    Err(_) => unreadable += 1,
+        if let Some((rows, rest)) = stored {
+            if let Some(stored) = Stored::parse(&rest) {
+                e.replica.reference = stored
+                    .meta
+                    .get("reference")
+                    .and_then(|r| serde_json::from_str(r).ok());
+                (e.outbox, e.unreadable) = stored.outbox();
+                e.issues = stored
+                    .meta
+                    .get("issues")
+                    .and_then(|r| serde_json::from_str(r).ok())
+                    .unwrap_or_default();
+                e.meta = stored
+                    .meta
+                    .get("sync")
+                    .and_then(|r| serde_json::from_str(r).ok())
+                    .unwrap_or_default();
+            }
+            match StoredRows::parse(&rows) {
+                Some((rows, unreadable)) => {
+                    // A row this version cannot read is left out until the next full
+                    // download brings it again; said once, not per row.
+                    if unreadable > 0 {
+                        leptos::logging::error!("sync: {unreadable} stored rows cannot be read");
+                    }
+                    e.logged = rows.log.len();
+                    rows.fold_into(&mut e.replica);
+                }
+                None => {
+                    // Nothing of the rows can be read: download them all again, and until
+                    // then send pages to the server rather than show an empty copy.
+                    leptos::logging::error!("sync: the device's rows cannot be read");
+                    e.replica.reference = None;
+                    e.meta.cursor = 0;
+                    e.meta.epoch = String::new();
+                    e.meta.snapshot = None;
                 }
             }
-            if unreadable > 0 {
-                leptos::logging::error!("sync: {unreadable} stored rows cannot be read");
-            }
-            e.replica.reference = stored
-                .meta
-                .get("reference")
-                .and_then(|r| serde_json::from_str(r).ok());
-            (e.outbox, e.unreadable) = stored.outbox();
-            e.issues = stored
-                .meta
-                .get("issues")
-                .and_then(|r| serde_json::from_str(r).ok())
-                .unwrap_or_default();
-            e.meta = stored
-                .meta
-                .get("sync")
-                .and_then(|r| serde_json::from_str(r).ok())
-                .unwrap_or_default();
         }
         if !crate::ids::is_valid_id(&e.meta.client) {
             e.meta.client = crate::ids::new_id();
@@ -361,10 +381,8 @@ pub fn start() {
 }
 
 async fn reload_outbox() {
-    if let Ok(value) = idb_load().await
-        && let Some(stored) = value
-            .as_string()
-            .and_then(|text| serde_json::from_str::<Stored>(&text).ok())
+    if let Some((_, rest)) = read_device().await
+        && let Some(stored) = Stored::parse(&rest)
     {
         ENGINE.with(|e| (e.borrow_mut().outbox, e.borrow_mut().unreadable) = stored.outbox());
         changed();
@@ -545,11 +563,21 @@ async fn pull_all() -> Result<(), AppError> {
             clear_rows: page.reset,
             ..Ops::default()
         };
-        ops.put_rows = page.rows.iter().map(|r| (row_key(r), json(r))).collect();
-        ops.del_rows = page.removed.iter().map(|k| key(k.table, &k.id)).collect();
         let meta = ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             e.replica.apply(&page);
+            let changes = page.rows.len() + page.removed.len();
+            let snapshot = (page.reset || e.logged + changes > LOG_LIMIT)
+                .then(|| e.replica.rows_json())
+                .flatten();
+            if snapshot.is_some() {
+                ops.snapshot = snapshot;
+                e.logged = 0;
+            } else {
+                ops.put_rows = page.rows.iter().map(|r| (row_key(r), json(r))).collect();
+                ops.del_rows = page.removed.iter().map(|k| key(k.table, &k.id)).collect();
+                e.logged += changes;
+            }
             e.meta.cursor = page.cursor;
             e.meta.epoch = page.epoch.clone();
             e.meta.snapshot = page.snapshot.clone();

@@ -3,13 +3,17 @@
 // a BroadcastChannel between tabs, and the events that should start a sync.
 
 const NAME = "hamrah";
-const STORES = ["rows", "outbox", "meta"];
+// The confirmed rows are one JSON array in `snapshot` (read in one go when the app starts)
+// plus what changed since in `rows`: a row's JSON by its key, or "" for a row removed. The
+// app folds `rows` into a new snapshot once it grows. Version 1 had only `rows`, which reads
+// the same way, so opening an older copy needs no conversion.
+const STORES = ["rows", "snapshot", "outbox", "meta"];
 let opened = null;
 
 function db() {
   if (!opened) {
     opened = new Promise((resolve, reject) => {
-      const request = indexedDB.open(NAME, 1);
+      const request = indexedDB.open(NAME, 2);
       request.onupgradeneeded = () => {
         for (const store of STORES) {
           if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
@@ -35,20 +39,28 @@ const ask = (request) =>
     request.onerror = () => reject(request.error);
   });
 
+// The copy as two JSON texts: the rows, then the outbox and meta. Rows are spliced in as the
+// JSON they were stored as, not quoted inside another JSON text, so the app parses each once
+// and unescapes nothing; they are apart from the rest so rows this version cannot read never
+// cost the outbox.
 export async function idb_load() {
   const tx = (await db()).transaction(STORES, "readonly");
-  const [rows, outboxKeys, outboxValues, metaKeys, metaValues] = await Promise.all([
+  const [snapshot, logKeys, logValues, outboxKeys, outboxValues, metaKeys, metaValues] = await Promise.all([
+    ask(tx.objectStore("snapshot").get("rows")),
+    ask(tx.objectStore("rows").getAllKeys()),
     ask(tx.objectStore("rows").getAll()),
     ask(tx.objectStore("outbox").getAllKeys()),
     ask(tx.objectStore("outbox").getAll()),
     ask(tx.objectStore("meta").getAllKeys()),
     ask(tx.objectStore("meta").getAll()),
   ]);
+  const log = logKeys.map((key, i) => `[${JSON.stringify(String(key))},${logValues[i] || "null"}]`);
+  const rows = `{"snapshot":${snapshot || "[]"},"log":[${log.join(",")}]}`;
   const meta = {};
   metaKeys.forEach((key, i) => (meta[key] = metaValues[i]));
   // Entries keep their keys, so one that cannot be read can still be shown and removed.
   const outbox = outboxKeys.map((key, i) => [Number(key), String(outboxValues[i])]);
-  return JSON.stringify({ rows, outbox, meta });
+  return [rows, JSON.stringify({ outbox, meta })];
 }
 
 // The next change number of this device: one counter in storage, read and moved on in one
@@ -72,9 +84,18 @@ export async function idb_write(text) {
   const rows = tx.objectStore("rows");
   const outbox = tx.objectStore("outbox");
   const meta = tx.objectStore("meta");
-  if (ops.clear_rows) rows.clear();
+  const snapshot = tx.objectStore("snapshot");
+  if (ops.clear_rows) {
+    rows.clear();
+    snapshot.clear();
+  }
+  if (ops.snapshot != null) {
+    snapshot.put(ops.snapshot, "rows");
+    rows.clear();
+  }
   for (const [key, value] of ops.put_rows || []) rows.put(value, key);
-  for (const key of ops.del_rows || []) rows.delete(key);
+  // The snapshot may hold the row: a mark that it is gone, until the next snapshot.
+  for (const key of ops.del_rows || []) rows.put("", key);
   for (const [key, value] of ops.put_outbox || []) outbox.put(value, key);
   for (const key of ops.del_outbox || []) outbox.delete(key);
   for (const [key, value] of ops.put_meta || []) meta.put(value, key);

@@ -52,12 +52,45 @@ pub fn sort_totals(totals: &mut [StageTotal]) {
     totals.sort_by_key(|t| t.currency.code());
 }
 
+/// A stage of the board: how many deals it holds and what they are worth (all of them), and
+/// the cards of the most recently changed ones, as many as the board asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
     pub stage: crate::pipeline::Stage,
     pub count: i64,
     pub totals: Vec<StageTotal>,
     pub deals: Vec<DealCard>,
+}
+
+/// Cards a board shows per stage until "Show more" asks for the next ones.
+pub const CARDS_AT_ONCE: u32 = 50;
+/// The most cards one stage is drawn with, however often "Show more" is pressed.
+pub const MOST_CARDS: u32 = 2_000;
+
+/// How many cards of each stage a board holds: [`CARDS_AT_ONCE`] unless the stage was asked
+/// for more. A stage can hold thousands of deals; neither the server nor the device builds,
+/// sends or draws cards nobody has scrolled to, while counts and totals stay whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardQuery {
+    /// Stage id → cards wanted.
+    #[serde(default)]
+    pub shown: std::collections::BTreeMap<String, u32>,
+}
+
+impl BoardQuery {
+    pub fn cards(&self, stage: &str) -> usize {
+        self.shown
+            .get(stage)
+            .copied()
+            .unwrap_or(CARDS_AT_ONCE)
+            .clamp(1, MOST_CARDS) as usize
+    }
+
+    /// The next page of `stage`.
+    pub fn more(&mut self, stage: &str) {
+        let next = (self.cards(stage) as u32).saturating_add(CARDS_AT_ONCE);
+        self.shown.insert(stage.to_owned(), next.min(MOST_CARDS));
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,8 +396,9 @@ pub struct DealFormData {
 }
 
 #[server(endpoint = "deals/board", input = Json)]
-pub async fn deal_board() -> Result<Board, AppError> {
-    crate::server::respond(async { ssr::board(&crate::server::cx().await?).await }).await
+pub async fn deal_board(#[server(default)] query: BoardQuery) -> Result<Board, AppError> {
+    crate::server::respond(async move { ssr::board(&crate::server::cx().await?, &query).await })
+        .await
 }
 
 #[server(endpoint = "deals/get", input = Json)]
@@ -381,8 +415,9 @@ pub async fn deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
 }
 
 /// The board, from the device's copy in the browser.
-pub async fn load_board() -> Result<Board, AppError> {
-    crate::sync::read(local::board, deal_board()).await
+pub async fn load_board(query: BoardQuery) -> Result<Board, AppError> {
+    let key = query.clone();
+    crate::sync::read(move |view| local::board(view, &key), deal_board(query)).await
 }
 
 pub async fn load_deal(id: String) -> Result<DealPage, AppError> {

@@ -121,3 +121,40 @@ test("what is typed into the page before the app has started is kept", async ({ 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
 });
+
+test("a stage with more deals than one page shows them a page at a time, with whole counts", async ({ page }) => {
+  await signIn(page, "rep2@example.com");
+  // 55 deals in Lead, pushed as a device of the rep's would push them.
+  const origin = new URL(page.url()).origin;
+  const { stages } = await (await page.request.post("/api/pipeline/get", { data: {}, headers: { origin } })).json();
+  const client = crypto.randomUUID();
+  const batch = unique("Paged");
+  const mutations = Array.from({ length: 55 }, (_, i) => ({
+    id: i + 1,
+    mutation: {
+      table: "deal", id: crypto.randomUUID(), base: null,
+      clock: `${String(Date.now()).padStart(15, "0")}-${String(i).padStart(6, "0")}-${client}`,
+      fields: { title: `${batch} ${i}`, value: "100", currency: "USD", stage: stages[0].id, company: "", contact: "", expected_close: "", next_step: "", lost_reason: "" },
+    },
+  }));
+  const pushed = await page.request.post("/api/sync/push", { data: { request: { client, mutations } }, headers: { origin } });
+  expect(pushed.ok(), await pushed.text()).toBeTruthy();
+  expect((await pushed.json()).every((a) => a.outcome.status === "applied")).toBeTruthy();
+
+  await page.getByRole("link", { name: "Pipeline" }).first().click();
+  await hydrated(page);
+  const lead = page.getByRole("region", { name: "Lead" });
+  // The pushed deals reach this device by its next sync.
+  const count = async () => Number(((await lead.getByText(/^\d+ deals$/).textContent()) ?? "").match(/\d+/)?.[0] ?? 0);
+  await expect.poll(count, { timeout: 15_000 }).toBeGreaterThanOrEqual(55);
+  const total = await count();
+  await expect(lead.getByRole("listitem")).toHaveCount(50);
+  const more = lead.getByRole("button", { name: /^Show \d+ more$/ });
+  await expect(more).toHaveText(`Show ${Math.min(total - 50, 50)} more`);
+  for (let shown = 50; shown < total; shown += 50) {
+    await more.click();
+    await expect(lead.getByRole("listitem")).toHaveCount(Math.min(total, shown + 50));
+  }
+  await expect(more).toHaveCount(0);
+  await expectNoSidewaysScroll(page);
+});

@@ -5,7 +5,7 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use serde_json::json;
+use serde_json::{Value, json};
 use support::{demo_app, new_deal, session_from, stage_id};
 
 #[tokio::test]
@@ -570,4 +570,78 @@ async fn a_company_timeline_gathers_its_contacts_and_deals_activities_and_nothin
             .status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// A stage of the board sends its first page of cards, newest first, while its count and
+/// totals cover every deal in it; "Show more" asks for a longer page. Input the board cannot
+/// use is refused as such, never a server error.
+#[tokio::test]
+async fn the_board_sends_a_page_of_cards_per_stage_with_whole_counts_and_totals() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let board = app.board(&rep).await;
+    let lead = stage_id(&board, "Lead");
+    let column = |board: &Value| {
+        board["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .find(|c| c["stage"]["id"] == lead.as_str())
+            .cloned()
+            .expect("the Lead column")
+    };
+    let usd = |column: &Value| {
+        column["totals"]
+            .as_array()
+            .expect("totals")
+            .iter()
+            .find(|t| t["currency"] == "USD")
+            .and_then(|t| t["total"].as_i64())
+            .unwrap_or(0)
+    };
+    let before = column(&board);
+    let count = before["count"].as_i64().expect("count");
+    for i in 0..60 {
+        let saved = app
+            .save(&rep, "deal", new_deal(&board, &format!("Paged deal {i}")))
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    }
+
+    let after = column(&app.board(&rep).await);
+    assert_eq!(after["count"], count + 60);
+    assert_eq!(usd(&after), usd(&before) + 60 * 1_250_000);
+    let cards = after["deals"].as_array().expect("cards");
+    assert_eq!(cards.len(), 50, "one page of cards");
+    assert!(
+        cards.iter().all(|c| c["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Paged deal"))),
+        "the most recently changed first"
+    );
+
+    let longer = app
+        .call(
+            Some(&rep),
+            "deals/board",
+            json!({ "query": { "shown": { lead.clone(): 100 } } }),
+        )
+        .await;
+    assert_eq!(longer.status, StatusCode::OK, "{:?}", longer.body);
+    let cards = column(&longer.body)["deals"]
+        .as_array()
+        .expect("cards")
+        .len() as i64;
+    assert_eq!(cards, (count + 60).min(100));
+
+    for bad in [json!(-1), json!("many"), json!(1.5)] {
+        let refused = app
+            .call(
+                Some(&rep),
+                "deals/board",
+                json!({ "query": { "shown": { lead.clone(): bad } } }),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
 }

@@ -152,8 +152,32 @@ async fn every_loader_reads_the_same_on_the_server_and_the_device() {
                 .await;
         }
 
+        // The board as it opens, and with its stages cut short at one or two cards (the
+        // demo's stages hold fewer than a page): the same cards, counts and totals.
+        let stages: Vec<String> = v
+            .reference
+            .as_ref()
+            .map(|r| r.pipeline.stages.iter().map(|s| s.id.to_string()).collect())
+            .unwrap_or_default();
+        let mut short = app::deals::BoardQuery::default();
+        for (i, stage) in stages.iter().enumerate() {
+            short.shown.insert(stage.clone(), 1 + (i % 2) as u32);
+        }
+        for query in [app::deals::BoardQuery::default(), short] {
+            check
+                .same(
+                    "deals/board",
+                    json!({ "query": query }),
+                    app::deals::local::board(&v, &query),
+                )
+                .await;
+        }
         check
-            .same("deals/board", json!({}), app::deals::local::board(&v))
+            .same(
+                "deals/board",
+                json!({}),
+                app::deals::local::board(&v, &app::deals::BoardQuery::default()),
+            )
             .await;
         check
             .same(

@@ -1,7 +1,9 @@
 //! Deal pages drawn from the device's replica, the same shapes the server sends.
 
 use super::DealRow;
-use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealPage, StageTotal};
+use super::{
+    Board, BoardQuery, Choice, Column, Deal, DealCard, DealFormData, DealPage, StageTotal,
+};
 use crate::error::AppError;
 use crate::order;
 use crate::sync::replica::{Replica, Synced};
@@ -31,7 +33,7 @@ pub fn cards_where(view: &Replica, linked: impl Fn(&DealRow) -> bool) -> Vec<Dea
     deals.into_iter().map(|d| card(view, d)).collect()
 }
 
-pub fn board(view: &Replica) -> Result<Board, AppError> {
+pub fn board(view: &Replica, query: &BoardQuery) -> Result<Board, AppError> {
     let reference = view.reference.as_ref().ok_or(AppError::Network)?;
     let pipeline = reference.pipeline.clone();
     let mut deals: Vec<&DealRow> = view.deals.values().collect();
@@ -58,7 +60,11 @@ pub fn board(view: &Replica) -> Result<Board, AppError> {
                 stage: stage.clone(),
                 count: mine.len() as i64,
                 totals,
-                deals: mine.iter().map(|d| card(view, d)).collect(),
+                deals: mine
+                    .iter()
+                    .take(query.cards(&stage.id))
+                    .map(|d| card(view, d))
+                    .collect(),
             }
         })
         .collect();

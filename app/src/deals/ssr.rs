@@ -1,6 +1,9 @@
 use serde::Deserialize;
 
-use super::{Board, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage, StageTotal};
+use super::{
+    Board, BoardQuery, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage,
+    StageTotal,
+};
 use crate::auth::Actor;
 use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -36,43 +39,51 @@ struct TotalRow {
     total: i64,
 }
 
-pub async fn board(cx: &Cx) -> AppResult<Board> {
+pub async fn board(cx: &Cx, query: &BoardQuery) -> AppResult<Board> {
     let pipeline = default_pipeline(&cx.db).await?;
     let filter = read_filter(&cx.actor);
     let card_fields = card_fields(&cx.actor);
-    let sql = format!(
-        "SELECT {card_fields} FROM deal WHERE pipeline = $pipeline AND {filter} {RECENT_FIRST} LIMIT 2000;
-         SELECT stage, currency, count() AS count, math::sum(value) AS total FROM deal
+    // One statement per stage, each reading only the cards asked for, then the counts and
+    // totals of every stage, summed by the database.
+    let mut sql = String::new();
+    for i in 0..pipeline.stages.len() {
+        sql.push_str(&format!(
+            "SELECT {card_fields} FROM deal WHERE pipeline = $pipeline AND stage = $stage{i} \
+             AND {filter} {RECENT_FIRST} LIMIT $cards{i};"
+        ));
+    }
+    sql.push_str(&format!(
+        "SELECT stage, currency, count() AS count, math::sum(value) AS total FROM deal
            WHERE pipeline = $pipeline AND {filter} GROUP BY stage, currency;"
-    );
-    let query =
+    ));
+    let mut db_query =
         bind_actor(cx.db.query(sql), &cx.actor).bind(("pipeline", rid("pipeline", &pipeline.id)));
-    let mut response = db::run(query).await?;
-    let cards: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
-    let totals: Vec<TotalRow> = db::take_all(&mut response, 1)?;
-    let mut cards: Vec<DealCard> = cards.into_iter().map(|row| card(cx, row)).collect();
-    let columns = pipeline
-        .stages
-        .iter()
-        .map(|stage| {
-            let mine: Vec<&TotalRow> = totals.iter().filter(|t| t.stage == stage.id).collect();
-            let deals: Vec<DealCard> = cards.extract_if(.., |c| c.stage == stage.id).collect();
-            let mut totals: Vec<StageTotal> = mine
-                .iter()
-                .map(|t| StageTotal {
-                    currency: t.currency,
-                    total: t.total,
-                })
-                .collect();
-            super::sort_totals(&mut totals);
-            Column {
-                stage: stage.clone(),
-                count: mine.iter().map(|t| t.count).sum(),
-                totals,
-                deals,
-            }
-        })
-        .collect();
+    for (i, stage) in pipeline.stages.iter().enumerate() {
+        db_query = db_query
+            .bind((format!("stage{i}"), rid("stage", &stage.id)))
+            .bind((format!("cards{i}"), query.cards(&stage.id) as i64));
+    }
+    let mut response = db::run(db_query).await?;
+    let mut columns = Vec::with_capacity(pipeline.stages.len());
+    let totals: Vec<TotalRow> = db::take_all(&mut response, pipeline.stages.len())?;
+    for (i, stage) in pipeline.stages.iter().enumerate() {
+        let cards: Vec<Scoped<DealCard>> = db::take_all(&mut response, i)?;
+        let mine: Vec<&TotalRow> = totals.iter().filter(|t| t.stage == stage.id).collect();
+        let mut stage_totals: Vec<StageTotal> = mine
+            .iter()
+            .map(|t| StageTotal {
+                currency: t.currency,
+                total: t.total,
+            })
+            .collect();
+        super::sort_totals(&mut stage_totals);
+        columns.push(Column {
+            stage: stage.clone(),
+            count: mine.iter().map(|t| t.count).sum(),
+            totals: stage_totals,
+            deals: cards.into_iter().map(|row| card(cx, row)).collect(),
+        });
+    }
     Ok(Board { pipeline, columns })
 }
 

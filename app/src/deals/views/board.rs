@@ -7,15 +7,12 @@ use crate::ids::Id;
 use leptos_router::components::A;
 
 use crate::deals::DealRow;
-use crate::deals::{Board, Column, DealCard, StageTotal, load_board};
+use crate::deals::{Board, BoardQuery, CARDS_AT_ONCE, Column, DealCard, StageTotal, load_board};
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, t, use_locale};
 use crate::pipeline::Pipeline;
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, loaded};
-
-/// Cards drawn per stage before "Show more".
-const CARDS_AT_ONCE: usize = 50;
 
 #[derive(Clone)]
 struct MoveRequest {
@@ -25,7 +22,13 @@ struct MoveRequest {
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
-    let board = Resource::new(crate::sync::version, |_| load_board());
+    // How many cards each stage shows; "Show more" asks the device (or the server) for the
+    // next page of that stage, so neither builds cards nobody scrolled to.
+    let query = RwSignal::new(BoardQuery::default());
+    let board = Resource::new(
+        move || (crate::sync::version(), query.get()),
+        |(_, query)| load_board(query),
+    );
     let selected = RwSignal::new(None::<Id>);
     let mover = Action::new(|m: &MoveRequest| {
         let stage = m.stage.to_string();
@@ -53,7 +56,7 @@ pub fn PipelinePage() -> impl IntoView {
                 </A>
             </header>
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
-            {loaded(board, move |board| view! { <BoardView board selected mover /> })}
+            {loaded(board, move |board| view! { <BoardView board selected mover query /> })}
         </main>
     }
 }
@@ -63,6 +66,7 @@ fn BoardView(
     board: Board,
     selected: RwSignal<Option<Id>>,
     mover: Action<MoveRequest, Result<(), AppError>>,
+    query: RwSignal<BoardQuery>,
 ) -> impl IntoView {
     let locale = use_locale();
     let first_open = board
@@ -99,7 +103,7 @@ fn BoardView(
     let columns = board
         .columns
         .into_iter()
-        .map(|column| view! { <ColumnView column pipeline=pipeline.clone() current mover /> })
+        .map(|column| view! { <ColumnView column pipeline=pipeline.clone() current mover query /> })
         .collect_view();
     view! {
         <div class="stage-tabs" role="tablist" aria-label=t(Key::Stages)>{tabs}</div>
@@ -125,6 +129,7 @@ fn ColumnView(
     pipeline: Pipeline,
     current: Memo<Id>,
     mover: Action<MoveRequest, Result<(), AppError>>,
+    query: RwSignal<BoardQuery>,
 ) -> impl IntoView {
     let locale = use_locale();
     let stage_id = column.stage.id.clone();
@@ -149,34 +154,27 @@ fn ColumnView(
     let heading_id = format!("stage-{}", column.stage.id);
     let labelled_by = heading_id.clone();
     let empty = column.deals.is_empty();
-    // A stage can hold thousands of deals; drawing them all would make the board slow to open
-    // on a phone, so cards come in pages.
-    let shown = RwSignal::new(CARDS_AT_ONCE);
-    let all = column.deals.len();
-    let deals = StoredValue::new(column.deals);
+    // Past the most one stage is drawn with, the rest is left to search, not to scrolling.
+    let rest = if column.deals.len() >= crate::deals::MOST_CARDS as usize {
+        0
+    } else {
+        (column.count as usize).saturating_sub(column.deals.len())
+    };
     let pipeline = StoredValue::new(pipeline);
-    let cards = move || {
-        deals.with_value(|deals| {
-            deals
-                .iter()
-                .take(shown.get())
-                .map(
-                    |deal| view! { <Card deal=deal.clone() pipeline=pipeline.get_value() mover /> },
-                )
-                .collect_view()
-        })
-    };
-    let more = move || {
-        let rest = all.saturating_sub(shown.get());
-        (rest > 0).then(|| {
-            let label = locale.count(Key::ShowMoreDeals, rest.min(CARDS_AT_ONCE) as i64);
-            view! {
-                <button class="button show-more" type="button" on:click=move |_| shown.update(|n| *n += CARDS_AT_ONCE)>
-                    {label}
-                </button>
-            }
-        })
-    };
+    let cards = column
+        .deals
+        .into_iter()
+        .map(|deal| view! { <Card deal pipeline=pipeline.get_value() mover /> })
+        .collect_view();
+    let more = (rest > 0).then(|| {
+        let label = locale.count(Key::ShowMoreDeals, rest.min(CARDS_AT_ONCE as usize) as i64);
+        let stage = column.stage.id.clone();
+        view! {
+            <button class="button show-more" type="button" on:click=move |_| query.update(|q| q.more(&stage))>
+                {label}
+            </button>
+        }
+    });
     view! {
         <section
             class="column"

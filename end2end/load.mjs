@@ -10,8 +10,8 @@ const [binary, siteRoot, dbUrl] = process.argv.slice(2);
 const port = 3300;
 const base = `http://127.0.0.1:${port}`;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? "15");
-// LOAD_PARTS=reads,pushes,sign-in,flood runs only some parts (all by default).
-const parts = (process.env.LOAD_PARTS ?? "reads,pushes,sign-in,flood").split(",");
+// LOAD_PARTS=reads,board,pushes,sign-in,flood runs only some parts (all by default).
+const parts = (process.env.LOAD_PARTS ?? "reads,board,pushes,sign-in,flood").split(",");
 // Requests come through a (pretend) trusted proxy, each run from its own client address (one of
 // the 131,072 of 198.18.0.0/15), and the flood from another: sign-in limits from an earlier run
 // on the same database, or from the flood, do not carry over.
@@ -100,6 +100,32 @@ try {
     rows.push([`${name} (\`GET ${path.replace(company, "{id}")}\`), 64 connections`, `p50 ${ms(pct(result.latencies, 50))}, p99 ${ms(pct(result.latencies, 99))}, ${result.rate.toFixed(0)} req/s, ${result.errors} errors`]);
   }
 
+  }
+
+  // The board of someone who sees every deal (the admin: 100,000 in one pipeline), one
+  // request at a time: it sends a page of cards per stage, with whole counts and totals.
+  if (parts.includes("board")) {
+    const admin = await signIn("admin@example.com");
+    const times = [];
+    let bytes = 0;
+    let cards = 0;
+    let count = 0;
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}/api/deals/board`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", origin: base, "x-forwarded-for": client, cookie: `hamrah_session=${admin}`, "accept-encoding": "br" },
+        body: "{}",
+      });
+      const text = await res.text();
+      times.push(performance.now() - t0);
+      if (res.status !== 200) throw new Error(`deals/board: ${res.status} ${text.slice(0, 200)}`);
+      const board = JSON.parse(text);
+      bytes = Buffer.byteLength(text);
+      cards = board.columns.reduce((n, c) => n + c.deals.length, 0);
+      count = board.columns.reduce((n, c) => n + c.count, 0);
+    }
+    rows.push([`the admin's board (\`deals/board\`): ${count.toLocaleString("en")} deals, ${cards} cards sent, one request at a time`, `p50 ${ms(pct(times, 50))}, max ${ms(Math.max(...times))}; ${(bytes / 1024).toFixed(1)} KiB of JSON`]);
   }
 
   // 200 devices: four per rep of the ten load teams, each pushing 5 small changes at a time.

@@ -35,8 +35,7 @@ impl Build {
         let main = [file("js", "js"), file("wasm", "wasm"), file("css", "css")];
         let mut others = Vec::new();
         collect(&pkg, &pkg, &mut others);
-        // Type declarations wasm-bindgen writes alongside are for editors, not the browser.
-        others.retain(|f| !main.contains(f) && !f.ends_with(".ts"));
+        others.retain(|f| !main.contains(f) && fetched_by_the_app(f));
         others.sort();
         let version = if hashes.is_empty() {
             // Unhashed (development) builds: a new version each start is the safe choice.
@@ -70,6 +69,13 @@ impl Build {
     fn pkg(&self, options: &LeptosOptions, file: &str) -> String {
         format!("/{}/{file}", options.site_pkg_dir)
     }
+}
+
+/// Whether the app fetches `file` by its name, so the worker must cache it: not the type
+/// declarations wasm-bindgen writes for editors, nor the compressed copies `--precompress`
+/// writes beside each file (the server answers the file's own name with one of them).
+fn fetched_by_the_app(file: &str) -> bool {
+    ![".ts", ".br", ".gz"].iter().any(|ext| file.ends_with(ext))
 }
 
 /// Every file under `dir`, as a path relative to `pkg`.
@@ -176,6 +182,15 @@ fn service_worker(build: &Build, options: &LeptosOptions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_worker_caches_each_file_once_not_its_compressed_copies() {
+        assert!(fetched_by_the_app("hamrah.abc.wasm"));
+        assert!(fetched_by_the_app("snippets/app-1/src/sync/device.js"));
+        assert!(!fetched_by_the_app("hamrah.abc.wasm.br"));
+        assert!(!fetched_by_the_app("hamrah.abc.js.gz"));
+        assert!(!fetched_by_the_app("hamrah.d.ts"));
+    }
 
     #[test]
     fn the_worker_names_this_builds_files_and_version() {

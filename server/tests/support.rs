@@ -29,13 +29,29 @@ pub async fn demo_app() -> TestApp {
 }
 
 pub async fn app_with(config: &Config) -> TestApp {
+    app_serving(
+        config,
+        LeptosOptions::builder().output_name("hamrah").build(),
+    )
+    .await
+}
+
+/// The app serving the built site under `site_root`.
+pub async fn app_with_site(site_root: &str) -> TestApp {
+    let options = LeptosOptions::builder()
+        .output_name("hamrah")
+        .site_root(site_root)
+        .build();
+    app_serving(&config("mem://"), options).await
+}
+
+async fn app_serving(config: &Config, options: LeptosOptions) -> TestApp {
     // Internal errors are logged, not sent; show them when a test fails.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
     let state = server::prepare(config).await.expect("database prepared");
-    let options = LeptosOptions::builder().output_name("hamrah").build();
     TestApp {
         router: server::http::router(state.clone(), options),
         state,

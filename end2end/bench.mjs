@@ -4,7 +4,7 @@
 // how long a save on one device takes to appear on another, and an offline cold start.
 // Usage: node bench.mjs <site-root> <server-binary>
 // BENCH_ONLY=sync measures the sync rows alone (seeding, first sync, latency, offline start),
-// for iterating on them without the page timings.
+// for iterating on them without the page timings; BENCH_ONLY=protocol only seeding and pulls.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,9 @@ const [siteRoot, binary] = process.argv.slice(2);
 const port = 3200;
 const base = `http://127.0.0.1:${port}`;
 const runs = 7;
-const syncOnly = process.env.BENCH_ONLY === "sync";
+const syncOnly = process.env.BENCH_ONLY === "sync" || process.env.BENCH_ONLY === "protocol";
+// BENCH_ONLY=protocol: seeding and the pulls alone, no browser (any build's server binary).
+const protocolOnly = process.env.BENCH_ONLY === "protocol";
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -119,10 +121,12 @@ async function signInApi(email) {
   return res.headers.get("set-cookie").split(";")[0];
 }
 
-async function call(cookie, endpoint, body) {
+// Node's fetch asks for gzip; browsers over HTTPS ask for brotli, which the server
+// compresses differently: `encoding` picks which a request asks for.
+async function call(cookie, endpoint, body, encoding = "gzip, deflate") {
   const res = await fetch(`${base}/api/${endpoint}`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie, origin: base },
+    headers: { "content-type": "application/json", cookie, origin: base, "accept-encoding": encoding },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -167,12 +171,12 @@ async function seedRep(cookie) {
 }
 
 /** Pulls as a device would until nothing is left; returns time, rows, bytes. */
-async function pullAll(cookie, state) {
+async function pullAll(cookie, state, encoding) {
   const t0 = performance.now();
   const texts = [];
   let rows = 0;
   for (;;) {
-    const { json, text } = await call(cookie, "sync/pull", { request: state });
+    const { json, text } = await call(cookie, "sync/pull", { request: state }, encoding);
     texts.push(text); rows += json.rows.length;
     state.cursor = json.cursor; state.epoch = json.epoch; state.snapshot = json.snapshot;
     if (!json.has_more) break;
@@ -190,6 +194,8 @@ async function measureSync(browser, repDeals) {
   // First download, as the protocol sees it.
   const state = { cursor: 0, epoch: "", snapshot: null };
   const first = await pullAll(rep, state);
+  // The same as a browser over HTTPS asks for it.
+  const firstBr = await pullAll(rep, { cursor: 0, epoch: "", snapshot: null }, "br");
 
   // 100 fields changed elsewhere, then the rep's incremental pull.
   const client = device();
@@ -202,6 +208,7 @@ async function measureSync(browser, repDeals) {
   await call(manager, "sync/push", { request: { client, mutations } });
   const incremental = await pullAll(rep, state);
   const changedBytes = values.reduce((n, v) => n + Buffer.byteLength(v), 0);
+  if (protocolOnly) return { first, firstBr, incremental, changedBytes };
 
   // The same first download in the browser, into IndexedDB, until the status says Synced.
   const dir = mkdtempSync(join(tmpdir(), "hamrah-bench-"));
@@ -233,7 +240,7 @@ async function measureSync(browser, repDeals) {
     base_ = { title };
   }
   await context.close();
-  return { first, incremental, changedBytes, browserFirst, latency: median(latencies), latencies, dir };
+  return { first, firstBr, incremental, changedBytes, browserFirst, latency: median(latencies), latencies, dir };
 }
 
 /** With the server gone: the installed app opens the pipeline from its cache and copy. */
@@ -273,7 +280,7 @@ try {
   await browser.close();
   server.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 500));
-  const offline = await measureOfflineStart(sync.dir);
+  const offline = protocolOnly ? null : await measureOfflineStart(sync.dir);
 
   console.log("| measure | value |");
   console.log("|---|---|");
@@ -286,10 +293,15 @@ try {
   }
   console.log(`| seeding 5,000 records through sync/push (25 pushes of 200) | ${(seedMs / 1000).toFixed(1)} s |`);
   console.log(`| first sync of the rep, protocol only: ${sync.first.rows} rows in ${sync.first.pages} pages | ${(sync.first.ms / 1000).toFixed(2)} s, ${kb(sync.first.raw)} JSON, ${kb(sync.first.compressed)} brotli |`);
-  console.log(`| first sync in the phone browser, sign-in to "Synced" (into IndexedDB) | ${(sync.browserFirst / 1000).toFixed(2)} s |`);
+  console.log(`| the same asking for brotli, as browsers over HTTPS do | ${(sync.firstBr.ms / 1000).toFixed(2)} s |`);
+  if (!protocolOnly) {
+    console.log(`| first sync in the phone browser, sign-in to "Synced" (into IndexedDB) | ${(sync.browserFirst / 1000).toFixed(2)} s |`);
+  }
   console.log(`| incremental sync of 100 changed fields: ${sync.incremental.rows} rows | ${sync.incremental.ms.toFixed(0)} ms, ${kb(sync.incremental.raw)} JSON, ${kb(sync.incremental.compressed)} brotli (changed values: ${kb(sync.changedBytes)}) |`);
-  console.log(`| save on one device → shown on another (median of 5: ${sync.latencies.join(", ")} ms) | ${sync.latency} ms |`);
-  console.log(`| offline cold start to the pipeline, phone, 4× CPU (server stopped, median of 5: ${offline.times.join(", ")} ms) | ${offline.median} ms |`);
+  if (!protocolOnly) {
+    console.log(`| save on one device → shown on another (median of 5: ${sync.latencies.join(", ")} ms) | ${sync.latency} ms |`);
+    console.log(`| offline cold start to the pipeline, phone, 4× CPU (server stopped, median of 5: ${offline.times.join(", ")} ms) | ${offline.median} ms |`);
+  }
 } finally {
   server.kill("SIGTERM");
 }

@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_sources",
         include_str!("../migrations/0005_sources.surql"),
     ),
+    (
+        "0006_board_pages",
+        include_str!("../migrations/0006_board_pages.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

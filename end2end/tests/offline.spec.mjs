@@ -64,6 +64,24 @@ async function signInOn(page, email) {
 
 const status = (page) => page.getByRole("status").filter({ hasText: /Synced|Offline|pending|Syncing/ });
 
+// How many values each store of the device's copy holds.
+const stored = (page) =>
+  page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("hamrah");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const count = (store) =>
+      new Promise((resolve) => {
+        const request = db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result);
+      });
+    const counts = { rows: await count("rows"), snapshot: await count("snapshot"), outbox: await count("outbox") };
+    db.close();
+    return counts;
+  });
+
 test("a rep works offline on a phone; both people's edits meet when the network returns", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
   test.setTimeout(180_000);
@@ -78,6 +96,8 @@ test("a rep works offline on a phone; both people's edits meet when the network 
     await signInOn(rep, "rep@example.com");
     await expect(status(rep)).toHaveText("Synced", { timeout: 30_000 });
     await rep.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    // The first download was stored once, as one value, not row by row.
+    expect((await stored(rep)).snapshot).toBe(1);
 
     // A deal both will edit, made by the rep while online.
     const title = unique("Warehouse racks");
@@ -151,19 +171,7 @@ test("a rep works offline on a phone; both people's edits meet when the network 
     // Signing out leaves nothing of the rep on the phone.
     await rep.getByRole("button", { name: "Sign out" }).click();
     await expect(rep.getByRole("button", { name: "Sign in" })).toBeVisible();
-    const left = await rep.evaluate(async () => {
-      const db = await new Promise((resolve, reject) => {
-        const open = indexedDB.open("hamrah");
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const count = (store) =>
-        new Promise((resolve) => {
-          const request = db.transaction(store).objectStore(store).count();
-          request.onsuccess = () => resolve(request.result);
-        });
-      return { rows: await count("rows"), snapshot: await count("snapshot"), outbox: await count("outbox") };
-    });
+    const left = await stored(rep);
     expect(left).toEqual({ rows: 0, snapshot: 0, outbox: 0 });
   } finally {
     await phone.close().catch(() => {});

@@ -74,6 +74,9 @@ struct Engine {
     session_ended: bool,
     /// Rows stored one by one since the stored snapshot (see [`LOG_LIMIT`]).
     logged: usize,
+    /// A full download is part-way through and its pages are only in memory: they are stored
+    /// together, as one snapshot, once its last page has come.
+    unsaved: bool,
 }
 
 thread_local! {
@@ -559,6 +562,42 @@ async fn pull_all() -> Result<(), AppError> {
             }
         });
         let page = super::pull(request).await?;
+        // A page of a full download with more to come is kept in memory: storing each page
+        // would serialise and write the growing copy once per page. If the copy is being
+        // replaced, what was stored goes now, with a state that starts the download over: a
+        // tab closed part-way through never shows rows the user may no longer read, nor a
+        // copy with pages missing.
+        if page.snapshot.is_some() {
+            let restart = ENGINE.with(|e| {
+                let mut e = e.borrow_mut();
+                e.replica.apply(&page);
+                e.unsaved = true;
+                let restart = page.reset.then(|| {
+                    json(&Meta {
+                        cursor: 0,
+                        epoch: String::new(),
+                        snapshot: None,
+                        ..e.meta.clone()
+                    })
+                });
+                e.meta.cursor = page.cursor;
+                e.meta.epoch = page.epoch.clone();
+                e.meta.snapshot = page.snapshot.clone();
+                restart
+            });
+            if let Some(meta) = restart {
+                // Without its reference data the stored copy counts as never filled: a start
+                // before the download ends asks the server, never an empty copy.
+                write(&Ops {
+                    clear_rows: true,
+                    put_meta: vec![("sync".into(), meta), ("reference".into(), "null".into())],
+                    ..Ops::default()
+                })
+                .await?;
+            }
+            changed();
+            continue;
+        }
         let mut ops = Ops {
             clear_rows: page.reset,
             ..Ops::default()
@@ -567,12 +606,21 @@ async fn pull_all() -> Result<(), AppError> {
             let mut e = e.borrow_mut();
             e.replica.apply(&page);
             let changes = page.rows.len() + page.removed.len();
-            let snapshot = (page.reset || e.logged + changes > LOG_LIMIT)
+            let whole = page.reset || std::mem::take(&mut e.unsaved);
+            let snapshot = (whole || e.logged + changes > LOG_LIMIT)
                 .then(|| e.replica.rows_json())
                 .flatten();
+            let mut stored_epoch = page.epoch.clone();
             if snapshot.is_some() {
                 ops.snapshot = snapshot;
                 e.logged = 0;
+            } else if whole {
+                // The download's earlier pages were never stored and the copy cannot be
+                // written as one value: store nothing of it, so the next start downloads again
+                // rather than trusting a copy with pages missing.
+                leptos::logging::error!("sync: the downloaded copy cannot be stored");
+                ops.clear_rows = true;
+                stored_epoch = String::new();
             } else {
                 ops.put_rows = page.rows.iter().map(|r| (row_key(r), json(r))).collect();
                 ops.del_rows = page.removed.iter().map(|k| key(k.table, &k.id)).collect();
@@ -589,7 +637,10 @@ async fn pull_all() -> Result<(), AppError> {
                 node: node.clone(),
             };
             e.meta.clock = Some(clock.observe(&server, now_ms() as i64));
-            json(&e.meta)
+            json(&Meta {
+                epoch: stored_epoch,
+                ..e.meta.clone()
+            })
         });
         ops.put_meta = vec![
             ("sync".into(), meta),

@@ -19,12 +19,44 @@ function db() {
           if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
         }
       };
-      request.onsuccess = () => resolve(request.result);
+      // Another tab still has an older version open; it closes on `versionchange` (below)
+      // once it runs this code too. Until then this waits, and says why.
+      request.onblocked = () => console.warn("hamrah: the device's copy waits for another tab of an older version to close");
+      request.onsuccess = () => {
+        const connection = request.result;
+        // A newer version opened in another tab: let it upgrade, open again on next use.
+        connection.onversionchange = () => forget(connection);
+        resolve(connection);
+      };
       request.onerror = () => reject(request.error);
     });
   }
   return opened;
 }
+
+function forget(connection) {
+  connection.close();
+  opened = null;
+}
+
+// A page being left, or frozen in the back/forward cache, lets go of its connection (once its
+// transactions are done), so it never holds up the page that comes next; used again, it opens
+// a new one.
+addEventListener("pagehide", () => {
+  if (opened) {
+    const closing = opened;
+    opened = null;
+    closing.then((connection) => connection.close()).catch(() => {});
+  }
+});
+
+// Commits a transaction as soon as its requests are made, rather than when this page's
+// tasks next run: a page frozen or left right after writing never keeps its transaction, and
+// the stores it locks, open.
+const commit = (tx) => {
+  if (typeof tx.commit === "function") tx.commit();
+  return done(tx);
+};
 
 const done = (tx) =>
   new Promise((resolve, reject) => {
@@ -73,7 +105,7 @@ export async function idb_next_change() {
   let next = Math.max(Number(stored) || 1, 1);
   for (const key of keys) next = Math.max(next, Number(key) + 1);
   meta.put(String(next + 1), "next_change");
-  await done(tx);
+  await commit(tx);
   return next;
 }
 
@@ -99,13 +131,13 @@ export async function idb_write(text) {
   for (const [key, value] of ops.put_outbox || []) outbox.put(value, key);
   for (const key of ops.del_outbox || []) outbox.delete(key);
   for (const [key, value] of ops.put_meta || []) meta.put(value, key);
-  return done(tx);
+  return commit(tx);
 }
 
 export async function idb_wipe() {
   const tx = (await db()).transaction(STORES, "readwrite");
   for (const store of STORES) tx.objectStore(store).clear();
-  return done(tx);
+  return commit(tx);
 }
 
 // Calls `lead` once this tab holds the sync lock; holds it until the tab closes.

@@ -7,11 +7,11 @@
 // as the rep watches a deal page through server B; the manager saves the deal's title through
 // server A (the push endpoint, as a device does) and, for comparison, through server B. The
 // time is from sending the save to the new title being drawn on the phone.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { start, until } from "./processes.mjs";
 
 const [siteRoot, binary, surreal] = process.argv.slice(2);
 if (!surreal) throw new Error("usage: node latency.mjs <site-root> <server-binary> <surreal-binary>");
@@ -19,28 +19,6 @@ const dbPort = 3250;
 const ports = [3251, 3252];
 const runs = 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function start(command, args, env) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.on("data", (chunk) => (log = (log + chunk).slice(-4000)));
-  child.log = () => log;
-  return child;
-}
-
-async function until(url, child) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode}):\n${child.log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer in 60 s:\n${child.log()}`);
-}
 
 async function call(base, cookie, endpoint, body) {
   const res = await fetch(`${base}/api/${endpoint}`, {

@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { hydrated, PASSWORD, unique } from "./helpers.mjs";
+import { start, until } from "../processes.mjs";
 
 // Several Hamrah servers share one SurrealDB server and hold nothing of their own: a save made
 // through one reaches, live, a device connected to the other. The SurrealDB server is the real
@@ -12,27 +12,6 @@ import { hydrated, PASSWORD, unique } from "./helpers.mjs";
 const appPort = Number(process.env.HAMRAH_E2E_PORT ?? "3100");
 const dbPort = appPort + 30;
 const ports = [appPort + 31, appPort + 32];
-
-function start(command, args, env) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  child.stderr.on("data", (chunk) => {
-    log = (log + chunk).slice(-4000);
-  });
-  child.log = () => log;
-  return child;
-}
-
-async function until(url, child) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode}):\n${child.log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer in 60 s:\n${child.log()}`);
-}
 
 async function signInAt(page, base, email) {
   await page.goto(`${base}/sign-in`);

@@ -377,13 +377,7 @@ fn assert_only_own_scripts_run(page: &Reply) -> String {
 #[tokio::test]
 async fn pages_allow_only_their_own_scripts() {
     let app = demo_app().await;
-    let page = app
-        .send(
-            Request::get("/sign-in")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let page = app.get("/sign-in").await;
     assert_eq!(page.status, StatusCode::OK);
     let policy = assert_only_own_scripts_run(&page);
     assert!(policy.contains("frame-ancestors 'none'"));
@@ -395,13 +389,7 @@ async fn pages_allow_only_their_own_scripts() {
         "no HSTS over plain HTTP"
     );
     // Another page gets another nonce.
-    let again = app
-        .send(
-            Request::get("/sign-in")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let again = app.get("/sign-in").await;
     assert_ne!(header_of(&again, "content-security-policy"), policy);
 
     // API answers and files get the policy with no inline script at all.
@@ -469,34 +457,16 @@ async fn https_installations_send_hsts() {
         ..Config::new("mem://")
     };
     let app = app_with(&config).await;
-    let page = app
-        .send(
-            Request::get("/sign-in")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let page = app.get("/sign-in").await;
     assert!(header_of(&page, "strict-transport-security").starts_with("max-age="));
 }
 
 #[tokio::test]
 async fn probes_answer_without_a_session() {
     let app = demo_app().await;
-    let health = app
-        .send(
-            Request::get("/healthz")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let health = app.get("/healthz").await;
     assert_eq!(health.status, StatusCode::OK);
-    let ready = app
-        .send(
-            Request::get("/readyz")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status, StatusCode::OK);
     assert_eq!(ready.body, json!("ready"));
     // A database that lacks a migration is not ready.
@@ -507,13 +477,7 @@ async fn probes_answer_without_a_session() {
         .expect("q")
         .check()
         .expect("ok");
-    let behind = app
-        .send(
-            Request::get("/readyz")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let behind = app.get("/readyz").await;
     assert_eq!(behind.status, StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -568,13 +532,7 @@ async fn metrics_count_requests_on_their_own_listener() {
             >= 32
     );
     // Not on the public router.
-    let public = app
-        .send(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let public = app.get("/metrics").await;
     assert_ne!(public.status, StatusCode::OK);
     let response = server::metrics::router()
         .oneshot(

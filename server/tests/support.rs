@@ -92,6 +92,12 @@ impl TestApp {
         }
     }
 
+    /// A plain GET, with no session.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
     /// Calls a server function as the app's own pages do.
     pub async fn call(&self, session: Option<&str>, endpoint: &str, args: Value) -> Reply {
         let mut request = Request::post(format!("/api/{endpoint}"))

@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -30,8 +30,8 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             axum::routing::get(crate::events::stream).with_state(state.clone()),
         )
         .merge(crate::health::routes(state.clone()))
-        // The "not found" page is rendered like any other page: with the app's state for
-        // its server calls, and the policy that lets its own inline scripts run.
+        // The "not found" page is rendered like any other page, with the app's state for its
+        // server calls.
         .fallback(leptos_axum::file_and_error_handler_with_context(
             page_context(state.clone()),
             shell,
@@ -53,21 +53,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(middleware::from_fn(crate::metrics::track))
 }
 
-/// What every rendered page has in context: the app's state, and a policy header that
-/// allows the inline scripts carrying the nonce Leptos made for this page.
+/// What every rendered page (and server function) has in context: the app's state. A page's
+/// script policy is set from the nonce its scripts carry (`security::with_policy`): setting it
+/// here through `ResponseOptions` lost the header under load.
 fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
-    move || {
-        provide_context(state.clone());
-        if let (Some(nonce), Some(reply)) =
-            (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
-            && let Ok(value) = HeaderValue::from_str(&crate::security::page_policy(&format!(
-                "'nonce-{}'",
-                &*nonce
-            )))
-        {
-            reply.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
+    move || provide_context(state.clone())
 }
 
 /// Server functions use a cookie session, so a request another site's page makes would carry

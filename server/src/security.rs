@@ -66,12 +66,12 @@ pub async fn headers(State(secure): State<bool>, request: Request, next: Next) -
     response
 }
 
-/// A rendered page's policy is set with its nonce while it renders. Under load a page was seen
-/// to arrive without that header while its scripts carried the nonce (1 in ~10 browser test
-/// runs with the CPU busy; the cause inside the rendering was not found), so the browser ran
-/// none of them and the page never started. Such a page gets the nonce its scripts carry: the
-/// first chunk of a page always holds its head, whose first script is ours. Only a `<script`
-/// tag's own attribute counts; text a user typed cannot make one, since `<` is escaped.
+/// A rendered page's policy allows the nonce Leptos gave its inline scripts, read from the
+/// page's first chunk, which always holds its head, whose first script is ours. (Setting the
+/// header through `ResponseOptions` while the page rendered lost it under load: 1 in ~10
+/// browser test runs with the CPU busy got a page whose scripts all were refused.) Only a
+/// `<script` tag's own attribute counts; text a user typed cannot make one, since `<` is
+/// escaped.
 async fn with_policy(response: Response) -> Response {
     use futures_util::StreamExt;
     let html = response

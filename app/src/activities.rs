@@ -136,6 +136,13 @@ impl Declaration for ActivityFields {
     type Input = ActivityInput;
     const TABLE: Table = Table::Activity;
     const FIELDS: &'static [Field] = FIELDS;
+    /// What is still to do is always on the device; what was done, for a quarter after.
+    const KEPT_DAYS: Option<i64> = Some(90);
+    const CURRENT: &'static str = "done = false";
+
+    fn current(&self, _: &crate::sync::horizon::Horizon) -> bool {
+        !self.done
+    }
 
     /// The form as it opens on these fields.
     fn input(&self, id: &str, rev: Option<i64>) -> ActivityInput {

@@ -156,6 +156,14 @@ impl Declaration for DealFields {
     type Input = DealInput;
     const TABLE: Table = Table::Deal;
     const FIELDS: &'static [Field] = FIELDS;
+    /// A won or lost deal stays on the device for a year after it last changed: this
+    /// year's results, and last year's for comparison.
+    const KEPT_DAYS: Option<i64> = Some(365);
+    const CURRENT: &'static str = "stage IN $open_stages";
+
+    fn current(&self, horizon: &crate::sync::horizon::Horizon) -> bool {
+        horizon.open_stages.contains(&self.stage)
+    }
 
     /// The form as it opens on these fields.
     fn input(&self, id: &str, rev: Option<i64>) -> DealInput {

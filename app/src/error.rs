@@ -27,6 +27,10 @@ pub enum AppError {
     /// The request never got an answer (client side only): the network or the server is down.
     #[error("network error")]
     Network,
+    /// The record is outside what this device keeps, and the server cannot be reached to
+    /// show it (client side only).
+    #[error("not on this device")]
+    NotOnDevice,
 }
 
 impl AppError {
@@ -38,7 +42,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
-            AppError::Internal | AppError::Network => 500,
+            AppError::Internal | AppError::Network | AppError::NotOnDevice => 500,
         }
     }
 
@@ -59,6 +63,7 @@ impl AppError {
             AppError::RateLimited { .. } => Key::ErrRateLimited,
             AppError::Internal => Key::ErrInternal,
             AppError::Network => Key::ErrNetwork,
+            AppError::NotOnDevice => Key::ErrNotOnDevice,
         }
     }
 

@@ -128,6 +128,28 @@ macro_rules! kinds {
                 }
             }
 
+            /// Drops the rows a device no longer keeps (see [`crate::sync::horizon`]), but
+            /// never one in `pending` (an edit waiting to be sent is replayed on it); answers
+            /// the keys dropped.
+            pub fn prune(
+                &mut self,
+                horizon: &crate::sync::horizon::Horizon,
+                pending: &std::collections::BTreeSet<RowKey>,
+            ) -> Vec<RowKey> {
+                let mut gone = Vec::new();
+                $(
+                    self.$rows.retain(|id, row| {
+                        let key = RowKey { table: Table::$kind, id: id.clone() };
+                        let keep = row.kept(horizon) || pending.contains(&key);
+                        if !keep {
+                            gone.push(key);
+                        }
+                        keep
+                    });
+                )*
+                gone
+            }
+
             pub fn len(&self) -> usize {
                 0 $(+ self.$rows.len())*
             }

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod clock;
+pub mod horizon;
 pub mod merge;
 pub mod replica;
 pub mod stored;
@@ -85,7 +86,7 @@ pub struct Answer {
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RowKey {
     pub table: Table,
     pub id: crate::ids::Id,
@@ -216,12 +217,19 @@ pub async fn read<T: 'static>(
 
 /// In the browser: the device's copy when it holds everything; otherwise the server, and
 /// when the server is out of reach part-way through a first download, what the device has.
+/// A record the device does not hold may be one it does not keep (see [`horizon`]): the
+/// server is asked, and when it cannot be reached the user is told so, not that the record
+/// does not exist.
 #[cfg(feature = "hydrate")]
 async fn answer<T: 'static>(
     local: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
     server: impl Future<Output = Result<T, AppError>> + Send,
 ) -> Result<T, AppError> {
     match client::local(local, false).await {
+        Ok(Err(AppError::NotFound)) => match server.await {
+            Err(AppError::Network) => Err(AppError::NotOnDevice),
+            other => other,
+        },
         Ok(result) => result,
         Err(local) => match server.await {
             Err(AppError::Network) => client::local(local, true)

@@ -12,6 +12,8 @@ export async function signIn(page, email) {
 }
 
 export async function signOut(page) {
+  // A page just loaded shows its server-drawn button before the app can act on a click.
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 }

@@ -2,6 +2,7 @@ import { chromium, expect, test } from "@playwright/test";
 import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
+import crypto from "node:crypto";
 import path from "node:path";
 import { PASSWORD, hydrated, unique } from "./helpers.mjs";
 
@@ -123,6 +124,13 @@ test("a rep works offline on a phone; both people's edits meet when the network 
     await rep.goto(dealPath);
     await expect(rep.getByRole("heading", { name: title, level: 1 })).toBeVisible({ timeout: 20_000 });
     await expect(status(rep)).toContainText("Offline", { timeout: 20_000 });
+
+    // A record the device does not hold may be one it does not keep (a deal won years ago):
+    // offline it says so, rather than that the record does not exist.
+    await rep.goto(`/deals/${crypto.randomUUID()}`);
+    await expect(rep.getByRole("alert")).toContainText("Not on this device — shown when online", { timeout: 20_000 });
+    await rep.goto(dealPath);
+    await expect(rep.getByRole("heading", { name: title, level: 1 })).toBeVisible({ timeout: 20_000 });
 
     // Offline: rename the deal and create another.
     const renamed = `${title} (2 bays)`;

@@ -6,33 +6,9 @@
 mod support;
 
 use app::sync::replica::Replica;
-use app::sync::{PullRequest, PullResponse};
-use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::{Value, json};
-use support::TestApp;
-
-/// What a device holds after syncing as `session`.
-async fn device(app: &TestApp, session: &str) -> Replica {
-    let mut replica = Replica::default();
-    let mut request = PullRequest::default();
-    loop {
-        let reply = app
-            .call(Some(session), "sync/pull", json!({ "request": request }))
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-        let page: PullResponse = serde_json::from_value(reply.body).expect("a pull page");
-        replica.apply(&page);
-        request = PullRequest {
-            cursor: page.cursor,
-            epoch: page.epoch.clone(),
-            snapshot: page.snapshot.clone(),
-        };
-        if !page.has_more {
-            return replica;
-        }
-    }
-}
+use support::{TestApp, device};
 
 /// Where two answers first differ, with both values there.
 fn first_difference(server: &Value, local: &Value, path: String) -> Option<String> {

@@ -278,3 +278,34 @@ pub fn new_deal(board: &Value, title: &str) -> Value {
         "next_step": "Send the proposal", "lost_reason": "",
     })
 }
+
+/// What a device holds after syncing as `session` from nothing, as the app applies pulls.
+pub async fn device(app: &TestApp, session: &str) -> app::sync::replica::Replica {
+    device_at(app, session).await.0
+}
+
+/// [`device`], and the request its next pull would send.
+pub async fn device_at(
+    app: &TestApp,
+    session: &str,
+) -> (app::sync::replica::Replica, app::sync::PullRequest) {
+    let mut replica = app::sync::replica::Replica::default();
+    let mut request = app::sync::PullRequest::default();
+    loop {
+        let reply = app
+            .call(Some(session), "sync/pull", json!({ "request": request }))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let page: app::sync::PullResponse =
+            serde_json::from_value(reply.body).expect("a pull page");
+        replica.apply(&page);
+        request = app::sync::PullRequest {
+            cursor: page.cursor,
+            epoch: page.epoch.clone(),
+            snapshot: page.snapshot.clone(),
+        };
+        if !page.has_more {
+            return (replica, request);
+        }
+    }
+}

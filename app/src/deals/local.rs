@@ -6,6 +6,7 @@ use super::{
 };
 use crate::error::AppError;
 use crate::order;
+use crate::sync::horizon::Horizon;
 use crate::sync::replica::{Replica, Synced};
 
 pub fn card(view: &Replica, d: &DealRow) -> DealCard {
@@ -36,7 +37,9 @@ pub fn cards_where(view: &Replica, linked: impl Fn(&DealRow) -> bool) -> Vec<Dea
 pub fn board(view: &Replica, query: &BoardQuery) -> Result<Board, AppError> {
     let reference = view.reference.as_ref().ok_or(AppError::Network)?;
     let pipeline = reference.pipeline.clone();
-    let mut deals: Vec<&DealRow> = view.deals.values().collect();
+    // What a device keeps, though a row that has just aged out may still be held.
+    let horizon = Horizon::now(&pipeline);
+    let mut deals: Vec<&DealRow> = view.deals.values().filter(|d| d.kept(&horizon)).collect();
     order::sort(&mut deals, order::recent_first, |d| {
         (&d.stamp.updated_at, &d.id)
     });

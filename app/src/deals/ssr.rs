@@ -14,6 +14,8 @@ use crate::order::{BY_NAME, RECENT_FIRST};
 use crate::pipeline::ssr::default_pipeline;
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
+use crate::sync::horizon::Horizon;
+use crate::sync::replica::Synced;
 
 /// A deal card as the actor sees it: `can_edit` comes from its scope.
 pub fn card(cx: &Cx, row: Scoped<DealCard>) -> DealCard {
@@ -43,21 +45,28 @@ pub async fn board(cx: &Cx, query: &BoardQuery) -> AppResult<Board> {
     let pipeline = default_pipeline(&cx.db).await?;
     let filter = read_filter(&cx.actor);
     let card_fields = card_fields(&cx.actor);
+    // The board shows what a device keeps: every open deal, and those won or lost lately.
+    let horizon = Horizon::now(&pipeline);
+    let kept = super::DealRow::kept_sql();
     // One statement per stage, each reading only the cards asked for, then the counts and
     // totals of every stage, summed by the database.
     let mut sql = String::new();
     for i in 0..pipeline.stages.len() {
         sql.push_str(&format!(
             "SELECT {card_fields} FROM deal WHERE pipeline = $pipeline AND stage = $stage{i} \
-             AND {filter} {RECENT_FIRST} LIMIT $cards{i};"
+             AND {filter} AND {kept} {RECENT_FIRST} LIMIT $cards{i};"
         ));
     }
     sql.push_str(&format!(
         "SELECT stage, currency, count() AS count, math::sum(value) AS total FROM deal
-           WHERE pipeline = $pipeline AND {filter} GROUP BY stage, currency;"
+           WHERE pipeline = $pipeline AND {filter} AND {kept} GROUP BY stage, currency;"
     ));
-    let mut db_query =
-        bind_actor(cx.db.query(sql), &cx.actor).bind(("pipeline", rid("pipeline", &pipeline.id)));
+    let mut db_query = horizon
+        .bind(
+            bind_actor(cx.db.query(sql), &cx.actor),
+            super::DealRow::kept_days(),
+        )
+        .bind(("pipeline", rid("pipeline", &pipeline.id)));
     for (i, stage) in pipeline.stages.iter().enumerate() {
         db_query = db_query
             .bind((format!("stage{i}"), rid("stage", &stage.id)))

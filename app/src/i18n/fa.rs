@@ -72,6 +72,7 @@ pub const fn text(key: Key) -> &'static str {
         Key::DealsInStage => "{count} معامله",
         Key::StageTotal => "جمع",
         Key::NoDealsInStage => "معامله‌ای در این مرحله نیست.",
+        Key::LastTwelveMonths => "۱۲ ماه گذشته",
         Key::DragHint => "برای جابه‌جایی، کارت را به ستون دیگری بکشید.",
         Key::ChooseNone => "— هیچ‌کدام —",
         Key::Companies => "شرکت‌ها",
@@ -118,6 +119,9 @@ pub const fn text(key: Key) -> &'static str {
         Key::ErrRateLimited => "تلاش‌ها بیش از حد بود. {seconds} ثانیه دیگر دوباره امتحان کنید.",
         Key::ErrInternal => "مشکلی در سمت ما پیش آمد. لطفاً دوباره امتحان کنید.",
         Key::ErrNetwork => "دسترسی به همراه ممکن نیست. اتصال را بررسی کنید و دوباره امتحان کنید.",
+        Key::ErrNotOnDevice => {
+            "روی این دستگاه نیست؛ وقتی آنلاین شوید نشان داده می‌شود. این دستگاه معامله‌های باز، کارهای مانده و آنچه به‌تازگی تغییر کرده را نگه می‌دارد."
+        }
         Key::ProblemRequired => "این فیلد الزامی است.",
         Key::ProblemTooLong => "حداکثر {max} نویسه وارد کنید.",
         Key::ProblemTooShort => "دست‌کم {min} نویسه وارد کنید.",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Held, Table};
 use crate::error::AppError;
 use crate::ids::Id;
+use crate::sync::horizon::Horizon;
 use crate::sync::replica::{Context, Field, Stamp, Synced};
 
 /// A record kind's own fields and rules, declared once in its module. The device's row,
@@ -23,6 +24,19 @@ pub trait Declaration:
 
     /// The form as it opens on these fields.
     fn input(&self, id: &str, rev: Option<i64>) -> Self::Input;
+
+    /// Days a device keeps a record of this kind after its last change, unless it is
+    /// [`Declaration::current`]; `None` keeps every record the user may read. See
+    /// [`crate::sync::horizon`].
+    const KEPT_DAYS: Option<i64> = None;
+    /// [`Declaration::current`] in SurrealQL over a stored record, with `$open_stages` bound.
+    const CURRENT: &'static str = "true";
+
+    /// Whether a device keeps this record however long ago it changed.
+    fn current(&self, horizon: &Horizon) -> bool {
+        let _ = horizon;
+        true
+    }
 
     /// A form's values checked by the kind's rules, as the device can check them; `current`
     /// is what the record holds now (the defaults for a new one).
@@ -93,6 +107,26 @@ where
         input: F::Input,
     ) -> impl Future<Output = crate::error::AppResult<String>> + Send {
         F::save(cx, input)
+    }
+
+    fn kept(&self, horizon: &Horizon) -> bool {
+        match F::KEPT_DAYS {
+            None => true,
+            Some(days) => {
+                self.fields.current(horizon) || *self.stamp.updated_at >= *horizon.since(days)
+            }
+        }
+    }
+
+    fn kept_sql() -> String {
+        match F::KEPT_DAYS {
+            None => "true".into(),
+            Some(_) => format!("(({}) OR updated_at >= <datetime>$since)", F::CURRENT),
+        }
+    }
+
+    fn kept_days() -> Option<i64> {
+        F::KEPT_DAYS
     }
 
     fn set(&mut self, input: &F::Input, cx: &Context) -> Result<(), AppError> {

@@ -285,7 +285,7 @@ async fn read_device() -> Option<(String, String)> {
 
 async fn load() {
     let stored = read_device().await;
-    ENGINE.with(|e| {
+    let aged = ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         if let Some((rows, rest)) = stored {
             if let Some(stored) = Stored::parse(&rest) {
@@ -330,8 +330,40 @@ async fn load() {
             e.meta.client = crate::ids::new_id();
         }
         e.loaded = true;
+        let aged = prune(&mut e);
+        e.logged += aged.len();
+        aged
     });
     changed();
+    if !aged.is_empty() {
+        let ops = Ops {
+            del_rows: aged.iter().map(|k| key(k.table, &k.id)).collect(),
+            ..Ops::default()
+        };
+        if let Err(error) = write(&ops).await {
+            // Dropped in memory all the same; the next start tries again.
+            leptos::logging::error!(
+                "sync: rows past the working set could not be removed: {error:?}"
+            );
+        }
+    }
+}
+
+/// Drops from the copy what aged out of the user's working set since it was stored.
+fn prune(e: &mut Engine) -> Vec<RowKey> {
+    let Some(reference) = &e.replica.reference else {
+        return Vec::new();
+    };
+    let horizon = super::horizon::Horizon::now(&reference.pipeline);
+    let pending = e
+        .outbox
+        .iter()
+        .map(|p| RowKey {
+            table: p.mutation.table,
+            id: p.mutation.id.clone(),
+        })
+        .collect();
+    e.replica.prune(&horizon, &pending)
 }
 
 /// Starts sync for this tab: load the copy, then either lead (push and pull) or follow the

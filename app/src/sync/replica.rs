@@ -135,6 +135,13 @@ pub trait Synced: Clone + Send + Sync + Serialize + DeserializeOwned + Held + 's
         self.stamp().scope()
     }
 
+    /// Whether a device keeps this record (see [`super::horizon`]).
+    fn kept(&self, horizon: &super::horizon::Horizon) -> bool;
+    /// The same rule in SurrealQL, over a stored record of this kind, with the values
+    /// [`super::horizon::Horizon::bind`] binds for [`Synced::kept_days`].
+    fn kept_sql() -> String;
+    fn kept_days() -> Option<i64>;
+
     /// The fields where concurrent edits conflict instead of merging.
     fn guarded() -> Vec<&'static str> {
         Self::FIELDS

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::apply::{Current, Plan, plan};
 use super::clock::Hlc;
+use super::horizon::Horizon;
 use super::replica::Synced;
 use super::{
     Answer, Mutation, Outcome, PAGE, Pending, PullRequest, PullResponse, PushRequest, Reference,
@@ -388,24 +389,47 @@ pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
         reference,
     };
     match snapshot {
-        Some(snapshot) => snapshot_page(cx, snapshot, &mut page).await?,
+        Some(snapshot) => {
+            let horizon = Horizon::now(&page.reference.pipeline);
+            snapshot_page(cx, snapshot, &horizon, &mut page).await?
+        }
         None => changes_page(cx, request.cursor, &mut page).await?,
     }
     Ok(page)
 }
 
-/// The first download: every readable row, table by table in id order.
-async fn snapshot_page(cx: &Cx, snapshot: Snapshot, page: &mut PullResponse) -> AppResult<()> {
+/// A kind's rule of what a device keeps, in SurrealQL, and the days it keeps changes for.
+pub struct KeptRule;
+
+impl Visit for KeptRule {
+    type Out = (String, Option<i64>);
+    fn visit<R: Synced>(self) -> Self::Out {
+        (R::kept_sql(), R::kept_days())
+    }
+}
+
+/// The first download: every row the device keeps of those the user may read, table by
+/// table in id order. Changes after it need no such filter: a record that changes is
+/// recent, and so kept (see [`super::horizon`]).
+async fn snapshot_page(
+    cx: &Cx,
+    snapshot: Snapshot,
+    horizon: &Horizon,
+    page: &mut PullResponse,
+) -> AppResult<()> {
     let filter = read_filter(&cx.actor);
     let after = if snapshot.after.is_empty() {
         ""
     } else {
         "AND id > $after"
     };
-    let sql =
-        format!("SELECT * FROM type::table($tb) WHERE {filter} {after} ORDER BY id LIMIT $limit");
     let table = snapshot.table;
-    let query = bind_actor(cx.db.query(sql), &cx.actor)
+    let (kept, days) = table.visit(KeptRule);
+    let sql = format!(
+        "SELECT * FROM type::table($tb) WHERE {filter} AND {kept} {after} ORDER BY id LIMIT $limit"
+    );
+    let query = horizon
+        .bind(bind_actor(cx.db.query(sql), &cx.actor), days)
         .bind(("tb", table.name()))
         .bind(("after", rid(table.name(), &snapshot.after)))
         .bind(("limit", PAGE as i64));

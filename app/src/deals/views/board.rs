@@ -154,6 +154,9 @@ fn ColumnView(
     let heading_id = format!("stage-{}", column.stage.id);
     let labelled_by = heading_id.clone();
     let empty = column.deals.is_empty();
+    // Won and lost deals stay on the board (and the device) for a year after they last
+    // changed: see `crate::sync::horizon`.
+    let closed = column.stage.outcome != crate::pipeline::Outcome::Open;
     // Past the most one stage is drawn with, the rest is left to search, not to scrolling.
     let rest = if column.deals.len() >= crate::deals::MOST_CARDS as usize {
         0
@@ -194,6 +197,7 @@ fn ColumnView(
                     <span>{count}</span>
                     <span class="column-total">{total}</span>
                 </p>
+                {closed.then(|| view! { <p class="column-note">{t(Key::LastTwelveMonths)}</p> })}
             </header>
             {empty.then(|| view! { <p class="muted empty">{t(Key::NoDealsInStage)}</p> })}
             <ul class="cards">{cards}</ul>

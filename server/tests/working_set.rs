@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use support::{TestApp, demo_app, device};
 
 /// Spreads the last change of every deal and activity over 800 days, with one of each at
-/// exactly the start of the day a year ago (kept: the cut is inclusive) and one a
-/// microsecond before it (not kept, unless current).
+/// exactly the start of the day a year ago (kept: the cut is inclusive), one a microsecond
+/// before it (not kept, unless current) and one a microsecond after.
 async fn age(app: &TestApp, horizon: &Horizon) {
     let rfc3339 = &time::format_description::well_known::Rfc3339;
     let now = time::OffsetDateTime::now_utc();
@@ -35,6 +35,7 @@ async fn age(app: &TestApp, horizon: &Horizon) {
             let at = match i {
                 0 => cut,
                 1 => cut - time::Duration::microseconds(1),
+                2 => cut + time::Duration::microseconds(1),
                 _ => now - time::Duration::hours(((i * 877) % (800 * 24)) as i64),
             };
             app.state
@@ -118,7 +119,7 @@ async fn a_device_keeps_by_the_same_rule_as_the_server_sends() {
             "{table:?}: all kept"
         );
     }
-    let old = horizon.since(400).into_owned();
+    let old = horizon.since(400);
     assert!(
         held.deals
             .values()
@@ -135,7 +136,7 @@ async fn a_device_keeps_by_the_same_rule_as_the_server_sends() {
         held.deals
             .values()
             .all(|d| horizon.open_stages.contains(&d.stage)
-                || *d.stamp.updated_at >= *horizon.since(365)),
+                || horizon.recent(&d.stamp.updated_at, 365)),
         "no won or lost deal older than a year"
     );
 

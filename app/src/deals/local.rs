@@ -38,7 +38,7 @@ pub fn board(view: &Replica, query: &BoardQuery) -> Result<Board, AppError> {
     let reference = view.reference.as_ref().ok_or(AppError::Network)?;
     let pipeline = reference.pipeline.clone();
     // What a device keeps, though a row that has just aged out may still be held.
-    let horizon = Horizon::now(&pipeline);
+    let horizon = Horizon::at_ms(reference.server_ms, &pipeline);
     let mut deals: Vec<&DealRow> = view.deals.values().filter(|d| d.kept(&horizon)).collect();
     order::sort(&mut deals, order::recent_first, |d| {
         (&d.stamp.updated_at, &d.id)

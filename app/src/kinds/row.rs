@@ -113,7 +113,7 @@ where
         match F::KEPT_DAYS {
             None => true,
             Some(days) => {
-                self.fields.current(horizon) || *self.stamp.updated_at >= *horizon.since(days)
+                self.fields.current(horizon) || horizon.recent(&self.stamp.updated_at, days)
             }
         }
     }

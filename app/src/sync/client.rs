@@ -354,7 +354,7 @@ fn prune(e: &mut Engine) -> Vec<RowKey> {
     let Some(reference) = &e.replica.reference else {
         return Vec::new();
     };
-    let horizon = super::horizon::Horizon::now(&reference.pipeline);
+    let horizon = super::horizon::Horizon::at_ms(reference.server_ms, &reference.pipeline);
     let pending = e
         .outbox
         .iter()

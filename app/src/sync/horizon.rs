@@ -55,12 +55,35 @@ impl Horizon {
         Horizon::new(time::OffsetDateTime::now_utc(), pipeline)
     }
 
-    /// The start (UTC) of the day `days` before today, as stored timestamps (RFC 3339, UTC)
-    /// compare: a record changed at or after it is recent. Whole days, so the device and
-    /// the server cut at the same instant whatever the seconds on their clocks.
-    pub fn since(&self, days: i64) -> std::borrow::Cow<'_, str> {
+    /// As of the server's clock at the device's last sync (`server_ms`), so that a device
+    /// whose clock is wrong neither drops what it should keep nor keeps what the server
+    /// would no longer send.
+    pub fn at_ms(server_ms: i64, pipeline: &Pipeline) -> Horizon {
+        let now = time::OffsetDateTime::from_unix_timestamp_nanos(server_ms as i128 * 1_000_000)
+            .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        Horizon::new(now, pipeline)
+    }
+
+    /// The start (UTC) of the day `days` before today, as the server's rule compares it: a
+    /// record changed at or after it is recent. Whole days, so the device and the server
+    /// cut at the same instant whatever the seconds on their clocks.
+    pub fn since(&self, days: i64) -> String {
+        format!("{}T00:00:00Z", self.first_day(days))
+    }
+
+    /// Whether a record last changed at `at` (RFC 3339, UTC, as stored) is recent for a
+    /// kind keeping `days` of changes: the device's side of [`Horizon::since`]. By the date
+    /// alone, since whole timestamps do not compare as text ("…00:00:00.5Z" sorts before
+    /// "…00:00:00Z").
+    pub fn recent(&self, at: &str, days: i64) -> bool {
+        at.get(..10)
+            .is_some_and(|day| day >= &*self.first_day(days))
+    }
+
+    /// The first day (ISO) that counts as recent, worked out once per kind's days.
+    fn first_day(&self, days: i64) -> std::borrow::Cow<'_, str> {
         match self.cuts.iter().find(|(d, _)| *d == days) {
-            Some((_, cut)) => cut.as_str().into(),
+            Some((_, day)) => day.as_str().into(),
             None => self.cut(days).into(),
         }
     }
@@ -70,7 +93,7 @@ impl Horizon {
             .today
             .checked_sub(time::Duration::days(days))
             .unwrap_or(time::Date::MIN);
-        format!("{}T00:00:00Z", crate::calendar::iso(day))
+        crate::calendar::iso(day)
     }
 
     /// Binds `$open_stages` and `$since` (for a kind keeping `days` of changes) for a
@@ -84,7 +107,7 @@ impl Horizon {
             .collect();
         query
             .bind(("open_stages", stages))
-            .bind(("since", self.since(days.unwrap_or(0)).into_owned()))
+            .bind(("since", self.since(days.unwrap_or(0))))
     }
 }
 
@@ -101,8 +124,21 @@ mod tests {
         assert_eq!(horizon.since(0), "2026-02-28T00:00:00Z");
         assert_eq!(horizon.since(365), "2025-02-28T00:00:00Z");
         assert_eq!(horizon.since(90), "2025-11-30T00:00:00Z");
-        assert!("2025-02-28T00:00:00.000001Z" >= &*horizon.since(365));
-        assert!("2025-02-27T23:59:59.999Z" < &*horizon.since(365));
+        assert!(horizon.recent("2025-02-28T00:00:00Z", 365));
+        assert!(horizon.recent("2025-02-28T00:00:00.000001Z", 365));
+        assert!(!horizon.recent("2025-02-27T23:59:59.999Z", 365));
+        assert!(
+            !horizon.recent("", 365),
+            "a time that cannot be read is not recent"
+        );
+    }
+
+    #[test]
+    fn a_device_cuts_by_the_servers_clock() {
+        let pipeline = crate::pipeline::sample("s");
+        // 2026-03-01T01:30:00Z, as the server last said.
+        let horizon = Horizon::at_ms(1_772_328_600_000, &pipeline);
+        assert_eq!(horizon.since(0), "2026-03-01T00:00:00Z");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Fills a database for the load benchmark (`.ci/bench`): the demo organisation plus ten
 //! teams of five reps and 100,000 deals, 30,000 companies, 60,000 contacts and 500,000
-//! activities spread over them. Not part of the product: an example, so it never ships.
+//! activities spread over them, all current; and an eleventh team with eight years behind
+//! it (see [`history`]). Not part of the product: an example, so it never ships.
 //!
 //! Usage: HAMRAH_DB=surrealkv://… cargo run --release --example load_data
 //! (`LOAD_SCALE=0.01` makes a hundredth of it, to try the generator quickly.)
@@ -144,6 +145,117 @@ async fn main() -> anyhow::Result<()> {
              CREATE type::record('activity', $a.id) CONTENT { kind: $a.kind, subject: $a.subject, due_date: $a.due_date,
                  done: $a.done, deal: type::record('deal', $a.deal), owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
         "activities",
+        activities,
+    )
+    .await?;
+    history(&db, &stages, scaled(HISTORY_DEALS)).await
+}
+
+const HISTORY_DEALS: usize = 50_000;
+
+/// A team whose manager (`history-manager@example.com`) oversees 50,000 deals made over eight
+/// years, a tenth of them still open, with 3,000 companies, 6,000 contacts and 100,000
+/// activities (one in fifty still to do): what a device keeps of it is its working set, not
+/// everything the manager may read.
+async fn history(db: &app::db::Db, stages: &[String], deals_n: usize) -> anyhow::Result<()> {
+    const YEARS_DAYS: usize = 8 * 365;
+    let hash = app::auth::ssr::hash_password(server::seed::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let team = id(7, 0);
+    let people: Vec<Value> = (0..6)
+        .map(|n| {
+            let (email, role) = match n {
+                0 => ("history-manager@example.com".to_owned(), "manager"),
+                _ => (format!("history{n}@example.com"), "rep"),
+            };
+            json!({ "id": id(8, n), "name": format!("History {n}"), "email": email, "role": role })
+        })
+        .collect();
+    db.query(
+        "BEGIN TRANSACTION;
+         CREATE type::record('team', $team) CONTENT { name: 'History team' };
+         FOR $u IN $people { CREATE type::record('user', $u.id) CONTENT { name: $u.name, email: $u.email,
+             role: $u.role, team: type::record('team', $team), password_hash: $hash } };
+         COMMIT TRANSACTION;",
+    )
+    .bind(("team", team))
+    .bind(("people", people))
+    .bind(("hash", hash))
+    .await?
+    .check()?;
+    let now = time::OffsetDateTime::now_utc();
+    let ago = |days: usize| {
+        (now - time::Duration::days(days as i64))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    // Spread over the eight years by a step prime to their days, so every age is taken.
+    let spread = |n: usize| ago((n * 7919) % YEARS_DAYS);
+    let owner = |n: usize| id(8, 1 + n % 5);
+    let (companies_n, contacts_n, activities_n) = (deals_n / 16, deals_n / 8, deals_n * 2);
+    let companies = (0..companies_n)
+        .map(|n| json!({ "id": id(9, n), "name": format!("History company {n}"), "owner": owner(n) }))
+        .collect();
+    insert(
+        db,
+        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
+             CREATE type::record('company', $c.id) CONTENT { name: $c.name, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+        "history companies",
+        companies,
+    )
+    .await?;
+    let contacts = (0..contacts_n)
+        .map(|n| json!({ "id": id(10, n), "name": format!("History contact {n}"), "company": id(9, n % companies_n), "owner": owner(n) }))
+        .collect();
+    insert(
+        db,
+        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
+             CREATE type::record('contact', $c.id) CONTENT { name: $c.name, company: type::record('company', $c.company),
+                 owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+        "history contacts",
+        contacts,
+    )
+    .await?;
+    // A tenth open and changed lately; the rest won (a third) or lost, at every age.
+    let deals = (0..deals_n)
+        .map(|n| {
+            let (stage, at) = match n % 10 {
+                0 => (&stages[(n / 10) % 4], ago(n % 60)),
+                _ if n % 3 == 0 => (&stages[4], spread(n)),
+                _ => (&stages[5], spread(n)),
+            };
+            json!({ "id": id(11, n), "title": format!("History deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stage,
+                "company": id(9, n % companies_n), "contact": id(10, n % contacts_n), "owner": owner(n), "at": at })
+        })
+        .collect();
+    insert(
+        db,
+        "LET $pipeline = (SELECT VALUE id FROM pipeline WHERE is_default = true LIMIT 1)[0];
+         FOR $d IN $rows { LET $o = type::record('user', $d.owner);
+             CREATE type::record('deal', $d.id) CONTENT { title: $d.title, value: $d.value, currency: 'USD', pipeline: $pipeline,
+                 stage: type::record('stage', $d.stage), probability: 20, company: type::record('company', $d.company),
+                 contact: type::record('contact', $d.contact), owner: $o, team: $o.team, created_by: $o, updated_by: $o,
+                 updated_at: <datetime>$d.at } };",
+        "history deals",
+        deals,
+    )
+    .await?;
+    let activities = (0..activities_n)
+        .map(|n| {
+            let done = n % 50 != 0;
+            let kind = ["call", "meeting", "task", "note"][n % 4];
+            json!({ "id": id(12, n), "kind": kind, "subject": format!("History activity {n}"),
+                "done": done, "deal": id(11, n % deals_n), "owner": owner(n % deals_n),
+                "at": if done { spread(n) } else { ago(0) } })
+        })
+        .collect();
+    insert(
+        db,
+        "FOR $a IN $rows { LET $o = type::record('user', $a.owner);
+             CREATE type::record('activity', $a.id) CONTENT { kind: $a.kind, subject: $a.subject, done: $a.done,
+                 deal: type::record('deal', $a.deal), owner: $o, team: $o.team, created_by: $o, updated_by: $o,
+                 updated_at: <datetime>$a.at } };",
+        "history activities",
         activities,
     )
     .await?;

@@ -1,5 +1,6 @@
 // The load benchmark: a release server on a database of 100,000 deals, 30,000 companies,
-// 60,000 contacts and 500,000 activities (made by `cargo run --release --example load_data`).
+// 60,000 contacts and 500,000 activities, and a team with eight years of history (made by
+// `cargo run --release --example load_data`).
 // Reads at 64 connections, 200 devices pushing at once, sign-in at 20 per second; prints a
 // Markdown table with latencies, throughput, errors and the server's peak memory.
 // Usage: node load.mjs <server-binary> <site-root> <database-url>

@@ -27,6 +27,12 @@ fn scaled(n: usize) -> usize {
 }
 const BATCH: usize = 2_500;
 
+const COMPANIES_SQL: &str = "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
+    CREATE type::record('company', $c.id) CONTENT { name: $c.name, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };";
+const CONTACTS_SQL: &str = "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
+    CREATE type::record('contact', $c.id) CONTENT { name: $c.name, company: type::record('company', $c.company),
+        owner: $o, team: $o.team, created_by: $o, updated_by: $o } };";
+
 fn id(kind: u8, n: usize) -> String {
     // Fixed, valid UUIDv7-shaped ids, so runs are repeatable and links are easy to make.
     format!("01900000-0000-7{kind:03x}-8000-{n:012x}")
@@ -94,26 +100,11 @@ async fn main() -> anyhow::Result<()> {
     let companies = (0..companies_n)
         .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "owner": owner(n) }))
         .collect();
-    insert(
-        &db,
-        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
-             CREATE type::record('company', $c.id) CONTENT { name: $c.name, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
-        "companies",
-        companies,
-    )
-    .await?;
+    insert(&db, COMPANIES_SQL, "companies", companies).await?;
     let contacts = (0..contacts_n)
         .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "company": id(3, n % companies_n), "owner": owner(n) }))
         .collect();
-    insert(
-        &db,
-        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
-             CREATE type::record('contact', $c.id) CONTENT { name: $c.name, company: type::record('company', $c.company),
-                 owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
-        "contacts",
-        contacts,
-    )
-    .await?;
+    insert(&db, CONTACTS_SQL, "contacts", contacts).await?;
     let deals = (0..deals_n)
         .map(|n| {
             json!({ "id": id(5, n), "title": format!("Deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stages[n % 4],
@@ -196,26 +187,11 @@ async fn history(db: &app::db::Db, stages: &[String], deals_n: usize) -> anyhow:
     let companies = (0..companies_n)
         .map(|n| json!({ "id": id(9, n), "name": format!("History company {n}"), "owner": owner(n) }))
         .collect();
-    insert(
-        db,
-        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
-             CREATE type::record('company', $c.id) CONTENT { name: $c.name, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
-        "history companies",
-        companies,
-    )
-    .await?;
+    insert(db, COMPANIES_SQL, "history companies", companies).await?;
     let contacts = (0..contacts_n)
         .map(|n| json!({ "id": id(10, n), "name": format!("History contact {n}"), "company": id(9, n % companies_n), "owner": owner(n) }))
         .collect();
-    insert(
-        db,
-        "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
-             CREATE type::record('contact', $c.id) CONTENT { name: $c.name, company: type::record('company', $c.company),
-                 owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
-        "history contacts",
-        contacts,
-    )
-    .await?;
+    insert(db, CONTACTS_SQL, "history contacts", contacts).await?;
     // A tenth open and changed lately; the rest won (a third) or lost, at every age.
     let deals = (0..deals_n)
         .map(|n| {

@@ -20,13 +20,13 @@ pub struct Horizon {
     cuts: Vec<(i64, String)>,
 }
 
-/// The days each kind keeps changes for.
-struct KeptDays;
+/// A kind's rule of what a device keeps, in SurrealQL, and the days it keeps changes for.
+pub struct KeptRule;
 
-impl crate::kinds::Visit for KeptDays {
-    type Out = Option<i64>;
-    fn visit<R: crate::sync::replica::Synced>(self) -> Option<i64> {
-        R::kept_days()
+impl crate::kinds::Visit for KeptRule {
+    type Out = (String, Option<i64>);
+    fn visit<R: crate::sync::replica::Synced>(self) -> Self::Out {
+        (R::kept_sql(), R::kept_days())
     }
 }
 
@@ -44,7 +44,7 @@ impl Horizon {
         };
         horizon.cuts = crate::kinds::Table::ALL
             .iter()
-            .filter_map(|t| t.visit(KeptDays))
+            .filter_map(|t| t.visit(KeptRule).1)
             .map(|days| (days, horizon.cut(days)))
             .collect();
         horizon

@@ -398,16 +398,6 @@ pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
     Ok(page)
 }
 
-/// A kind's rule of what a device keeps, in SurrealQL, and the days it keeps changes for.
-pub struct KeptRule;
-
-impl Visit for KeptRule {
-    type Out = (String, Option<i64>);
-    fn visit<R: Synced>(self) -> Self::Out {
-        (R::kept_sql(), R::kept_days())
-    }
-}
-
 /// The first download: every row the device keeps of those the user may read, table by
 /// table in id order. Changes after it need no such filter: a record that changes is
 /// recent, and so kept (see [`super::horizon`]).
@@ -424,7 +414,7 @@ async fn snapshot_page(
         "AND id > $after"
     };
     let table = snapshot.table;
-    let (kept, days) = table.visit(KeptRule);
+    let (kept, days) = table.visit(super::horizon::KeptRule);
     let sql = format!(
         "SELECT * FROM type::table($tb) WHERE {filter} AND {kept} {after} ORDER BY id LIMIT $limit"
     );

@@ -2,8 +2,8 @@
 //! Arabic-Indic ones (١٢٣) and Arabic forms of letters (ي ك); people use the zero-width
 //! non-joiner inconsistently. These helpers make such input parse and match as intended.
 //!
-//! `fold` has a twin in SurrealQL (`fn::fold`, migration 0003) that fills the stored search
-//! keys; a server test checks both give the same answer for every character handled here.
+//! `fold` makes the search keys the server stores with every company and contact name
+//! (`name_lc`) and the keys a query or a device compares with them.
 
 /// Persian (U+06F0…) and Arabic-Indic (U+0660…) digits as ASCII; other characters as they are.
 pub fn ascii_digit(c: char) -> char {
@@ -56,7 +56,7 @@ pub fn fold(input: &str) -> String {
         .collect()
 }
 
-/// Every character `fold` changes, for the test that holds the database's twin to it.
+/// Every character `fold` changes, for the test that a stored search key is the app's.
 pub const FOLDED_SAMPLES: &str = "AbC ي ى ك \u{064B}\u{064C}\u{064D}\u{064E}\u{064F}\u{0650}\u{0651}\u{0652}\u{0653}\u{0654}\u{0655}\u{0656}\u{0657}\u{0658}\u{0659}\u{065A}\u{065B}\u{065C}\u{065D}\u{065E}\u{065F}\u{0670}\u{0640}\u{200B}\u{200C}\u{200D}\u{200E}\u{200F} ۰۱۲۳۴۵۶۷۸۹ ٠١٢٣٤٥٦٧٨٩ ٫٬ می‌خواهم";
 
 #[cfg(test)]

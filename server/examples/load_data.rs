@@ -28,9 +28,9 @@ fn scaled(n: usize) -> usize {
 const BATCH: usize = 2_500;
 
 const COMPANIES_SQL: &str = "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
-    CREATE type::record('company', $c.id) CONTENT { name: $c.name, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };";
+    CREATE type::record('company', $c.id) CONTENT { name: $c.name, name_lc: $c.name_lc, owner: $o, team: $o.team, created_by: $o, updated_by: $o } };";
 const CONTACTS_SQL: &str = "FOR $c IN $rows { LET $o = type::record('user', $c.owner);
-    CREATE type::record('contact', $c.id) CONTENT { name: $c.name, company: type::record('company', $c.company),
+    CREATE type::record('contact', $c.id) CONTENT { name: $c.name, name_lc: $c.name_lc, company: type::record('company', $c.company),
         owner: $o, team: $o.team, created_by: $o, updated_by: $o } };";
 
 fn id(kind: u8, n: usize) -> String {
@@ -98,11 +98,11 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let companies = (0..companies_n)
-        .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "name_lc": app::text::fold(&format!("Company {n}")), "owner": owner(n) }))
         .collect();
     insert(&db, COMPANIES_SQL, "companies", companies).await?;
     let contacts = (0..contacts_n)
-        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "company": id(3, n % companies_n), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "name_lc": app::text::fold(&format!("Contact {n}")), "company": id(3, n % companies_n), "owner": owner(n) }))
         .collect();
     insert(&db, CONTACTS_SQL, "contacts", contacts).await?;
     let deals = (0..deals_n)
@@ -185,11 +185,11 @@ async fn history(db: &app::db::Db, stages: &[String], deals_n: usize) -> anyhow:
     let owner = |n: usize| id(8, 1 + n % 5);
     let (companies_n, contacts_n, activities_n) = (deals_n / 16, deals_n / 8, deals_n * 2);
     let companies = (0..companies_n)
-        .map(|n| json!({ "id": id(9, n), "name": format!("History company {n}"), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(9, n), "name": format!("History company {n}"), "name_lc": app::text::fold(&format!("History company {n}")), "owner": owner(n) }))
         .collect();
     insert(db, COMPANIES_SQL, "history companies", companies).await?;
     let contacts = (0..contacts_n)
-        .map(|n| json!({ "id": id(10, n), "name": format!("History contact {n}"), "company": id(9, n % companies_n), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(10, n), "name": format!("History contact {n}"), "name_lc": app::text::fold(&format!("History contact {n}")), "company": id(9, n % companies_n), "owner": owner(n) }))
         .collect();
     insert(db, CONTACTS_SQL, "history contacts", contacts).await?;
     // A tenth open and changed lately; the rest won (a third) or lost, at every age.

@@ -395,6 +395,11 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     contacts.extend(persian.contacts);
     deals.extend(persian.deals);
     activities.extend(persian.activities);
+    // The search keys the app writes with every name.
+    for row in companies.iter_mut().chain(contacts.iter_mut()) {
+        let key = app::text::fold(row["name"].as_str().unwrap_or_default());
+        row["name_lc"] = json!(key);
+    }
 
     let vars = app::db::vars(&json!({
         "teams": teams, "users": users, "companies": companies, "contacts": contacts, "deals": deals,
@@ -411,13 +416,13 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
          };
          FOR $c IN $companies {
              LET $owner = type::record('user', $c.owner);
-             CREATE type::record('company', $c.id) CONTENT { name: $c.name, industry: $c.industry, phone: $c.phone,
+             CREATE type::record('company', $c.id) CONTENT { name: $c.name, name_lc: $c.name_lc, industry: $c.industry, phone: $c.phone,
                  email: $c.email, website: $c.website, address: $c.address, owner: $owner, team: $owner.team,
                  created_by: $owner, updated_by: $owner };
          };
          FOR $c IN $contacts {
              LET $owner = type::record('user', $c.owner);
-             CREATE type::record('contact', $c.id) CONTENT { name: $c.name, title: $c.title,
+             CREATE type::record('contact', $c.id) CONTENT { name: $c.name, name_lc: $c.name_lc, title: $c.title,
                  company: type::record('company', $c.company), phones: $c.phones, emails: $c.emails,
                  owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
          };

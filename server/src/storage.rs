@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_board_pages",
         include_str!("../migrations/0006_board_pages.surql"),
     ),
+    (
+        "0007_search_keys",
+        include_str!("../migrations/0007_search_keys.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -132,19 +132,60 @@ async fn only_an_admin_sets_the_default_currency_and_new_deals_start_in_it() {
 }
 
 #[tokio::test]
-async fn the_databases_search_key_is_the_apps() {
+async fn the_stored_search_key_is_the_apps() {
     let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let company = app::ids::new_id();
+    let saved = app
+        .save(
+            &rep,
+            "company",
+            json!({
+        "id": company, "rev": null, "name": app::text::FOLDED_SAMPLES, "industry": "", "phone": "",
+        "email": "", "website": "", "address": "" }),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    let renamed = format!("{} ك", app::text::FOLDED_SAMPLES);
+    let saved = app
+        .save(
+            &rep,
+            "company",
+            json!({
+        "id": company, "rev": 1, "name": renamed, "industry": "", "phone": "",
+        "email": "", "website": "", "address": "" }),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    let contact = app::ids::new_id();
+    let saved = app
+        .save(
+            &rep,
+            "contact",
+            json!({
+        "id": contact, "rev": null, "name": app::text::FOLDED_SAMPLES, "title": "", "company": "",
+        "phone": "", "phone2": "", "email": "", "email2": "" }),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let mut response = app
         .state
         .db
-        .query("RETURN fn::fold($text)")
-        .bind(("text", app::text::FOLDED_SAMPLES))
+        .query("RETURN (SELECT VALUE name_lc FROM ONLY $company); RETURN (SELECT VALUE name_lc FROM ONLY $contact);")
+        .bind(("company", app::db::rid("company", &company)))
+        .bind(("contact", app::db::rid("contact", &contact)))
         .await
         .expect("query");
-    let folded: Option<String> = response.take(0).expect("string");
+    let company_key: Option<String> = response.take(0).expect("string");
+    let contact_key: Option<String> = response.take(1).expect("string");
     assert_eq!(
-        folded.as_deref(),
-        Some(app::text::fold(app::text::FOLDED_SAMPLES).as_str())
+        company_key,
+        Some(app::text::fold(&renamed)),
+        "an edit writes the key again"
+    );
+    assert_eq!(
+        contact_key,
+        Some(app::text::fold(app::text::FOLDED_SAMPLES))
     );
 }
 

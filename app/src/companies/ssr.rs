@@ -15,7 +15,7 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<CompanySummary>> {
          WHERE {filter} AND ($q = '' OR string::contains(name_lc, $q))
          {BY_NAME} LIMIT 200"
     );
-    // Folded like the stored `name_lc` (migration 0003), so ي finds ی and ۱۲ finds 12.
+    // Folded like the stored `name_lc`, so ي finds ی and ۱۲ finds 12.
     let q = crate::text::fold(query.trim());
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("q", q))).await?;
     db::take_all(&mut response, 0)
@@ -86,12 +86,12 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
     let (set, plain) = records::plain_set(&valid, &[])?;
     let write = if input.rev.is_none() {
         format!(
-            "CREATE $id SET {set}, owner = $me, team = $team, created_by = $me, updated_by = $me;"
+            "CREATE $id SET {set}, name_lc = $name_lc, owner = $me, team = $team, created_by = $me, updated_by = $me;"
         )
     } else {
         format!(
             "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
-             UPDATE $id SET {set}, rev += 1, updated_at = time::now(), updated_by = $me;"
+             UPDATE $id SET {set}, name_lc = $name_lc, rev += 1, updated_at = time::now(), updated_by = $me;"
         )
     };
     let sql = history::ssr::transaction(&write);
@@ -103,6 +103,7 @@ pub async fn save(cx: &Cx, input: CompanyInput) -> AppResult<String> {
         .bind(cx.sync_vars()?)
         .bind(("id", Table::Company.rid(id)))
         .bind(("changed", Table::Company.rid(id)))
+        .bind(("name_lc", crate::text::fold(&valid.name)))
         .bind(("by", rid("user", &cx.actor.id)));
     records::run_write(&cx.db, query).await?;
     Ok(id.to_owned())

@@ -17,7 +17,7 @@ pub async fn list(cx: &Cx, query: &str) -> AppResult<Vec<ContactSummary>> {
         company = records::shown(&cx.actor, "company", "name"),
         company_lc = records::shown(&cx.actor, "company", "name_lc"),
     );
-    // Folded like the stored `name_lc` (migration 0003), so ي finds ی and ۱۲ finds 12.
+    // Folded like the stored `name_lc`, so ي finds ی and ۱۲ finds 12.
     let q = crate::text::fold(query.trim());
     let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor).bind(("q", q))).await?;
     db::take_all(&mut response, 0)
@@ -123,13 +123,13 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
     let (set, plain) = records::plain_set(&valid, &LINKS)?;
     let write = if input.rev.is_none() {
         format!(
-            "CREATE $id SET {set}, company = $company, owner = $me, team = $team,
+            "CREATE $id SET {set}, name_lc = $name_lc, company = $company, owner = $me, team = $team,
                 created_by = $me, updated_by = $me;"
         )
     } else {
         format!(
             "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
-             UPDATE $id SET {set}, company = $company, rev += 1, updated_at = time::now(),
+             UPDATE $id SET {set}, name_lc = $name_lc, company = $company, rev += 1, updated_at = time::now(),
                 updated_by = $me;"
         )
     };
@@ -142,6 +142,7 @@ pub async fn save(cx: &Cx, input: ContactInput) -> AppResult<String> {
         .bind(cx.sync_vars()?)
         .bind(("id", Table::Contact.rid(id)))
         .bind(("changed", Table::Contact.rid(id)))
+        .bind(("name_lc", crate::text::fold(&valid.name)))
         .bind(("by", rid("user", &cx.actor.id)))
         .bind(("company", Table::Company.opt_rid(valid.company.as_deref())));
     records::run_write(&cx.db, query).await?;

@@ -166,18 +166,15 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
 const LINKS: [&str; 3] = ["stage", "company", "contact"];
 
 pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
-    let pipeline = default_pipeline(&cx.db).await?;
+    let pipeline = cx.pipeline().await?;
+    let sources = cx.deal_sources().await?;
     // The deal's current source stays valid after an admin removes it from the list. Read
     // before any permission check, it only ever widens what validation accepts for a write
     // that is then checked.
-    let sql = format!(
-        "{} RETURN (SELECT VALUE source FROM ONLY $id);",
-        crate::settings::ssr::DEAL_SOURCES
-    );
     let id_rid = Table::Deal.rid(parse_id(&input.id).unwrap_or("-"));
+    let sql = "RETURN (SELECT VALUE source FROM ONLY $id);";
     let mut response = db::run(cx.db.query(sql).bind(("id", id_rid))).await?;
-    let sources = crate::settings::ssr::take_deal_sources(&mut response, 0)?;
-    let kept: Option<String> = response.take(1).map_err(crate::server::internal)?;
+    let kept: Option<String> = response.take(0).map_err(crate::server::internal)?;
     let rules = super::DealRules {
         pipeline: &pipeline,
         sources: &sources,

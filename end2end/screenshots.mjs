@@ -46,9 +46,22 @@ for (const [name, options] of Object.entries(profiles)) {
   await page.goto(`${base}/pipeline`);
   await page.locator(".card").first().waitFor();
   await shot("pipeline");
+  // The won deals of the last 12 months: a tab on a phone, a column on a desktop.
+  if (name === "phone") {
+    await page.getByRole("tab").nth(4).click();
+  }
+  await page.locator(".column-note").first().scrollIntoViewIfNeeded();
+  await shot("pipeline-won");
+  await page.goto(`${base}/pipeline`);
   await page.locator(".card-title").first().click();
   await page.getByRole("heading", { level: 2, name: words.history }).waitFor();
   await shot("deal");
+  // A record the device does not keep, opened offline.
+  await context.setOffline(true);
+  await page.goto(`${base}/deals/${crypto.randomUUID()}`);
+  await page.getByRole("alert").waitFor();
+  await shot("offline-not-on-device");
+  await context.setOffline(false);
   await page.goto(`${base}/deals/new`);
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
   await page.getByRole("button", { name: words.save, exact: true }).click();

@@ -136,26 +136,15 @@ async fn the_stored_search_key_is_the_apps() {
     let app = demo_app().await;
     let rep = app.sign_in("rep@example.com").await;
     let company = app::ids::new_id();
-    let saved = app
-        .save(
-            &rep,
-            "company",
-            json!({
-        "id": company, "rev": null, "name": app::text::FOLDED_SAMPLES, "industry": "", "phone": "",
-        "email": "", "website": "", "address": "" }),
-        )
-        .await;
+    let save_company = |rev: Option<i64>, name: String| {
+        let form = json!({ "id": company, "rev": rev, "name": name, "industry": "", "phone": "",
+            "email": "", "website": "", "address": "" });
+        app.save(&rep, "company", form)
+    };
+    let saved = save_company(None, app::text::FOLDED_SAMPLES.to_owned()).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let renamed = format!("{} ك", app::text::FOLDED_SAMPLES);
-    let saved = app
-        .save(
-            &rep,
-            "company",
-            json!({
-        "id": company, "rev": 1, "name": renamed, "industry": "", "phone": "",
-        "email": "", "website": "", "address": "" }),
-        )
-        .await;
+    let saved = save_company(Some(1), renamed.clone()).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let contact = app::ids::new_id();
     let saved = app

@@ -6,11 +6,11 @@
 // BENCH_ONLY=sync measures the sync rows alone (seeding, first sync, latency, offline start),
 // for iterating on them without the page timings; BENCH_ONLY=protocol only seeding and pulls.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { firstSyncInBrowser, launchOptions, offlineStart, phone } from "./device.mjs";
 import { waitForServer } from "./wait.mjs";
 
 const [siteRoot, binary] = process.argv.slice(2);
@@ -58,7 +58,7 @@ function sizes() {
 }
 
 async function measurePipeline(browser, throttle) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const context = await browser.newContext(phone);
   const page = await context.newPage();
   await page.goto(`${base}/sign-in`);
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
@@ -105,11 +105,6 @@ async function measureApi() {
   return { ms: median(times), bytes };
 }
 
-const launchOptions = {
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-};
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const br = (text) => brotliCompressSync(Buffer.from(text), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length;
 
 async function signInApi(email) {
@@ -211,18 +206,7 @@ async function measureSync(browser, repDeals) {
   if (protocolOnly) return { first, firstBr, incremental, changedBytes };
 
   // The same first download in the browser, into IndexedDB, until the status says Synced.
-  const dir = mkdtempSync(join(tmpdir(), "hamrah-bench-"));
-  let context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...phone, baseURL: base });
-  let page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${base}/sign-in`);
-  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
-  await page.getByLabel("Email", { exact: true }).fill("rep@example.com");
-  await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
-  const t0 = Date.now();
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 300_000 });
-  const browserFirst = Date.now() - t0;
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  const { context, page, dir, ms: browserFirst } = await firstSyncInBrowser(base, "rep@example.com");
 
   // Save elsewhere → visible on the phone (SSE poke, then pull), median of 5.
   const watched = repDeals[200];
@@ -243,33 +227,13 @@ async function measureSync(browser, repDeals) {
   return { first, firstBr, incremental, changedBytes, browserFirst, latency: median(latencies), latencies, dir };
 }
 
-/** With the server gone: the installed app opens the pipeline from its cache and copy. */
-async function measureOfflineStart(dir) {
-  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...phone, baseURL: base });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = Date.now();
-    await page.goto(`${base}/pipeline`, { waitUntil: "commit" });
-    await page.locator(".card").first().waitFor({ timeout: 60_000 });
-    times.push(Date.now() - t0);
-  }
-  await context.close();
-  return { median: median(times), times };
-}
-
 const server = spawn(binary, [], {
   env: { ...process.env, HAMRAH_DB: "mem://", HAMRAH_DEMO: "1", LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: siteRoot, RUST_LOG: "warn" },
   stdio: "ignore",
 });
 try {
   await waitForServer(base);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await chromium.launch(launchOptions);
   const plain = syncOnly ? null : await measurePipeline(browser, 1);
   const slow = syncOnly ? null : await measurePipeline(browser, 4);
   const api = syncOnly ? null : await measureApi();
@@ -280,7 +244,7 @@ try {
   await browser.close();
   server.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 500));
-  const offline = protocolOnly ? null : await measureOfflineStart(sync.dir);
+  const offline = protocolOnly ? null : await offlineStart(base, sync.dir);
 
   console.log("| measure | value |");
   console.log("|---|---|");

@@ -6,13 +6,15 @@
 // Usage: node load.mjs <server-binary> <site-root> <database-url>
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { firstSyncInBrowser, offlineStart } from "./device.mjs";
 
 const [binary, siteRoot, dbUrl] = process.argv.slice(2);
 const port = 3300;
 const base = `http://127.0.0.1:${port}`;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? "15");
-// LOAD_PARTS=reads,board,manager,pushes,sign-in,flood runs only some parts (all by default).
-const parts = (process.env.LOAD_PARTS ?? "reads,board,manager,pushes,sign-in,flood").split(",");
+// LOAD_PARTS=reads,board,manager,pushes,sign-in,flood,manager-browser runs only some parts (all
+// by default).
+const parts = (process.env.LOAD_PARTS ?? "reads,board,manager,pushes,sign-in,flood,manager-browser").split(",");
 // Requests come through a (pretend) trusted proxy, each run from its own client address (one of
 // the 131,072 of 198.18.0.0/15), and the flood from another: sign-in limits from an earlier run
 // on the same database, or from the flood, do not carry over.
@@ -233,6 +235,18 @@ try {
     ]);
   }
   rows.push(["server memory: after start / before the flood / peak", `${idle.toFixed(0)} MiB / ${beforeFlood.toFixed(0)} MiB / ${peakMemory(server.pid).toFixed(0)} MiB`]);
+
+  // The same manager on a phone: the first download into the browser, then, with the server
+  // stopped (so this part comes last), the installed app's cold start from its copy.
+  if (parts.includes("manager-browser")) {
+    const { context, dir, ms: first } = await firstSyncInBrowser(base, "history-manager@example.com");
+    await context.close();
+    server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 1000));
+    const offline = await offlineStart(base, dir);
+    rows.push(["the same manager's first sync in the phone browser, sign-in to \"Synced\" (into IndexedDB)", `${(first / 1000).toFixed(2)} s`]);
+    rows.push(["the same manager's offline cold start to the pipeline, phone, 4× CPU (server stopped, median of 5)", `${offline.median} ms (${offline.times.join(", ")})`]);
+  }
 
   console.log("| load (release, 2 cores, load generator on the same machine) | result |\n|---|---|");
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod companies;
 pub mod contacts;
+pub mod dashboard;
 pub mod deals;
 pub mod error;
 pub mod history;

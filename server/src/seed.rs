@@ -442,6 +442,9 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
                  company: type::record('company', $a.company),
                  owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
          };
+         FOR $d IN (SELECT id, stage, owner, team, stage_changed_at FROM deal) {
+             CREATE stage_entry CONTENT { deal: $d.id, stage: $d.stage, owner: $d.owner, team: $d.team, at: $d.stage_changed_at };
+         };
          COMMIT TRANSACTION;",
     )
     .bind(vars)

@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_search_keys",
         include_str!("../migrations/0007_search_keys.surql"),
     ),
+    (
+        "0008_stage_history",
+        include_str!("../migrations/0008_stage_history.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -165,6 +165,13 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
 /// stored as it serialises.
 const LINKS: [&str; 3] = ["stage", "company", "contact"];
 
+/// Records the deal `$id` entering `$stage` (migration 0008), when `$stage_moved`: in the
+/// save's transaction, after its write, with the owner and team the deal has then.
+const ENTER_STAGE: &str = "IF $stage_moved {
+    LET $scope = (SELECT owner, team FROM ONLY $id);
+    CREATE stage_entry CONTENT { deal: $id, stage: $stage, owner: $scope.owner, team: $scope.team };
+};";
+
 pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
     let pipeline = cx.pipeline().await?;
     let sources = cx.deal_sources().await?;
@@ -245,7 +252,8 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         format!(
             "IF !record::exists($stage) {{ THROW $unknown_stage }};
              CREATE $id SET {set}, pipeline = $pipeline, stage = $stage, company = $company,
-                contact = $contact, owner = $me, team = $team, created_by = $me, updated_by = $me;"
+                contact = $contact, owner = $me, team = $team, created_by = $me, updated_by = $me;
+             {ENTER_STAGE}"
         )
     } else {
         format!(
@@ -253,7 +261,8 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
              IF !record::exists($stage) {{ THROW $unknown_stage }};
              IF $stage_moved {{ UPDATE $id SET stage_changed_at = time::now() }};
              UPDATE $id SET {set}, stage = $stage, company = $company, contact = $contact,
-                rev += 1, updated_at = time::now(), updated_by = $me;"
+                rev += 1, updated_at = time::now(), updated_by = $me;
+             {ENTER_STAGE}"
         )
     };
     let sql = history::ssr::transaction(&write);

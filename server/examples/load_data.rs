@@ -38,6 +38,17 @@ fn id(kind: u8, n: usize) -> String {
     format!("01900000-0000-7{kind:03x}-8000-{n:012x}")
 }
 
+/// [`insert`] for companies or contacts, with the search key the app stores beside a name.
+async fn insert_named(
+    db: &app::db::Db,
+    sql: &str,
+    name: &str,
+    mut rows: Vec<Value>,
+) -> anyhow::Result<()> {
+    server::seed::add_search_keys(&mut rows);
+    insert(db, sql, name, rows).await
+}
+
 async fn insert(db: &app::db::Db, sql: &str, name: &str, rows: Vec<Value>) -> anyhow::Result<()> {
     let started = Instant::now();
     let total = rows.len();
@@ -98,13 +109,13 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let companies = (0..companies_n)
-        .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "name_lc": app::text::fold(&format!("Company {n}")), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(3, n), "name": format!("Company {n}"), "owner": owner(n) }))
         .collect();
-    insert(&db, COMPANIES_SQL, "companies", companies).await?;
+    insert_named(&db, COMPANIES_SQL, "companies", companies).await?;
     let contacts = (0..contacts_n)
-        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "name_lc": app::text::fold(&format!("Contact {n}")), "company": id(3, n % companies_n), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(4, n), "name": format!("Contact {n}"), "company": id(3, n % companies_n), "owner": owner(n) }))
         .collect();
-    insert(&db, CONTACTS_SQL, "contacts", contacts).await?;
+    insert_named(&db, CONTACTS_SQL, "contacts", contacts).await?;
     let deals = (0..deals_n)
         .map(|n| {
             json!({ "id": id(5, n), "title": format!("Deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stages[n % 4],
@@ -185,13 +196,13 @@ async fn history(db: &app::db::Db, stages: &[String], deals_n: usize) -> anyhow:
     let owner = |n: usize| id(8, 1 + n % 5);
     let (companies_n, contacts_n, activities_n) = (deals_n / 16, deals_n / 8, deals_n * 2);
     let companies = (0..companies_n)
-        .map(|n| json!({ "id": id(9, n), "name": format!("History company {n}"), "name_lc": app::text::fold(&format!("History company {n}")), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(9, n), "name": format!("History company {n}"), "owner": owner(n) }))
         .collect();
-    insert(db, COMPANIES_SQL, "history companies", companies).await?;
+    insert_named(db, COMPANIES_SQL, "history companies", companies).await?;
     let contacts = (0..contacts_n)
-        .map(|n| json!({ "id": id(10, n), "name": format!("History contact {n}"), "name_lc": app::text::fold(&format!("History contact {n}")), "company": id(9, n % companies_n), "owner": owner(n) }))
+        .map(|n| json!({ "id": id(10, n), "name": format!("History contact {n}"), "company": id(9, n % companies_n), "owner": owner(n) }))
         .collect();
-    insert(db, CONTACTS_SQL, "history contacts", contacts).await?;
+    insert_named(db, CONTACTS_SQL, "history contacts", contacts).await?;
     // A tenth open and changed lately; the rest won (a third) or lost, at every age.
     let deals = (0..deals_n)
         .map(|n| {

@@ -395,11 +395,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     contacts.extend(persian.contacts);
     deals.extend(persian.deals);
     activities.extend(persian.activities);
-    // The search keys the app writes with every name.
-    for row in companies.iter_mut().chain(contacts.iter_mut()) {
-        let key = app::text::fold(row["name"].as_str().unwrap_or_default());
-        row["name_lc"] = json!(key);
-    }
+    add_search_keys(&mut companies);
+    add_search_keys(&mut contacts);
 
     let vars = app::db::vars(&json!({
         "teams": teams, "users": users, "companies": companies, "contacts": contacts, "deals": deals,
@@ -433,6 +430,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
                  company: type::record('company', $d.company), contact: type::record('contact', $d.contact),
                  expected_close: $d.expected_close, lost_reason: $d.lost_reason, next_step: $d.next_step,
                  source: $d.source, owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
+             CREATE stage_entry CONTENT { deal: type::record('deal', $d.id), stage: type::record('stage', $d.stage),
+                 owner: $owner, team: $owner.team };
          };
          FOR $a IN $activities {
              LET $owner = type::record('user', $a.owner);
@@ -442,13 +441,19 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
                  company: type::record('company', $a.company),
                  owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
          };
-         FOR $d IN (SELECT id, stage, owner, team, stage_changed_at FROM deal) {
-             CREATE stage_entry CONTENT { deal: $d.id, stage: $d.stage, owner: $d.owner, team: $d.team, at: $d.stage_changed_at };
-         };
          COMMIT TRANSACTION;",
     )
     .bind(vars)
     .await?
     .check()?;
     Ok(true)
+}
+
+/// Sets each company's or contact's search key (`name_lc`) from its name, as the app's saves
+/// write it; for records written straight into the database.
+pub fn add_search_keys(rows: &mut [Value]) {
+    for row in rows {
+        let key = app::text::fold(row["name"].as_str().unwrap_or_default());
+        row["name_lc"] = json!(key);
+    }
 }

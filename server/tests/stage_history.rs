@@ -45,17 +45,10 @@ async fn a_deal_records_each_stage_it_enters_and_nothing_else() {
 
     // Edits that leave the stage alone, a move to a stage that does not exist, and a move
     // from a stage the deal has left since are not entries.
-    let mut fields = app.form_fields("deal", &id).await;
+    let base = app.form_fields("deal", &id).await;
+    let mut fields = base.clone();
     fields["next_step"] = "Call on Monday".into();
-    let edited = app
-        .push_change(
-            &rep,
-            "deal",
-            &id,
-            Some(app.form_fields("deal", &id).await),
-            fields,
-        )
-        .await;
+    let edited = app.push_change(&rep, "deal", &id, Some(base), fields).await;
     assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
     let nowhere = app.move_deal(&rep, &id, &app::ids::new_id(), None).await;
     assert_eq!(nowhere.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -103,6 +103,8 @@ fn Routed() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/pipeline") view=PipelinePage />
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardScreen>::new()} />
+                    <Route path=path!("/deals") view={Lazy::<DealsTableScreen>::new()} />
                     <Route path=path!("/deals/new") view={Lazy::<DealFormScreen>::new()} />
                     <Route path=path!("/deals/:id") view={Lazy::<DealScreen>::new()} />
                     <Route path=path!("/deals/:id/edit") view={Lazy::<DealFormScreen>::new()} />
@@ -220,8 +222,17 @@ fn Nav(actor: Actor) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">{t(Key::BrandMark)}</span>
                 <span class="brand-name">{t(Key::AppName)}</span>
             </div>
+            {(actor.role != crate::auth::Role::Rep)
+                .then(|| link("/dashboard", Icon::Dashboard, Key::NavDashboard))}
             {link("/", Icon::Today, Key::NavToday)}
             {link("/pipeline", Icon::Pipeline, Key::NavPipeline)}
+            // The table is for wider screens; a phone reaches it from the dashboard's figures.
+            {(actor.role != crate::auth::Role::Rep).then(|| view! {
+                <A href="/deals" attr:class="nav-link wide-nav" exact=true>
+                    {Icon::Table.view()}
+                    <span>{t(Key::NavDeals)}</span>
+                </A>
+            })}
             {link("/companies", Icon::Company, Key::NavCompanies)}
             {link("/contacts", Icon::Contact, Key::NavContacts)}
             {link("/settings", Icon::Settings, Key::NavSettings)}

@@ -2,6 +2,7 @@
 
 pub mod local;
 pub mod source;
+pub mod table;
 pub mod views;
 
 #[cfg(feature = "ssr")]

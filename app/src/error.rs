@@ -134,6 +134,12 @@ pub enum Problem {
     /// One of the passwords people use most, which guessing tries first.
     CommonPassword,
     WrongPassword,
+    /// A range whose last day comes before its first.
+    EndBeforeStart,
+    /// A time zone the server does not know.
+    UnknownTimeZone,
+    /// An exchange rate that is not a positive number.
+    InvalidRate,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

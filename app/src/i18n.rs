@@ -325,6 +325,9 @@ impl Locale {
             ),
             Problem::CommonPassword => self.text(Key::ProblemCommonPassword).into(),
             Problem::WrongPassword => self.text(Key::ProblemWrongPassword).into(),
+            Problem::EndBeforeStart => self.text(Key::ProblemEndBeforeStart).into(),
+            Problem::UnknownTimeZone => self.text(Key::ProblemUnknownZone).into(),
+            Problem::InvalidRate => self.text(Key::ProblemRate).into(),
         }
     }
 }

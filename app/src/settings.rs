@@ -22,6 +22,30 @@ pub struct Organisation {
     /// server; a save without it (an older client) keeps the list as it is.
     #[serde(default)]
     pub deal_sources: Option<Vec<String>>,
+    /// How the dashboard counts: sent by the server; a save without it keeps it as it is.
+    #[serde(default)]
+    pub reporting: Option<Reporting>,
+}
+
+/// The organisation's time zone, fiscal year and exchange rates: what every dashboard figure
+/// is counted by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reporting {
+    /// An IANA zone name, "Asia/Tehran".
+    pub time_zone: String,
+    /// The Gregorian month (1–12) the fiscal year starts in, for English readers.
+    pub fiscal_start: u8,
+    /// The Jalali month (1–12) it starts in, for Persian readers.
+    pub fiscal_start_jalali: u8,
+    /// Each currency but the default with what one unit is worth in the default, as typed;
+    /// empty for none.
+    pub rates: Vec<(Currency, String)>,
+}
+
+/// The time zones an organisation can choose from (admins' settings only).
+#[server(endpoint = "settings/time_zones", input = Json)]
+pub async fn time_zones() -> Result<Vec<String>, AppError> {
+    crate::server::respond(async { ssr::time_zones(&crate::server::cx().await?) }).await
 }
 
 /// Saves the signed-in user's language, for every device they use.
@@ -55,6 +79,7 @@ pub async fn load_organisation() -> Result<Organisation, AppError> {
                 .map(|r| Organisation {
                     default_currency: r.default_currency,
                     deal_sources: Some(r.deal_sources.clone()),
+                    reporting: None,
                 })
                 .ok_or(AppError::NotFound)
         },

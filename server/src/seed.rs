@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 mod fa;
+mod history;
 
 pub const DEMO_PASSWORD: &str = "hamrah-demo";
 
@@ -395,17 +396,22 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     contacts.extend(persian.contacts);
     deals.extend(persian.deals);
     activities.extend(persian.activities);
+    let sellers: Vec<Value> = users[1..].iter().map(|u| u["id"].clone()).collect();
+    history::add(&mut deals, &mut activities, &stage_rows, &sellers);
     add_search_keys(&mut companies);
     add_search_keys(&mut contacts);
 
     let vars = app::db::vars(&json!({
         "teams": teams, "users": users, "companies": companies, "contacts": contacts, "deals": deals,
         "activities": activities, "hash": hash,
+        // What one euro and one toman were worth in dollars when the demo was written.
+        "rates": { "EUR": 1.08, "IRT": 0.000_012 },
     }))
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     db.query(
         "BEGIN TRANSACTION;
          LET $pipeline = (SELECT VALUE id FROM pipeline WHERE is_default = true LIMIT 1)[0];
+         UPDATE organisation:main SET time_zone = 'Asia/Tehran', rates = $rates;
          FOR $t IN $teams { CREATE type::record('team', $t.id) CONTENT { name: $t.name } };
          FOR $u IN $users {
              CREATE type::record('user', $u.id) CONTENT { name: $u.name, email: $u.email, role: $u.role, locale: $u.locale,
@@ -429,9 +435,13 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
                  pipeline: $pipeline, stage: type::record('stage', $d.stage), probability: $d.probability,
                  company: type::record('company', $d.company), contact: type::record('contact', $d.contact),
                  expected_close: $d.expected_close, lost_reason: $d.lost_reason, next_step: $d.next_step,
-                 source: $d.source, owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
-             CREATE stage_entry CONTENT { deal: type::record('deal', $d.id), stage: type::record('stage', $d.stage),
-                 owner: $owner, team: $owner.team };
+                 source: $d.source, owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner,
+                 created_at: <datetime>$d.created_at, stage_changed_at: <datetime>$d.changed_at,
+                 updated_at: <datetime>$d.changed_at };
+             FOR $e IN $d.entries {
+                 CREATE stage_entry CONTENT { deal: type::record('deal', $d.id), stage: type::record('stage', $e.stage),
+                     owner: $owner, team: $owner.team, at: <datetime>$e.at };
+             };
          };
          FOR $a IN $activities {
              LET $owner = type::record('user', $a.owner);

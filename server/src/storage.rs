@@ -34,6 +34,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_stage_history",
         include_str!("../migrations/0008_stage_history.surql"),
     ),
+    (
+        "0009_dashboard",
+        include_str!("../migrations/0009_dashboard.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -36,4 +36,6 @@ lazy_screen! {
     ActivityFormScreen => crate::activities::views::ActivityFormPage,
     SettingsScreen => crate::settings::SettingsPage,
     SyncScreen => crate::sync::views::SyncPage,
+    DashboardScreen => crate::dashboard::views::DashboardPage,
+    DealsTableScreen => crate::deals::table::views::DealsTablePage,
 }

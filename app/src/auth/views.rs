@@ -24,7 +24,12 @@ pub fn SignInPage() -> impl IntoView {
                 // A copy left by someone else on this device must not show for a moment.
                 crate::sync::signed_in(&actor.id).await;
                 version.changed();
-                navigate("/", Default::default());
+                // Managers and admins start at the dashboard; reps at Today.
+                let first = match actor.role {
+                    super::Role::Rep => "/",
+                    super::Role::Manager | super::Role::Admin => "/dashboard",
+                };
+                navigate(first, Default::default());
             });
         }
         Some(Err(error)) => {

@@ -35,9 +35,72 @@ pub enum Period {
     LastYear,
     /// From `from` through `to`, both included.
     Custom {
+        #[serde(with = "iso")]
         from: Date,
+        #[serde(with = "iso")]
         to: Date,
     },
+}
+
+/// Days cross the wire as ISO dates, as a URL and a person write them.
+mod iso {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(day: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::calendar::iso(*day))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::calendar::parse_iso(&text).ok_or_else(|| serde::de::Error::custom("not an ISO date"))
+    }
+}
+
+impl Default for Period {
+    /// A weekly pipeline review looks at the quarter.
+    fn default() -> Self {
+        Period::ThisQuarter
+    }
+}
+
+impl Period {
+    pub const NAMED: [Period; 6] = [
+        Period::ThisMonth,
+        Period::ThisQuarter,
+        Period::ThisYear,
+        Period::LastMonth,
+        Period::LastQuarter,
+        Period::LastYear,
+    ];
+
+    /// The period's name in a URL: `?period=this_quarter`, `?period=custom&from=…&to=…`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Period::ThisMonth => "this_month",
+            Period::ThisQuarter => "this_quarter",
+            Period::ThisYear => "this_year",
+            Period::LastMonth => "last_month",
+            Period::LastQuarter => "last_quarter",
+            Period::LastYear => "last_year",
+            Period::Custom { .. } => "custom",
+        }
+    }
+
+    /// Read back from a URL; anything unknown or a broken range is the default period.
+    pub fn from_query(code: &str, from: Option<&str>, to: Option<&str>) -> Period {
+        if code == "custom" {
+            let day = |d: Option<&str>| d.and_then(crate::calendar::parse_iso);
+            return match (day(from), day(to)) {
+                (Some(from), Some(to)) if from <= to => Period::Custom { from, to },
+                _ => Period::default(),
+            };
+        }
+        Period::NAMED
+            .into_iter()
+            .find(|p| p.code() == code)
+            .unwrap_or_default()
+    }
 }
 
 /// The days from `start` up to, not including, `end`: what a query compares dates with.
@@ -99,6 +162,40 @@ impl Period {
             end: month_start(first + months, rules.calendar)?,
         })
     }
+}
+
+/// A month of a reader's calendar: what the forecast groups expected closes by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthOf {
+    pub calendar: Calendar,
+    pub year: i32,
+    /// 1–12.
+    pub month: u8,
+}
+
+/// The months of `calendar` that `span` touches, each with its days (the first and last cut
+/// to the span), in order. A year has twelve; a custom range of ten years is cut at 36.
+pub fn months(span: Span, calendar: Calendar) -> Vec<(MonthOf, Span)> {
+    let (Some(first), Some(last)) = (
+        month_index(span.start, calendar),
+        span.end
+            .previous_day()
+            .and_then(|day| month_index(day, calendar)),
+    ) else {
+        return Vec::new();
+    };
+    (first..=last.min(first + 35))
+        .filter_map(|index| {
+            let start = month_start(index, calendar)?.max(span.start);
+            let end = month_start(index + 1, calendar)?.min(span.end);
+            let month = MonthOf {
+                calendar,
+                year: index.div_euclid(12),
+                month: u8::try_from(index.rem_euclid(12) + 1).ok()?,
+            };
+            Some((month, Span { start, end }))
+        })
+        .collect()
 }
 
 /// Months since year 0 of `calendar`, counting from 0.
@@ -202,6 +299,31 @@ mod tests {
         assert_eq!(Period::ThisYear.span(today, JALALI), year_1405);
         let year_1404 = span(date!(2025 - 03 - 21), date!(2026 - 03 - 21));
         assert_eq!(Period::LastYear.span(today, JALALI), year_1404);
+    }
+
+    #[test]
+    fn a_span_falls_into_the_months_of_its_readers_calendar() {
+        let autumn = Period::ThisQuarter
+            .span(date!(2026 - 12 - 01), JALALI)
+            .expect("a span");
+        let jalali = months(autumn, Calendar::Jalali);
+        let names: Vec<(i32, u8)> = jalali.iter().map(|(m, _)| (m.year, m.month)).collect();
+        assert_eq!(names, [(1405, 7), (1405, 8), (1405, 9)]);
+        assert_eq!(jalali[0].1.start, autumn.start);
+        assert_eq!(jalali[2].1.end, autumn.end);
+        assert!(jalali.windows(2).all(|w| w[0].1.end == w[1].1.start));
+        // The same days in Gregorian months: cut at both ends.
+        let gregorian = months(autumn, Calendar::Gregorian);
+        let names: Vec<(i32, u8)> = gregorian.iter().map(|(m, _)| (m.year, m.month)).collect();
+        assert_eq!(names, [(2026, 9), (2026, 10), (2026, 11), (2026, 12)]);
+        assert_eq!(
+            gregorian[0].1,
+            span(autumn.start, date!(2026 - 10 - 01)).expect("span")
+        );
+        assert_eq!(
+            gregorian[3].1,
+            span(date!(2026 - 12 - 01), autumn.end).expect("span")
+        );
     }
 
     #[test]

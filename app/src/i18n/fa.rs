@@ -358,6 +358,93 @@ pub const fn text(key: Key) -> &'static str {
         Key::ProblemUnknownSource => "منبعی از فهرست انتخاب کنید.",
         Key::ProblemDuplicate => "هر مورد باید یک بار بیاید.",
         Key::PercentValue => "{n}٪",
+        Key::NavDashboard => "داشبورد",
+        Key::DashboardTitle => "داشبورد",
+        Key::Period => "دوره",
+        Key::PeriodThisMonth => "این ماه",
+        Key::PeriodThisQuarter => "این فصل",
+        Key::PeriodThisYear => "امسال",
+        Key::PeriodLastMonth => "ماه گذشته",
+        Key::PeriodLastQuarter => "فصل گذشته",
+        Key::PeriodLastYear => "سال گذشته",
+        Key::PeriodCustom => "بازهٔ دلخواه",
+        Key::PeriodStart => "روز نخست",
+        Key::PeriodEnd => "روز آخر",
+        Key::Apply => "اعمال",
+        Key::AllTeams => "همهٔ تیم‌ها",
+        Key::Everyone => "همه",
+        Key::DateRange => "{from} تا {to}",
+        Key::ComparedWith => "در مقایسه با {from} تا {to}",
+        Key::FiguresIn => "ارقام به وقت {zone}",
+        Key::FigWon => "برنده‌شده",
+        Key::FigOpen => "معامله‌های باز",
+        Key::FigWeighted => "وزنی: {amount}",
+        Key::FigWinRate => "نرخ برد",
+        Key::FigCycle => "میانگین چرخهٔ فروش",
+        Key::FigDealSize => "میانگین اندازهٔ معامله",
+        Key::FigNewDeals => "معامله‌های جدید",
+        Key::FigLost => "ازدست‌رفته",
+        Key::ChangeUp => "{n}٪ بیشتر از دورهٔ پیش",
+        Key::ChangeDown => "{n}٪ کمتر از دورهٔ پیش",
+        Key::ChangeSame => "برابر با دورهٔ پیش",
+        Key::ChangeUpPoints => "{n} واحد بیشتر از دورهٔ پیش",
+        Key::ChangeDownPoints => "{n} واحد کمتر از دورهٔ پیش",
+        Key::ChangeNone => "در دورهٔ پیش چیزی نبود",
+        Key::InDefault => "≈ {amount} روی هم، با نرخ‌های سازمان",
+        Key::Forecast => "پیش‌بینی",
+        Key::ForecastLead => {
+            "برنده‌شده تا امروز، و معامله‌های باز بر پایهٔ ماه بستن پیش‌بینی‌شده: وزنی با احتمال مرحله، و بهترین حالت اگر همه برنده شوند."
+        }
+        Key::ForecastWon => "برنده‌شده",
+        Key::ForecastWeighted => "وزنی",
+        Key::ForecastBest => "بهترین حالت",
+        Key::ForecastChart => "پیش‌بینی ماه‌به‌ماه به {currency}",
+        Key::ChartOnlyDefault => {
+            "نمودار فقط مبلغ‌های {currency} را نشان می‌دهد. برای آوردن ارزهای دیگر، نرخ تبدیل را در تنظیمات بگذارید؛ جدول همهٔ ارزها را دارد."
+        }
+        Key::ChartConverted => "ارزهای دیگر با نرخ‌های سازمان تبدیل شده‌اند.",
+        Key::OpenWeighted => "باز، وزنی",
+        Key::OpenAll => "باز، با ارزش کامل",
+        Key::ShowTable => "نمایش به شکل جدول",
+        Key::Month => "ماه",
+        Key::Funnel => "قیف",
+        Key::FunnelLead => {
+            "معامله‌هایی که در این دوره به هر مرحله رسیدند، و چند تا از آن‌ها به مرحلهٔ بعد رفتند."
+        }
+        Key::Entered => "واردشده",
+        Key::ToNext => "{n}٪ به مرحلهٔ بعد",
+        Key::LostReasons => "دلیل‌های از دست رفتن",
+        Key::NoReason => "بی‌دلیل",
+        Key::NewBySource => "معامله‌های جدید بر پایهٔ منبع",
+        Key::NoSource => "بی‌منبع",
+        Key::TeamActivity => "فعالیت تیم",
+        Key::TeamActivityLead => "فعالیت‌ها در هفته در این دوره، بر پایهٔ نوع؛ عقب‌افتاده‌ها تا امروز.",
+        Key::Person => "فرد",
+        Key::NothingInPeriod => "در این دوره چیزی نیست.",
+        Key::DashboardOffline => {
+            "داشبورد به اتصال به سرور نیاز دارد. وقتی دوباره آنلاین شوید بارگذاری می‌شود."
+        }
+        Key::TimeZone => "منطقهٔ زمانی",
+        Key::TimeZoneLead => "همهٔ ارقام داشبورد روزها را در این منطقه می‌شمارند، هر کس که نگاه کند.",
+        Key::FiscalStart => "سال مالی از این ماه شروع می‌شود",
+        Key::FiscalStartJalali => "سال مالی از این ماه شروع می‌شود (تقویم خورشیدی)",
+        Key::ExchangeRates => "نرخ‌های تبدیل ارز",
+        Key::ExchangeRatesLead => {
+            "ارزش یک واحد از هر ارز به ارز پیش‌فرض. خالی بگذارید تا ارقام آن ارز جدا بماند."
+        }
+        Key::RateFor => "۱ {code} به ارز پیش‌فرض",
+        Key::ProblemUnknownZone => "یک منطقهٔ زمانی از فهرست انتخاب کنید.",
+        Key::ProblemEndBeforeStart => "روز آخر نمی‌تواند پیش از روز نخست باشد.",
+        Key::ProblemRate => "یک عدد مثبت بنویسید یا خالی بگذارید.",
+        Key::DaysCount => "{count} روز",
+        Key::DealsCount => "{count} معامله",
+        Key::DealsTitle => "معامله‌ها",
+        Key::NavDeals => "معامله‌ها",
+        Key::LastActivity => "آخرین فعالیت",
+        Key::Pages => "صفحه‌ها",
+        Key::PreviousPage => "قبلی",
+        Key::NextPage => "بعدی",
+        Key::PageOf => "صفحهٔ {n} از {of}",
     }
 }
 

@@ -201,6 +201,26 @@ impl Locale {
         }
     }
 
+    /// A month of the dashboard's calendar with its year: "Oct 2026", "مهر ۱۴۰۵".
+    pub fn month_of(self, month: crate::dashboard::period::MonthOf) -> String {
+        let name = self.month_name(month.calendar, month.month);
+        format!("{name} {}", self.digits(&month.year.to_string()))
+    }
+
+    /// The name of month 1–12 of `calendar`.
+    pub fn month_name(
+        self,
+        calendar: crate::dashboard::period::Calendar,
+        month: u8,
+    ) -> &'static str {
+        match calendar {
+            crate::dashboard::period::Calendar::Gregorian => {
+                self.text(GREGORIAN_MONTHS[usize::from(month.clamp(1, 12)) - 1])
+            }
+            crate::dashboard::period::Calendar::Jalali => self.jalali_month(month),
+        }
+    }
+
     pub fn jalali_month(self, month: u8) -> &'static str {
         self.text(JALALI_MONTHS[usize::from(month.clamp(1, 12)) - 1])
     }

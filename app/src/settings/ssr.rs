@@ -1,4 +1,4 @@
-use super::Organisation;
+use super::{Organisation, Reporting};
 use crate::auth::Role;
 use crate::db;
 use crate::error::{AppError, AppResult};
@@ -50,12 +50,84 @@ pub fn take_deal_sources(
     })
 }
 
+#[derive(serde::Deserialize, Default)]
+struct ReportingRow {
+    #[serde(default)]
+    time_zone: Option<String>,
+    #[serde(default)]
+    fiscal_start: Option<u8>,
+    #[serde(default)]
+    fiscal_start_jalali: Option<u8>,
+    #[serde(default)]
+    rates: std::collections::BTreeMap<String, f64>,
+}
+
 pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
-    let mut response = db::run(cx.db.query(format!("{DEFAULT_CURRENCY} {DEAL_SOURCES}"))).await?;
+    let sql = format!(
+        "{DEFAULT_CURRENCY} {DEAL_SOURCES}
+         SELECT time_zone, fiscal_start, fiscal_start_jalali, rates FROM ONLY organisation:main;"
+    );
+    let mut response = db::run(cx.db.query(sql)).await?;
+    let default_currency = take_default_currency(&mut response, 0)?;
+    let row: ReportingRow = db::take_one(&mut response, 2)?.unwrap_or_default();
+    let rates = Currency::ALL
+        .into_iter()
+        .filter(|c| *c != default_currency)
+        .map(|c| {
+            let rate = row
+                .rates
+                .get(c.code())
+                .map(|r| r.to_string())
+                .unwrap_or_default();
+            (c, rate)
+        })
+        .collect();
     Ok(Organisation {
-        default_currency: take_default_currency(&mut response, 0)?,
+        default_currency,
         deal_sources: Some(take_deal_sources(&mut response, 1)?),
+        reporting: Some(Reporting {
+            time_zone: row.time_zone.unwrap_or_else(|| "UTC".to_owned()),
+            fiscal_start: row.fiscal_start.unwrap_or(1),
+            fiscal_start_jalali: row.fiscal_start_jalali.unwrap_or(1),
+            rates,
+        }),
     })
+}
+
+pub fn time_zones(cx: &Cx) -> AppResult<Vec<String>> {
+    if cx.actor.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_owned())
+        .collect())
+}
+
+/// The rates as stored: code → a positive number; an empty entry is no rate. Errors are
+/// keyed `rates.{code}`.
+fn checked_rates(
+    rates: &[(Currency, String)],
+    default: Currency,
+    errors: &mut crate::error::FieldErrors,
+) -> std::collections::BTreeMap<String, f64> {
+    let mut stored = std::collections::BTreeMap::new();
+    for (currency, typed) in rates {
+        let text = crate::text::ascii_digits(typed.trim()).replace(['\u{066B}', '/'], ".");
+        if text.is_empty() || *currency == default {
+            continue;
+        }
+        match text.parse::<f64>() {
+            Ok(rate) if rate.is_finite() && rate > 0.0 => {
+                stored.insert(currency.code().to_owned(), rate);
+            }
+            _ => errors.add(
+                &format!("rates.{}", currency.code()),
+                crate::error::Problem::InvalidRate,
+            ),
+        }
+    }
+    stored
 }
 
 /// Devices learn the new default with their next pull: it travels with the reference data.
@@ -67,15 +139,40 @@ pub async fn save_organisation(cx: &Cx, organisation: Organisation) -> AppResult
     let sources = organisation
         .deal_sources
         .map(|typed| crate::deals::source::clean_list(&typed, &mut errors));
+    let reporting = organisation.reporting.map(|r| {
+        if !crate::dashboard::ssr::zone::Zone::is_known(&r.time_zone) {
+            errors.add("time_zone", crate::error::Problem::UnknownTimeZone);
+        }
+        for (field, month) in [
+            ("fiscal_start", r.fiscal_start),
+            ("fiscal_start_jalali", r.fiscal_start_jalali),
+        ] {
+            if !(1..=12).contains(&month) {
+                errors.add(field, crate::error::Problem::OutOfRange { min: 1, max: 12 });
+            }
+        }
+        let rates = checked_rates(&r.rates, organisation.default_currency, &mut errors);
+        serde_json::json!({
+            "time_zone": r.time_zone,
+            "fiscal_start": r.fiscal_start,
+            "fiscal_start_jalali": r.fiscal_start_jalali,
+            "rates": rates,
+        })
+    });
     errors.into_result()?;
     db::run(
         cx.db
             .query(
                 "UPDATE organisation:main SET default_currency = $currency,
-                    deal_sources = $sources ?? deal_sources",
+                    deal_sources = $sources ?? deal_sources,
+                    time_zone = $reporting.time_zone ?? time_zone,
+                    fiscal_start = $reporting.fiscal_start ?? fiscal_start,
+                    fiscal_start_jalali = $reporting.fiscal_start_jalali ?? fiscal_start_jalali,
+                    rates = $reporting.rates ?? rates",
             )
             .bind(("currency", organisation.default_currency.code()))
-            .bind(("sources", sources)),
+            .bind(("sources", sources))
+            .bind(db::vars(&serde_json::json!({ "reporting": reporting }))?),
     )
     .await?;
     self::organisation(cx).await

@@ -1,3 +1,5 @@
+mod reporting;
+
 use leptos::prelude::*;
 
 use super::{Organisation, load_organisation, save_language, save_organisation};
@@ -111,6 +113,12 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
             .join("\n"),
     );
     let errors = RwSignal::new(crate::error::FieldErrors::default());
+    // Offline the form opens from the device's copy, which has no reporting settings: they
+    // are then left out, and a save keeps them as they are.
+    let reporting = organisation
+        .reporting
+        .as_ref()
+        .map(reporting::ReportingState::new);
     let save = Action::new(|organisation: &Organisation| save_organisation(organisation.clone()));
     Effect::new(move |_| match save.value().get() {
         Some(Err(AppError::Validation(found))) => {
@@ -132,6 +140,7 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
             save.dispatch(Organisation {
                 default_currency: currency.get_untracked(),
                 deal_sources: Some(sources.get_untracked().lines().map(str::to_owned).collect()),
+                reporting: reporting.map(reporting::ReportingState::read),
             });
         }>
             <div class="field">
@@ -152,6 +161,7 @@ fn OrganisationForm(organisation: Organisation) -> impl IntoView {
             </div>
             <TextArea label=Key::DealSources name="deal_sources" value=sources errors />
             <p class="muted hint">{t(Key::DealSourcesLead)}</p>
+            {reporting.map(|state| view! { <reporting::ReportingFields state errors /> })}
             {move || failure().filter(|e| !matches!(e, AppError::Validation(_))).map(|error: AppError| view! { <ErrorNote error /> })}
             {move || saved().then(|| view! { <p class="saved-note" role="status">{t(Key::Saved)}</p> })}
             <div class="form-actions">

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
 pub enum Icon {
+    Dashboard,
+    Table,
     Today,
     Pipeline,
     Company,
@@ -21,6 +23,10 @@ pub enum Icon {
 impl Icon {
     fn path(self) -> &'static str {
         match self {
+            Icon::Dashboard => "M3 13h8V3H3v10zm0 8h8v-6H3v6zm10 0h8V11h-8v10zm0-18v6h8V3h-8z",
+            Icon::Table => {
+                "M3 4h18v16H3V4zm2 2v3h14V6H5zm0 5v3h6v-3H5zm8 0v3h6v-3h-6zm-8 5v2h6v-2H5zm8 0v2h6v-2h-6z"
+            }
             Icon::Today => {
                 "M7 2v2H5a2 2 0 0 0-2 2v13a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2H7zm-2 7h14v10H5V9zm2 2v2h2v-2H7z"
             }

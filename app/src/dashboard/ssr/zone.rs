@@ -1,0 +1,130 @@
+//! The organisation's time zone: where its days start, so every viewer of a figure counts
+//! the same deals whatever their own clock says.
+
+use chrono::{NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
+use chrono_tz::Tz;
+use time::Date;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Zone(Tz);
+
+impl Zone {
+    /// An IANA zone by name ("Asia/Tehran"); an unknown name is UTC, logged, so a bad setting
+    /// never takes the dashboard down.
+    pub fn named(name: &str) -> Zone {
+        match name.parse::<Tz>() {
+            Ok(tz) => Zone(tz),
+            Err(_) => {
+                tracing::warn!("unknown organisation time zone {name:?}; using UTC");
+                Zone(Tz::UTC)
+            }
+        }
+    }
+
+    /// The organisation's zone, as its settings name it.
+    pub async fn of_organisation(db: &crate::db::Db) -> crate::error::AppResult<Zone> {
+        let query = db.query("RETURN (SELECT VALUE time_zone FROM ONLY organisation:main);");
+        let mut response = crate::db::run(query).await?;
+        let name: Option<String> = response.take(0).map_err(crate::server::internal)?;
+        Ok(Zone::named(name.as_deref().unwrap_or("UTC")))
+    }
+
+    pub fn is_known(name: &str) -> bool {
+        name.parse::<Tz>().is_ok()
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    pub fn today(self) -> Date {
+        to_date(Utc::now().with_timezone(&self.0).date_naive())
+    }
+
+    /// The instant `day` begins in this zone, as RFC 3339 in UTC. Where a zone skips
+    /// midnight (a daylight-saving change at 00:00), the day begins when its clocks resume.
+    pub fn midnight(self, day: Date) -> String {
+        let start = self.start(day);
+        start.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// The zone's offset from UTC as `day` begins, in seconds.
+    pub fn offset_secs(self, day: Date) -> i64 {
+        let start = self.start(day);
+        i64::from(
+            self.0
+                .offset_from_utc_datetime(&start.naive_utc())
+                .fix()
+                .local_minus_utc(),
+        )
+    }
+
+    fn start(self, day: Date) -> chrono::DateTime<Utc> {
+        let naive = NaiveDate::from_ymd_opt(
+            day.year(),
+            u32::from(u8::from(day.month())),
+            u32::from(day.day()),
+        )
+        .unwrap_or_default();
+        (0..=3)
+            .find_map(|hour| {
+                self.0
+                    .from_local_datetime(&naive.and_hms_opt(hour, 0, 0)?)
+                    .earliest()
+            })
+            .map(|local| local.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&naive.and_time(chrono::NaiveTime::MIN)))
+    }
+}
+
+fn to_date(day: NaiveDate) -> Date {
+    use chrono::Datelike;
+    time::Month::try_from(day.month() as u8)
+        .ok()
+        .and_then(|month| Date::from_calendar_date(day.year(), month, day.day() as u8).ok())
+        .unwrap_or(Date::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn days_begin_at_the_zones_midnight() {
+        let tehran = Zone::named("Asia/Tehran");
+        assert_eq!(
+            tehran.midnight(date!(2026 - 12 - 01)),
+            "2026-11-30T20:30:00Z"
+        );
+        assert_eq!(tehran.offset_secs(date!(2026 - 12 - 01)), 12_600);
+        let new_york = Zone::named("America/New_York");
+        assert_eq!(
+            new_york.midnight(date!(2026 - 07 - 01)),
+            "2026-07-01T04:00:00Z"
+        );
+        assert_eq!(
+            new_york.midnight(date!(2026 - 12 - 01)),
+            "2026-12-01T05:00:00Z"
+        );
+        assert_eq!(new_york.offset_secs(date!(2026 - 12 - 01)), -18_000);
+    }
+
+    #[test]
+    fn a_skipped_midnight_starts_the_day_when_clocks_resume() {
+        // Iran moved its clocks at 00:00 until 2022: 22 March 2022 began at 01:00.
+        let tehran = Zone::named("Asia/Tehran");
+        assert_eq!(
+            tehran.midnight(date!(2022 - 03 - 22)),
+            "2022-03-21T20:30:00Z"
+        );
+    }
+
+    #[test]
+    fn an_unknown_zone_is_utc() {
+        assert!(!Zone::is_known("Mars/Olympus"));
+        let zone = Zone::named("Mars/Olympus");
+        assert_eq!(zone.name(), "UTC");
+        assert_eq!(zone.midnight(date!(2026 - 01 - 01)), "2026-01-01T00:00:00Z");
+    }
+}

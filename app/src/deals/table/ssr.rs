@@ -1,0 +1,197 @@
+//! The table's query: filters as fixed fragments with bound values, counted and paged by
+//! the database. Compiled only with `ssr`.
+
+use surrealdb::types::RecordId;
+
+use super::{Column, Days, PAGE_ROWS, TablePage, TableQuery, TableRow};
+use crate::dashboard::ssr::zone::Zone;
+use crate::db::{self, Bind, rid};
+use crate::error::{AppError, AppResult, Problem};
+use crate::pipeline::Outcome;
+use crate::records::{self, bind_actor, read_filter};
+use crate::server::Cx;
+
+fn order(column: Column) -> &'static str {
+    match column {
+        Column::Title => "title",
+        Column::Company => "company_name",
+        Column::Owner => "owner_name",
+        Column::Stage => "stage_position",
+        Column::Value => "value",
+        Column::ExpectedClose => "expected_close",
+        Column::Probability => "probability",
+        Column::Source => "source",
+        Column::LastActivity => "last_activity",
+        Column::Created => "created_at",
+    }
+}
+
+/// The WHERE clause of a query and every value it names.
+pub struct Filter {
+    pub sql: String,
+    text: serde_json::Map<String, serde_json::Value>,
+    links: Vec<(String, RecordId)>,
+    sets: Vec<(String, Vec<RecordId>)>,
+}
+
+impl Filter {
+    pub fn bind<Q: Bind>(&self, mut query: Q) -> AppResult<Q> {
+        query = query.bind(db::vars(&serde_json::Value::Object(self.text.clone()))?);
+        for (name, link) in &self.links {
+            query = query.bind((name.clone(), link.clone()));
+        }
+        for (name, set) in &self.sets {
+            query = query.bind((name.clone(), set.clone()));
+        }
+        Ok(query)
+    }
+}
+
+/// The deals `query` selects among those `cx`'s actor may read.
+pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
+    let bad =
+        |id: &Option<crate::ids::Id>| id.as_deref().is_some_and(|id| !crate::ids::is_valid_id(id));
+    let bad_stage = query
+        .entered
+        .as_ref()
+        .is_some_and(|(stage, _)| !crate::ids::is_valid_id(stage));
+    if bad(&query.stage) || bad(&query.owner) || bad(&query.team) || bad_stage {
+        return Err(AppError::form(Problem::Malformed));
+    }
+    if query.text.chars().count() > 200 {
+        return Err(AppError::form(Problem::TooLong { max: 200 }));
+    }
+    let pipeline = cx.pipeline().await?;
+    let zone = Zone::of_organisation(&cx.db).await?;
+    let stages_of = |outcomes: &[Outcome]| -> Vec<RecordId> {
+        pipeline
+            .stages
+            .iter()
+            .filter(|s| outcomes.contains(&s.outcome))
+            .map(|s| rid("stage", &s.id))
+            .collect()
+    };
+    let mut f = Filter {
+        sql: format!("{} AND pipeline = $pipeline", read_filter(&cx.actor)),
+        text: serde_json::Map::new(),
+        links: vec![("pipeline".into(), rid("pipeline", &pipeline.id))],
+        sets: Vec::new(),
+    };
+    let and = |f: &mut Filter, clause: &str| {
+        f.sql.push_str(" AND ");
+        f.sql.push_str(clause);
+    };
+    if let Some(outcome) = query.outcome {
+        and(&mut f, "stage IN $outcome_stages");
+        f.sets
+            .push(("outcome_stages".into(), stages_of(&[outcome])));
+    }
+    for (field, id, table) in [
+        ("stage", &query.stage, "stage"),
+        ("owner", &query.owner, "user"),
+        ("team", &query.team, "team"),
+    ] {
+        if let Some(id) = id {
+            and(&mut f, &format!("{field} = $f_{field}"));
+            f.links.push((format!("f_{field}"), rid(table, id)));
+        }
+    }
+    for (field, value) in [("source", &query.source), ("lost_reason", &query.reason)] {
+        match value.as_deref() {
+            Some("") => and(&mut f, &format!("{field} = NONE")),
+            Some(text) => {
+                and(&mut f, &format!("{field} = $f_{field}"));
+                f.text.insert(format!("f_{field}"), text.into());
+            }
+            None => {}
+        }
+    }
+    let text = query.text.trim();
+    if !text.is_empty() {
+        and(
+            &mut f,
+            "string::contains(string::lowercase(title), $f_text)",
+        );
+        f.text.insert("f_text".into(), text.to_lowercase().into());
+    }
+    // Days of the organisation's calendar, as the instants they begin at: the dashboard
+    // counts by the same bounds, so a figure and its table agree.
+    let range = |f: &mut Filter, name: &str, days: &Days| {
+        for (suffix, day) in [("s", &days.from), ("e", &days.until)] {
+            if let Some(day) = crate::calendar::parse_iso(day) {
+                f.text
+                    .insert(format!("{name}_{suffix}"), zone.midnight(day).into());
+            }
+        }
+    };
+    if let Some(days) = &query.closed {
+        and(
+            &mut f,
+            "stage IN $closed_stages AND stage_changed_at >= <datetime>$closed_s \
+             AND stage_changed_at < <datetime>$closed_e",
+        );
+        f.sets.push((
+            "closed_stages".into(),
+            stages_of(&[Outcome::Won, Outcome::Lost]),
+        ));
+        range(&mut f, "closed", days);
+    }
+    if let Some(days) = &query.created {
+        and(
+            &mut f,
+            "created_at >= <datetime>$created_s AND created_at < <datetime>$created_e",
+        );
+        range(&mut f, "created", days);
+    }
+    if let Some((stage, days)) = &query.entered {
+        and(
+            &mut f,
+            "id IN (SELECT VALUE deal FROM stage_entry WHERE stage = $e_stage \
+             AND at >= <datetime>$entered_s AND at < <datetime>$entered_e)",
+        );
+        f.links.push(("e_stage".into(), rid("stage", stage)));
+        range(&mut f, "entered", days);
+    }
+    if let Some(days) = &query.closing {
+        and(
+            &mut f,
+            "expected_close >= $closing_s AND expected_close < $closing_e",
+        );
+        f.text.insert("closing_s".into(), days.from.as_str().into());
+        f.text
+            .insert("closing_e".into(), days.until.as_str().into());
+    }
+    Ok(f)
+}
+
+pub async fn page(cx: &Cx, query: TableQuery) -> AppResult<TablePage> {
+    let filter = filter(cx, &query).await?;
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT record::id(id) AS id, title, {company} AS company_name, owner.name AS owner_name,
+            record::id(stage) AS stage, stage.name AS stage_name, stage.position AS stage_position,
+            value, currency, expected_close, probability, source,
+            (SELECT VALUE due_date FROM activity WHERE deal = $parent.id AND done = true
+                ORDER BY due_date DESC LIMIT 1)[0] AS last_activity,
+            <string>created_at AS created_at
+         FROM deal WHERE {where_} ORDER BY {sort} {direction}, id {direction}
+         LIMIT $limit START $start;
+         SELECT count() AS count FROM deal WHERE {where_} GROUP ALL;",
+        company = records::shown(&cx.actor, "company", "name"),
+        where_ = filter.sql,
+        sort = order(query.sort),
+    );
+    let db_query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(("limit", i64::from(PAGE_ROWS)))
+        .bind(("start", i64::from(query.page) * i64::from(PAGE_ROWS)));
+    let mut response = db::run(filter.bind(db_query)?).await?;
+    let rows: Vec<TableRow> = db::take_all(&mut response, 0)?;
+    #[derive(serde::Deserialize)]
+    struct Count {
+        count: i64,
+    }
+    let total = db::take_all::<Count>(&mut response, 1)?
+        .first()
+        .map_or(0, |c| c.count);
+    Ok(TablePage { query, total, rows })
+}

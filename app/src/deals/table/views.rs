@@ -1,0 +1,189 @@
+//! The deals table screen: a table on tablets and desktops, a compact list on phones; its
+//! query is the URL's.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{Column, PAGE_ROWS, TablePage, TableQuery, deal_table};
+use crate::i18n::{Key, t, use_locale};
+use crate::ui::parts::loaded;
+
+fn heading(column: Column) -> Key {
+    match column {
+        Column::Title => Key::Title,
+        Column::Company => Key::Company,
+        Column::Owner => Key::Owner,
+        Column::Stage => Key::Stage,
+        Column::Value => Key::Value,
+        Column::ExpectedClose => Key::ExpectedClose,
+        Column::Probability => Key::Probability,
+        Column::Source => Key::Source,
+        Column::LastActivity => Key::LastActivity,
+        Column::Created => Key::Created,
+    }
+}
+
+#[component]
+pub fn DealsTablePage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| TableQuery::from_params(|k| p.get(k))));
+    let data = Resource::new(move || query.get(), deal_table);
+    view! {
+        <main class="page wide deals-table">
+            <div class="page-head">
+                <h1>{t(Key::DealsTitle)}</h1>
+            </div>
+            <Search query />
+            {loaded(data, |page| view! { <Table page /> })}
+        </main>
+    }
+}
+
+/// Search within the table's deals; the rest of the query stays.
+#[component]
+fn Search(query: Memo<TableQuery>) -> impl IntoView {
+    let navigate = use_navigate();
+    let text = RwSignal::new(query.get_untracked().text);
+    view! {
+        <form class="filter" role="search" on:submit=move |ev| {
+            ev.prevent_default();
+            let next = TableQuery { text: text.get_untracked(), page: 0, ..query.get_untracked() };
+            navigate(&next.href(), Default::default());
+        }>
+            <label for="f-deal-search" class="visually-hidden">{t(Key::Search)}</label>
+            <input
+                id="f-deal-search"
+                type="search"
+                name="q"
+                placeholder=t(Key::Search)
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+        </form>
+    }
+}
+
+#[component]
+fn Table(page: TablePage) -> impl IntoView {
+    let locale = use_locale();
+    let query = page.query.clone();
+    let shown = Column::ALL;
+    let sort_link = move |column: Column| {
+        let descending = query.sort == column && !query.descending;
+        TableQuery {
+            sort: column,
+            descending,
+            page: 0,
+            ..query.clone()
+        }
+        .href()
+    };
+    let heads = shown
+        .into_iter()
+        .map(|c| {
+            let sorted = match (page.query.sort == c, page.query.descending) {
+                (false, _) => "none",
+                (true, true) => "descending",
+                (true, false) => "ascending",
+            };
+            let href = sort_link(c);
+            let label = t(heading(c));
+            view! {
+                <th scope="col" aria-sort=sorted>
+                    <A href=href attr:class="sort-link">{label}</A>
+                </th>
+            }
+        })
+        .collect_view();
+    let cell = move |row: &super::TableRow, column: Column| -> String {
+        let date = |d: &Option<String>| d.as_deref().map(|d| locale.date(d)).unwrap_or_default();
+        match column {
+            Column::Title => row.title.clone(),
+            Column::Company => row.company_name.clone().unwrap_or_default(),
+            Column::Owner => row.owner_name.clone(),
+            Column::Stage => locale.stage_name(&row.stage_name),
+            Column::Value => locale.amount(row.value, row.currency),
+            Column::ExpectedClose => date(&row.expected_close),
+            Column::Probability => locale.percent(row.probability),
+            Column::Source => row
+                .source
+                .as_deref()
+                .map(|s| crate::deals::source::name(locale, s))
+                .unwrap_or_default(),
+            Column::LastActivity => date(&row.last_activity),
+            Column::Created => date(&Some(row.created_at.chars().take(10).collect())),
+        }
+    };
+    let rows = page
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = shown
+                .into_iter()
+                .skip(1)
+                .map(|c| view! { <td class:amount=c == Column::Value>{cell(row, c)}</td> })
+                .collect_view();
+            let href = format!("/deals/{}", row.id);
+            let title = row.title.clone();
+            view! {
+                <tr>
+                    <th scope="row"><A href=href>{title}</A></th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let cards = page
+        .rows
+        .iter()
+        .map(|row| {
+            let href = format!("/deals/{}", row.id);
+            let title = row.title.clone();
+            let sub = format!(
+                "{} · {}",
+                locale.stage_name(&row.stage_name),
+                row.owner_name
+            );
+            let amount = locale.amount(row.value, row.currency);
+            view! {
+                <li>
+                    <A href=href attr:class="row-link">
+                        <span class="row-title">{title}</span>
+                        <span class="row-sub muted">{sub}</span>
+                        <span class="row-sub amount">{amount}</span>
+                    </A>
+                </li>
+            }
+        })
+        .collect_view();
+    let pages = (page.total + i64::from(PAGE_ROWS) - 1) / i64::from(PAGE_ROWS);
+    let at = i64::from(page.query.page);
+    let step = |to: u32| {
+        TableQuery {
+            page: to,
+            ..page.query.clone()
+        }
+        .href()
+    };
+    let previous = (at > 0).then(|| step(page.query.page - 1));
+    let next = (at + 1 < pages).then(|| step(page.query.page + 1));
+    view! {
+        <p class="muted table-count" role="status">{locale.count(Key::DealsCount, page.total)}</p>
+        <ul class="rows phone-only">{cards}</ul>
+        <div class="table-scroll wide-only">
+            <table class="data deals">
+                <caption class="visually-hidden">{t(Key::DealsTitle)}</caption>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label=t(Key::Pages)>
+                {previous.map(|href| view! { <A href=href attr:class="button">{t(Key::PreviousPage)}</A> })}
+                <span class="muted">{locale.format(Key::PageOf, &[("n", &locale.number(at + 1)), ("of", &locale.number(pages))])}</span>
+                {next.map(|href| view! { <A href=href attr:class="button">{t(Key::NextPage)}</A> })}
+            </nav>
+        })}
+    }
+}

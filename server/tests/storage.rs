@@ -147,7 +147,9 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
          -- Today's seed also writes the deal columns added since; they are defined as their
          -- migration will define them again.
          DEFINE FIELD source ON deal TYPE option<string>;
-         DEFINE FIELD deal_sources ON organisation TYPE option<array<string>>;",
+         DEFINE FIELD deal_sources ON organisation TYPE option<array<string>>;
+         DEFINE FIELD time_zone ON organisation TYPE option<string>;
+         DEFINE FIELD rates ON organisation TYPE option<object> FLEXIBLE;",
         include_str!("../migrations/0001_core.surql")
     );
     db.query(core)

@@ -348,9 +348,11 @@ async fn demo_organisation_is_realistic_and_totals_come_from_the_database() {
         columns.iter().all(|c| c["count"].as_i64() > Some(0)),
         "every stage has deals"
     );
+    // Each column lists its first page of cards; the count covers all of them.
     for column in columns {
         let listed = column["deals"].as_array().expect("deals").len() as i64;
-        assert_eq!(column["count"].as_i64(), Some(listed));
+        let count = column["count"].as_i64().expect("a count");
+        assert_eq!(listed, count.min(i64::from(app::deals::CARDS_AT_ONCE)));
     }
     let companies = app
         .call(Some(&admin), "companies/list", json!({ "query": "" }))

@@ -140,20 +140,31 @@ async fn a_first_sync_brings_exactly_what_the_rep_may_see_in_pages() {
     assert!(pages.len() >= 2, "the snapshot comes table by table");
     assert_eq!(pages[0]["reset"], true);
     assert_eq!(pages[0]["reference"]["me"]["email"], "rep@example.com");
+    // Closed deals and done activities stay on a device for as long as their kind keeps them.
+    use app::kinds::row::Declaration;
+    let kept = |days: Option<i64>| format!("{}d", days.expect("a horizon"));
     let mut response = app
         .state
         .db
         .query(
             "LET $me = (SELECT VALUE id FROM ONLY user WHERE email = 'rep@example.com' LIMIT 1);
                 LET $team = $me.team;
-                RETURN count(SELECT id FROM deal WHERE owner = $me OR team = $team)
+                LET $today = time::floor(time::now(), 1d);
+                RETURN count(SELECT id FROM deal WHERE (owner = $me OR team = $team)
+                        AND (stage.outcome = 'open' OR updated_at >= $today - <duration>$deal_days))
                      + count(SELECT id FROM company WHERE owner = $me OR team = $team)
                      + count(SELECT id FROM contact WHERE owner = $me OR team = $team)
-                     + count(SELECT id FROM activity WHERE owner = $me OR team = $team);",
+                     + count(SELECT id FROM activity WHERE (owner = $me OR team = $team)
+                        AND (done = false OR updated_at >= $today - <duration>$activity_days));",
         )
+        .bind(("deal_days", kept(app::deals::DealFields::KEPT_DAYS)))
+        .bind((
+            "activity_days",
+            kept(app::activities::ActivityFields::KEPT_DAYS),
+        ))
         .await
         .expect("query");
-    let expected: Option<i64> = response.take(2).expect("count");
+    let expected: Option<i64> = response.take(3).expect("count");
     assert_eq!(
         device.rows.len() as i64,
         expected.expect("count"),

@@ -44,9 +44,12 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     let sql = format!(
         "SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
                 expected_close, owner, team
-           FROM deal WHERE contact = $contact AND {filter} {RECENT_FIRST} LIMIT 200;"
+           FROM deal WHERE contact = $contact AND {filter} AND {kept} {RECENT_FIRST} LIMIT 200;",
+        kept = crate::deals::ssr::kept_sql()
     );
+    let pipeline = cx.pipeline().await?;
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", Table::Contact.rid(id)));
+    let query = crate::deals::ssr::bind_kept(query, &pipeline);
     let mut response = db::run(query).await?;
     let deals: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
     let deals = deals

@@ -41,6 +41,17 @@ struct TotalRow {
     total: i64,
 }
 
+/// The deals a device keeps (every open one, those won or lost within its horizon), as a
+/// WHERE fragment: lists of a company's or a contact's deals show the same online and
+/// offline. Bind it with [`bind_kept`].
+pub fn kept_sql() -> String {
+    super::DealRow::kept_sql()
+}
+
+pub fn bind_kept<Q: Bind>(query: Q, pipeline: &crate::pipeline::Pipeline) -> Q {
+    Horizon::now(pipeline).bind(query, super::DealRow::kept_days())
+}
+
 pub async fn board(cx: &Cx, query: &BoardQuery) -> AppResult<Board> {
     let pipeline = default_pipeline(&cx.db).await?;
     let filter = read_filter(&cx.actor);

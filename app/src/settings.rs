@@ -40,12 +40,10 @@ pub struct Reporting {
     /// Each currency but the default with what one unit is worth in the default, as typed;
     /// empty for none.
     pub rates: Vec<(Currency, String)>,
-}
-
-/// The time zones an organisation can choose from (admins' settings only).
-#[server(endpoint = "settings/time_zones", input = Json)]
-pub async fn time_zones() -> Result<Vec<String>, AppError> {
-    crate::server::respond(async { ssr::time_zones(&crate::server::cx().await?) }).await
+    /// The zones to choose from, sent with the settings so the form draws whole on the
+    /// server; a save leaves it empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
 }
 
 /// Saves the signed-in user's language, for every device they use.

@@ -90,18 +90,21 @@ pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
             fiscal_start: row.fiscal_start.unwrap_or(1),
             fiscal_start_jalali: row.fiscal_start_jalali.unwrap_or(1),
             rates,
+            zones: if cx.actor.role == Role::Admin {
+                time_zones()
+            } else {
+                Vec::new()
+            },
         }),
     })
 }
 
-pub fn time_zones(cx: &Cx) -> AppResult<Vec<String>> {
-    if cx.actor.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
-    Ok(chrono_tz::TZ_VARIANTS
+/// The IANA zones, for the organisation form (admins only save it).
+fn time_zones() -> Vec<String> {
+    chrono_tz::TZ_VARIANTS
         .iter()
         .map(|tz| tz.name().to_owned())
-        .collect())
+        .collect()
 }
 
 /// The rates as stored: code → a positive number; an empty entry is no rate. Errors are

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::super::{Reporting, time_zones};
+use super::super::Reporting;
 use crate::dashboard::period::Calendar;
 use crate::error::FieldErrors;
 use crate::i18n::{Key, t, use_locale};
@@ -16,6 +16,7 @@ pub struct ReportingState {
     fiscal_start: RwSignal<u8>,
     fiscal_start_jalali: RwSignal<u8>,
     rates: StoredValue<Vec<(Currency, RwSignal<String>)>>,
+    zones: StoredValue<Vec<String>>,
 }
 
 impl ReportingState {
@@ -31,6 +32,7 @@ impl ReportingState {
                     .map(|(c, r)| (*c, RwSignal::new(r.clone())))
                     .collect(),
             ),
+            zones: StoredValue::new(reporting.zones.clone()),
         }
     }
 
@@ -45,6 +47,7 @@ impl ReportingState {
                 .iter()
                 .map(|(c, r)| (*c, r.get_untracked()))
                 .collect(),
+            zones: Vec::new(),
         }
     }
 }
@@ -100,23 +103,20 @@ fn MonthSelect(
 #[component]
 pub fn ReportingFields(state: ReportingState, errors: RwSignal<FieldErrors>) -> impl IntoView {
     let locale = use_locale();
-    let zones = Resource::new(|| (), |_| time_zones());
     let zone = state.time_zone;
-    let zone_options = move || {
-        let current = zone.get_untracked();
-        let mut names = zones.get().and_then(Result::ok).unwrap_or_default();
-        // The saved zone is listed even before the list arrives (or offline).
-        if !names.contains(&current) {
-            names.insert(0, current);
-        }
-        names
-            .into_iter()
-            .map(|name| {
-                let selected = name == zone.get_untracked();
-                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-            })
-            .collect_view()
-    };
+    let mut names = state.zones.get_value();
+    let current = zone.get_untracked();
+    // The saved zone is listed even if this server's zone list lacks it.
+    if !names.contains(&current) {
+        names.insert(0, current.clone());
+    }
+    let zone_options = names
+        .into_iter()
+        .map(|name| {
+            let selected = name == current;
+            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+        })
+        .collect_view();
     let rates = state
         .rates
         .get_value()
@@ -158,7 +158,7 @@ pub fn ReportingFields(state: ReportingState, errors: RwSignal<FieldErrors>) -> 
                 aria-describedby="time_zone-error time-zone-hint"
                 on:change=move |ev| zone.set(event_target_value(&ev))
             >
-                <Transition>{zone_options}</Transition>
+                {zone_options}
             </select>
             <p class="muted hint" id="time-zone-hint">{t(Key::TimeZoneLead)}</p>
             {field_error(errors, "time_zone".to_owned())}

@@ -87,6 +87,14 @@ impl Column {
     pub fn from_code(code: &str) -> Option<Column> {
         Column::ALL.into_iter().find(|c| c.code() == code)
     }
+
+    /// Words sort A to Z first; amounts, percentages and dates largest and latest first.
+    pub fn descending_first(self) -> bool {
+        !matches!(
+            self,
+            Column::Title | Column::Company | Column::Owner | Column::Stage | Column::Source
+        )
+    }
 }
 
 /// Which deals, in what order, which page. Every filter narrows; none widens what the
@@ -112,7 +120,8 @@ pub struct TableQuery {
     /// Expected to close on these days.
     pub closing: Option<Days>,
     pub sort: Column,
-    pub descending: bool,
+    /// The other way round from the column's first order (see [`Column::descending_first`]).
+    pub reversed: bool,
     /// From 0.
     pub page: u32,
 }
@@ -157,10 +166,10 @@ impl TableQuery {
         if let Some((stage, days)) = &self.entered {
             pairs.push(("entered", format!("{stage}@{}", days.code())));
         }
-        if self.sort != Column::default() || self.descending {
+        if self.sort != Column::default() || self.reversed {
             pairs.push(("sort", self.sort.code().to_owned()));
-            if self.descending {
-                pairs.push(("desc", "1".to_owned()));
+            if self.reversed {
+                pairs.push(("reversed", "1".to_owned()));
             }
         }
         if self.page > 0 {
@@ -201,11 +210,16 @@ impl TableQuery {
             sort: get("sort")
                 .and_then(|s| Column::from_code(&s))
                 .unwrap_or_default(),
-            descending: get("desc").is_some_and(|d| d == "1"),
+            reversed: get("reversed").is_some_and(|d| d == "1"),
             page: get("page")
                 .and_then(|p| p.parse::<u32>().ok())
                 .map_or(0, |p| p.saturating_sub(1)),
         }
+    }
+
+    /// Whether rows come largest, latest or last in the alphabet first.
+    pub fn descending(&self) -> bool {
+        self.sort.descending_first() != self.reversed
     }
 
     pub fn href(&self) -> String {
@@ -287,7 +301,7 @@ mod tests {
             closed: Some(days.clone()),
             entered: Some((stage.as_str().into(), days)),
             sort: Column::Value,
-            descending: true,
+            reversed: true,
             page: 2,
             ..TableQuery::default()
         };

@@ -106,13 +106,10 @@ pub fn Forecast(dashboard: Dashboard) -> impl IntoView {
     }
 }
 
-const ROW: i64 = 34;
-/// The share of the width the month names take; the bars share the rest.
-const LABELS: f64 = 34.0;
-
-/// Horizontal bars, one month a row, so a year's twelve months read at 360 px as well as a
-/// quarter's three. Positions are percentages of the width, so the text keeps its size
-/// whatever the screen; right to left, the bars grow from the right.
+/// One month a row, so a year's twelve months read at 360 px as well as a quarter's three:
+/// the month's name in a column of its own, its bars as SVG across the rest. Bar lengths
+/// are percentages of the row, so they fit any screen; right to left, they grow from the
+/// right, as the row's text runs.
 #[component]
 fn Chart(bars: Vec<Bar>, name: String, rtl: bool) -> impl IntoView {
     let most = bars
@@ -121,43 +118,36 @@ fn Chart(bars: Vec<Bar>, name: String, rtl: bool) -> impl IntoView {
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let span = 100.0 - LABELS - 2.0;
-    let rect = move |y: i64, value: i64, class: &'static str, inset: i64| {
-        let width = value.max(0) as f64 / most * span;
-        let x = if rtl { 100.0 - LABELS - width } else { LABELS };
+    let rect = move |value: i64, class: &'static str, inset: i64| {
+        let width = value.max(0) as f64 / most * 100.0;
+        let x = if rtl { 100.0 - width } else { 0.0 };
         view! {
             <rect
                 class=class
                 x=format!("{x:.2}%")
-                y=y + inset
+                y=inset
                 width=format!("{width:.2}%")
-                height=ROW - 10 - 2 * inset
+                height=24 - 2 * inset
                 rx="3"
             />
         }
     };
     let rows = bars
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let y = i as i64 * ROW;
-            let label_x = if rtl { "100%" } else { "0" };
+        .map(|b| {
             view! {
-                <g>
-                    <text class="chart-label" x=label_x y=y + ROW / 2 + 2>{b.label.clone()}</text>
-                    {rect(y, b.best, "best", 0)}
-                    {rect(y, b.weighted, "weighted", 3)}
-                    {rect(y, b.won, "won", 6)}
-                </g>
+                <div class="chart-row">
+                    <span class="chart-label">{b.label.clone()}</span>
+                    <svg class="chart-bars" width="100%" height="24" aria-hidden="true" focusable="false">
+                        {rect(b.best, "best", 0)}
+                        {rect(b.weighted, "weighted", 3)}
+                        {rect(b.won, "won", 6)}
+                    </svg>
+                </div>
             }
         })
         .collect_view();
-    let height = (bars.len() as i64 * ROW).max(ROW);
-    view! {
-        <svg class="chart" role="img" aria-label=name width="100%" height=height>
-            {rows}
-        </svg>
-    }
+    view! { <div class="chart" role="img" aria-label=name>{rows}</div> }
 }
 
 #[component]

@@ -166,7 +166,7 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
 
 pub async fn page(cx: &Cx, query: TableQuery) -> AppResult<TablePage> {
     let filter = filter(cx, &query).await?;
-    let direction = if query.descending { "DESC" } else { "ASC" };
+    let direction = if query.descending() { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT record::id(id) AS id, title, {company} AS company_name, owner.name AS owner_name,
             record::id(stage) AS stage, stage.name AS stage_name, stage.position AS stage_position,

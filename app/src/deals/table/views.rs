@@ -46,7 +46,7 @@ fn Search(query: Memo<TableQuery>) -> impl IntoView {
     let navigate = use_navigate();
     let text = RwSignal::new(query.get_untracked().text);
     view! {
-        <form class="filter" role="search" on:submit=move |ev| {
+        <form role="search" on:submit=move |ev| {
             ev.prevent_default();
             let next = TableQuery { text: text.get_untracked(), page: 0, ..query.get_untracked() };
             navigate(&next.href(), Default::default());
@@ -54,6 +54,7 @@ fn Search(query: Memo<TableQuery>) -> impl IntoView {
             <label for="f-deal-search" class="visually-hidden">{t(Key::Search)}</label>
             <input
                 id="f-deal-search"
+                class="filter"
                 type="search"
                 name="q"
                 placeholder=t(Key::Search)
@@ -69,11 +70,11 @@ fn Table(page: TablePage) -> impl IntoView {
     let locale = use_locale();
     let query = page.query.clone();
     let shown = Column::ALL;
+    // A click on the sorted column turns its order round; on another, sorts by it.
     let sort_link = move |column: Column| {
-        let descending = query.sort == column && !query.descending;
         TableQuery {
             sort: column,
-            descending,
+            reversed: query.sort == column && !query.reversed,
             page: 0,
             ..query.clone()
         }
@@ -82,7 +83,7 @@ fn Table(page: TablePage) -> impl IntoView {
     let heads = shown
         .into_iter()
         .map(|c| {
-            let sorted = match (page.query.sort == c, page.query.descending) {
+            let sorted = match (page.query.sort == c, page.query.descending()) {
                 (false, _) => "none",
                 (true, true) => "descending",
                 (true, false) => "ascending",

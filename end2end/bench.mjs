@@ -65,7 +65,7 @@ async function measurePipeline(browser, throttle) {
   await page.getByLabel("Email", { exact: true }).fill("admin@example.com");
   await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: /^(Today|Dashboard)$/, level: 1 }).waitFor();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
   const render = [];

@@ -111,5 +111,33 @@ for (const [name, options] of Object.entries(profiles)) {
   await shot("settings-deal-sources");
   await context.close();
 }
+// The manager's desk on a phone, a tablet and a desktop.
+const managerProfiles = { ...profiles, tablet: { viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2, hasTouch: true } };
+for (const [name, options] of Object.entries(managerProfiles)) {
+  const context = await browser.newContext({ ...options, locale: lang === "fa" ? "fa-IR" : "en-US" });
+  const page = await context.newPage();
+  const shot = async (label, fullPage = false) => {
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${out}/${lang}-${name}-${label}.png`, fullPage });
+  };
+  await page.goto(`${base}/sign-in`);
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await page.getByLabel(words.email, { exact: true }).fill("manager@example.com");
+  await page.getByLabel(words.password, { exact: true }).fill("hamrah-demo");
+  await page.getByRole("button", { name: words.signIn, exact: true }).click();
+  await page.waitForURL((url) => url.pathname.startsWith("/dashboard"));
+  await page.request.post(`${base}/api/settings/language`, {
+    data: { locale: lang }, headers: { origin: base, "content-type": "application/json" },
+  });
+  await page.goto(`${base}/dashboard?period=this_year`);
+  await page.locator(".kpi").first().waitFor();
+  await shot("dashboard");
+  await shot("dashboard-full", true);
+  await page.locator(".chart-table summary").click();
+  await page.locator(".chart-table table").scrollIntoViewIfNeeded();
+  await shot("dashboard-table");
+  await context.close();
+}
 await browser.close();
 console.log(`screenshots in ${out}/`);

@@ -19,7 +19,7 @@ async function signInAt(page, base, email) {
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^(Today|Dashboard)$/, level: 1 })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: /Synced/ })).toBeVisible({ timeout: 30_000 });
 }
 

@@ -516,3 +516,81 @@ async fn every_number_opens_a_table_of_exactly_its_deals() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_organisation_sets_its_zone_fiscal_year_and_rates() {
+    let app = demo_app().await;
+    let admin = app.sign_in("admin@example.com").await;
+    let manager = app.sign_in("manager@example.com").await;
+    let reply = app
+        .call(Some(&admin), "settings/organisation", json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let mut organisation = reply.body;
+    assert_eq!(organisation["reporting"]["time_zone"], "Asia/Tehran");
+    assert!(
+        organisation["reporting"]["zones"]
+            .as_array()
+            .is_some_and(|z| z.len() > 300),
+        "admins get the zones to choose from"
+    );
+
+    // Nothing of a save with a bad field is kept.
+    organisation["reporting"]["time_zone"] = json!("Mars/Olympus");
+    organisation["reporting"]["fiscal_start"] = json!(4);
+    organisation["reporting"]["rates"] = json!([["EUR", "-2"], ["GBP", "abc"], ["IRT", ""]]);
+    let save = |session: String, organisation: Value| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&session),
+                "settings/organisation/save",
+                json!({ "organisation": organisation }),
+            )
+            .await
+        }
+    };
+    let refused = save(admin.clone(), organisation.clone()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = refused.body.to_string();
+    for field in ["time_zone", "rates.EUR", "rates.GBP"] {
+        assert!(problems.contains(field), "{field} in {problems}");
+    }
+    assert!(!problems.contains("rates.IRT"), "an empty rate is no rate");
+    let forbidden = save(manager.clone(), organisation.clone()).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    organisation["reporting"]["time_zone"] = json!("Europe/London");
+    organisation["reporting"]["rates"] =
+        json!([["EUR", "1.1"], ["GBP", "1,27"], ["IRT", "۰٫۰۰۰۰۱"]]);
+    let saved = save(admin.clone(), organisation.clone()).await;
+    assert_eq!(
+        saved.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a comma is not a decimal point"
+    );
+    organisation["reporting"]["rates"] = json!([["EUR", "1.1"], ["GBP", ""], ["IRT", "۰٫۰۰۰۰۱"]]);
+    let saved = save(admin.clone(), organisation).await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+
+    // The dashboard counts by the new settings: a fiscal year from April, London's days,
+    // and euros and tomans (typed in Persian digits) at their rates.
+    let d = dashboard(
+        &app,
+        &manager,
+        json!({ "period": { "kind": "this_year" } }),
+        "gregorian",
+    )
+    .await;
+    assert_eq!(d.time_zone, "Europe/London");
+    assert!(d.start.ends_with("-04-01"), "{}", d.start);
+    let rate = |code: &str| {
+        d.rates
+            .iter()
+            .find(|r| r.currency.code() == code)
+            .map(|r| r.per_unit)
+    };
+    assert_eq!(rate("EUR"), Some(1.1));
+    assert_eq!(rate("IRT"), Some(0.00001));
+    assert_eq!(rate("GBP"), None);
+}

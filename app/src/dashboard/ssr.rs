@@ -1,8 +1,6 @@
 //! The dashboard's figures, summed by the database: every statement groups and counts, so
 //! no deal or activity row travels to Rust. Compiled only with `ssr`.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
 use super::period::{Calendar, Rules, Span};
@@ -21,24 +19,6 @@ use crate::server::Cx;
 
 pub mod zone;
 
-/// The organisation's settings the figures depend on.
-#[derive(Deserialize, Default)]
-struct OrgRow {
-    #[serde(default)]
-    default_currency: Option<String>,
-    #[serde(default)]
-    time_zone: Option<String>,
-    #[serde(default)]
-    fiscal_start: Option<u8>,
-    #[serde(default)]
-    fiscal_start_jalali: Option<u8>,
-    #[serde(default)]
-    rates: BTreeMap<String, f64>,
-}
-
-const ORGANISATION: &str = "SELECT default_currency, time_zone, fiscal_start, fiscal_start_jalali,
-    rates FROM ONLY organisation:main;";
-
 #[derive(Deserialize)]
 struct WonRow {
     currency: Currency,
@@ -46,13 +26,6 @@ struct WonRow {
     total: i64,
     #[serde(default)]
     cycle: f64,
-}
-
-#[derive(Deserialize)]
-struct CountRow {
-    #[serde(default)]
-    label: Option<String>,
-    count: i64,
 }
 
 #[derive(Deserialize)]
@@ -110,8 +83,7 @@ fn checked(filters: &Filters) -> AppResult<()> {
 pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResult<Dashboard> {
     checked(&filters)?;
     let pipeline = cx.pipeline().await?;
-    let mut response = db::run(cx.db.query(ORGANISATION)).await?;
-    let org: OrgRow = db::take_one(&mut response, 0)?.unwrap_or_default();
+    let org = crate::settings::ssr::reporting(&cx.db).await?;
     let zone = zone::Zone::named(org.time_zone.as_deref().unwrap_or("UTC"));
     let today = zone.today();
     let rules = Rules {
@@ -231,26 +203,12 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
             .collect();
         (super::figures::merge(sums), cycle)
     };
-    let count = |rows: Vec<CountRow>| rows.iter().map(|r| r.count).sum::<i64>();
+    let count = |rows: Vec<Counted>| rows.iter().map(|r| r.count).sum::<i64>();
     let (won_now, cycle_now) = won(db::take_all(&mut response, 0)?);
     let (won_before, cycle_before) = won(db::take_all(&mut response, 1)?);
-    let mut lost_reasons: Vec<Counted> = db::take_all::<CountRow>(&mut response, 2)?
-        .into_iter()
-        .map(|r| Counted {
-            label: r.label,
-            count: r.count,
-        })
-        .collect();
-    lost_reasons.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+    let lost_reasons = by_count(db::take_all(&mut response, 2)?);
     let lost_before = count(db::take_all(&mut response, 3)?);
-    let mut sources: Vec<Counted> = db::take_all::<CountRow>(&mut response, 4)?
-        .into_iter()
-        .map(|r| Counted {
-            label: r.label,
-            count: r.count,
-        })
-        .collect();
-    sources.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+    let sources = by_count(db::take_all(&mut response, 4)?);
     let created_before = count(db::take_all(&mut response, 5)?);
     let open = open_sums(db::take_all(&mut response, 6)?);
     let open_by_day: Vec<OpenRow> = db::take_all(&mut response, 7)?;
@@ -323,6 +281,12 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         owners,
         only_owner: (cx.actor.role == Role::Rep).then(|| cx.actor.id.clone()),
     })
+}
+
+/// Most first, then by label.
+fn by_count(mut rows: Vec<Counted>) -> Vec<Counted> {
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+    rows
 }
 
 /// The database sums `value × probability`; a weighted amount is that over 100.

@@ -114,7 +114,7 @@ fn Figures(dashboard: Dashboard) -> impl IntoView {
     view! {
         <filters::FilterBar dashboard=dashboard.clone() />
         <p class="muted dash-range">
-            <strong>{range}</strong>" · "{compared}" · "{zone}
+            <strong>{range}</strong>{t(Key::ListSeparator)}{compared}{t(Key::ListSeparator)}{zone}
         </p>
         <cards::Cards dashboard=dashboard.clone() />
         <div class="dash-grid">

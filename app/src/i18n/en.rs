@@ -428,6 +428,8 @@ messages! {
     PreviousPage => "Previous",
     NextPage => "Next",
     PageOf => "Page {n} of {of}",
+    // Between items of a list on one line; a middle dot reads as a Persian zero.
+    ListSeparator => " · ",
 }
 
 one_forms! {

@@ -445,6 +445,7 @@ pub const fn text(key: Key) -> &'static str {
         Key::PreviousPage => "قبلی",
         Key::NextPage => "بعدی",
         Key::PageOf => "صفحهٔ {n} از {of}",
+        Key::ListSeparator => "، ",
     }
 }
 

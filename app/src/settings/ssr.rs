@@ -50,26 +50,33 @@ pub fn take_deal_sources(
     })
 }
 
+/// The organisation's settings as stored: what the dashboard counts by, and this form shows.
 #[derive(serde::Deserialize, Default)]
-struct ReportingRow {
+pub(crate) struct ReportingRow {
     #[serde(default)]
-    time_zone: Option<String>,
+    pub default_currency: Option<String>,
     #[serde(default)]
-    fiscal_start: Option<u8>,
+    pub time_zone: Option<String>,
     #[serde(default)]
-    fiscal_start_jalali: Option<u8>,
+    pub fiscal_start: Option<u8>,
     #[serde(default)]
-    rates: std::collections::BTreeMap<String, f64>,
+    pub fiscal_start_jalali: Option<u8>,
+    #[serde(default)]
+    pub rates: std::collections::BTreeMap<String, f64>,
+}
+
+const REPORTING: &str = "SELECT default_currency, time_zone, fiscal_start, fiscal_start_jalali,
+    rates FROM ONLY organisation:main;";
+
+pub(crate) async fn reporting(db: &crate::db::Db) -> AppResult<ReportingRow> {
+    let mut response = db::run(db.query(REPORTING)).await?;
+    Ok(db::take_one(&mut response, 0)?.unwrap_or_default())
 }
 
 pub async fn organisation(cx: &Cx) -> AppResult<Organisation> {
-    let sql = format!(
-        "{DEFAULT_CURRENCY} {DEAL_SOURCES}
-         SELECT time_zone, fiscal_start, fiscal_start_jalali, rates FROM ONLY organisation:main;"
-    );
-    let mut response = db::run(cx.db.query(sql)).await?;
+    let mut response = db::run(cx.db.query(format!("{DEFAULT_CURRENCY} {DEAL_SOURCES}"))).await?;
     let default_currency = take_default_currency(&mut response, 0)?;
-    let row: ReportingRow = db::take_one(&mut response, 2)?.unwrap_or_default();
+    let row = reporting(&cx.db).await?;
     let rates = Currency::ALL
         .into_iter()
         .filter(|c| *c != default_currency)

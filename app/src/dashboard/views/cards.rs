@@ -113,7 +113,10 @@ pub fn Cards(dashboard: Dashboard) -> impl IntoView {
             .iter()
             .map(|(c, a)| locale.amount(*a, *c))
             .collect();
-        locale.format(Key::FigWeighted, &[("amount", &parts.join(" · "))])
+        locale.format(
+            Key::FigWeighted,
+            &[("amount", &parts.join(t(Key::ListSeparator)))],
+        )
     });
     let percent =
         |n: Option<i64>| n.map_or_else(|| t(Key::None_).to_owned(), |n| locale.percent(n));

@@ -161,7 +161,7 @@ fn Table(dashboard: Dashboard) -> impl IntoView {
             .into_iter()
             .map(|(c, a)| locale.amount(a, c))
             .collect::<Vec<_>>()
-            .join(" · ")
+            .join(locale.text(Key::ListSeparator))
     };
     let rows = dashboard
         .forecast

@@ -141,11 +141,8 @@ fn Table(page: TablePage) -> impl IntoView {
         .map(|row| {
             let href = format!("/deals/{}", row.id);
             let title = row.title.clone();
-            let sub = format!(
-                "{} · {}",
-                locale.stage_name(&row.stage_name),
-                row.owner_name
-            );
+            let sub = [locale.stage_name(&row.stage_name), row.owner_name.clone()]
+                .join(locale.text(Key::ListSeparator));
             let amount = locale.amount(row.value, row.currency);
             view! {
                 <li>

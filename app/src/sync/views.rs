@@ -32,7 +32,7 @@ pub fn status_text(locale: Locale, status: &Status) -> String {
     if status.issues > 0 {
         parts.push(locale.count(Key::SyncToCheck, status.issues as i64));
     }
-    parts.join(" · ")
+    parts.join(locale.text(Key::ListSeparator))
 }
 
 /// "14:05" on the device's clock.
@@ -316,6 +316,6 @@ mod tests {
             ..synced
         };
         assert_eq!(status_text(Locale::En, &offline), "Offline · 2 pending");
-        assert_eq!(status_text(Locale::Fa, &offline), "آفلاین · ۲ در انتظار");
+        assert_eq!(status_text(Locale::Fa, &offline), "آفلاین، ۲ در انتظار");
     }
 }

@@ -61,7 +61,7 @@ where
                             let items = rows
                                 .into_iter()
                                 .map(|row| {
-                                    let sub = row.details.into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                                    let sub = row.details.into_iter().flatten().collect::<Vec<_>>().join(t(Key::ListSeparator));
                                     view! {
                                         <li>
                                             <A href=row.href attr:class="row-link">

@@ -63,7 +63,7 @@ pub fn ActivityRow(item: ActivityItem) -> impl IntoView {
     .into_iter()
     .flatten()
     .enumerate()
-    .map(|(i, name)| view! { {(i > 0).then_some(" · ")}<bdi>{name}</bdi> })
+    .map(|(i, name)| view! { {(i > 0).then_some(t(Key::ListSeparator))}<bdi>{name}</bdi> })
     .collect_view();
     let edit = item.can_edit.then(|| view! { <A href=format!("/activities/{}/edit", item.id) attr:class="link-small">{t(Key::Edit)}</A> });
     view! {

@@ -57,7 +57,7 @@ pub fn TodayPage() -> impl IntoView {
                                         <li><A href=format!("/deals/{}", deal.id) attr:class="row-link">
                                             <span class="row-title" dir="auto">{deal.title}</span>
                                             <span class="row-sub">
-                                                {locale.amount(deal.value, deal.currency)} " · "
+                                                {locale.amount(deal.value, deal.currency)} {locale.text(Key::ListSeparator)}
                                                 <time datetime=close.clone() title=locale.date(&close)>{when}</time>
                                             </span>
                                         </A></li>

@@ -120,7 +120,7 @@ fn totals_text(locale: Locale, totals: &[StageTotal]) -> String {
         .iter()
         .map(|t| locale.amount(t.total, t.currency))
         .collect::<Vec<_>>()
-        .join(" · ")
+        .join(locale.text(Key::ListSeparator))
 }
 
 #[component]

@@ -71,17 +71,8 @@ fn scope(cx: &Cx, filters: &Filters) -> String {
     sql
 }
 
-fn checked(filters: &Filters) -> AppResult<()> {
-    let bad =
-        |id: &Option<crate::ids::Id>| id.as_deref().is_some_and(|id| !crate::ids::is_valid_id(id));
-    if bad(&filters.team) || bad(&filters.owner) {
-        return Err(AppError::form(Problem::Malformed));
-    }
-    Ok(())
-}
-
 pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResult<Dashboard> {
-    checked(&filters)?;
+    crate::records::valid_ids([filters.team.as_deref(), filters.owner.as_deref()])?;
     let pipeline = cx.pipeline().await?;
     let org = crate::settings::ssr::reporting(&cx.db).await?;
     let zone = zone::Zone::named(org.time_zone.as_deref().unwrap_or("UTC"));

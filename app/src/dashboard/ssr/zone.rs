@@ -23,10 +23,8 @@ impl Zone {
 
     /// The organisation's zone, as its settings name it.
     pub async fn of_organisation(db: &crate::db::Db) -> crate::error::AppResult<Zone> {
-        let query = db.query("RETURN (SELECT VALUE time_zone FROM ONLY organisation:main);");
-        let mut response = crate::db::run(query).await?;
-        let name: Option<String> = response.take(0).map_err(crate::server::internal)?;
-        Ok(Zone::named(name.as_deref().unwrap_or("UTC")))
+        let settings = crate::settings::ssr::reporting(db).await?;
+        Ok(Zone::named(settings.time_zone.as_deref().unwrap_or("UTC")))
     }
 
     pub fn is_known(name: &str) -> bool {

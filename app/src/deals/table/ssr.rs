@@ -49,15 +49,12 @@ impl Filter {
 
 /// The deals `query` selects among those `cx`'s actor may read.
 pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
-    let bad =
-        |id: &Option<crate::ids::Id>| id.as_deref().is_some_and(|id| !crate::ids::is_valid_id(id));
-    let bad_stage = query
-        .entered
-        .as_ref()
-        .is_some_and(|(stage, _)| !crate::ids::is_valid_id(stage));
-    if bad(&query.stage) || bad(&query.owner) || bad(&query.team) || bad_stage {
-        return Err(AppError::form(Problem::Malformed));
-    }
+    records::valid_ids([
+        query.stage.as_deref(),
+        query.owner.as_deref(),
+        query.team.as_deref(),
+        query.entered.as_ref().map(|(stage, _)| stage.as_str()),
+    ])?;
     if query.text.chars().count() > 200 {
         return Err(AppError::form(Problem::TooLong { max: 200 }));
     }

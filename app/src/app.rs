@@ -100,6 +100,7 @@ fn Routed() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage />
+                <Route path=path!("/welcome/:token") view={Lazy::<WelcomeScreen>::new()} />
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/pipeline") view=PipelinePage />
@@ -119,6 +120,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/activities/new") view={Lazy::<ActivityFormScreen>::new()} />
                     <Route path=path!("/activities/:id/edit") view={Lazy::<ActivityFormScreen>::new()} />
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
+                    <Route path=path!("/settings/users") view={Lazy::<UsersScreen>::new()} />
                     <Route path=path!("/sync") view={Lazy::<SyncScreen>::new()} />
                 </ParentRoute>
             </Routes>

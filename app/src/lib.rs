@@ -23,6 +23,7 @@ pub mod settings;
 pub mod sync;
 pub mod text;
 pub mod ui;
+pub mod users;
 pub mod validate;
 
 #[cfg(feature = "ssr")]

@@ -26,6 +26,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         })
         .merge(crate::pwa::routes(&options))
         .route(
+            "/deals/export.csv",
+            axum::routing::get(app::deals::table::export::handler).with_state(state.clone()),
+        )
+        .route(
             "/api/sync/events",
             axum::routing::get(crate::events::stream).with_state(state.clone()),
         )
@@ -144,6 +148,8 @@ async fn require_sign_in(
         ("/sign-in", false) | ("/shell" | "/healthz" | "/readyz", _) | (_, true) => {
             next.run(request).await
         }
+        // A one-time link is opened by someone who cannot sign in yet.
+        (p, false) if p.starts_with("/welcome/") => next.run(request).await,
         (_, false) => Redirect::to("/sign-in").into_response(),
     }
 }

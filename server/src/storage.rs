@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_dashboard",
         include_str!("../migrations/0009_dashboard.surql"),
     ),
+    (
+        "0010_stalled",
+        include_str!("../migrations/0010_stalled.surql"),
+    ),
+    ("0011_team", include_str!("../migrations/0011_team.surql")),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -38,4 +38,6 @@ lazy_screen! {
     SyncScreen => crate::sync::views::SyncPage,
     DashboardScreen => crate::dashboard::views::DashboardPage,
     DealsTableScreen => crate::deals::table::views::DealsTablePage,
+    UsersScreen => crate::users::views::UsersPage,
+    WelcomeScreen => crate::users::welcome::views::WelcomePage,
 }

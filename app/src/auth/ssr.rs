@@ -34,7 +34,7 @@ fn hashing() -> &'static Semaphore {
 
 /// Runs an argon2 job on the blocking pool once a slot is free; `RateLimited` when the queue
 /// does not move within [`HASH_QUEUE_WAIT`].
-async fn bounded<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+pub async fn bounded<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
     let slot = tokio::time::timeout(HASH_QUEUE_WAIT, hashing().acquire())
         .await
         .map_err(|_| AppError::RateLimited {
@@ -65,14 +65,14 @@ fn verify_password(password: &str, hash: &str) -> bool {
 
 /// Sessions are stored under a hash of the cookie's token, so a copy of the database opens
 /// no sessions.
-fn session_key(token: &str) -> String {
+pub fn session_key(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -116,6 +116,8 @@ fn well_formed(token: &str) -> bool {
 
 /// The WHERE clause of a session that may still be used: within both lifetimes, user active.
 const LIVE: &str = "expires_at > time::now() AND idle_until > time::now() AND user.active = true";
+/// [`LIVE`] but for the user's being active, which [`actor_for_token`] tells apart.
+const UNEXPIRED: &str = "expires_at > time::now() AND idle_until > time::now()";
 
 pub async fn actor_for_token(state: &AppState, token: &str) -> AppResult<Option<Actor>> {
     if !well_formed(token) {
@@ -127,8 +129,9 @@ pub async fn actor_for_token(state: &AppState, token: &str) -> AppResult<Option<
             .db
             .query(format!(
                 "SELECT user AS id, user.name AS name, user.email AS email, user.role AS role, user.team AS team,
-                        user.team.name AS team_name, user.locale AS locale, seen_at < time::now() - 1m AS stale
-                 FROM $sid WHERE {LIVE}"
+                        user.team.name AS team_name, user.locale AS locale, seen_at < time::now() - 1m AS stale,
+                        user.active AS active
+                 FROM $sid WHERE {UNEXPIRED}"
             ))
             .bind(("sid", sid.clone())),
     )
@@ -139,10 +142,17 @@ pub async fn actor_for_token(state: &AppState, token: &str) -> AppResult<Option<
         actor: ActorRow,
         #[serde(default)]
         stale: bool,
+        #[serde(default)]
+        active: bool,
     }
     let Some(row) = db::take_all::<Row>(&mut response, 0)?.into_iter().next() else {
         return Ok(None);
     };
+    if !row.active {
+        // Deactivated: every request of theirs is refused, and says why, so that their
+        // devices drop what they hold.
+        return Err(AppError::AccountClosed);
+    }
     if row.stale {
         let touch = Write::new("UPDATE $sid SET seen_at = time::now(), idle_until = time::now() + duration::from_secs($idle)")
             .bind(("sid", sid))
@@ -356,23 +366,33 @@ pub async fn sign_in(form: SignInForm) -> AppResult<Actor> {
         )
         .await?;
     }
+    start_session(&state, reply.as_ref(), &user.id).await
+}
+
+/// Opens a session for `user` and hands this browser its cookie: after a sign-in, or after
+/// a one-time link has set a password.
+pub async fn start_session(
+    state: &AppState,
+    reply: Option<&ResponseOptions>,
+    user: &str,
+) -> AppResult<Actor> {
     let token = new_token();
     let create = Write::new(
         "CREATE $sid CONTENT { user: $user, expires_at: time::now() + duration::from_secs($lifetime),
             idle_until: time::now() + duration::from_secs($idle) }",
     )
     .bind(("sid", rid("session", &session_key(&token))))
-    .bind(("user", rid("user", &user.id)))
+    .bind(("user", rid("user", user)))
     .bind(("lifetime", state.policy.session_lifetime_secs))
     .bind(("idle", state.policy.session_idle_secs));
-    db::write(&db, &create).await?;
+    db::write(&state.db, &create).await?;
     set_session_cookie(
-        reply.as_ref(),
+        reply,
         state.secure_cookies,
         &token,
         state.policy.session_lifetime_secs,
     )?;
-    actor_for_token(&state, &token)
+    actor_for_token(state, &token)
         .await?
         .ok_or_else(|| internal("session vanished right after sign-in"))
 }

@@ -28,13 +28,24 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
         }
     });
-    let is_admin = actor.is_some_and(|a| a.role == Role::Admin);
+    let is_admin = actor.as_ref().is_some_and(|a| a.role == Role::Admin);
+    let runs_people = actor.is_some_and(|a| a.role != Role::Rep);
+    let people = runs_people.then(|| {
+        view! {
+            <section class="panel" aria-labelledby="people-link-h">
+                <h2 id="people-link-h">{t(Key::Users)}</h2>
+                <p class="muted">{t(Key::UsersLead)}</p>
+                <leptos_router::components::A href="/settings/users" attr:class="button">{t(Key::Users)}</leptos_router::components::A>
+            </section>
+        }
+    });
     view! {
         <main class="page narrow">
             <h1>{t(Key::Settings)}</h1>
             {profile}
             <LanguageForm />
             <SecuritySection />
+            {people}
             {is_admin.then(|| view! { <OrganisationSection /> <StageEditor /> })}
         </main>
     }

@@ -481,6 +481,15 @@ async fn run() {
                 backoff = 1_000.0;
                 IDLE_MS
             }
+            Err(AppError::AccountClosed) => {
+                // Deactivated by an admin or their manager: nothing of the organisation's may
+                // stay on this device, not even changes it has not sent.
+                if forget().await.is_ok() {
+                    tabs_send("changed");
+                }
+                ENGINE.with(|e| e.borrow_mut().session_ended = true);
+                IDLE_MS
+            }
             Err(AppError::Unauthorized) => {
                 // Ended elsewhere (another device, a password change) or expired: the app
                 // goes to sign-in; the copy and its outbox stay for the same user's return.

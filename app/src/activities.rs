@@ -289,7 +289,17 @@ pub struct TodayData {
     pub overdue: Vec<ActivityItem>,
     pub due_today: Vec<ActivityItem>,
     pub closing: Vec<DealCard>,
+    /// Stalled open deals, longest untouched first (at most [`STALLED_SHOWN`]): a rep's own,
+    /// everything a manager or an admin reads.
+    #[serde(default)]
+    pub stalled: Vec<DealCard>,
+    /// All of them, however many are shown.
+    #[serde(default)]
+    pub stalled_count: i64,
 }
+
+/// Stalled deals Today lists; the rest are a link away, in the deals table.
+pub const STALLED_SHOWN: usize = 20;
 
 #[server(endpoint = "activities/today", input = Json)]
 pub async fn today() -> Result<TodayData, AppError> {

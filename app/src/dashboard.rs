@@ -157,6 +157,12 @@ pub struct Dashboard {
     /// figures open.
     #[serde(default)]
     pub only_owner: Option<Id>,
+    /// Stalled open deals now (whatever the period), longest untouched first, and how many
+    /// there are in all.
+    #[serde(default)]
+    pub stalled: Vec<crate::deals::DealCard>,
+    #[serde(default)]
+    pub stalled_count: i64,
 }
 
 /// The dashboard for the signed-in user: a rep sees only their own deals, a manager their

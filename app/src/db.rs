@@ -57,6 +57,17 @@ pub fn take_all<T: DeserializeOwned>(
         .collect()
 }
 
+/// The `count` of a `SELECT count() AS count … GROUP ALL` statement: no row means none.
+pub fn take_count(response: &mut IndexedResults, index: usize) -> AppResult<i64> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        count: i64,
+    }
+    Ok(take_all::<Count>(response, index)?
+        .first()
+        .map_or(0, |c| c.count))
+}
+
 pub fn take_one<T: DeserializeOwned>(
     response: &mut IndexedResults,
     index: usize,
@@ -142,7 +153,33 @@ const MARKS: &[Mark] = &[
         errors.add("stage", Problem::UnknownStage);
         AppError::Validation(errors)
     }),
+    (EMAIL_TAKEN_MARK, || {
+        field_error("email", Problem::EmailTaken)
+    }),
+    (TEAM_TAKEN_MARK, || field_error("name", Problem::TeamTaken)),
+    (LAST_ADMIN_MARK, || AppError::form(Problem::LastAdmin)),
+    (LINK_INVALID_MARK, || AppError::form(Problem::LinkInvalid)),
+    (NOT_ASSIGNABLE_MARK, || {
+        field_error("owner", Problem::NotAssignable)
+    }),
 ];
+
+fn field_error(field: &str, problem: Problem) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add(field, problem);
+    AppError::Validation(errors)
+}
+
+/// Thrown when an e-mail address is someone's already.
+pub const EMAIL_TAKEN_MARK: &str = "hamrah:email-taken";
+/// Thrown when a team's name is another team's already.
+pub const TEAM_TAKEN_MARK: &str = "hamrah:team-taken";
+/// Thrown when a change would leave no active admin.
+pub const LAST_ADMIN_MARK: &str = "hamrah:last-admin";
+/// Thrown when a sign-in link is used, expired or unknown.
+pub const LINK_INVALID_MARK: &str = "hamrah:link-invalid";
+/// Thrown when records would go to someone no longer fit to receive them.
+pub const NOT_ASSIGNABLE_MARK: &str = "hamrah:not-assignable";
 
 /// Thrown inside transactions when `rev` moved on; becomes [`AppError::Conflict`].
 pub const CONFLICT_MARK: &str = "hamrah:conflict";

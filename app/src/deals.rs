@@ -1,7 +1,9 @@
 //! Deals: what is being sold, to whom, for how much, and how far it has got.
 
+pub mod bulk;
 pub mod local;
 pub mod source;
+pub mod stalled;
 pub mod table;
 pub mod views;
 
@@ -39,6 +41,11 @@ pub struct DealCard {
     pub expected_close: Option<crate::calendar::IsoDate>,
     #[serde(default)]
     pub can_edit: bool,
+    /// See [`stalled`].
+    #[serde(default)]
+    pub stalled: bool,
+    #[serde(default)]
+    pub touched_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,6 +129,10 @@ pub struct DealFields {
     pub lost_reason: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// When the deal last moved stage or had an activity saved against it (RFC 3339): what
+    /// [`stalled`] counts from. Kept by the server, never typed; no form sets it.
+    #[serde(default)]
+    pub touched_at: Option<String>,
 }
 
 /// A deal input that passed every rule that needs no database.
@@ -189,12 +200,19 @@ impl Declaration for DealFields {
     }
 
     fn checked(input: &DealInput, current: &Self, cx: &Context) -> Result<Self, AppError> {
-        input.validate(&DealRules {
+        let mut deal = input.validate(&DealRules {
             pipeline: cx.pipeline,
             sources: cx.deal_sources,
             // A source removed from the list stays valid on the deals that have it.
             kept_source: current.source.as_deref(),
-        })
+        })?;
+        // As the server does: a new deal, or one that moves, is touched now.
+        deal.touched_at = if deal.stage == current.stage {
+            current.touched_at.clone()
+        } else {
+            Some(cx.now.to_owned())
+        };
+        Ok(deal)
     }
 
     #[cfg(feature = "ssr")]
@@ -373,6 +391,7 @@ impl DealInput {
             next_step,
             lost_reason,
             source,
+            touched_at: None,
         })
     }
 }

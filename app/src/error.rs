@@ -11,6 +11,9 @@ use crate::i18n::Key;
 pub enum AppError {
     #[error("sign-in required")]
     Unauthorized,
+    /// The session's user was deactivated: the device drops its copy.
+    #[error("account deactivated")]
+    AccountClosed,
     #[error("not allowed")]
     Forbidden,
     #[error("not found")]
@@ -36,7 +39,7 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthorized => 401,
+            AppError::Unauthorized | AppError::AccountClosed => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
@@ -56,6 +59,7 @@ impl AppError {
     pub fn message_key(&self) -> Key {
         match self {
             AppError::Unauthorized => Key::ErrUnauthorized,
+            AppError::AccountClosed => Key::ErrAccountClosed,
             AppError::Forbidden => Key::ErrForbidden,
             AppError::NotFound => Key::ErrNotFound,
             AppError::Validation(_) => Key::ErrValidation,
@@ -140,6 +144,16 @@ pub enum Problem {
     UnknownTimeZone,
     /// An exchange rate that is not a positive number.
     InvalidRate,
+    /// Someone the actor may not give records to (another team's, or inactive).
+    NotAssignable,
+    /// An e-mail address another user already signs in with.
+    EmailTaken,
+    /// A sign-in link that was used already, has expired or never existed.
+    LinkInvalid,
+    /// The organisation would be left without an active admin.
+    LastAdmin,
+    /// A team name used already.
+    TeamTaken,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

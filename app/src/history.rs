@@ -11,6 +11,8 @@ use crate::error::AppError;
 
 /// The history row for creation uses this field name.
 pub const CREATED: &str = "created";
+/// Every kind's owner: changed by reassigning, never by its form.
+pub const OWNER: &str = "owner";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {

@@ -328,6 +328,11 @@ impl Locale {
             Problem::EndBeforeStart => self.text(Key::ProblemEndBeforeStart).into(),
             Problem::UnknownTimeZone => self.text(Key::ProblemUnknownZone).into(),
             Problem::InvalidRate => self.text(Key::ProblemRate).into(),
+            Problem::NotAssignable => self.text(Key::ProblemNotAssignable).into(),
+            Problem::EmailTaken => self.text(Key::ProblemEmailTaken).into(),
+            Problem::LinkInvalid => self.text(Key::ProblemLinkInvalid).into(),
+            Problem::LastAdmin => self.text(Key::ProblemLastAdmin).into(),
+            Problem::TeamTaken => self.text(Key::ProblemTeamTaken).into(),
         }
     }
 }

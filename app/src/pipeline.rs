@@ -27,7 +27,16 @@ pub struct Stage {
     pub position: i64,
     pub probability: i64,
     pub outcome: Outcome,
+    /// Days an open deal may sit in this stage with no activity before it counts as
+    /// stalled; `None`: never.
+    #[serde(default)]
+    pub stall_days: Option<i64>,
 }
+
+/// The most "days until stalled" a stage may have: a device keeps the activities of the
+/// last 90 days (see `activities::KEPT_DAYS`), so it can always tell a stalled deal as the
+/// server does.
+pub const MOST_STALL_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pipeline {
@@ -67,6 +76,9 @@ pub struct StageInput {
     pub name: String,
     pub probability: String,
     pub outcome: String,
+    /// Empty: the stage never stalls.
+    #[serde(default)]
+    pub stall_days: String,
 }
 
 /// The stages in their new order; errors are keyed `stages.{index}.{field}`.
@@ -90,6 +102,26 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
                 0
             }
         };
+        let stall_days = match crate::text::ascii_digits(row.stall_days.trim()).as_str() {
+            "" => None,
+            typed => match typed.parse::<i64>() {
+                Ok(days) if (1..=MOST_STALL_DAYS).contains(&days) => Some(days),
+                Ok(_) => {
+                    errors.add(
+                        &field("stall_days"),
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: MOST_STALL_DAYS,
+                        },
+                    );
+                    None
+                }
+                Err(_) => {
+                    errors.add(&field("stall_days"), Problem::InvalidNumber);
+                    None
+                }
+            },
+        };
         let outcome = Outcome::from_code(&row.outcome);
         if outcome.is_none() || !crate::ids::is_valid_id(&row.id) {
             errors.add(FORM, Problem::Malformed);
@@ -99,6 +131,8 @@ pub fn validate_stages(rows: &[StageInput]) -> Result<Vec<Stage>, AppError> {
             name,
             position: index as i64,
             probability,
+            // Only open deals stall.
+            stall_days: stall_days.filter(|_| outcome == Some(Outcome::Open)),
             outcome: outcome.unwrap_or(Outcome::Open),
         });
     }
@@ -120,6 +154,7 @@ impl From<&Stage> for StageInput {
             name: s.name.clone(),
             probability: s.probability.to_string(),
             outcome: s.outcome.code().to_owned(),
+            stall_days: s.stall_days.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -159,14 +194,15 @@ impl Pipeline {
     }
 }
 
-/// The stages every new organisation starts with: (name, win probability %, outcome).
-pub const DEFAULT_STAGES: [(&str, i64, Outcome); 6] = [
-    ("Lead", 10, Outcome::Open),
-    ("Qualified", 25, Outcome::Open),
-    ("Proposal", 50, Outcome::Open),
-    ("Negotiation", 75, Outcome::Open),
-    ("Won", 100, Outcome::Won),
-    ("Lost", 0, Outcome::Lost),
+/// The stages every new organisation starts with: (name, win probability %, outcome, days
+/// until stalled).
+pub const DEFAULT_STAGES: [(&str, i64, Outcome, Option<i64>); 6] = [
+    ("Lead", 10, Outcome::Open, Some(14)),
+    ("Qualified", 25, Outcome::Open, Some(14)),
+    ("Proposal", 50, Outcome::Open, Some(10)),
+    ("Negotiation", 75, Outcome::Open, Some(7)),
+    ("Won", 100, Outcome::Won, None),
+    ("Lost", 0, Outcome::Lost, None),
 ];
 
 /// The default stages as a pipeline, their ids `{prefix}0`, `{prefix}1`…, for tests.
@@ -175,12 +211,13 @@ pub fn sample(prefix: &str) -> Pipeline {
     let stages = DEFAULT_STAGES
         .iter()
         .enumerate()
-        .map(|(i, (name, probability, outcome))| Stage {
+        .map(|(i, (name, probability, outcome, stall_days))| Stage {
             id: format!("{prefix}{i}").into(),
             name: (*name).into(),
             position: i as i64,
             probability: *probability,
             outcome: *outcome,
+            stall_days: *stall_days,
         })
         .collect();
     Pipeline {
@@ -202,6 +239,7 @@ mod tests {
                 name: o.to_uppercase(),
                 probability: "50".into(),
                 outcome: (*o).into(),
+                stall_days: String::new(),
             })
             .collect()
     }
@@ -221,6 +259,8 @@ mod tests {
         input[1].name = " ".into();
         input[2].probability = "150".into();
         input[0].probability = "half".into();
+        input[1].stall_days = "91".into();
+        input[0].stall_days = "۱۴".into();
         let Err(AppError::Validation(errors)) = validate_stages(&input) else {
             panic!("must fail")
         };
@@ -232,6 +272,24 @@ mod tests {
         assert_eq!(
             errors.get("stages.0.probability"),
             Some(Problem::InvalidNumber)
+        );
+        assert_eq!(
+            errors.get("stages.1.stall_days"),
+            Some(Problem::OutOfRange { min: 1, max: 90 })
+        );
+        assert_eq!(errors.get("stages.0.stall_days"), None);
+    }
+
+    #[test]
+    fn only_open_stages_stall() {
+        let mut input = rows();
+        for row in &mut input {
+            row.stall_days = "۱۰".into();
+        }
+        let stages = validate_stages(&input).expect("valid");
+        assert_eq!(
+            stages.iter().map(|s| s.stall_days).collect::<Vec<_>>(),
+            [Some(10), None, None]
         );
     }
 

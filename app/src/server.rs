@@ -125,14 +125,17 @@ pub struct Memo {
 }
 
 pub async fn cx() -> AppResult<Cx> {
-    let state = state()?;
-    let headers = request_headers().await?;
-    let utc_offset = cookie(&headers, "hamrah_tz")
+    cx_from(state()?, &request_headers().await?).await
+}
+
+/// [`cx`] for a plain axum handler, which has the state and the headers in hand.
+pub async fn cx_from(state: AppState, headers: &HeaderMap) -> AppResult<Cx> {
+    let utc_offset = cookie(headers, "hamrah_tz")
         .and_then(|v| v.parse::<i32>().ok())
         .filter(|minutes| (-14 * 60..=14 * 60).contains(minutes))
         .and_then(|minutes| time::UtcOffset::from_whole_seconds(minutes * 60).ok())
         .unwrap_or(time::UtcOffset::UTC);
-    let token = cookie(&headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
+    let token = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
     let actor = crate::auth::ssr::actor_for_token(&state, token)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -45,13 +45,14 @@ pub async fn ensure_defaults(db: &Db) -> anyhow::Result<()> {
     let stages: Vec<Value> = DEFAULT_STAGES
         .iter()
         .enumerate()
-        .map(|(i, (name, probability, outcome))| {
+        .map(|(i, (name, probability, outcome, stall_days))| {
             let outcome = match outcome {
                 Outcome::Open => "open",
                 Outcome::Won => "won",
                 Outcome::Lost => "lost",
             };
-            json!({ "id": new_id(), "name": name, "position": i, "probability": probability, "outcome": outcome })
+            json!({ "id": new_id(), "name": name, "position": i, "probability": probability,
+                "outcome": outcome, "stall_days": stall_days })
         })
         .collect();
     db.query(
@@ -60,12 +61,13 @@ pub async fn ensure_defaults(db: &Db) -> anyhow::Result<()> {
          CREATE type::record('pipeline', $pipeline) CONTENT { name: 'Sales', is_default: true };
          FOR $s IN $stages {
              CREATE type::record('stage', $s.id) CONTENT { pipeline: type::record('pipeline', $pipeline),
-                 name: $s.name, position: $s.position, probability: $s.probability, outcome: $s.outcome };
+                 name: $s.name, position: $s.position, probability: $s.probability, outcome: $s.outcome,
+                 stall_days: $s.stall_days };
          };
          COMMIT TRANSACTION;",
     )
     .bind(("pipeline", new_id()))
-    .bind(("stages", stages))
+    .bind(app::db::vars(&json!({ "stages": stages }))?)
     .bind(("sources", app::deals::source::DEFAULTS.map(String::from).to_vec()))
     .await?
     .check()?;
@@ -382,7 +384,17 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
             (deal["owner"].clone(), rng.gen_range(-20..15))
         };
         let done = kind == "note" || (offset < -2 && rng.gen_bool(0.7) && i >= 8);
+        // Logged when it happened, or planned a while back: so some deals have gone quiet
+        // and show as stalled.
+        let logged = if offset < 0 {
+            offset
+        } else {
+            -rng.gen_range(1..30)
+        };
+        let at = time::OffsetDateTime::now_utc() + time::Duration::days(logged)
+            - time::Duration::minutes(rng.gen_range(0..600));
         activities.push(json!({
+            "at": history::stamp(at),
             "id": new_id(), "kind": kind, "subject": subjects[rng.gen_range(0..subjects.len())],
             "body": (kind == "note" || rng.gen_bool(0.3)).then_some("Discussed volumes and delivery schedule."),
             "due_date": (kind != "note").then(|| day(offset)),
@@ -449,13 +461,18 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
                  due_date: $a.due_date, due_time: $a.due_time, done: $a.done,
                  deal: type::record('deal', $a.deal), contact: type::record('contact', $a.contact),
                  company: type::record('company', $a.company),
-                 owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner };
+                 owner: $owner, team: $owner.team, created_by: $owner, updated_by: $owner,
+                 created_at: <datetime>($a.at ?? time::now()), updated_at: <datetime>($a.at ?? time::now()) };
          };
          COMMIT TRANSACTION;",
     )
     .bind(vars)
     .await?
     .check()?;
+    // When each deal was last touched, as migration 0010 works it out for existing deals.
+    db.query(include_str!("../migrations/0010_stalled.surql"))
+        .await?
+        .check()?;
     Ok(true)
 }
 

@@ -2,6 +2,7 @@
 
 use super::ActivityRow;
 use super::{ActivityFormData, ActivityItem, Subject, TodayData};
+use crate::auth::Role;
 use crate::deals::local::choices;
 use crate::error::AppError;
 use crate::pipeline::Outcome;
@@ -96,6 +97,7 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
         .into_iter()
         .partition(|a| a.due_date.as_deref() < Some(today));
     let pipeline = view.reference.as_ref().map(|r| &r.pipeline);
+    let marks = crate::deals::local::Marks::of(view);
     let mut closing: Vec<_> = view
         .deals
         .values()
@@ -111,13 +113,27 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
     let closing = closing
         .into_iter()
         .take(50)
-        .map(|d| crate::deals::local::card(view, d))
+        .map(|d| crate::deals::local::card(view, &marks, d))
         .collect();
+    // As the server: a rep's own stalled deals, everything a manager's device holds (all of
+    // it readable, and every open deal is kept).
+    let mut stalled: Vec<_> = view
+        .deals
+        .values()
+        .filter(|d| (me.role != Role::Rep || d.stamp.owner == me.id) && marks.stalled(d))
+        .collect();
+    stalled.sort_by(|a, b| (&a.touched_at, &a.id).cmp(&(&b.touched_at, &b.id)));
     Ok(TodayData {
         today: today.to_owned(),
         overdue,
         due_today,
         closing,
+        stalled_count: stalled.len() as i64,
+        stalled: stalled
+            .into_iter()
+            .take(crate::activities::STALLED_SHOWN)
+            .map(|d| crate::deals::local::card(view, &marks, d))
+            .collect(),
     })
 }
 

@@ -1,5 +1,6 @@
 use super::{ActivityFormData, ActivityInput, ActivityItem, Subject, TodayData};
 use crate::db::{self, Bind, Write, rid};
+use crate::deals::stalled::Stall;
 use crate::deals::{Choice, DealCard};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::history::{self, FieldChange};
@@ -7,6 +8,7 @@ use crate::kinds::Table;
 use crate::order::{BY_NAME, BY_TITLE};
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
+use crate::sync::replica::Synced;
 
 fn fields(actor: &crate::auth::Actor) -> String {
     format!(
@@ -52,10 +54,17 @@ pub async fn for_subject(cx: &Cx, subject: Subject, id: &str) -> AppResult<Vec<A
     let fields = fields(&cx.actor);
     let sql = format!(
         "{ids}
-         SELECT {fields} FROM $ids WHERE {filter}
-         ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200"
+         SELECT {fields} FROM $ids WHERE {filter} AND {kept}
+         ORDER BY done ASC, due_date ASC, created_at DESC LIMIT 200",
+        kept = super::ActivityRow::kept_sql(),
     );
-    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", subject.table().rid(id)));
+    let pipeline = cx.pipeline().await?;
+    // A timeline shows what a device keeps (open tasks, and what was done in its last
+    // days), so it reads the same online and offline, as lists of deals do.
+    let query = crate::sync::horizon::Horizon::now(&pipeline).bind(
+        bind_actor(cx.db.query(sql), &cx.actor).bind(("linked", subject.table().rid(id))),
+        super::ActivityRow::kept_days(),
+    );
     let mut response = db::run(query).await?;
     let last = response.num_statements().saturating_sub(1);
     Ok(items(cx, db::take_all(&mut response, last)?))
@@ -65,23 +74,38 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
     let now = cx.local_now();
     let today = crate::calendar::iso(now.date());
     let horizon = crate::calendar::iso(now.date() + time::Duration::days(14));
+    let pipeline = cx.pipeline().await?;
+    let stall = Stall::new(&pipeline, time::OffsetDateTime::now_utc());
+    let stalled_scope = match cx.actor.role {
+        crate::auth::Role::Rep => "owner = $me",
+        _ => read_filter(&cx.actor),
+    };
     let sql = format!(
         "SELECT {fields} FROM activity WHERE owner = $me AND done = false AND due_date != NONE AND due_date <= $today
            ORDER BY due_date ASC, due_time ASC LIMIT 200;
-         SELECT id, rev, title, value, currency, stage, {company} AS company_name, owner.name AS owner_name,
-                expected_close, true AS can_edit
-           FROM deal WHERE owner = $me AND stage.outcome = 'open' AND expected_close != NONE
+         SELECT {cards} FROM deal WHERE owner = $me AND stage.outcome = 'open' AND expected_close != NONE
              AND expected_close <= $horizon
-           ORDER BY expected_close ASC LIMIT 50;",
+           ORDER BY expected_close ASC LIMIT 50;
+         SELECT {cards} FROM deal WHERE {stalled_scope} AND {stalled} ORDER BY touched_at ASC, id ASC LIMIT $shown;
+         SELECT count() AS count FROM deal WHERE {stalled_scope} AND {stalled} GROUP ALL;",
         fields = fields(&cx.actor),
-        company = records::shown(&cx.actor, "company", "name"),
+        cards = crate::deals::ssr::card_fields(&cx.actor),
+        stalled = stall.sql(),
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(("today", today.clone()))
-        .bind(("horizon", horizon));
-    let mut response = db::run(query).await?;
+        .bind(("horizon", horizon))
+        .bind(("shown", crate::activities::STALLED_SHOWN as i64));
+    let mut response = db::run(stall.bind(query)).await?;
     let due = items(cx, db::take_all(&mut response, 0)?);
-    let closing: Vec<DealCard> = db::take_all(&mut response, 1)?;
+    let cards = |rows: Vec<Scoped<DealCard>>| -> Vec<DealCard> {
+        rows.into_iter()
+            .map(|row| crate::deals::ssr::card(cx, &stall, row))
+            .collect()
+    };
+    let closing = cards(db::take_all(&mut response, 1)?);
+    let stalled = cards(db::take_all(&mut response, 2)?);
+    let stalled_count = db::take_count(&mut response, 3)?;
     let (overdue, due_today) = due
         .into_iter()
         .partition(|a| a.due_date.as_deref() < Some(today.as_str()));
@@ -90,6 +114,8 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
         overdue,
         due_today,
         closing,
+        stalled,
+        stalled_count,
     })
 }
 
@@ -204,6 +230,9 @@ pub async fn save(cx: &Cx, input: ActivityInput) -> AppResult<String> {
              UPDATE $id SET {set}, {links}, rev += 1, updated_at = time::now(), updated_by = $me;"
         )
     };
+    // The deal was worked on: it is not stalled (see `deals::stalled`).
+    let write =
+        format!("{write}\n IF $deal != NONE {{ UPDATE $deal SET touched_at = time::now() }};");
     let sql = history::ssr::transaction(&write);
     let marks = serde_json::json!({ "rev": input.rev, "conflict": CONFLICT_MARK });
     let query = bind_actor(Write::new(sql), &cx.actor)

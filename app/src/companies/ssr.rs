@@ -37,12 +37,12 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let sql = format!(
         "SELECT id, name, title, company.name AS company_name, phones[0] AS phone, emails[0] AS email
            FROM contact WHERE company = $company AND {filter} {BY_NAME} LIMIT 200;
-         SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
-                expected_close, owner, team
-           FROM deal WHERE company = $company AND {filter} AND {kept} {RECENT_FIRST} LIMIT 200;",
-        kept = crate::deals::ssr::kept_sql()
+         SELECT {cards} FROM deal WHERE company = $company AND {filter} AND {kept} {RECENT_FIRST} LIMIT 200;",
+        kept = crate::deals::ssr::kept_sql(),
+        cards = crate::deals::ssr::card_fields(&cx.actor),
     );
     let pipeline = cx.pipeline().await?;
+    let stall = crate::deals::stalled::Stall::new(&pipeline, time::OffsetDateTime::now_utc());
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("company", Table::Company.rid(id)));
     let query = crate::deals::ssr::bind_kept(query, &pipeline);
     let mut response = db::run(query).await?;
@@ -50,7 +50,7 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<CompanyPage> {
     let deals: Vec<Scoped<crate::deals::DealCard>> = db::take_all(&mut response, 1)?;
     let deals = deals
         .into_iter()
-        .map(|row| crate::deals::ssr::card(cx, row))
+        .map(|row| crate::deals::ssr::card(cx, &stall, row))
         .collect();
     let activities =
         crate::activities::ssr::for_subject(cx, crate::activities::Subject::Company, id).await?;

@@ -42,19 +42,19 @@ pub async fn page(cx: &Cx, id: &str) -> AppResult<ContactPage> {
     let contact = load(cx, id).await?;
     let filter = read_filter(&cx.actor);
     let sql = format!(
-        "SELECT id, rev, title, value, currency, stage, company.name AS company_name, owner.name AS owner_name,
-                expected_close, owner, team
-           FROM deal WHERE contact = $contact AND {filter} AND {kept} {RECENT_FIRST} LIMIT 200;",
-        kept = crate::deals::ssr::kept_sql()
+        "SELECT {cards} FROM deal WHERE contact = $contact AND {filter} AND {kept} {RECENT_FIRST} LIMIT 200;",
+        kept = crate::deals::ssr::kept_sql(),
+        cards = crate::deals::ssr::card_fields(&cx.actor),
     );
     let pipeline = cx.pipeline().await?;
+    let stall = crate::deals::stalled::Stall::new(&pipeline, time::OffsetDateTime::now_utc());
     let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("contact", Table::Contact.rid(id)));
     let query = crate::deals::ssr::bind_kept(query, &pipeline);
     let mut response = db::run(query).await?;
     let deals: Vec<Scoped<DealCard>> = db::take_all(&mut response, 0)?;
     let deals = deals
         .into_iter()
-        .map(|row| crate::deals::ssr::card(cx, row))
+        .map(|row| crate::deals::ssr::card(cx, &stall, row))
         .collect();
     let activities =
         crate::activities::ssr::for_subject(cx, crate::activities::Subject::Contact, id).await?;

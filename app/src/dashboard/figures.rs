@@ -173,6 +173,7 @@ mod tests {
                 position: 0,
                 probability: 0,
                 outcome: Outcome::Open,
+                stall_days: None,
             },
             entered,
         };

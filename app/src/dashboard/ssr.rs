@@ -91,6 +91,7 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         .previous(today, rules)
         .ok_or_else(bad_period)?;
 
+    let stall = crate::deals::stalled::Stall::new(&pipeline, time::OffsetDateTime::now_utc());
     let stages = |outcome: Outcome| -> Vec<_> {
         pipeline
             .stages
@@ -147,7 +148,11 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
             WHERE done = false AND due_date != NONE AND due_date < $today AND {deals}
             GROUP BY owner, name;
          {teams}
-         {owners}",
+         {owners}
+         SELECT {cards} FROM deal WHERE {deals} AND {stalled} ORDER BY touched_at ASC, id ASC LIMIT $stalled_shown;
+         SELECT count() AS count FROM deal WHERE {deals} AND {stalled} GROUP ALL;",
+        cards = crate::deals::ssr::card_fields(&cx.actor),
+        stalled = stall.sql(),
         teams = match cx.actor.role {
             Role::Admin => "SELECT id, name FROM team ORDER BY name;",
             Role::Manager | Role::Rep => "SELECT id, name FROM team WHERE id = $team;",
@@ -165,7 +170,8 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         .iter()
         .map(|s| rid("stage", &s.id))
         .collect();
-    let query = bind_actor(cx.db.query(sql), &cx.actor)
+    let query = bind_actor(stall.bind(cx.db.query(sql)), &cx.actor)
+        .bind(("stalled_shown", crate::activities::STALLED_SHOWN as i64))
         .bind(("won", stages(Outcome::Won)))
         .bind(("lost", stages(Outcome::Lost)))
         .bind(("open", stages(Outcome::Open)))
@@ -209,6 +215,9 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
     let overdue: Vec<ActivityRow> = db::take_all(&mut response, 11)?;
     let teams: Vec<Choice> = db::take_all(&mut response, 12)?;
     let owners: Vec<Choice> = db::take_all(&mut response, 13)?;
+    let stalled: Vec<crate::records::Scoped<crate::deals::DealCard>> =
+        db::take_all(&mut response, 14)?;
+    let stalled_count = db::take_count(&mut response, 15)?;
 
     let now = Tally {
         lost: lost_reasons.iter().map(|r| r.count).sum(),
@@ -271,6 +280,11 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         teams,
         owners,
         only_owner: (cx.actor.role == Role::Rep).then(|| cx.actor.id.clone()),
+        stalled: stalled
+            .into_iter()
+            .map(|row| crate::deals::ssr::card(cx, &stall, row))
+            .collect(),
+        stalled_count,
     })
 }
 

@@ -120,6 +120,7 @@ fn Figures(dashboard: Dashboard) -> impl IntoView {
         <div class="dash-grid">
             <forecast::Forecast dashboard=dashboard.clone() />
             <lists::Funnel dashboard=dashboard.clone() />
+            <lists::Stalled dashboard=dashboard.clone() />
             <lists::LostReasons dashboard=dashboard.clone() />
             <lists::Sources dashboard=dashboard.clone() />
             <activity::TeamActivity dashboard />

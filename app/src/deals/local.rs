@@ -1,6 +1,9 @@
 //! Deal pages drawn from the device's replica, the same shapes the server sends.
 
+use std::collections::HashMap;
+
 use super::DealRow;
+use super::stalled::Stall;
 use super::{
     Board, BoardQuery, Choice, Column, Deal, DealCard, DealFormData, DealPage, StageTotal,
 };
@@ -9,8 +12,50 @@ use crate::order;
 use crate::sync::horizon::Horizon;
 use crate::sync::replica::{Replica, Synced};
 
-pub fn card(view: &Replica, d: &DealRow) -> DealCard {
+/// What the device needs to mark stalled deals as the server does: the rule as of now,
+/// and when each deal last had an activity (the server folds those into `touched_at` as they
+/// are saved; the device may hold newer ones it has not pushed yet).
+pub struct Marks<'a> {
+    stall: Stall,
+    latest: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Marks<'a> {
+    pub fn of(view: &'a Replica) -> Marks<'a> {
+        Marks::at(view, time::OffsetDateTime::now_utc())
+    }
+
+    pub fn at(view: &'a Replica, now: time::OffsetDateTime) -> Marks<'a> {
+        let stall = match &view.reference {
+            Some(reference) => Stall::new(&reference.pipeline, now),
+            None => Stall::default(),
+        };
+        let mut latest: HashMap<&str, &str> = HashMap::new();
+        if stall.any() {
+            for a in view.activities.values() {
+                if let Some(deal) = a.deal.as_deref() {
+                    let at = a.stamp.updated_at.as_str();
+                    let seen = latest.entry(deal).or_insert(at);
+                    *seen = super::stalled::later(Some(seen), Some(at)).unwrap_or(at);
+                }
+            }
+        }
+        Marks { stall, latest }
+    }
+
+    pub fn stalled(&self, d: &DealRow) -> bool {
+        let touched = super::stalled::later(
+            d.touched_at.as_deref(),
+            self.latest.get(d.id.as_str()).copied(),
+        );
+        self.stall.is_stalled(&d.stage, touched)
+    }
+}
+
+pub fn card(view: &Replica, marks: &Marks, d: &DealRow) -> DealCard {
     DealCard {
+        stalled: marks.stalled(d),
+        touched_at: d.touched_at.clone(),
         id: d.id.clone(),
         rev: d.rev,
         title: d.title.clone(),
@@ -31,7 +76,8 @@ pub fn cards_where(view: &Replica, linked: impl Fn(&DealRow) -> bool) -> Vec<Dea
     order::sort(&mut deals, order::recent_first, |d| {
         (&d.stamp.updated_at, &d.id)
     });
-    deals.into_iter().map(|d| card(view, d)).collect()
+    let marks = Marks::of(view);
+    deals.into_iter().map(|d| card(view, &marks, d)).collect()
 }
 
 pub fn board(view: &Replica, query: &BoardQuery) -> Result<Board, AppError> {
@@ -43,6 +89,7 @@ pub fn board(view: &Replica, query: &BoardQuery) -> Result<Board, AppError> {
     order::sort(&mut deals, order::recent_first, |d| {
         (&d.stamp.updated_at, &d.id)
     });
+    let marks = Marks::of(view);
     let columns = pipeline
         .stages
         .iter()
@@ -66,7 +113,7 @@ pub fn board(view: &Replica, query: &BoardQuery) -> Result<Board, AppError> {
                 deals: mine
                     .iter()
                     .take(query.cards(&stage.id))
-                    .map(|d| card(view, d))
+                    .map(|d| card(view, &marks, d))
                     .collect(),
             }
         })

@@ -1,5 +1,6 @@
 use serde::Deserialize;
 
+use super::stalled::Stall;
 use super::{
     Board, BoardQuery, Choice, Column, Deal, DealCard, DealFormData, DealInput, DealPage,
     StageTotal,
@@ -17,18 +18,21 @@ use crate::server::Cx;
 use crate::sync::horizon::Horizon;
 use crate::sync::replica::Synced;
 
-/// A deal card as the actor sees it: `can_edit` comes from its scope.
-pub fn card(cx: &Cx, row: Scoped<DealCard>) -> DealCard {
+/// A deal card as the actor sees it: `can_edit` comes from its scope, the stalled mark
+/// from the same rule a device applies.
+pub fn card(cx: &Cx, stall: &Stall, row: Scoped<DealCard>) -> DealCard {
     DealCard {
         can_edit: row.can_edit(&cx.actor),
+        stalled: stall.is_stalled(&row.row.stage, row.row.touched_at.as_deref()),
         ..row.row
     }
 }
 
-fn card_fields(actor: &Actor) -> String {
+/// What a [`DealCard`] is read from, for [`card`]. Needs [`bind_actor`].
+pub fn card_fields(actor: &Actor) -> String {
     format!(
         "id, rev, title, value, currency, stage, {company} AS company_name, \
-         owner.name AS owner_name, expected_close, owner, team",
+         owner.name AS owner_name, expected_close, touched_at, owner, team",
         company = records::shown(actor, "company", "name")
     )
 }
@@ -84,6 +88,7 @@ pub async fn board(cx: &Cx, query: &BoardQuery) -> AppResult<Board> {
             .bind((format!("cards{i}"), query.cards(&stage.id) as i64));
     }
     let mut response = db::run(db_query).await?;
+    let stall = Stall::new(&pipeline, time::OffsetDateTime::now_utc());
     let mut columns = Vec::with_capacity(pipeline.stages.len());
     let totals: Vec<TotalRow> = db::take_all(&mut response, pipeline.stages.len())?;
     for (i, stage) in pipeline.stages.iter().enumerate() {
@@ -101,7 +106,7 @@ pub async fn board(cx: &Cx, query: &BoardQuery) -> AppResult<Board> {
             stage: stage.clone(),
             count: mine.iter().map(|t| t.count).sum(),
             totals: stage_totals,
-            deals: cards.into_iter().map(|row| card(cx, row)).collect(),
+            deals: cards.into_iter().map(|row| card(cx, &stall, row)).collect(),
         });
     }
     Ok(Board { pipeline, columns })
@@ -174,7 +179,9 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
 
 /// The fields stored as links to other records; every other field of [`DealFields`] is
 /// stored as it serialises.
-const LINKS: [&str; 3] = ["stage", "company", "contact"];
+/// Fields the save sets apart from the form's plain values: links, and `touched_at`, which
+/// the server keeps.
+const LINKS: [&str; 4] = ["stage", "company", "contact", "touched_at"];
 
 /// Records the deal `$id` entering `$stage` (migration 0008), when `$stage_moved`: in the
 /// save's transaction, after its write, with the owner and team the deal has then.
@@ -270,7 +277,7 @@ pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {
         format!(
             "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
              IF !record::exists($stage) {{ THROW $unknown_stage }};
-             IF $stage_moved {{ UPDATE $id SET stage_changed_at = time::now() }};
+             IF $stage_moved {{ UPDATE $id SET stage_changed_at = time::now(), touched_at = time::now() }};
              UPDATE $id SET {set}, stage = $stage, company = $company, contact = $contact,
                 rev += 1, updated_at = time::now(), updated_by = $me;
              {ENTER_STAGE}"

@@ -2,8 +2,11 @@
 //! Its query lives in the URL, so every number on the dashboard can open exactly the deals
 //! behind it (`crate::dashboard::drill`), and a view can be shared.
 
+pub mod actions;
 pub mod views;
 
+#[cfg(feature = "ssr")]
+pub mod export;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -119,6 +122,8 @@ pub struct TableQuery {
     pub entered: Option<(Id, Days)>,
     /// Expected to close on these days.
     pub closing: Option<Days>,
+    /// Only stalled deals (see [`crate::deals::stalled`]).
+    pub stalled: bool,
     pub sort: Column,
     /// The other way round from the column's first order (see [`Column::descending_first`]).
     pub reversed: bool,
@@ -166,6 +171,9 @@ impl TableQuery {
         if let Some((stage, days)) = &self.entered {
             pairs.push(("entered", format!("{stage}@{}", days.code())));
         }
+        if self.stalled {
+            pairs.push(("stalled", "1".to_owned()));
+        }
         if self.sort != Column::default() || self.reversed {
             pairs.push(("sort", self.sort.code().to_owned()));
             if self.reversed {
@@ -207,6 +215,7 @@ impl TableQuery {
                     .then(|| Some((Id::from(stage), Days::parse(range)?)))
                     .flatten()
             }),
+            stalled: get("stalled").is_some_and(|s| s == "1"),
             sort: get("sort")
                 .and_then(|s| Column::from_code(&s))
                 .unwrap_or_default(),
@@ -266,6 +275,10 @@ pub struct TableRow {
     #[serde(default)]
     pub last_activity: Option<String>,
     pub created_at: String,
+    #[serde(default)]
+    pub touched_at: Option<String>,
+    #[serde(default)]
+    pub stalled: bool,
 }
 
 /// A page of the table, and how many deals the whole query holds.
@@ -303,6 +316,7 @@ mod tests {
             sort: Column::Value,
             reversed: true,
             page: 2,
+            stalled: true,
             ..TableQuery::default()
         };
         let url = query.to_query();

@@ -1,7 +1,7 @@
 mod board;
 mod form;
 mod page;
-mod rows;
+pub mod rows;
 
 pub use board::PipelinePage;
 pub use form::DealFormPage;

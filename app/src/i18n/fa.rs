@@ -446,6 +446,87 @@ pub const fn text(key: Key) -> &'static str {
         Key::NextPage => "بعدی",
         Key::PageOf => "صفحهٔ {n} از {of}",
         Key::ListSeparator => "، ",
+        Key::Users => "کاربران",
+        Key::UsersLead => {
+            "چه کسانی وارد همراه می‌شوند، با چه نقش و تیمی. همکاران را دعوت کنید، دسترسی‌شان را تغییر دهید یا ببندید."
+        }
+        Key::People => "افراد",
+        Key::InviteTitle => "دعوت از همکار",
+        Key::InviteLead => {
+            "همراه حساب او را می‌سازد و پیوندی یک‌بارمصرف به شما می‌دهد تا برایش بفرستید. با این پیوند گذرواژه‌اش را انتخاب می‌کند."
+        }
+        Key::Invite => "دعوت",
+        Key::LinkFor => "این پیوند را برای {name} بفرستید. فقط یک بار و تا {date} کار می‌کند.",
+        Key::SignInLink => "پیوند ورود یک‌بارمصرف",
+        Key::Copy => "رونوشت",
+        Key::Copied => "رونوشت شد",
+        Key::NoTeam => "بدون تیم",
+        Key::Deactivated => "غیرفعال",
+        Key::Invited => "دعوت‌شده",
+        Key::LastActiveOn => "آخرین فعالیت {date}",
+        Key::NeverSignedIn => "هنوز وارد نشده",
+        Key::ManagePerson => "مدیریت {name}",
+        Key::Deactivate => "غیرفعال‌سازی",
+        Key::Reactivate => "فعال‌سازی دوباره",
+        Key::ActionFor => "{action}: {name}",
+        Key::DeactivatedLead => {
+            "از همه‌جا خارج شده و دستگاه‌هایش داده‌ها را پاک کرده‌اند. رکوردهایش می‌مانند."
+        }
+        Key::ResetLink => "پیوند بازنشانی گذرواژه",
+        Key::HandOnLead => {
+            "آنچه از {name} می‌ماند را به همکاری بسپارید: معامله‌های باز ({count})، شرکت‌ها، مخاطبان و فعالیت‌های باز."
+        }
+        Key::RecordsHandedOn => "{count} رکورد واگذار شد.",
+        Key::Teams => "تیم‌ها",
+        Key::NewTeam => "تیم تازه",
+        Key::TeamName => "نام تیم",
+        Key::TeamManager => "مدیر تیم",
+        Key::NoManager => "بدون مدیر",
+        Key::MembersCount => "{count} عضو فعال",
+        Key::CreateTeam => "ساختن تیم",
+        Key::WelcomeTitle => "{name}، به همراه خوش آمدید",
+        Key::ResetTitle => "{name}، گذرواژهٔ تازه‌ای انتخاب کنید",
+        Key::WelcomeLead => "با {email} وارد می‌شوید.",
+        Key::SetPasswordAndSignIn => "ثبت گذرواژه و ورود",
+        Key::ErrAccountClosed => {
+            "حساب شما غیرفعال شده است. اگر اشتباهی رخ داده، با مدیر سامانه تماس بگیرید."
+        }
+        Key::ProblemNotAssignable => "کسی را انتخاب کنید که می‌توانید معامله‌ها را به او بسپارید.",
+        Key::ProblemEmailTaken => "کسی دیگر با این ایمیل وارد می‌شود.",
+        Key::ProblemLinkInvalid => {
+            "این پیوند پیش‌تر استفاده شده یا منقضی شده است. از مدیر سامانه پیوند تازه بخواهید."
+        }
+        Key::ProblemLastAdmin => "سازمان دست‌کم به یک مدیر سامانهٔ فعال نیاز دارد.",
+        Key::ProblemTeamTaken => "تیمی با این نام وجود دارد.",
+        Key::Reassign => "واگذاری",
+        Key::MoveToStageAction => "انتقال به مرحله",
+        Key::Export => "خروجی",
+        Key::ExportHint => "معامله‌های این فیلتر، در پرونده‌ای برای برنامه‌های صفحه‌گسترده.",
+        Key::SelectDeal => "انتخاب {title}",
+        Key::SelectPage => "انتخاب همهٔ معامله‌های این صفحه",
+        Key::SelectedCount => "{count} انتخاب‌شده",
+        Key::NewOwner => "مالک تازه",
+        Key::NewStage => "مرحلهٔ تازه",
+        Key::ChooseOne => "انتخاب کنید…",
+        Key::ClearSelection => "پاک کردن انتخاب",
+        Key::DealsChanged => "{count} معامله تغییر کرد.",
+        Key::StalledOnly => "راکد",
+        Key::Columns => "ستون‌ها",
+        Key::SavedViews => "نماهای ذخیره‌شده",
+        Key::SaveView => "ذخیرهٔ این نما",
+        Key::ViewName => "نام نما",
+        Key::DeleteView => "حذف نمای {name}",
+        Key::StallDays => "روز تا راکد شدن",
+        Key::StallDaysHint => {
+            "معاملهٔ بازی که این تعداد روز نه فعالیتی داشته و نه مرحله‌اش عوض شده، راکد علامت می‌خورد. خالی یعنی هرگز."
+        }
+        Key::Stalled => "راکد",
+        Key::StalledLead => {
+            "معامله‌های بازی که بیش از مهلت مرحله‌شان نه فعالیتی داشته‌اند و نه مرحله‌شان عوض شده؛ قدیمی‌ترها اول."
+        }
+        Key::NoStalled => "هیچ معامله‌ای راکد نیست.",
+        Key::AllStalled => "همهٔ {count} معاملهٔ راکد",
+        Key::UntouchedSince => "بی‌تغییر از {date}",
     }
 }
 

@@ -14,7 +14,7 @@ pub async fn default_pipeline(db: &Db) -> AppResult<Pipeline> {
     let mut response = db::run(db.query(
         "LET $p = (SELECT id, name FROM pipeline WHERE is_default = true LIMIT 1)[0];
          RETURN $p;
-         SELECT id, name, position, probability, outcome FROM stage WHERE pipeline = $p.id ORDER BY position;",
+         SELECT id, name, position, probability, outcome, stall_days FROM stage WHERE pipeline = $p.id ORDER BY position;",
     ))
     .await?;
     let row: PipelineRow =
@@ -43,7 +43,7 @@ pub async fn save(cx: &crate::server::Cx, rows: &[super::StageInput]) -> AppResu
         .collect();
     let rows: Vec<serde_json::Value> = stages
         .iter()
-        .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "position": s.position, "probability": s.probability, "outcome": s.outcome.code() }))
+        .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "position": s.position, "probability": s.probability, "outcome": s.outcome.code(), "stall_days": s.stall_days }))
         .collect();
     // The emptiness check runs in the same transaction as the removal; every deal write
     // takes the same sync counter, so a deal moving into a removed stage meanwhile makes one
@@ -54,7 +54,8 @@ pub async fn save(cx: &crate::server::Cx, rows: &[super::StageInput]) -> AppResu
          FOR $r IN $removed {{ DELETE $r; }};
          FOR $s IN $stages {{
              UPSERT type::record('stage', $s.id) CONTENT {{ pipeline: $pipeline, name: $s.name,
-                 position: $s.position, probability: $s.probability, outcome: $s.outcome }};
+                 position: $s.position, probability: $s.probability, outcome: $s.outcome,
+                 stall_days: $s.stall_days }};
          }};
          LET $changed = $pipeline;
          LET $scope_before = NONE;
@@ -63,7 +64,7 @@ pub async fn save(cx: &crate::server::Cx, rows: &[super::StageInput]) -> AppResu
         crate::history::ssr::LOG_CHANGE
     ))
     .bind(("removed", removed))
-    .bind(("stages", rows))
+    .bind(db::vars(&serde_json::json!({ "stages": rows }))?)
     .bind(("pipeline", db::rid("pipeline", &current.id)))
     .bind(("stage_in_use", db::STAGE_IN_USE_MARK));
     db::write(&cx.db, &write).await?;

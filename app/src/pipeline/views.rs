@@ -13,6 +13,7 @@ struct Row {
     name: RwSignal<String>,
     probability: RwSignal<String>,
     outcome: RwSignal<String>,
+    stall_days: RwSignal<String>,
 }
 
 impl Row {
@@ -22,6 +23,7 @@ impl Row {
             name: RwSignal::new(input.name),
             probability: RwSignal::new(input.probability),
             outcome: RwSignal::new(input.outcome),
+            stall_days: RwSignal::new(input.stall_days),
         }
     }
 
@@ -31,6 +33,7 @@ impl Row {
             name: self.name.get(),
             probability: self.probability.get(),
             outcome: self.outcome.get(),
+            stall_days: self.stall_days.get(),
         }
     }
 }
@@ -103,6 +106,7 @@ fn StageForm(pipeline: Pipeline) -> impl IntoView {
                     name,
                     probability: "50".into(),
                     outcome: "open".into(),
+                    stall_days: "14".into(),
                 }),
             );
         });
@@ -207,6 +211,21 @@ fn StageRow(row: Row, rows: RwSignal<Vec<Row>>, errors: RwSignal<FieldErrors>) -
                             {outcomes}
                         </select>
                     </div>
+                    <Show when=move || row.outcome.get() == Outcome::Open.code()>
+                        <div class="field">
+                            <label for=format!("stage-{id}-stall")>{t(Key::StallDays)}</label>
+                            <input
+                                id=format!("stage-{id}-stall")
+                                inputmode="numeric"
+                                aria-invalid=invalid("stall_days")
+                                aria-describedby=format!("stage-{id}-stall-hint")
+                                prop:value=move || row.stall_days.get()
+                                on:input=move |ev| row.stall_days.set(event_target_value(&ev))
+                            />
+                            <p class="hint" id=format!("stage-{id}-stall-hint")>{t(Key::StallDaysHint)}</p>
+                            <p class="field-error" aria-live="polite">{problem("stall_days")}</p>
+                        </div>
+                    </Show>
                 </div>
                 <div class="stage-row-actions">
                     <button

@@ -256,6 +256,9 @@ pub fn create<R: Synced>(input: &R::Input, id: &str, clock: Hlc) -> Mutation {
 
 /// The label of `field` (a form field or a history entry) of kind `R`.
 pub fn label_of<R: Synced>(field: &str) -> Key {
+    if field == crate::history::OWNER {
+        return Key::FieldOwner;
+    }
     declared::<R>(field).map_or(Key::FieldName, |f| f.label)
 }
 

@@ -13,7 +13,7 @@ const PAST_DEALS: usize = 240;
 /// Activities done over the last six months.
 const PAST_ACTIVITIES: usize = 420;
 
-fn stamp(at: OffsetDateTime) -> String {
+pub fn stamp(at: OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -150,9 +150,10 @@ pub fn add(
     for i in 0..PAST_ACTIVITIES {
         let deal = &deals[(i * 13 + 5) % count];
         let (kind, subjects) = kinds[i % kinds.len()];
+        let due = day(&mut rng, -180, -1);
         activities.push(json!({
             "id": app::ids::new_id(), "kind": kind, "subject": subjects[rng.gen_range(0..subjects.len())],
-            "due_date": app::calendar::iso(day(&mut rng, -180, -1).date()), "done": true,
+            "due_date": app::calendar::iso(due.date()), "done": true, "at": stamp(due),
             "deal": deal["id"], "contact": deal["contact"], "company": deal["company"], "owner": deal["owner"],
         }));
     }

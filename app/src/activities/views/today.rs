@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use crate::activities::load_today;
 use crate::activities::views::timeline::ActivityRow;
 use crate::auth::Actor;
+use crate::deals::views::rows::StalledRows;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading, settled};
@@ -64,6 +65,20 @@ pub fn TodayPage() -> impl IntoView {
                                     }
                                 })
                                 .collect_view();
+                            let stalled = (!d.stalled.is_empty()).then(|| {
+                                let more = (d.stalled_count > d.stalled.len() as i64).then(|| {
+                                    let text = locale.count(Key::AllStalled, d.stalled_count);
+                                    view! { <A href="/deals?stalled=1" attr:class="more-link">{text}</A> }
+                                });
+                                view! {
+                                    <section class="panel" aria-labelledby="stalled-h">
+                                        <h2 id="stalled-h">{t(Key::Stalled)}</h2>
+                                        <p class="muted">{t(Key::StalledLead)}</p>
+                                        <StalledRows deals=d.stalled />
+                                        {more}
+                                    </section>
+                                }
+                            });
                             view! {
                                 {overdue}
                                 <section class="panel" aria-labelledby="due-h">
@@ -75,6 +90,7 @@ pub fn TodayPage() -> impl IntoView {
                                     <h2 id="closing-h">{t(Key::ClosingSoon)}</h2>
                                     <ul class="rows">{closing}</ul>
                                 </section>
+                                {stalled}
                             }
                                 .into_any()
                         }

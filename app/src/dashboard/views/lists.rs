@@ -135,3 +135,33 @@ pub fn Sources(dashboard: Dashboard) -> impl IntoView {
     );
     counted_list("sources-h", Key::NewBySource, rows)
 }
+
+/// Open deals nobody has touched for longer than their stage allows, whatever the period.
+#[component]
+pub fn Stalled(dashboard: Dashboard) -> impl IntoView {
+    let locale = use_locale();
+    let all = crate::deals::table::TableQuery {
+        stalled: true,
+        ..drill::open(&dashboard)
+    }
+    .href();
+    let count = dashboard.stalled_count;
+    view! {
+        <section class="panel" aria-labelledby="stalled-h">
+            <h2 id="stalled-h">
+                {t(Key::Stalled)}" "
+                <A href=all.clone() attr:class="count-link">{locale.number(count)}</A>
+            </h2>
+            <p class="muted hint">{t(Key::StalledLead)}</p>
+            {if dashboard.stalled.is_empty() {
+                view! { <p class="muted">{t(Key::NoStalled)}</p> }.into_any()
+            } else {
+                view! {
+                    <crate::deals::views::rows::StalledRows deals=dashboard.stalled />
+                    <A href=all attr:class="more-link">{locale.count(Key::AllStalled, count)}</A>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

@@ -6,6 +6,7 @@ use surrealdb::types::RecordId;
 use super::{Column, Days, PAGE_ROWS, TablePage, TableQuery, TableRow};
 use crate::dashboard::ssr::zone::Zone;
 use crate::db::{self, Bind, rid};
+use crate::deals::stalled::Stall;
 use crate::error::{AppError, AppResult, Problem};
 use crate::pipeline::Outcome;
 use crate::records::{self, bind_actor, read_filter};
@@ -32,6 +33,8 @@ pub struct Filter {
     text: serde_json::Map<String, serde_json::Value>,
     links: Vec<(String, RecordId)>,
     sets: Vec<(String, Vec<RecordId>)>,
+    /// The stalled rule as of now: the rows' marks, and the filter when asked for.
+    pub stall: Stall,
 }
 
 impl Filter {
@@ -43,7 +46,7 @@ impl Filter {
         for (name, set) in &self.sets {
             query = query.bind((name.clone(), set.clone()));
         }
-        Ok(query)
+        Ok(self.stall.bind(query))
     }
 }
 
@@ -73,11 +76,16 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
         text: serde_json::Map::new(),
         links: vec![("pipeline".into(), rid("pipeline", &pipeline.id))],
         sets: Vec::new(),
+        stall: Stall::new(&pipeline, time::OffsetDateTime::now_utc()),
     };
     let and = |f: &mut Filter, clause: &str| {
         f.sql.push_str(" AND ");
         f.sql.push_str(clause);
     };
+    if query.stalled {
+        let stalled = f.stall.sql();
+        and(&mut f, &stalled);
+    }
     if let Some(outcome) = query.outcome {
         and(&mut f, "stage IN $outcome_stages");
         f.sets
@@ -163,6 +171,19 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
 
 pub async fn page(cx: &Cx, query: TableQuery) -> AppResult<TablePage> {
     let filter = filter(cx, &query).await?;
+    let start = i64::from(query.page) * i64::from(PAGE_ROWS);
+    let (rows, total) = rows(cx, &query, &filter, start, i64::from(PAGE_ROWS)).await?;
+    Ok(TablePage { query, total, rows })
+}
+
+/// `limit` rows of `query` from `start`, in its order, and how many it holds in all.
+pub async fn rows(
+    cx: &Cx,
+    query: &TableQuery,
+    filter: &Filter,
+    start: i64,
+    limit: i64,
+) -> AppResult<(Vec<TableRow>, i64)> {
     let direction = if query.descending() { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT record::id(id) AS id, title, {company} AS company_name, owner.name AS owner_name,
@@ -170,7 +191,7 @@ pub async fn page(cx: &Cx, query: TableQuery) -> AppResult<TablePage> {
             value, currency, expected_close, probability, source,
             (SELECT VALUE due_date FROM activity WHERE deal = $parent.id AND done = true
                 ORDER BY due_date DESC LIMIT 1)[0] AS last_activity,
-            <string>created_at AS created_at
+            <string>created_at AS created_at, <string>touched_at AS touched_at
          FROM deal WHERE {where_} ORDER BY {sort} {direction}, id {direction}
          LIMIT $limit START $start;
          SELECT count() AS count FROM deal WHERE {where_} GROUP ALL;",
@@ -179,16 +200,15 @@ pub async fn page(cx: &Cx, query: TableQuery) -> AppResult<TablePage> {
         sort = order(query.sort),
     );
     let db_query = bind_actor(cx.db.query(sql), &cx.actor)
-        .bind(("limit", i64::from(PAGE_ROWS)))
-        .bind(("start", i64::from(query.page) * i64::from(PAGE_ROWS)));
+        .bind(("limit", limit))
+        .bind(("start", start));
     let mut response = db::run(filter.bind(db_query)?).await?;
-    let rows: Vec<TableRow> = db::take_all(&mut response, 0)?;
-    #[derive(serde::Deserialize)]
-    struct Count {
-        count: i64,
+    let mut rows: Vec<TableRow> = db::take_all(&mut response, 0)?;
+    for row in &mut rows {
+        row.stalled = filter
+            .stall
+            .is_stalled(&row.stage, row.touched_at.as_deref());
     }
-    let total = db::take_all::<Count>(&mut response, 1)?
-        .first()
-        .map_or(0, |c| c.count);
-    Ok(TablePage { query, total, rows })
+    let total = db::take_count(&mut response, 1)?;
+    Ok((rows, total))
 }

@@ -5,11 +5,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use std::collections::BTreeSet;
+
+use super::actions::{ActionBar, Reload, Selection};
 use super::{Column, PAGE_ROWS, TablePage, TableQuery, deal_table};
+use crate::deals::views::rows::StalledMark;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::loaded;
 
-fn heading(column: Column) -> Key {
+pub fn heading(column: Column) -> Key {
     match column {
         Column::Title => Key::Title,
         Column::Company => Key::Company,
@@ -28,15 +32,56 @@ fn heading(column: Column) -> Key {
 pub fn DealsTablePage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| TableQuery::from_params(|k| p.get(k))));
-    let data = Resource::new(move || query.get(), deal_table);
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let reload = RwSignal::new(0_u32);
+    provide_context(Selection(selected));
+    provide_context(Reload(reload));
+    // Another filter or page shows other rows: what was ticked is no longer in view.
+    Effect::new(move |_| {
+        query.track();
+        selected.set(BTreeSet::new());
+    });
+    let data = Resource::new(move || (query.get(), reload.get()), |(q, _)| deal_table(q));
     view! {
         <main class="page wide deals-table">
             <div class="page-head">
                 <h1>{t(Key::DealsTitle)}</h1>
             </div>
-            <Search query />
+            <div class="table-tools">
+                <Search query />
+                <StalledFilter query />
+                <a
+                    class="button"
+                    rel="external"
+                    download="deals.csv"
+                    href=move || format!("/deals/export.csv?{}", TableQuery { page: 0, ..query.get() }.to_query())
+                    title=t(Key::ExportHint)
+                >
+                    {t(Key::Export)}
+                </a>
+            </div>
+            <ActionBar />
             {loaded(data, |page| view! { <Table page /> })}
         </main>
+    }
+}
+
+/// Only stalled deals, or all.
+#[component]
+fn StalledFilter(query: Memo<TableQuery>) -> impl IntoView {
+    let navigate = use_navigate();
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                prop:checked=move || query.get().stalled
+                on:change=move |ev| {
+                    let next = TableQuery { stalled: event_target_checked(&ev), page: 0, ..query.get_untracked() };
+                    navigate(&next.href(), Default::default());
+                }
+            />
+            <span>{t(Key::StalledOnly)}</span>
+        </label>
     }
 }
 
@@ -79,6 +124,32 @@ fn Table(page: TablePage) -> impl IntoView {
             ..query.clone()
         }
         .href()
+    };
+    let Selection(selected) = expect_context::<Selection>();
+    let ids: Vec<String> = page.rows.iter().map(|r| r.id.to_string()).collect();
+    let all_ids = ids.clone();
+    let all_ticked =
+        move || !all_ids.is_empty() && selected.with(|s| all_ids.iter().all(|id| s.contains(id)));
+    let tick_all = move |on: bool| {
+        selected.update(|s| {
+            for id in &ids {
+                if on {
+                    s.insert(id.clone());
+                } else {
+                    s.remove(id);
+                }
+            }
+        })
+    };
+    let select_head = view! {
+        <th scope="col" class="tick">
+            <input
+                type="checkbox"
+                aria-label=t(Key::SelectPage)
+                prop:checked=all_ticked
+                on:change=move |ev| tick_all(event_target_checked(&ev))
+            />
+        </th>
     };
     let heads = shown
         .into_iter()
@@ -127,9 +198,31 @@ fn Table(page: TablePage) -> impl IntoView {
                 .collect_view();
             let href = format!("/deals/{}", row.id);
             let title = row.title.clone();
+            let id = row.id.to_string();
+            let ticked = {
+                let id = id.clone();
+                Memo::new(move |_| selected.with(|s| s.contains(&id)))
+            };
+            let label = crate::fill!(locale, Key::SelectDeal, title = &row.title);
+            let mark = row
+                .stalled
+                .then(|| view! { <StalledMark touched_at=row.touched_at.clone() /> });
             view! {
-                <tr>
-                    <th scope="row"><A href=href>{title}</A></th>
+                <tr class:ticked=ticked>
+                    <td class="tick">
+                        <input
+                            type="checkbox"
+                            aria-label=label
+                            prop:checked=ticked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                selected.update(|s| {
+                                    if on { s.insert(id.clone()); } else { s.remove(&id); }
+                                });
+                            }
+                        />
+                    </td>
+                    <th scope="row"><A href=href attr:dir="auto">{title}</A>" "{mark}</th>
                     {cells}
                 </tr>
             }
@@ -144,10 +237,13 @@ fn Table(page: TablePage) -> impl IntoView {
             let sub = [locale.stage_name(&row.stage_name), row.owner_name.clone()]
                 .join(locale.text(Key::ListSeparator));
             let amount = locale.amount(row.value, row.currency);
+            let mark = row
+                .stalled
+                .then(|| view! { <StalledMark touched_at=row.touched_at.clone() /> });
             view! {
                 <li>
                     <A href=href attr:class="row-link">
-                        <span class="row-title">{title}</span>
+                        <span class="row-title" dir="auto">{title}" "{mark}</span>
                         <span class="row-sub muted">{sub}</span>
                         <span class="row-sub amount">{amount}</span>
                     </A>
@@ -172,7 +268,7 @@ fn Table(page: TablePage) -> impl IntoView {
         <div class="table-scroll wide-only">
             <table class="data deals">
                 <caption class="visually-hidden">{t(Key::DealsTitle)}</caption>
-                <thead><tr>{heads}</tr></thead>
+                <thead><tr>{select_head}{heads}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>

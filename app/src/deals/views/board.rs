@@ -7,6 +7,7 @@ use crate::ids::Id;
 use leptos_router::components::A;
 
 use crate::deals::DealRow;
+use crate::deals::views::rows::StalledMark;
 use crate::deals::{Board, BoardQuery, CARDS_AT_ONCE, Column, DealCard, StageTotal, load_board};
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, t, use_locale};
@@ -248,6 +249,7 @@ fn Card(
             }
         >
             <A href=format!("/deals/{}", deal.id) attr:class="card-title" attr:dir="auto">{deal.title.clone()}</A>
+            {deal.stalled.then(|| view! { <StalledMark touched_at=deal.touched_at.clone() /> })}
             {deal.company_name.clone().map(|c| view! { <p class="card-company" dir="auto">{c}</p> })}
             <p class="card-meta">
                 <span class="card-value">{locale.amount(deal.value, deal.currency)}</span>

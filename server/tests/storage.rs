@@ -149,7 +149,9 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
          DEFINE FIELD source ON deal TYPE option<string>;
          DEFINE FIELD deal_sources ON organisation TYPE option<array<string>>;
          DEFINE FIELD time_zone ON organisation TYPE option<string>;
-         DEFINE FIELD rates ON organisation TYPE option<object> FLEXIBLE;",
+         DEFINE FIELD rates ON organisation TYPE option<object> FLEXIBLE;
+         DEFINE FIELD stall_days ON stage TYPE option<int>;
+         DEFINE FIELD manager ON team TYPE option<record<user>>;",
         include_str!("../migrations/0001_core.surql")
     );
     db.query(core)

@@ -473,6 +473,14 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     db.query(include_str!("../migrations/0010_stalled.surql"))
         .await?
         .check()?;
+    // Each demo team is run by its manager.
+    db.query(
+        "FOR $m IN (SELECT id, team FROM user WHERE role = 'manager' AND team != NONE) {
+             UPDATE $m.team SET manager = $m.id;
+         };",
+    )
+    .await?
+    .check()?;
     Ok(true)
 }
 

@@ -18,10 +18,24 @@ use crate::ui::parts::{ErrorNote, loaded};
 #[derive(Clone, Copy)]
 pub(crate) struct Reload(pub RwSignal<u32>);
 
+/// What outlives the list being drawn again after a change: the person opened, the link
+/// just made, the last thing done.
+#[derive(Clone, Copy)]
+pub(crate) struct Kept {
+    pub open: RwSignal<Option<String>>,
+    pub link: RwSignal<Option<(SignInLink, String)>>,
+    pub done: RwSignal<Option<String>>,
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     provide_context(Reload(reload));
+    provide_context(Kept {
+        open: RwSignal::new(None),
+        link: RwSignal::new(None),
+        done: RwSignal::new(None),
+    });
     let data = Resource::new(move || reload.get(), |_| load_directory());
     view! {
         <main class="page users">
@@ -48,10 +62,12 @@ fn Screen(directory: Directory) -> impl IntoView {
         })
         .collect_view();
     let admin = directory.admin;
+    let done = expect_context::<Kept>().done;
     view! {
         <InviteForm directory=directory.clone() />
         <section class="panel" aria-labelledby="people-h">
             <h2 id="people-h">{t(Key::People)}</h2>
+            {move || done.get().map(|text| view! { <p class="saved-note" role="status">{text}</p> })}
             <ul class="people">{people}</ul>
         </section>
         {admin.then(|| view! { <teams::Teams directory /> })}
@@ -182,7 +198,7 @@ fn InviteForm(directory: Directory) -> impl IntoView {
     let team = RwSignal::new(own_team);
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
-    let sent = RwSignal::new(None::<(SignInLink, String)>);
+    let sent = expect_context::<Kept>().link;
     let action = Action::new(|input: &PersonInput| invite(input.clone()));
     Effect::new(move |_| match action.value().get() {
         Some(Ok(link)) => {

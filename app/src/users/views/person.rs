@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Labelled, LinkBox, Reload, role_options, team_options};
+use super::{Kept, Labelled, LinkBox, Reload, role_options, team_options};
 use crate::auth::Actor;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t, use_locale};
@@ -48,9 +48,29 @@ pub fn PersonItem(person: Person, directory: Directory, own: bool) -> impl IntoV
             .into_any();
     }
     let label = crate::fill!(locale, Key::ManagePerson, name = &person.name);
+    let open = expect_context::<Kept>().open;
+    let id = person.id.to_string();
+    let is_open = {
+        let id = id.clone();
+        move || open.with(|o| o.as_deref() == Some(id.as_str()))
+    };
+    let toggled = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let now_open = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            .is_some_and(|d| d.open());
+        open.update(|o| {
+            if now_open {
+                *o = Some(id.clone());
+            } else if o.as_deref() == Some(id.as_str()) {
+                *o = None;
+            }
+        });
+    };
     view! {
         <li class="person">
-            <details>
+            <details prop:open=is_open on:toggle=toggled>
                 <summary class="person-head" aria-label=label>{summary}</summary>
                 <div class="person-body">
                     <EditForm person=person.clone() directory=directory.clone() />
@@ -202,12 +222,12 @@ fn HandOnForm(person: Person, directory: Directory) -> impl IntoView {
     let to = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<usize>);
+    let done = expect_context::<Kept>().done;
     let from = person.id.to_string();
     let action = Action::new(move |to: &String| hand_on(from.clone(), to.clone()));
     Effect::new(move |_| match action.value().get() {
         Some(Ok(count)) => {
-            done.set(Some(count));
+            done.set(Some(locale.count(Key::RecordsHandedOn, count as i64)));
             reload.update(|n| *n += 1);
         }
         Some(Err(error)) => {
@@ -244,7 +264,6 @@ fn HandOnForm(person: Person, directory: Directory) -> impl IntoView {
                 </select>
             </Labelled>
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
-            {move || done.get().map(|n| view! { <p class="saved-note" role="status">{locale.count(Key::RecordsHandedOn, n as i64)}</p> })}
             <button class="button" type="submit" disabled=move || action.pending().get()>{t(Key::Reassign)}</button>
         </form>
     }

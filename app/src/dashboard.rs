@@ -7,6 +7,7 @@
 pub mod drill;
 pub mod figures;
 pub mod period;
+pub mod targets;
 pub mod views;
 
 #[cfg(feature = "ssr")]
@@ -163,6 +164,12 @@ pub struct Dashboard {
     pub stalled: Vec<crate::deals::DealCard>,
     #[serde(default)]
     pub stalled_count: i64,
+    /// Each rep's and team's won against their target; empty when the reader runs nobody.
+    #[serde(default)]
+    pub targets: Vec<targets::Attainment>,
+    /// Targets can be set for this period (a month or a quarter).
+    #[serde(default)]
+    pub targets_settable: bool,
 }
 
 /// The dashboard for the signed-in user: a rep sees only their own deals, a manager their

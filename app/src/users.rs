@@ -247,11 +247,12 @@ mod tests {
 
     #[test]
     fn a_manager_invites_reps_of_their_own_team_only() {
-        let manager = actor(Role::Manager, Some("north"));
-        let valid = input("rep", "north").validate(&manager).expect("valid");
+        let (north, south) = (crate::ids::new_id(), crate::ids::new_id());
+        let manager = actor(Role::Manager, Some(&north));
+        let valid = input("rep", &north).validate(&manager).expect("valid");
         assert_eq!(valid.name, "Lale Rad");
         assert_eq!(valid.email, "lale@example.com");
-        let Err(AppError::Validation(errors)) = input("admin", "south").validate(&manager) else {
+        let Err(AppError::Validation(errors)) = input("admin", &south).validate(&manager) else {
             panic!("must fail")
         };
         assert_eq!(errors.get("role"), Some(Problem::NotAssignable));

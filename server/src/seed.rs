@@ -473,6 +473,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     db.query(include_str!("../migrations/0010_stalled.surql"))
         .await?
         .check()?;
+    add_targets(db).await?;
     // Each demo team is run by its manager.
     db.query(
         "FOR $m IN (SELECT id, team FROM user WHERE role = 'manager' AND team != NONE) {
@@ -482,6 +483,50 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     .await?
     .check()?;
     Ok(true)
+}
+
+/// This month's target for each rep and this quarter's for each team (Gregorian), so the
+/// Dashboard's Targets have something to measure against.
+async fn add_targets(db: &Db) -> anyhow::Result<()> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let first = |year: i32, month: u8| {
+        time::Month::try_from(month)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(year, m, 1).ok())
+            .map(app::calendar::iso)
+    };
+    let next = |year: i32, month: u8, by: u8| {
+        let m = month - 1 + by;
+        first(year + i32::from(m / 12), m % 12 + 1)
+    };
+    let (year, month) = (today.year(), u8::from(today.month()));
+    let quarter = (month - 1) / 3 * 3 + 1;
+    let (Some(month_start), Some(month_end), Some(quarter_start), Some(quarter_end)) = (
+        first(year, month),
+        next(year, month, 1),
+        first(year, quarter),
+        next(year, quarter, 3),
+    ) else {
+        return Ok(());
+    };
+    db.query(
+        "LET $admin = (SELECT VALUE id FROM user WHERE role = 'admin' LIMIT 1)[0];
+         FOR $u IN (SELECT id FROM user WHERE role = 'rep') {
+             UPSERT type::record('target', 'rep_' + record::id($u.id) + '_' + $ms + '_' + $me) CONTENT {
+                 user: $u.id, kind: 'month', start: $ms, end: $me, amount: 6000000, set_by: $admin };
+         };
+         FOR $t IN (SELECT id FROM team) {
+             UPSERT type::record('target', 'team_' + record::id($t.id) + '_' + $qs + '_' + $qe) CONTENT {
+                 team: $t.id, kind: 'quarter', start: $qs, end: $qe, amount: 45000000, set_by: $admin };
+         };",
+    )
+    .bind(("ms", month_start))
+    .bind(("me", month_end))
+    .bind(("qs", quarter_start))
+    .bind(("qe", quarter_end))
+    .await?
+    .check()?;
+    Ok(())
 }
 
 /// Sets each company's or contact's search key (`name_lc`) from its name, as the app's saves

@@ -423,3 +423,141 @@ async fn the_export_is_the_whole_filtered_table_as_csv() {
     let (status, _) = export(&app, Some(&admin), "q=%FF%FE&stage=';DROP").await;
     assert_eq!(status, StatusCode::OK, "bad parts of a query are left out");
 }
+
+/// A manager sets their reps' targets for a month or a quarter, an admin a team's; the
+/// Dashboard shows won against them.
+#[tokio::test]
+async fn targets_are_set_by_whoever_runs_the_rep_or_the_team() {
+    let app = demo_app().await;
+    let manager = app.sign_in("manager@example.com").await;
+    let admin = app.sign_in("admin@example.com").await;
+    let rep = user_id(&app, "rep@example.com").await;
+    let south_rep = user_id(&app, "rep2@example.com").await;
+    let me = user_id(&app, "manager@example.com").await;
+    let set = |session: String,
+               period: &'static str,
+               whose: &'static str,
+               id: String,
+               amount: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&session),
+                "dashboard/target",
+                json!({ "period": { "kind": period }, "calendar": "gregorian", "whose": whose, "id": id, "amount": amount }),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        set(manager.clone(), "this_month", "rep", rep.clone(), "25,000")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        set(
+            manager.clone(),
+            "this_month",
+            "rep",
+            south_rep.clone(),
+            "1000"
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        set(manager.clone(), "this_month", "rep", me.clone(), "1000")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let north = {
+        let mut r = app
+            .state
+            .db
+            .query("RETURN (SELECT VALUE record::id(id) FROM team WHERE name = 'North')[0]")
+            .await
+            .expect("query");
+        r.take::<Option<String>>(0).expect("id").expect("North")
+    };
+    assert_eq!(
+        set(manager.clone(), "this_month", "team", north.clone(), "1000")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        set(manager.clone(), "this_year", "rep", rep.clone(), "1000")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        set(manager.clone(), "this_month", "rep", rep.clone(), "lots")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        set(
+            admin.clone(),
+            "this_quarter",
+            "team",
+            north.clone(),
+            "90000"
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    let dashboard = |session: String, period: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&session),
+                "dashboard",
+                json!({ "filters": { "period": { "kind": period } }, "calendar": "gregorian" }),
+            )
+            .await
+            .body
+        }
+    };
+    let month = dashboard(manager.clone(), "this_month").await;
+    assert_eq!(month["targets_settable"], json!(true));
+    let row = month["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .find(|t| t["id"].as_str().is_some_and(|id| id.contains(&rep)))
+        .expect("the rep's row");
+    assert_eq!(row["target"], json!(2_500_000));
+    let quarter = dashboard(admin.clone(), "this_quarter").await;
+    let team = quarter["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .find(|t| t["whose"] == "team" && t["name"] == "North")
+        .expect("the team's row");
+    assert_eq!(team["target"], json!(9_000_000));
+    // A rep sees no one's targets.
+    let reps_view = dashboard(app.sign_in("rep@example.com").await, "this_month").await;
+    assert_eq!(reps_view["targets"], json!([]));
+    // Cleared with an empty amount.
+    assert_eq!(
+        set(manager.clone(), "this_month", "rep", rep.clone(), "")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let cleared = dashboard(manager, "this_month").await;
+    let row = cleared["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .find(|t| t["id"].as_str().is_some_and(|id| id.contains(&rep)))
+        .expect("the rep's row");
+    assert!(row["target"].is_null(), "{row:?}");
+}

@@ -150,7 +150,13 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
          {teams}
          {owners}
          SELECT {cards} FROM deal WHERE {deals} AND {stalled} ORDER BY touched_at ASC, id ASC LIMIT $stalled_shown;
-         SELECT count() AS count FROM deal WHERE {deals} AND {stalled} GROUP ALL;",
+         SELECT count() AS count FROM deal WHERE {deals} AND {stalled} GROUP ALL;
+         SELECT owner AS id, currency, count() AS count, math::sum(value) AS total FROM deal
+            WHERE stage IN $won AND {closed} AND {deals} GROUP BY id, currency;
+         SELECT team AS id, currency, count() AS count, math::sum(value) AS total FROM deal
+            WHERE stage IN $won AND {closed} AND {deals} AND team != NONE GROUP BY id, currency;
+         {targets}",
+        targets = super::targets::ssr::TARGETS,
         cards = crate::deals::ssr::card_fields(&cx.actor),
         stalled = stall.sql(),
         teams = match cx.actor.role {
@@ -218,6 +224,21 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
     let stalled: Vec<crate::records::Scoped<crate::deals::DealCard>> =
         db::take_all(&mut response, 14)?;
     let stalled_count = db::take_count(&mut response, 15)?;
+    let won_by_owner: Vec<WonBy> = db::take_all(&mut response, 16)?;
+    let won_by_team: Vec<WonBy> = db::take_all(&mut response, 17)?;
+    let targets: Vec<super::targets::Target> = db::take_all(&mut response, 18)?;
+    let targets_settable = super::targets::settable(&filters.period);
+    let attainment = attainment(
+        cx,
+        &filters,
+        (&owners, &teams),
+        (&won_by_owner, &won_by_team),
+        &targets,
+        (
+            &crate::calendar::iso(span.start),
+            &crate::calendar::iso(span.end),
+        ),
+    );
 
     let now = Tally {
         lost: lost_reasons.iter().map(|r| r.count).sum(),
@@ -285,7 +306,65 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
             .map(|row| crate::deals::ssr::card(cx, &stall, row))
             .collect(),
         stalled_count,
+        targets_settable,
+        targets: attainment,
     })
+}
+
+#[derive(Deserialize)]
+struct WonBy {
+    id: crate::ids::Id,
+    currency: Currency,
+    count: i64,
+    total: i64,
+}
+
+/// Progress against targets: the reps a manager runs (an admin: everyone selling) and the
+/// teams an admin runs, within the filters. A rep sees no one's, not even their own.
+fn attainment(
+    cx: &Cx,
+    filters: &Filters,
+    (owners, teams): (&[Choice], &[Choice]),
+    (by_owner, by_team): (&[WonBy], &[WonBy]),
+    targets: &[super::targets::Target],
+    (start, end): (&str, &str),
+) -> Vec<super::targets::Attainment> {
+    use super::targets::{Attainment, Whose, covering};
+    if cx.actor.role == Role::Rep {
+        return Vec::new();
+    }
+    let won = |rows: &[WonBy], id: &crate::ids::Id| {
+        super::figures::merge(rows.iter().filter(|r| &r.id == id).map(|r| Sum {
+            currency: r.currency,
+            count: r.count,
+            total: r.total,
+        }))
+    };
+    let reps = owners
+        .iter()
+        .filter(|o| filters.team.is_none() || o.team == filters.team)
+        .filter(|o| filters.owner.as_ref().is_none_or(|f| f == &o.id))
+        .map(|o| Attainment {
+            whose: Whose::Rep,
+            id: o.id.clone(),
+            name: o.name.clone(),
+            won: won(by_owner, &o.id),
+            target: covering(targets, Whose::Rep, &o.id, start, end),
+            settable: o.id != cx.actor.id || cx.actor.role == Role::Admin,
+        });
+    let teams = teams
+        .iter()
+        .filter(|_| cx.actor.role == Role::Admin && filters.owner.is_none())
+        .filter(|t| filters.team.as_ref().is_none_or(|f| f == &t.id))
+        .map(|t| Attainment {
+            whose: Whose::Team,
+            id: t.id.clone(),
+            name: t.name.clone(),
+            won: won(by_team, &t.id),
+            target: covering(targets, Whose::Team, &t.id, start, end),
+            settable: true,
+        });
+    teams.chain(reps).collect()
 }
 
 /// Most first, then by label.

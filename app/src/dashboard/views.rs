@@ -5,6 +5,7 @@ mod cards;
 mod filters;
 mod forecast;
 mod lists;
+mod targets;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -65,9 +66,11 @@ pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(filters_from_query));
     let calendar = calendar_of(locale);
+    let refresh = RwSignal::new(0_u32);
+    provide_context(targets::Refresh(refresh));
     let data = Resource::new(
-        move || filters.get(),
-        move |filters| load_dashboard(filters, calendar),
+        move || (filters.get(), refresh.get()),
+        move |(filters, _)| load_dashboard(filters, calendar),
     );
     view! {
         <main class="page wide dashboard">
@@ -117,6 +120,7 @@ fn Figures(dashboard: Dashboard) -> impl IntoView {
             <strong>{range}</strong>{t(Key::ListSeparator)}{compared}{t(Key::ListSeparator)}{zone}
         </p>
         <cards::Cards dashboard=dashboard.clone() />
+        <targets::Targets dashboard=dashboard.clone() />
         <div class="dash-grid">
             <forecast::Forecast dashboard=dashboard.clone() />
             <lists::Funnel dashboard=dashboard.clone() />

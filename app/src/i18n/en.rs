@@ -493,6 +493,14 @@ messages! {
     WelcomeLead => "You will sign in as {email}.",
     SetPasswordAndSignIn => "Set password and sign in",
     ErrAccountClosed => "Your account has been deactivated. Ask your admin if this is a mistake.",
+    Targets => "Targets",
+    TargetsLead => "Won in this period against each target, in the default currency. Type a target and press Set.",
+    TargetsLeadFixed => "Won in this period against the targets set for it. Targets are set for a month or a quarter: choose one as the Period.",
+    WonOfTarget => "{won} of {target}",
+    WonNoTarget => "{won} won, no target",
+    TargetFor => "Target for {name}",
+    TargetPlaceholder => "Target",
+    SetTarget => "Set",
     // Between items of a list on one line; a middle dot reads as a Persian zero.
     ListSeparator => " · ",
 }

@@ -446,6 +446,18 @@ pub const fn text(key: Key) -> &'static str {
         Key::NextPage => "بعدی",
         Key::PageOf => "صفحهٔ {n} از {of}",
         Key::ListSeparator => "، ",
+        Key::Targets => "هدف‌ها",
+        Key::TargetsLead => {
+            "فروش این دوره در برابر هر هدف، به ارز پیش‌فرض. هدف را بنویسید و «ثبت» را بزنید."
+        }
+        Key::TargetsLeadFixed => {
+            "فروش این دوره در برابر هدف‌هایش. هدف برای یک ماه یا یک فصل تعیین می‌شود: یکی را به‌عنوان دوره انتخاب کنید."
+        }
+        Key::WonOfTarget => "{won} از {target}",
+        Key::WonNoTarget => "{won} فروش، بی‌هدف",
+        Key::TargetFor => "هدف {name}",
+        Key::TargetPlaceholder => "هدف",
+        Key::SetTarget => "ثبت",
         Key::Users => "کاربران",
         Key::UsersLead => {
             "چه کسانی وارد همراه می‌شوند، با چه نقش و تیمی. همکاران را دعوت کنید، دسترسی‌شان را تغییر دهید یا ببندید."

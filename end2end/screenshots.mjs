@@ -137,6 +137,16 @@ for (const [name, options] of Object.entries(managerProfiles)) {
   await page.locator(".chart-table summary").click();
   await page.locator(".chart-table table").scrollIntoViewIfNeeded();
   await shot("dashboard-table");
+  await page.goto(`${base}/dashboard?period=this_quarter`);
+  await page.locator(".kpi").first().waitFor();
+  await shot("dashboard-quarter-full", true);
+  await page.goto(`${base}/deals?stalled=1`);
+  await page.locator(".table-count").waitFor();
+  await shot("deals-stalled");
+  await page.goto(`${base}/settings/users`);
+  await page.locator(".people").waitFor();
+  await page.locator("summary.person-head").nth(1).click();
+  await shot("users-full", true);
   await context.close();
 }
 await browser.close();

@@ -136,6 +136,9 @@ pub fn Sources(dashboard: Dashboard) -> impl IntoView {
     counted_list("sources-h", Key::NewBySource, rows)
 }
 
+/// Stalled deals the Dashboard lists; Today lists more, for the one who must act on them.
+const STALLED_ON_DASHBOARD: usize = 5;
+
 /// Open deals nobody has touched for longer than their stage allows, whatever the period.
 #[component]
 pub fn Stalled(dashboard: Dashboard) -> impl IntoView {
@@ -156,8 +159,10 @@ pub fn Stalled(dashboard: Dashboard) -> impl IntoView {
             {if dashboard.stalled.is_empty() {
                 view! { <p class="muted">{t(Key::NoStalled)}</p> }.into_any()
             } else {
+                // The longest untouched; the table holds the rest.
+                let shown: Vec<_> = dashboard.stalled.into_iter().take(STALLED_ON_DASHBOARD).collect();
                 view! {
-                    <crate::deals::views::rows::StalledRows deals=dashboard.stalled />
+                    <crate::deals::views::rows::StalledRows deals=shown />
                     <A href=all attr:class="more-link">{locale.count(Key::AllStalled, count)}</A>
                 }
                 .into_any()

@@ -154,6 +154,10 @@ pub enum Problem {
     LastAdmin,
     /// A team name used already.
     TeamTaken,
+    /// A list that is full.
+    TooMany {
+        max: u32,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -333,6 +333,11 @@ impl Locale {
             Problem::LinkInvalid => self.text(Key::ProblemLinkInvalid).into(),
             Problem::LastAdmin => self.text(Key::ProblemLastAdmin).into(),
             Problem::TeamTaken => self.text(Key::ProblemTeamTaken).into(),
+            Problem::TooMany { max } => crate::fill!(
+                self,
+                Key::ProblemTooMany,
+                max = &self.number(i64::from(max))
+            ),
         }
     }
 }

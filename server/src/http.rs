@@ -18,6 +18,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    register_by_name();
     let routes = generate_route_list(App);
     let shell_options = options.clone();
     Router::new()
@@ -55,6 +56,16 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn(crate::metrics::track))
+}
+
+/// Server functions register themselves through `inventory`, whose entries live in the
+/// object files the linker keeps; those of the saved views were seen dropped (their
+/// endpoints answered 404). Naming them here keeps them.
+fn register_by_name() {
+    use leptos::server_fn::axum::register_explicit;
+    register_explicit::<app::deals::table::saved::SavedViews>();
+    register_explicit::<app::deals::table::saved::SaveView>();
+    register_explicit::<app::deals::table::saved::DeleteView>();
 }
 
 /// What every rendered page (and server function) has in context: the app's state. A page's

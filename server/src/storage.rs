@@ -43,6 +43,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0010_stalled.surql"),
     ),
     ("0011_team", include_str!("../migrations/0011_team.surql")),
+    (
+        "0012_targets",
+        include_str!("../migrations/0012_targets.surql"),
+    ),
+    (
+        "0013_saved_views",
+        include_str!("../migrations/0013_saved_views.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

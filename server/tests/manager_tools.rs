@@ -561,3 +561,74 @@ async fn targets_are_set_by_whoever_runs_the_rep_or_the_team() {
         .expect("the rep's row");
     assert!(row["target"].is_null(), "{row:?}");
 }
+
+/// Saved views are each user's own: saved again under its name a view is replaced, and
+/// nobody else can list or delete it.
+#[tokio::test]
+async fn saved_views_belong_to_their_user() {
+    let app = demo_app().await;
+    let manager = app.sign_in("manager@example.com").await;
+    let admin = app.sign_in("admin@example.com").await;
+    let save = |session: String, name: &'static str, query: Value| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&session),
+                "deals/views/save",
+                json!({ "name": name, "query": query }),
+            )
+            .await
+        }
+    };
+    let first = save(
+        manager.clone(),
+        "Stalled, by value",
+        json!({ "stalled": true, "sort": "value", "page": 3, "columns": ["title", "value"] }),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    let again = save(
+        manager.clone(),
+        "Stalled, by value",
+        json!({ "stalled": true, "sort": "title" }),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let blank = save(manager.clone(), " ", json!({})).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let list = app
+        .call(Some(&manager), "deals/views/list", json!({}))
+        .await
+        .body;
+    let views = list.as_array().expect("views");
+    assert_eq!(views.len(), 1, "{views:?}");
+    assert_eq!(views[0]["query"], "stalled=1&sort=title");
+    assert_eq!(
+        app.call(Some(&admin), "deals/views/list", json!({}))
+            .await
+            .body,
+        json!([])
+    );
+    let id = views[0]["id"].as_str().expect("id").to_owned();
+    let theirs = app
+        .call(Some(&admin), "deals/views/delete", json!({ "id": id }))
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Some(&manager), "deals/views/list", json!({}))
+            .await
+            .body
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "another user's delete touches nothing"
+    );
+    app.call(Some(&manager), "deals/views/delete", json!({ "id": id }))
+        .await;
+    assert_eq!(
+        app.call(Some(&manager), "deals/views/list", json!({}))
+            .await
+            .body,
+        json!([])
+    );
+}

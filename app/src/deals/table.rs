@@ -3,6 +3,7 @@
 //! behind it (`crate::dashboard::drill`), and a view can be shared.
 
 pub mod actions;
+pub mod saved;
 pub mod views;
 
 #[cfg(feature = "ssr")]
@@ -124,6 +125,8 @@ pub struct TableQuery {
     pub closing: Option<Days>,
     /// Only stalled deals (see [`crate::deals::stalled`]).
     pub stalled: bool,
+    /// The columns shown, in the table's order; empty: all of them.
+    pub columns: Vec<Column>,
     pub sort: Column,
     /// The other way round from the column's first order (see [`Column::descending_first`]).
     pub reversed: bool,
@@ -174,6 +177,10 @@ impl TableQuery {
         if self.stalled {
             pairs.push(("stalled", "1".to_owned()));
         }
+        if !self.columns.is_empty() {
+            let codes: Vec<&str> = self.columns.iter().map(|c| c.code()).collect();
+            pairs.push(("cols", codes.join(".")));
+        }
         if self.sort != Column::default() || self.reversed {
             pairs.push(("sort", self.sort.code().to_owned()));
             if self.reversed {
@@ -216,6 +223,14 @@ impl TableQuery {
                     .flatten()
             }),
             stalled: get("stalled").is_some_and(|s| s == "1"),
+            columns: get("cols")
+                .map(|cols| {
+                    Column::ALL
+                        .into_iter()
+                        .filter(|c| cols.split('.').any(|code| code == c.code()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             sort: get("sort")
                 .and_then(|s| Column::from_code(&s))
                 .unwrap_or_default(),
@@ -224,6 +239,14 @@ impl TableQuery {
                 .and_then(|p| p.parse::<u32>().ok())
                 .map_or(0, |p| p.saturating_sub(1)),
         }
+    }
+
+    /// The columns to show: the chosen ones, always with the title first.
+    pub fn shown(&self) -> Vec<Column> {
+        Column::ALL
+            .into_iter()
+            .filter(|c| *c == Column::Title || self.columns.is_empty() || self.columns.contains(c))
+            .collect()
     }
 
     /// Whether rows come largest, latest or last in the alphabet first.
@@ -317,6 +340,7 @@ mod tests {
             reversed: true,
             page: 2,
             stalled: true,
+            columns: vec![Column::Title, Column::Owner, Column::Value],
             ..TableQuery::default()
         };
         let url = query.to_query();

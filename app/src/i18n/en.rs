@@ -501,6 +501,9 @@ messages! {
     TargetFor => "Target for {name}",
     TargetPlaceholder => "Target",
     SetTarget => "Set",
+    ProblemTooMany => "You can keep at most {max}. Delete one first.",
+    ChooseColumns => "Columns shown",
+    NoSavedViews => "No saved views yet.",
     // Between items of a list on one line; a middle dot reads as a Persian zero.
     ListSeparator => " · ",
 }

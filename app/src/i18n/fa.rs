@@ -446,6 +446,9 @@ pub const fn text(key: Key) -> &'static str {
         Key::NextPage => "بعدی",
         Key::PageOf => "صفحهٔ {n} از {of}",
         Key::ListSeparator => "، ",
+        Key::ProblemTooMany => "حداکثر {max} تا می‌توانید نگه دارید. اول یکی را حذف کنید.",
+        Key::ChooseColumns => "ستون‌های نمایان",
+        Key::NoSavedViews => "هنوز نمایی ذخیره نشده است.",
         Key::Targets => "هدف‌ها",
         Key::TargetsLead => {
             "فروش این دوره در برابر هر هدف، به ارز پیش‌فرض. هدف را بنویسید و «ثبت» را بزنید."

@@ -50,6 +50,8 @@ pub fn DealsTablePage() -> impl IntoView {
             <div class="table-tools">
                 <Search query />
                 <StalledFilter query />
+                <ColumnsMenu query />
+                <SavedViews query />
                 <a
                     class="button"
                     rel="external"
@@ -63,6 +65,122 @@ pub fn DealsTablePage() -> impl IntoView {
             <ActionBar />
             {loaded(data, |page| view! { <Table page /> })}
         </main>
+    }
+}
+
+/// Which columns the table shows; the choice is part of the URL, so a saved view keeps it.
+#[component]
+fn ColumnsMenu(query: Memo<TableQuery>) -> impl IntoView {
+    let navigate = use_navigate();
+    let boxes = Column::ALL
+        .into_iter()
+        .filter(|c| *c != Column::Title)
+        .map(|column| {
+            let navigate = navigate.clone();
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || query.with(|q| q.shown().contains(&column))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let current = query.get_untracked();
+                            let mut columns: Vec<Column> = current
+                                .shown()
+                                .into_iter()
+                                .filter(|c| *c != column || on)
+                                .collect();
+                            if on && !columns.contains(&column) {
+                                columns.push(column);
+                            }
+                            // All of them is the default: the URL stays short.
+                            let columns = if columns.len() == Column::ALL.len() { Vec::new() } else { columns };
+                            let columns = Column::ALL.into_iter().filter(|c| columns.contains(c)).collect();
+                            navigate(&TableQuery { columns, ..current }.href(), Default::default());
+                        }
+                    />
+                    <span>{t(heading(column))}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="menu wide-only">
+            <summary class="button">{t(Key::Columns)}</summary>
+            <fieldset class="menu-body">
+                <legend class="visually-hidden">{t(Key::ChooseColumns)}</legend>
+                {boxes}
+            </fieldset>
+        </details>
+    }
+}
+
+/// The user's saved views: open one, save the table as it is, delete one.
+#[component]
+fn SavedViews(query: Memo<TableQuery>) -> impl IntoView {
+    use super::saved::{delete_view, save_view, saved_views};
+    let locale = use_locale();
+    let version = RwSignal::new(0_u32);
+    let views = LocalResource::new(move || {
+        version.track();
+        saved_views()
+    });
+    let name = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<crate::error::AppError>);
+    let save = Action::new(move |name: &String| save_view(name.clone(), query.get_untracked()));
+    let delete = Action::new(|id: &String| delete_view(id.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => {
+            name.set(String::new());
+            failure.set(None);
+            version.update(|n| *n += 1);
+        }
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            version.update(|n| *n += 1);
+        }
+    });
+    let list = move || {
+        let views = views.get().and_then(Result::ok).unwrap_or_default();
+        if views.is_empty() {
+            return view! { <p class="muted">{t(Key::NoSavedViews)}</p> }.into_any();
+        }
+        views
+            .into_iter()
+            .map(|v| {
+                let label = crate::fill!(locale, Key::DeleteView, name = &v.name);
+                let id = v.id.to_string();
+                view! {
+                    <li>
+                        <A href=v.href() attr:class="row-link">{v.name.clone()}</A>
+                        <button type="button" class="button small quiet" aria-label=label
+                            on:click=move |_| { delete.dispatch(id.clone()); }>"×"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <details class="menu">
+            <summary class="button">{t(Key::SavedViews)}</summary>
+            <div class="menu-body">
+                <ul class="saved-views">{list}</ul>
+                <form class="saved-view-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    save.dispatch(name.get());
+                }>
+                    <label for="view-name">{t(Key::ViewName)}</label>
+                    <input id="view-name" class="filter" dir="auto" prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <button class="button" type="submit" disabled=move || save.pending().get()>{t(Key::SaveView)}</button>
+                    {move || failure.get().map(|error| view! { <crate::ui::parts::ErrorNote error /> })}
+                </form>
+            </div>
+        </details>
     }
 }
 
@@ -114,7 +232,7 @@ fn Search(query: Memo<TableQuery>) -> impl IntoView {
 fn Table(page: TablePage) -> impl IntoView {
     let locale = use_locale();
     let query = page.query.clone();
-    let shown = Column::ALL;
+    let shown = page.query.shown();
     // A click on the sorted column turns its order round; on another, sorts by it.
     let sort_link = move |column: Column| {
         TableQuery {
@@ -152,7 +270,8 @@ fn Table(page: TablePage) -> impl IntoView {
         </th>
     };
     let heads = shown
-        .into_iter()
+        .iter()
+        .copied()
         .map(|c| {
             let sorted = match (page.query.sort == c, page.query.descending()) {
                 (false, _) => "none",
@@ -192,7 +311,8 @@ fn Table(page: TablePage) -> impl IntoView {
         .iter()
         .map(|row| {
             let cells = shown
-                .into_iter()
+                .iter()
+                .copied()
                 .skip(1)
                 .map(|c| view! { <td class:amount=c == Column::Value>{cell(row, c)}</td> })
                 .collect_view();

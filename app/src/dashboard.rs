@@ -4,8 +4,12 @@
 //! amounts; [`figures`] turns them into what the page shows (rates, averages, changes,
 //! conversions), the same way wherever the tallies came from.
 
+pub mod basis;
 pub mod drill;
 pub mod figures;
+pub mod grouped;
+pub mod local;
+pub mod offsets;
 pub mod period;
 pub mod targets;
 pub mod views;
@@ -170,6 +174,10 @@ pub struct Dashboard {
     /// Targets can be set for this period (a month or a quarter).
     #[serde(default)]
     pub targets_settable: bool,
+    /// Worked out offline on this device, from its copy as last synced at this instant
+    /// (milliseconds since the epoch; 0 when never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of_ms: Option<f64>,
 }
 
 /// The dashboard for the signed-in user: a rep sees only their own deals, a manager their
@@ -180,4 +188,50 @@ pub async fn load_dashboard(filters: Filters, calendar: Calendar) -> Result<Dash
         ssr::dashboard(&crate::server::cx().await?, filters, calendar).await
     })
     .await
+}
+
+/// Online, the server works the figures out; when it cannot be reached, the device does
+/// from its copy and the basis it kept, and the page says as of when. Without a basis (the
+/// dashboard was never opened online on this device) the page says it needs a connection.
+pub async fn load(filters: Filters, calendar: Calendar) -> Result<Dashboard, AppError> {
+    match load_dashboard(filters.clone(), calendar).await {
+        Err(AppError::Network) => {
+            let basis = crate::sync::kept("basis")
+                .and_then(|json| serde_json::from_str::<basis::Basis>(&json).ok())
+                .ok_or(AppError::Network)?;
+            let as_of = crate::sync::status().last_synced_ms.unwrap_or(0.0);
+            let now = time::OffsetDateTime::now_utc();
+            let mut dashboard = crate::sync::offline(move |view| {
+                local::dashboard(view, &basis, filters, calendar, now)
+            })
+            .await?;
+            dashboard.as_of_ms = Some(as_of);
+            Ok(dashboard)
+        }
+        other => other,
+    }
+}
+
+/// Fetches the basis for the offline dashboard again when the one kept is missing or
+/// older than [`basis::FRESH_MS`]. Failing is no harm: the page online needs none.
+pub async fn refresh_basis() {
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let fresh = crate::sync::kept("basis")
+        .and_then(|json| serde_json::from_str::<basis::Basis>(&json).ok())
+        .is_some_and(|b| now_ms - b.at_ms < basis::FRESH_MS);
+    if fresh {
+        return;
+    }
+    match basis::dashboard_basis().await {
+        Ok(basis) => match serde_json::to_string(&basis) {
+            Ok(json) => {
+                if let Err(error) = crate::sync::keep("basis", json).await {
+                    leptos::logging::error!("dashboard: the basis could not be kept: {error:?}");
+                }
+            }
+            Err(error) => leptos::logging::error!("dashboard: {error}"),
+        },
+        Err(AppError::Network) => {}
+        Err(error) => leptos::logging::error!("dashboard: no basis: {error:?}"),
+    }
 }

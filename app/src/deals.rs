@@ -133,6 +133,22 @@ pub struct DealFields {
     /// [`stalled`] counts from. Kept by the server, never typed; no form sets it.
     #[serde(default)]
     pub touched_at: Option<String>,
+    /// When the deal entered its current stage (RFC 3339): when it was won or lost, for a
+    /// closed one. Kept by the server.
+    #[serde(default)]
+    pub stage_changed_at: Option<String>,
+    /// Every stage the deal has entered and when, oldest first: what the funnel counts on a
+    /// device (the server counts its `stage_entry` log, written with these). Kept by the
+    /// server.
+    #[serde(default)]
+    pub entered: Vec<Entered>,
+}
+
+/// A deal entering a stage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Entered {
+    pub stage: crate::ids::Id,
+    pub at: String,
 }
 
 /// A deal input that passed every rule that needs no database.
@@ -206,12 +222,20 @@ impl Declaration for DealFields {
             // A source removed from the list stays valid on the deals that have it.
             kept_source: current.source.as_deref(),
         })?;
-        // As the server does: a new deal, or one that moves, is touched now.
-        deal.touched_at = if deal.stage == current.stage {
-            current.touched_at.clone()
+        // As the server does: a new deal, or one that moves, is touched now and enters its
+        // stage now.
+        deal.entered = current.entered.clone();
+        if deal.stage == current.stage {
+            deal.touched_at = current.touched_at.clone();
+            deal.stage_changed_at = current.stage_changed_at.clone();
         } else {
-            Some(cx.now.to_owned())
-        };
+            deal.touched_at = Some(cx.now.to_owned());
+            deal.stage_changed_at = Some(cx.now.to_owned());
+            deal.entered.push(Entered {
+                stage: deal.stage.clone(),
+                at: cx.now.to_owned(),
+            });
+        }
         Ok(deal)
     }
 
@@ -392,6 +416,8 @@ impl DealInput {
             lost_reason,
             source,
             touched_at: None,
+            stage_changed_at: None,
+            entered: Vec::new(),
         })
     }
 }

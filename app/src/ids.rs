@@ -116,6 +116,20 @@ pub fn is_valid_id(id: &str) -> bool {
     id.len() == 36 && Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id)
 }
 
+/// Refuses a request naming a link that is no id (a filter's team, owner or stage): ids are
+/// bound, never formatted, but a malformed one is a client's mistake worth saying so. The
+/// same on the server and on a device working a page out offline.
+pub fn valid_ids<'a>(
+    ids: impl IntoIterator<Item = Option<&'a str>>,
+) -> Result<(), crate::error::AppError> {
+    if ids.into_iter().flatten().any(|id| !is_valid_id(id)) {
+        return Err(crate::error::AppError::form(
+            crate::error::Problem::Malformed,
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,18 +66,7 @@ pub fn plain_set<T: serde::Serialize>(
     Ok((set, db::vars(&json)?))
 }
 
-/// Refuses a request naming a link that is no id (a filter's team, owner or stage): ids are
-/// bound, never formatted, but a malformed one is a client's mistake worth saying so.
-pub fn valid_ids<'a>(ids: impl IntoIterator<Item = Option<&'a str>>) -> AppResult<()> {
-    if ids
-        .into_iter()
-        .flatten()
-        .any(|id| !crate::ids::is_valid_id(id))
-    {
-        return Err(AppError::form(Problem::Malformed));
-    }
-    Ok(())
-}
+pub use crate::ids::valid_ids;
 
 /// Binds `$me` and `$team` for [`read_filter`] and for created_by/updated_by.
 pub fn bind_actor<Q: Bind>(query: Q, actor: &Actor) -> Q {

@@ -240,6 +240,44 @@ async fn answer<T: 'static>(
     }
 }
 
+/// The device's copy, read even part-way through a download: for a page the server
+/// works out while online, when it cannot be reached. On the server: [`AppError::Network`].
+pub async fn offline<T: 'static>(
+    read: impl FnOnce(&replica::Replica) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    #[cfg(feature = "hydrate")]
+    return client::local(read, true)
+        .await
+        .unwrap_or(Err(AppError::Network));
+    #[cfg(not(feature = "hydrate"))]
+    {
+        drop(read);
+        Err(AppError::Network)
+    }
+}
+
+/// A value a screen keeps with the device's copy (see `client::keep`); none on the server.
+pub fn kept(name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return client::kept(name);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
+/// Keeps `json` with the device's copy under `name`, erased with it.
+pub async fn keep(name: &'static str, json: String) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    return client::keep(name, json).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (name, json);
+        Ok(())
+    }
+}
+
 /// On the server: the server.
 #[cfg(not(feature = "hydrate"))]
 async fn answer<T: 'static>(

@@ -313,3 +313,66 @@ test("with two tabs open, one syncs and both show the same data and status", asy
     await context.close();
   }
 });
+
+test("a manager's Dashboard and its table are worked out on the tablet when the network is gone", async ({}, info) => {
+  test.skip(info.project.name !== "phone", "one run drives a tablet of its own");
+  test.setTimeout(180_000);
+  const link = new Link(phonePort + 2, appPort);
+  await link.up();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-tablet-"));
+  const tablet = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: launchArgs,
+    baseURL: `http://127.0.0.1:${phonePort + 2}`,
+    viewport: { width: 1024, height: 768 },
+    hasTouch: true,
+  });
+  try {
+    const page = tablet.pages()[0] ?? (await tablet.newPage());
+    await signInOn(page, "manager@example.com");
+    await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+    await expect(status(page)).toHaveText("Synced", { timeout: 30_000 });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await page.goto("/dashboard?period=this_quarter");
+    await hydrated(page);
+    // The basis for working figures out offline is kept with the device's copy.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async () => {
+            const db = await new Promise((resolve) => {
+              const open = indexedDB.open("hamrah");
+              open.onsuccess = () => resolve(open.result);
+            });
+            return new Promise((resolve) => {
+              const request = db.transaction("meta").objectStore("meta").get("basis");
+              request.onsuccess = () => resolve(Boolean(request.result && request.result !== "null"));
+            });
+          }),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    const kpis = page.locator(".kpis");
+    const online = await kpis.innerText();
+    const funnel = page.getByRole("list", { name: "Funnel" });
+    const online_funnel = await funnel.innerText();
+    expect(online).toContain("deals");
+
+    await link.down();
+    await page.reload();
+    await expect(page.getByText(/^Offline: these figures were worked out on this device/)).toBeVisible({ timeout: 20_000 });
+    await expect(kpis).toHaveText(online);
+    await expect(funnel).toHaveText(online_funnel);
+
+    // A figure opens its deals, from the device's copy too, with the same count.
+    const qualified = funnel.getByRole("listitem").filter({ has: page.getByRole("link", { name: "Qualified" }) });
+    const count = Number(await qualified.locator(".bar-count").innerText());
+    await qualified.getByRole("link", { name: "Qualified" }).click();
+    await expect(page.getByText(/^Offline: these deals are from this device's copy/)).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator(".table-count")).toHaveText(count === 1 ? "1 deal" : `${count.toLocaleString("en-US")} deals`);
+    await page.screenshot({ path: info.outputPath("dashboard-offline-table.png") });
+  } finally {
+    await tablet.close().catch(() => {});
+    await link.down().catch(() => {});
+  }
+});

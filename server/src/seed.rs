@@ -453,6 +453,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
              FOR $e IN $d.entries {
                  CREATE stage_entry CONTENT { deal: type::record('deal', $d.id), stage: type::record('stage', $e.stage),
                      owner: $owner, team: $owner.team, at: <datetime>$e.at };
+                 UPDATE type::record('deal', $d.id) SET entered += { stage: type::record('stage', $e.stage), at: <datetime>$e.at };
              };
          };
          FOR $a IN $activities {

@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_saved_views",
         include_str!("../migrations/0013_saved_views.surql"),
     ),
+    (
+        "0014_entered",
+        include_str!("../migrations/0014_entered.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -264,3 +264,218 @@ async fn every_loader_reads_the_same_on_the_server_and_the_device() {
     }
     println!("parity: {total} answers compared across 3 roles");
 }
+
+/// The dashboard offline: the device works the page out from its copy and the basis the
+/// server gave it, and gets the server's page, for every period the copy reaches whole (the
+/// device keeps deals closed in the last year and activities of the last 90 days), in both
+/// calendars, for a rep, a manager and an admin, with and without filters.
+#[tokio::test]
+async fn the_dashboard_reads_the_same_on_the_server_and_the_device() {
+    use app::dashboard::Filters;
+    use app::dashboard::period::{Calendar, Period};
+    let app = support::demo_app().await;
+    let mut total = 0;
+    for (email, role) in [
+        ("rep@example.com", "rep"),
+        ("manager@example.com", "manager"),
+        ("admin@example.com", "admin"),
+    ] {
+        let session = app.sign_in(email).await;
+        let view = device(&app, &session).await;
+        let reply = app.call(Some(&session), "dashboard/basis", json!({})).await;
+        assert_eq!(reply.status, 200, "{role}: {}", reply.body);
+        let basis: app::dashboard::basis::Basis =
+            serde_json::from_value(reply.body).expect("a basis");
+        assert!(!basis.offsets.changes.is_empty());
+        let mut check = Check {
+            app: &app,
+            session,
+            role,
+            view,
+            compared: 0,
+        };
+        let v = check.view.clone();
+        let mut narrowed = vec![Filters::default()];
+        for team in basis.teams.iter().take(2) {
+            narrowed.push(Filters {
+                team: Some(team.id.clone()),
+                ..Filters::default()
+            });
+        }
+        for owner in basis.owners.iter().take(3) {
+            narrowed.push(Filters {
+                owner: Some(owner.id.clone()),
+                ..Filters::default()
+            });
+        }
+        for calendar in [Calendar::Gregorian, Calendar::Jalali] {
+            for period in [Period::ThisMonth, Period::ThisQuarter, Period::LastMonth] {
+                for base in &narrowed {
+                    let filters = Filters {
+                        period: period.clone(),
+                        ..base.clone()
+                    };
+                    let local = app::dashboard::local::dashboard(
+                        &v,
+                        &basis,
+                        filters.clone(),
+                        calendar,
+                        time::OffsetDateTime::now_utc(),
+                    );
+                    let unfiltered = base.team.is_none() && base.owner.is_none();
+                    if let (Ok(page), true) = (&local, unfiltered) {
+                        assert!(
+                            page.now.created + page.before.created > 0 || role == "rep",
+                            "{role}: the demo has deals in {period:?}"
+                        );
+                    }
+                    check
+                        .same(
+                            "dashboard",
+                            json!({ "filters": filters, "calendar": calendar }),
+                            local,
+                        )
+                        .await;
+                }
+            }
+        }
+        total += check.compared;
+    }
+    println!("dashboard parity: {total} pages compared across 3 roles");
+}
+
+/// The deals table offline: the same rows, order, pages and counts as the server's, for the
+/// queries the dashboard's figures open and the table's own sorts. The last activity is left
+/// out: a device knows only the activities of the last 90 days.
+#[tokio::test]
+async fn the_deals_table_reads_the_same_on_the_server_and_the_device() {
+    use app::deals::table::{Column, Days, TableQuery};
+    use app::pipeline::Outcome;
+    let app = support::demo_app().await;
+    let mut compared = 0;
+    for email in [
+        "rep@example.com",
+        "manager@example.com",
+        "admin@example.com",
+    ] {
+        let session = app.sign_in(email).await;
+        let view = device(&app, &session).await;
+        let reply = app.call(Some(&session), "dashboard/basis", json!({})).await;
+        let basis: app::dashboard::basis::Basis =
+            serde_json::from_value(reply.body).expect("a basis");
+        let today = basis.offsets.today(time::OffsetDateTime::now_utc());
+        let days = |back: i64| Days {
+            from: app::calendar::IsoDate::parse(&app::calendar::iso(
+                today - time::Duration::days(back),
+            ))
+            .expect("a date"),
+            until: app::calendar::IsoDate::parse(&app::calendar::iso(
+                today + time::Duration::days(1),
+            ))
+            .expect("a date"),
+        };
+        let stages: Vec<app::ids::Id> = view
+            .reference
+            .as_ref()
+            .map(|r| r.pipeline.stages.iter().map(|s| s.id.clone()).collect())
+            .unwrap_or_default();
+        // Every deal the user may read reaches back further than a device keeps: the table
+        // offline is the open deals and those closed within the year.
+        let open = TableQuery {
+            outcome: Some(Outcome::Open),
+            ..TableQuery::default()
+        };
+        let mut queries = vec![
+            open.clone(),
+            TableQuery {
+                page: 1,
+                ..open.clone()
+            },
+            TableQuery {
+                outcome: Some(Outcome::Won),
+                closed: Some(days(90)),
+                sort: Column::Value,
+                ..TableQuery::default()
+            },
+            TableQuery {
+                outcome: Some(Outcome::Lost),
+                closed: Some(days(180)),
+                reason: Some(String::new()),
+                ..TableQuery::default()
+            },
+            TableQuery {
+                outcome: Some(Outcome::Open),
+                closing: Some(days(30)),
+                sort: Column::ExpectedClose,
+                reversed: true,
+                ..TableQuery::default()
+            },
+            TableQuery {
+                created: Some(days(60)),
+                sort: Column::Probability,
+                ..TableQuery::default()
+            },
+            TableQuery {
+                sort: Column::Company,
+                ..open.clone()
+            },
+            TableQuery {
+                sort: Column::Source,
+                reversed: true,
+                ..open.clone()
+            },
+            TableQuery {
+                stalled: true,
+                sort: Column::Stage,
+                ..TableQuery::default()
+            },
+            TableQuery {
+                text: "a".into(),
+                sort: Column::Title,
+                ..open.clone()
+            },
+        ];
+        for stage in &stages {
+            queries.push(TableQuery {
+                entered: Some((stage.clone(), days(90))),
+                ..TableQuery::default()
+            });
+        }
+        for owner in basis.owners.iter().take(2) {
+            queries.push(TableQuery {
+                owner: Some(owner.id.clone()),
+                sort: Column::Owner,
+                ..open.clone()
+            });
+        }
+        for query in queries {
+            let reply = app
+                .call(Some(&session), "deals/table", json!({ "query": query }))
+                .await;
+            assert_eq!(reply.status, 200, "{email} {query:?}: {}", reply.body);
+            let local = app::deals::table::local::page(
+                &view,
+                &basis.offsets,
+                query.clone(),
+                time::OffsetDateTime::now_utc(),
+            )
+            .expect("the device's page");
+            let mut local = serde_json::to_value(local).expect("serialises");
+            let mut server = reply.body;
+            for page in [&mut server, &mut local] {
+                if let Some(rows) = page.get_mut("rows").and_then(Value::as_array_mut) {
+                    for row in rows {
+                        if let Some(row) = row.as_object_mut() {
+                            row.remove("last_activity");
+                        }
+                    }
+                }
+            }
+            if let Some(at) = first_difference(&server, &local, String::new()) {
+                panic!("{email} {query:?}: server and device differ at {at}");
+            }
+            compared += 1;
+        }
+    }
+    println!("table parity: {compared} pages compared");
+}

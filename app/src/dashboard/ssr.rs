@@ -1,14 +1,9 @@
 //! The dashboard's figures, summed by the database: every statement groups and counts, so
 //! no deal or activity row travels to Rust. Compiled only with `ssr`.
 
-use serde::Deserialize;
-
-use super::period::{Calendar, Rules, Span};
-use super::{
-    Choice, Counted, Dashboard, Filters, ForecastMonth, FunnelStep, OpenSum, Rate, RepActivity,
-    Sum, Tally,
-};
-use crate::activities::ActivityKind;
+use super::grouped::{Frame, Grouped, assemble};
+use super::period::{Calendar, Rules};
+use super::{Counted, Dashboard, Filters, Rate};
 use crate::auth::Role;
 use crate::db::{self, rid};
 use crate::error::{AppError, AppResult, Problem};
@@ -18,42 +13,6 @@ use crate::records::{bind_actor, read_filter};
 use crate::server::Cx;
 
 pub mod zone;
-
-#[derive(Deserialize)]
-struct WonRow {
-    currency: Currency,
-    count: i64,
-    total: i64,
-    #[serde(default)]
-    cycle: f64,
-}
-
-#[derive(Deserialize)]
-struct OpenRow {
-    #[serde(default)]
-    day: Option<String>,
-    currency: Currency,
-    count: i64,
-    total: i64,
-    #[serde(default)]
-    weighted: i64,
-}
-
-#[derive(Deserialize)]
-struct StageRow {
-    stage: crate::ids::Id,
-    count: i64,
-}
-
-#[derive(Deserialize)]
-struct ActivityRow {
-    owner: crate::ids::Id,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    kind: Option<ActivityKind>,
-    count: i64,
-}
 
 /// Which deals or activities the figures count: what the actor may read (a rep only their
 /// own: the dashboard is about what each person sells), narrowed by the filters.
@@ -159,17 +118,8 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         targets = super::targets::ssr::TARGETS,
         cards = crate::deals::ssr::card_fields(&cx.actor),
         stalled = stall.sql(),
-        teams = match cx.actor.role {
-            Role::Admin => "SELECT id, name FROM team ORDER BY name;",
-            Role::Manager | Role::Rep => "SELECT id, name FROM team WHERE id = $team;",
-        },
-        owners = match cx.actor.role {
-            Role::Admin => "SELECT id, name, team FROM user ORDER BY name;",
-            Role::Manager => {
-                "SELECT id, name, team FROM user WHERE id = $me OR ($team != NONE AND team = $team) ORDER BY name;"
-            }
-            Role::Rep => "SELECT id, name, team FROM user WHERE id = $me;",
-        },
+        teams = teams_sql(cx.actor.role),
+        owners = owners_sql(cx.actor.role),
     );
     let all_stages: Vec<_> = pipeline
         .stages
@@ -193,80 +143,120 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         .bind(("f_team", db::opt_rid("team", filters.team.as_deref())))
         .bind(("f_owner", db::opt_rid("user", filters.owner.as_deref())));
     let mut response = db::run(query).await?;
-
-    let won = |rows: Vec<WonRow>| -> (Vec<Sum>, i64) {
-        let cycle = rows.iter().map(|r| r.cycle).sum::<f64>().round() as i64;
-        let sums: Vec<Sum> = rows
-            .into_iter()
-            .map(|r| Sum {
-                currency: r.currency,
-                count: r.count,
-                total: r.total,
-            })
-            .collect();
-        (super::figures::merge(sums), cycle)
-    };
     let count = |rows: Vec<Counted>| rows.iter().map(|r| r.count).sum::<i64>();
-    let (won_now, cycle_now) = won(db::take_all(&mut response, 0)?);
-    let (won_before, cycle_before) = won(db::take_all(&mut response, 1)?);
-    let lost_reasons = by_count(db::take_all(&mut response, 2)?);
-    let lost_before = count(db::take_all(&mut response, 3)?);
-    let sources = by_count(db::take_all(&mut response, 4)?);
-    let created_before = count(db::take_all(&mut response, 5)?);
-    let open = open_sums(db::take_all(&mut response, 6)?);
-    let open_by_day: Vec<OpenRow> = db::take_all(&mut response, 7)?;
-    let won_by_day: Vec<OpenRow> = db::take_all(&mut response, 8)?;
-    let entered: Vec<StageRow> = db::take_all(&mut response, 9)?;
-    let activity: Vec<ActivityRow> = db::take_all(&mut response, 10)?;
-    let overdue: Vec<ActivityRow> = db::take_all(&mut response, 11)?;
-    let teams: Vec<Choice> = db::take_all(&mut response, 12)?;
-    let owners: Vec<Choice> = db::take_all(&mut response, 13)?;
-    let stalled: Vec<crate::records::Scoped<crate::deals::DealCard>> =
-        db::take_all(&mut response, 14)?;
-    let stalled_count = db::take_count(&mut response, 15)?;
-    let won_by_owner: Vec<WonBy> = db::take_all(&mut response, 16)?;
-    let won_by_team: Vec<WonBy> = db::take_all(&mut response, 17)?;
-    let targets: Vec<super::targets::Target> = db::take_all(&mut response, 18)?;
-    let targets_settable = super::targets::settable(&filters.period);
-    let attainment = attainment(
-        cx,
-        &filters,
-        (&owners, &teams),
-        (&won_by_owner, &won_by_team),
-        &targets,
-        (
-            &crate::calendar::iso(span.start),
-            &crate::calendar::iso(span.end),
-        ),
-    );
+    let groups = Grouped {
+        won_now: db::take_all(&mut response, 0)?,
+        won_before: db::take_all(&mut response, 1)?,
+        lost_reasons: db::take_all(&mut response, 2)?,
+        lost_before: count(db::take_all(&mut response, 3)?),
+        sources: db::take_all(&mut response, 4)?,
+        created_before: count(db::take_all(&mut response, 5)?),
+        open: db::take_all(&mut response, 6)?,
+        open_by_day: db::take_all(&mut response, 7)?,
+        won_by_day: db::take_all(&mut response, 8)?,
+        entered: db::take_all(&mut response, 9)?,
+        activity: db::take_all(&mut response, 10)?,
+        overdue: db::take_all(&mut response, 11)?,
+        teams: db::take_all(&mut response, 12)?,
+        owners: db::take_all(&mut response, 13)?,
+        stalled: db::take_all::<crate::records::Scoped<crate::deals::DealCard>>(&mut response, 14)?
+            .into_iter()
+            .map(|row| crate::deals::ssr::card(cx, &stall, row))
+            .collect(),
+        stalled_count: db::take_count(&mut response, 15)?,
+        won_by_owner: db::take_all(&mut response, 16)?,
+        won_by_team: db::take_all(&mut response, 17)?,
+        targets: db::take_all(&mut response, 18)?,
+    };
+    let frame = Frame {
+        actor: &cx.actor,
+        pipeline: &pipeline,
+        filters,
+        calendar,
+        span,
+        previous,
+        today,
+        time_zone: zone.name().to_owned(),
+        default_currency: org
+            .default_currency
+            .as_deref()
+            .and_then(Currency::from_code)
+            .unwrap_or_default(),
+        rates: rates(&org.rates),
+    };
+    Ok(assemble(frame, groups))
+}
 
-    let now = Tally {
-        lost: lost_reasons.iter().map(|r| r.count).sum(),
-        won: won_now,
-        cycle_secs: cycle_now,
-        created: sources.iter().map(|r| r.count).sum(),
+/// The teams the filters can name: an admin any, others their own.
+fn teams_sql(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "SELECT id, name FROM team ORDER BY name;",
+        Role::Manager | Role::Rep => "SELECT id, name FROM team WHERE id = $team;",
+    }
+}
+
+/// The people the filters can name: an admin anyone, a manager their team, a rep themself.
+fn owners_sql(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "SELECT id, name, team FROM user ORDER BY name;",
+        Role::Manager => {
+            "SELECT id, name, team FROM user WHERE id = $me OR ($team != NONE AND team = $team) ORDER BY name;"
+        }
+        Role::Rep => "SELECT id, name, team FROM user WHERE id = $me;",
+    }
+}
+
+/// A device's basis for the dashboard offline (see [`super::basis`]): the same lists and
+/// settings the page is built with here, the zone's offsets three years back and two ahead,
+/// and the targets of whom the reader runs.
+pub async fn basis(cx: &Cx) -> AppResult<super::basis::Basis> {
+    use super::targets::{Target, Whose};
+    let org = crate::settings::ssr::reporting(&cx.db).await?;
+    let zone = zone::Zone::named(org.time_zone.as_deref().unwrap_or("UTC"));
+    let today = zone.today();
+    let years = |n: i32| {
+        time::Date::from_calendar_date(today.year() + n, time::Month::January, 1).unwrap_or(today)
     };
-    let before = Tally {
-        won: won_before,
-        lost: lost_before,
-        cycle_secs: cycle_before,
-        created: created_before,
+    let (from, until) = (years(-3), years(3));
+    let sql = format!(
+        "{teams} {owners}
+         SELECT (IF user != NONE THEN 'rep' ELSE 'team' END) AS whose,
+            record::id(user ?? team) AS id, start, end, amount FROM target WHERE end >= $sd;",
+        teams = teams_sql(cx.actor.role),
+        owners = owners_sql(cx.actor.role),
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("sd", crate::calendar::iso(from)));
+    let mut response = db::run(query).await?;
+    let teams: Vec<super::Choice> = db::take_all(&mut response, 0)?;
+    let owners: Vec<super::Choice> = db::take_all(&mut response, 1)?;
+    let targets: Vec<Target> = db::take_all(&mut response, 2)?;
+    let runs = |t: &Target| match cx.actor.role {
+        Role::Rep => false,
+        Role::Manager => t.whose == Whose::Rep && owners.iter().any(|o| o.id == t.id),
+        Role::Admin => true,
     };
-    let funnel = pipeline
-        .stages
-        .iter()
-        .filter(|s| s.outcome != Outcome::Lost)
-        .map(|stage| FunnelStep {
-            stage: stage.clone(),
-            entered: entered
-                .iter()
-                .filter(|r| r.stage == stage.id)
-                .map(|r| r.count)
-                .sum(),
-        })
-        .collect();
-    let rates = org
-        .rates
+    let targets = targets.into_iter().filter(runs).collect();
+    Ok(super::basis::Basis {
+        time_zone: zone.name().to_owned(),
+        offsets: zone.offsets(from, until),
+        fiscal_start: org.fiscal_start.unwrap_or(1),
+        fiscal_start_jalali: org.fiscal_start_jalali.unwrap_or(1),
+        default_currency: org
+            .default_currency
+            .as_deref()
+            .and_then(Currency::from_code)
+            .unwrap_or_default(),
+        rates: rates(&org.rates),
+        teams,
+        owners,
+        targets,
+        at_ms: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
+    })
+}
+
+/// The organisation's exchange rates, for the currencies this version knows.
+pub fn rates(stored: &std::collections::BTreeMap<String, f64>) -> Vec<Rate> {
+    stored
         .iter()
         .filter_map(|(code, rate)| {
             Some(Rate {
@@ -274,202 +264,5 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
                 per_unit: *rate,
             })
         })
-        .collect();
-    Ok(Dashboard {
-        forecast: forecast(span, calendar, &open_by_day, &won_by_day),
-        activity: by_rep(activity, overdue),
-        filters,
-        calendar,
-        start: crate::calendar::iso(span.start),
-        end: crate::calendar::iso(span.end),
-        previous_start: crate::calendar::iso(previous.start),
-        previous_end: crate::calendar::iso(previous.end),
-        today: crate::calendar::iso(today),
-        time_zone: zone.name().to_owned(),
-        default_currency: org
-            .default_currency
-            .as_deref()
-            .and_then(Currency::from_code)
-            .unwrap_or_default(),
-        rates,
-        now,
-        before,
-        open,
-        funnel,
-        lost_reasons,
-        sources,
-        teams,
-        owners,
-        only_owner: (cx.actor.role == Role::Rep).then(|| cx.actor.id.clone()),
-        stalled: stalled
-            .into_iter()
-            .map(|row| crate::deals::ssr::card(cx, &stall, row))
-            .collect(),
-        stalled_count,
-        targets_settable,
-        targets: attainment,
-    })
-}
-
-#[derive(Deserialize)]
-struct WonBy {
-    id: crate::ids::Id,
-    currency: Currency,
-    count: i64,
-    total: i64,
-}
-
-/// Progress against targets: the reps a manager runs (an admin: everyone selling) and the
-/// teams an admin runs, within the filters. A rep sees no one's, not even their own.
-fn attainment(
-    cx: &Cx,
-    filters: &Filters,
-    (owners, teams): (&[Choice], &[Choice]),
-    (by_owner, by_team): (&[WonBy], &[WonBy]),
-    targets: &[super::targets::Target],
-    (start, end): (&str, &str),
-) -> Vec<super::targets::Attainment> {
-    use super::targets::{Attainment, Whose, covering};
-    if cx.actor.role == Role::Rep {
-        return Vec::new();
-    }
-    let won = |rows: &[WonBy], id: &crate::ids::Id| {
-        super::figures::merge(rows.iter().filter(|r| &r.id == id).map(|r| Sum {
-            currency: r.currency,
-            count: r.count,
-            total: r.total,
-        }))
-    };
-    let reps = owners
-        .iter()
-        .filter(|o| filters.team.is_none() || o.team == filters.team)
-        .filter(|o| filters.owner.as_ref().is_none_or(|f| f == &o.id))
-        .map(|o| Attainment {
-            whose: Whose::Rep,
-            id: o.id.clone(),
-            name: o.name.clone(),
-            won: won(by_owner, &o.id),
-            target: covering(targets, Whose::Rep, &o.id, start, end),
-            settable: o.id != cx.actor.id || cx.actor.role == Role::Admin,
-        });
-    let teams = teams
-        .iter()
-        .filter(|_| cx.actor.role == Role::Admin && filters.owner.is_none())
-        .filter(|t| filters.team.as_ref().is_none_or(|f| f == &t.id))
-        .map(|t| Attainment {
-            whose: Whose::Team,
-            id: t.id.clone(),
-            name: t.name.clone(),
-            won: won(by_team, &t.id),
-            target: covering(targets, Whose::Team, &t.id, start, end),
-            settable: true,
-        });
-    teams.chain(reps).collect()
-}
-
-/// Most first, then by label.
-fn by_count(mut rows: Vec<Counted>) -> Vec<Counted> {
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
-    rows
-}
-
-/// The database sums `value × probability`; a weighted amount is that over 100.
-fn open_sums(rows: Vec<OpenRow>) -> Vec<OpenSum> {
-    let mut sums: Vec<OpenSum> = Vec::new();
-    for row in rows {
-        let weighted = (row.weighted as f64 / 100.0).round() as i64;
-        match sums.iter_mut().find(|s| s.currency == row.currency) {
-            Some(s) => {
-                s.count += row.count;
-                s.total += row.total;
-                s.weighted += weighted;
-            }
-            None => sums.push(OpenSum {
-                currency: row.currency,
-                count: row.count,
-                total: row.total,
-                weighted,
-            }),
-        }
-    }
-    sums.sort_by_key(|s| s.currency.code());
-    sums
-}
-
-/// Days summed by the database, put into the months of the reader's calendar.
-fn forecast(
-    span: Span,
-    calendar: Calendar,
-    open: &[OpenRow],
-    won: &[OpenRow],
-) -> Vec<ForecastMonth> {
-    super::period::months(span, calendar)
-        .into_iter()
-        .map(|(month, days)| {
-            let inside = |row: &&OpenRow| {
-                row.day
-                    .as_deref()
-                    .and_then(crate::calendar::parse_iso)
-                    .is_some_and(|day| days.contains(day))
-            };
-            let won_in = won.iter().filter(inside).map(|r| Sum {
-                currency: r.currency,
-                count: r.count,
-                total: r.total,
-            });
-            let open_in = open.iter().filter(inside).map(|r| OpenRow {
-                day: None,
-                currency: r.currency,
-                count: r.count,
-                total: r.total,
-                weighted: r.weighted,
-            });
-            ForecastMonth {
-                month,
-                start: crate::calendar::iso(days.start),
-                end: crate::calendar::iso(days.end),
-                won: super::figures::merge(won_in),
-                open: open_sums(open_in.collect()),
-            }
-        })
         .collect()
-}
-
-/// One row per person: their activities by type and their overdue ones, busiest first.
-fn by_rep(activity: Vec<ActivityRow>, overdue: Vec<ActivityRow>) -> Vec<RepActivity> {
-    let mut reps: Vec<RepActivity> = Vec::new();
-    let mut row_of = |owner: &crate::ids::Id, name: Option<String>| -> usize {
-        match reps.iter().position(|r| &r.owner == owner) {
-            Some(i) => i,
-            None => {
-                reps.push(RepActivity {
-                    owner: owner.clone(),
-                    name: name.unwrap_or_default(),
-                    by_kind: [0; 4],
-                    overdue: 0,
-                });
-                reps.len() - 1
-            }
-        }
-    };
-    let mut counts: Vec<(usize, Option<ActivityKind>, i64, bool)> = Vec::new();
-    for row in activity {
-        counts.push((row_of(&row.owner, row.name), row.kind, row.count, false));
-    }
-    for row in overdue {
-        counts.push((row_of(&row.owner, row.name), None, row.count, true));
-    }
-    for (i, kind, count, is_overdue) in counts {
-        let rep = &mut reps[i];
-        if is_overdue {
-            rep.overdue += count;
-        } else if let Some(k) = kind.and_then(|k| ActivityKind::ALL.iter().position(|a| *a == k)) {
-            rep.by_kind[k] += count;
-        }
-    }
-    reps.sort_by(|a, b| {
-        let total = |r: &RepActivity| r.by_kind.iter().sum::<i64>();
-        total(b).cmp(&total(a)).then(a.name.cmp(&b.name))
-    });
-    reps
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::period::{Calendar, Period};
-use super::{Dashboard, Filters, load_dashboard};
+use super::{Dashboard, Filters};
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, t, use_locale};
 use crate::ui::parts::ErrorNote;
@@ -70,8 +70,11 @@ pub fn DashboardPage() -> impl IntoView {
     provide_context(targets::Refresh(refresh));
     let data = Resource::new(
         move || (filters.get(), refresh.get()),
-        move |(filters, _)| load_dashboard(filters, calendar),
+        move |(filters, _)| super::load(filters, calendar),
     );
+    // In the browser, after the page shows: what the device needs to work the figures out
+    // when the network is gone.
+    Effect::new(move |_| leptos::task::spawn_local(super::refresh_basis()));
     view! {
         <main class="page wide dashboard">
             <div class="page-head">
@@ -114,7 +117,11 @@ fn Figures(dashboard: Dashboard) -> impl IntoView {
         to = locale.date(&last_day(&dashboard.previous_end)),
     );
     let zone = crate::fill!(locale, Key::FiguresIn, zone = dashboard.time_zone.clone());
+    let as_of = dashboard.as_of_ms.map(|ms| {
+        view! { <p class="panel offline-note" role="status">{offline_note(locale, ms, (Key::DashboardAsOf, Key::DashboardFromDevice))}</p> }
+    });
     view! {
+        {as_of}
         <filters::FilterBar dashboard=dashboard.clone() />
         <p class="muted dash-range">
             <strong>{range}</strong>{t(Key::ListSeparator)}{compared}{t(Key::ListSeparator)}{zone}
@@ -130,4 +137,20 @@ fn Figures(dashboard: Dashboard) -> impl IntoView {
             <activity::TeamActivity dashboard />
         </div>
     }
+}
+
+/// "Offline: worked out on this device, from its copy as of …".
+pub fn offline_note(locale: Locale, ms: f64, (as_of, never): (Key, Key)) -> String {
+    if ms <= 0.0 {
+        return locale.text(never).to_owned();
+    }
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .map(|t| t.to_offset(crate::calendar::device_offset()))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let when = format!(
+        "{} {}",
+        locale.date(&crate::calendar::iso(at.date())),
+        locale.time(&format!("{:02}:{:02}", at.hour(), at.minute()))
+    );
+    locale.format(as_of, &[("when", when.as_str())])
 }

@@ -179,15 +179,24 @@ pub async fn form_data(cx: &Cx, id: Option<&str>) -> AppResult<DealFormData> {
 
 /// The fields stored as links to other records; every other field of [`DealFields`] is
 /// stored as it serialises.
-/// Fields the save sets apart from the form's plain values: links, and `touched_at`, which
-/// the server keeps.
-const LINKS: [&str; 4] = ["stage", "company", "contact", "touched_at"];
+/// Fields the save sets apart from the form's plain values: links, and what the server
+/// keeps (`touched_at`, `stage_changed_at`, `entered`).
+const LINKS: [&str; 6] = [
+    "stage",
+    "company",
+    "contact",
+    "touched_at",
+    "stage_changed_at",
+    "entered",
+];
 
-/// Records the deal `$id` entering `$stage` (migration 0008), when `$stage_moved`: in the
-/// save's transaction, after its write, with the owner and team the deal has then.
-const ENTER_STAGE: &str = "IF $stage_moved {
-    LET $scope = (SELECT owner, team FROM ONLY $id);
-    CREATE stage_entry CONTENT { deal: $id, stage: $stage, owner: $scope.owner, team: $scope.team };
+/// Records the deal `$id` entering `$stage` (migrations 0008 and 0014), when `$stage_moved`:
+/// in the save's transaction, after its write, with the owner and team the deal has then,
+/// in the log the server counts and on the deal for devices, at the instant it moved.
+pub const ENTER_STAGE: &str = "IF $stage_moved {
+    LET $scope = (SELECT owner, team, stage_changed_at FROM ONLY $id);
+    CREATE stage_entry CONTENT { deal: $id, stage: $stage, owner: $scope.owner, team: $scope.team, at: $scope.stage_changed_at };
+    UPDATE $id SET entered += { stage: $stage, at: $scope.stage_changed_at };
 };";
 
 pub async fn save(cx: &Cx, input: DealInput) -> AppResult<String> {

@@ -3,6 +3,7 @@
 //! behind it (`crate::dashboard::drill`), and a view can be shared.
 
 pub mod actions;
+pub mod local;
 pub mod saved;
 pub mod views;
 
@@ -310,11 +311,40 @@ pub struct TablePage {
     pub query: TableQuery,
     pub total: i64,
     pub rows: Vec<TableRow>,
+    /// Worked out offline on this device, from its copy as last synced at this instant
+    /// (milliseconds since the epoch; 0 when never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of_ms: Option<f64>,
 }
 
 #[server(endpoint = "deals/table", input = Json)]
 pub async fn deal_table(query: TableQuery) -> Result<TablePage, AppError> {
     crate::server::respond(async move { ssr::page(&crate::server::cx().await?, query).await }).await
+}
+
+/// Online, the server's page; when it cannot be reached, the device's, counting days in
+/// the organisation's zone as the dashboard's basis gives it (without one, the device's own
+/// offset), and saying as of when.
+pub async fn load(query: TableQuery) -> Result<TablePage, AppError> {
+    match deal_table(query.clone()).await {
+        Err(AppError::Network) => {
+            let offsets = crate::sync::kept("basis")
+                .and_then(|json| serde_json::from_str::<crate::dashboard::basis::Basis>(&json).ok())
+                .map(|basis| basis.offsets)
+                .unwrap_or_else(|| {
+                    crate::dashboard::offsets::Offsets::fixed(
+                        crate::calendar::device_offset().whole_seconds(),
+                    )
+                });
+            let as_of = crate::sync::status().last_synced_ms.unwrap_or(0.0);
+            let now = time::OffsetDateTime::now_utc();
+            let mut page =
+                crate::sync::offline(move |view| local::page(view, &offsets, query, now)).await?;
+            page.as_of_ms = Some(as_of);
+            Ok(page)
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

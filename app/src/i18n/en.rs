@@ -504,6 +504,10 @@ messages! {
     ProblemTooMany => "You can keep at most {max}. Delete one first.",
     ChooseColumns => "Columns shown",
     NoSavedViews => "No saved views yet.",
+    DashboardAsOf => "Offline: these figures were worked out on this device, from its copy as of {when}.",
+    DashboardFromDevice => "Offline: these figures were worked out on this device, from its copy.",
+    TableAsOf => "Offline: these deals are from this device's copy as of {when}.",
+    TableFromDevice => "Offline: these deals are from this device's copy.",
     // Between items of a list on one line; a middle dot reads as a Persian zero.
     ListSeparator => " · ",
 }

@@ -446,6 +446,12 @@ pub const fn text(key: Key) -> &'static str {
         Key::NextPage => "بعدی",
         Key::PageOf => "صفحهٔ {n} از {of}",
         Key::ListSeparator => "، ",
+        Key::TableAsOf => "آفلاین: این معامله‌ها از نسخهٔ همین دستگاه تا {when} هستند.",
+        Key::TableFromDevice => "آفلاین: این معامله‌ها از نسخهٔ همین دستگاه هستند.",
+        Key::DashboardAsOf => {
+            "آفلاین: این ارقام روی همین دستگاه و از نسخهٔ آن تا {when} محاسبه شده‌اند."
+        }
+        Key::DashboardFromDevice => "آفلاین: این ارقام روی همین دستگاه و از نسخهٔ آن محاسبه شده‌اند.",
         Key::ProblemTooMany => "حداکثر {max} تا می‌توانید نگه دارید. اول یکی را حذف کنید.",
         Key::ChooseColumns => "ستون‌های نمایان",
         Key::NoSavedViews => "هنوز نمایی ذخیره نشده است.",

@@ -77,7 +77,12 @@ struct Engine {
     /// A full download is part-way through and its pages are only in memory: they are stored
     /// together, as one snapshot, once its last page has come.
     unsaved: bool,
+    /// What screens keep with the copy besides rows (by name, as JSON; see [`keep`]).
+    kept: BTreeMap<String, String>,
 }
+
+/// Names screens may [`keep`] values under, beside the sync's own.
+const KEPT: [&str; 1] = ["basis"];
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
@@ -304,6 +309,11 @@ async fn load() {
                     .get("sync")
                     .and_then(|r| serde_json::from_str(r).ok())
                     .unwrap_or_default();
+                for name in KEPT {
+                    if let Some(value) = stored.meta.get(name).filter(|v| *v != "null") {
+                        e.kept.insert(name.to_owned(), value.clone());
+                    }
+                }
             }
             match StoredRows::parse(&rows) {
                 Some((rows, unreadable)) => {
@@ -626,12 +636,19 @@ async fn pull_all() -> Result<(), AppError> {
                 e.meta.snapshot = page.snapshot.clone();
                 restart
             });
+            if restart.is_some() {
+                // Kept values were worked out for the user's old access.
+                ENGINE.with(|e| e.borrow_mut().kept.clear());
+            }
             if let Some(meta) = restart {
                 // Without its reference data the stored copy counts as never filled: a start
                 // before the download ends asks the server, never an empty copy.
                 write(&Ops {
                     clear_rows: true,
-                    put_meta: vec![("sync".into(), meta), ("reference".into(), "null".into())],
+                    put_meta: [("sync".into(), meta), ("reference".into(), "null".into())]
+                        .into_iter()
+                        .chain(KEPT.map(|name| (name.to_owned(), "null".to_owned())))
+                        .collect(),
                     ..Ops::default()
                 })
                 .await?;
@@ -826,6 +843,31 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
         submit(mutation).await?;
     }
     Ok(())
+}
+
+/// A value a screen keeps with the device's copy under `name` (one of [`KEPT`]), if any.
+pub fn kept(name: &str) -> Option<String> {
+    ENGINE.with(|e| e.borrow().kept.get(name).cloned())
+}
+
+/// Keeps `json` with the device's copy under `name`: erased with the copy, and when the
+/// user's access changes.
+pub async fn keep(name: &'static str, json: String) -> Result<(), AppError> {
+    if !KEPT.contains(&name) {
+        leptos::logging::error!("sync: nothing is kept under {name:?}");
+        return Err(AppError::Internal);
+    }
+    SendWrapper::new(async move {
+        until_loaded().await;
+        write(&Ops {
+            put_meta: vec![(name.to_owned(), json.clone())],
+            ..Ops::default()
+        })
+        .await?;
+        ENGINE.with(|e| e.borrow_mut().kept.insert(name.to_owned(), json));
+        Ok(())
+    })
+    .await
 }
 
 /// Forgets everything this device holds for the signed-in user. Asks first if changes

@@ -57,6 +57,45 @@ impl Zone {
         )
     }
 
+    /// Local time minus UTC at the Unix instant `utc`.
+    fn offset_at(self, utc: i64) -> i32 {
+        Utc.timestamp_opt(utc, 0).single().map_or(0, |t| {
+            self.0
+                .offset_from_utc_datetime(&t.naive_utc())
+                .fix()
+                .local_minus_utc()
+        })
+    }
+
+    /// This zone's offsets and their changes between `from` and `until`, for a device to
+    /// count days as the server does (see [`crate::dashboard::offsets`]). Changes fall on
+    /// whole minutes: found hour by hour, then to the second.
+    pub fn offsets(self, from: Date, until: Date) -> crate::dashboard::offsets::Offsets {
+        let begin = self.start(from).timestamp();
+        let end = self.start(until).timestamp();
+        let mut changes = vec![(begin, self.offset_at(begin))];
+        let mut at = begin;
+        while at < end {
+            let next = at + 3600;
+            let offset = self.offset_at(next);
+            if changes.last().is_some_and(|(_, last)| *last != offset) {
+                // The first second with the new offset.
+                let (mut low, mut high) = (at, next);
+                while high - low > 1 {
+                    let middle = low + (high - low) / 2;
+                    if self.offset_at(middle) == offset {
+                        high = middle;
+                    } else {
+                        low = middle;
+                    }
+                }
+                changes.push((high, offset));
+            }
+            at = next;
+        }
+        crate::dashboard::offsets::Offsets { changes }
+    }
+
     fn start(self, day: Date) -> chrono::DateTime<Utc> {
         let naive = NaiveDate::from_ymd_opt(
             day.year(),
@@ -116,6 +155,28 @@ mod tests {
             tehran.midnight(date!(2022 - 03 - 22)),
             "2022-03-21T20:30:00Z"
         );
+    }
+
+    #[test]
+    fn a_device_finds_the_same_midnights_from_the_offsets() {
+        for name in [
+            "Asia/Tehran",
+            "America/New_York",
+            "Europe/London",
+            "Australia/Lord_Howe",
+        ] {
+            let zone = Zone::named(name);
+            let offsets = zone.offsets(date!(2021 - 01 - 01), date!(2027 - 01 - 01));
+            let mut day = date!(2021 - 01 - 01);
+            while day < date!(2027 - 01 - 01) {
+                let device = offsets
+                    .midnight(day)
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default();
+                assert_eq!(device, zone.midnight(day), "{name} {day}");
+                day = day.next_day().unwrap_or(Date::MAX);
+            }
+        }
     }
 
     #[test]

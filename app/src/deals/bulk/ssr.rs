@@ -163,11 +163,13 @@ async fn move_to(cx: &Cx, deals: &[Current], stage: &str, lost_reason: &str) -> 
              LET $changed = type::record('deal', $d.id);
              LET $scope_before = (SELECT owner, team FROM ONLY $changed);
              IF (SELECT VALUE rev FROM ONLY $changed) != $d.rev {{ THROW $conflict }};
+             LET $at = time::now();
              UPDATE $changed SET stage = $stage, probability = $probability, lost_reason = $lost_reason,
-                 stage_changed_at = time::now(), touched_at = time::now(), rev += 1,
-                 updated_at = time::now(), updated_by = $by;
+                 stage_changed_at = $at, touched_at = $at, rev += 1,
+                 entered += {{ stage: $stage, at: $at }},
+                 updated_at = $at, updated_by = $by;
              CREATE stage_entry CONTENT {{ deal: $changed, stage: $stage, owner: $scope_before.owner,
-                 team: $scope_before.team }};
+                 team: $scope_before.team, at: $at }};
              CREATE change CONTENT {{ subject: $changed, by: $by, field: 'stage', old: $d.old, new: $stage_name }};
              {LOG_CHANGE}
          }};

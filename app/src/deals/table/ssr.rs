@@ -173,7 +173,12 @@ pub async fn page(cx: &Cx, query: TableQuery) -> AppResult<TablePage> {
     let filter = filter(cx, &query).await?;
     let start = i64::from(query.page) * i64::from(PAGE_ROWS);
     let (rows, total) = rows(cx, &query, &filter, start, i64::from(PAGE_ROWS)).await?;
-    Ok(TablePage { query, total, rows })
+    Ok(TablePage {
+        query,
+        total,
+        rows,
+        as_of_ms: None,
+    })
 }
 
 /// `limit` rows of `query` from `start`, in its order, and how many it holds in all.

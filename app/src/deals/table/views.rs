@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeSet;
 
 use super::actions::{ActionBar, Reload, Selection};
-use super::{Column, PAGE_ROWS, TablePage, TableQuery, deal_table};
+use super::{Column, PAGE_ROWS, TablePage, TableQuery};
 use crate::deals::views::rows::StalledMark;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::loaded;
@@ -41,7 +41,7 @@ pub fn DealsTablePage() -> impl IntoView {
         query.track();
         selected.set(BTreeSet::new());
     });
-    let data = Resource::new(move || (query.get(), reload.get()), |(q, _)| deal_table(q));
+    let data = Resource::new(move || (query.get(), reload.get()), |(q, _)| super::load(q));
     view! {
         <main class="page wide deals-table">
             <div class="page-head">
@@ -382,7 +382,15 @@ fn Table(page: TablePage) -> impl IntoView {
     };
     let previous = (at > 0).then(|| step(page.query.page - 1));
     let next = (at + 1 < pages).then(|| step(page.query.page + 1));
+    let as_of = page.as_of_ms.map(|ms| {
+        view! {
+            <p class="panel offline-note" role="status">
+                {crate::dashboard::views::offline_note(locale, ms, (Key::TableAsOf, Key::TableFromDevice))}
+            </p>
+        }
+    });
     view! {
+        {as_of}
         <p class="muted table-count" role="status">{locale.count(Key::DealsCount, page.total)}</p>
         <ul class="rows phone-only">{cards}</ul>
         <div class="table-scroll wide-only">

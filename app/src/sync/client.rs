@@ -604,6 +604,13 @@ async fn push_all() -> Result<(), AppError> {
 
 async fn pull_all() -> Result<(), AppError> {
     loop {
+        // A change made while a long download runs is sent between its pages, not after
+        // them all: pages that ask the server meanwhile (the copy is not complete yet) then
+        // find it there. Changes it makes are logged after the download's base, so the
+        // download brings them afterwards like any other.
+        if ENGINE.with(|e| !e.borrow().outbox.is_empty()) {
+            push_all().await?;
+        }
         let request = ENGINE.with(|e| {
             let e = e.borrow();
             PullRequest {

@@ -130,9 +130,19 @@ pub fn SelectField(
             view! { <option value=id selected=move || value.get() == selected_id>{text}</option> }
         })
         .collect_view();
+    // The value again once the options are in the page: set while the select was still
+    // empty (as it is made), the browser falls back to the first option.
+    let select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        let current = value.get();
+        if let Some(select) = select.get() {
+            select.set_value(&current);
+        }
+    });
     view! {
         <FieldShell label name errors required>
             <select
+                node_ref=select
                 id=format!("f-{name}")
                 name=name
                 aria-invalid=invalid

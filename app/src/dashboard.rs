@@ -39,6 +39,29 @@ pub struct Filters {
     pub owner: Option<Id>,
 }
 
+impl Filters {
+    /// The period's days and those of the period it is compared with, as of `today`, with
+    /// the fiscal year starting in `fiscal_start` (per calendar: Gregorian, Jalali).
+    pub fn spans(
+        &self,
+        today: time::Date,
+        calendar: Calendar,
+        (gregorian, jalali): (u8, u8),
+    ) -> Result<(period::Span, period::Span), AppError> {
+        let rules = period::Rules {
+            calendar,
+            fiscal_start: match calendar {
+                Calendar::Gregorian => gregorian,
+                Calendar::Jalali => jalali,
+            },
+        };
+        let bad_period = || AppError::form(crate::error::Problem::Malformed);
+        let span = self.period.span(today, rules).ok_or_else(bad_period)?;
+        let previous = self.period.previous(today, rules).ok_or_else(bad_period)?;
+        Ok((span, previous))
+    }
+}
+
 /// Deals won (or any other group of deals) in one currency.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sum {

@@ -265,6 +265,13 @@ async fn every_loader_reads_the_same_on_the_server_and_the_device() {
     println!("parity: {total} answers compared across 3 roles");
 }
 
+/// What the server gives a device for the dashboard offline.
+async fn basis(app: &TestApp, session: &str) -> app::dashboard::basis::Basis {
+    let reply = app.call(Some(session), "dashboard/basis", json!({})).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_value(reply.body).expect("a basis")
+}
+
 /// The dashboard offline: the device works the page out from its copy and the basis the
 /// server gave it, and gets the server's page, for every period the copy reaches whole (the
 /// device keeps deals closed in the last year and activities of the last 90 days), in both
@@ -282,10 +289,7 @@ async fn the_dashboard_reads_the_same_on_the_server_and_the_device() {
     ] {
         let session = app.sign_in(email).await;
         let view = device(&app, &session).await;
-        let reply = app.call(Some(&session), "dashboard/basis", json!({})).await;
-        assert_eq!(reply.status, 200, "{role}: {}", reply.body);
-        let basis: app::dashboard::basis::Basis =
-            serde_json::from_value(reply.body).expect("a basis");
+        let basis = basis(&app, &session).await;
         assert!(!basis.offsets.changes.is_empty());
         let mut check = Check {
             app: &app,
@@ -360,9 +364,7 @@ async fn the_deals_table_reads_the_same_on_the_server_and_the_device() {
     ] {
         let session = app.sign_in(email).await;
         let view = device(&app, &session).await;
-        let reply = app.call(Some(&session), "dashboard/basis", json!({})).await;
-        let basis: app::dashboard::basis::Basis =
-            serde_json::from_value(reply.body).expect("a basis");
+        let basis = basis(&app, &session).await;
         let today = basis.offsets.today(time::OffsetDateTime::now_utc());
         let days = |back: i64| Days {
             from: app::calendar::IsoDate::parse(&app::calendar::iso(

@@ -10,11 +10,11 @@ use time::OffsetDateTime;
 
 use super::basis::Basis;
 use super::grouped::{self, ActivityRow, Frame, Grouped, OpenRow, StageRow, WonBy, WonRow};
-use super::period::{Calendar, Rules};
+use super::period::Calendar;
 use super::{Counted, Dashboard, Filters};
 use crate::auth::Role;
 use crate::deals::DealRow;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::ids::Id;
 use crate::money::Currency;
 use crate::pipeline::Outcome;
@@ -73,19 +73,11 @@ pub fn dashboard(
     let (me, pipeline) = (&reference.me, &reference.pipeline);
     let offsets = &basis.offsets;
     let today = offsets.today(now);
-    let rules = Rules {
+    let (span, previous) = filters.spans(
+        today,
         calendar,
-        fiscal_start: match calendar {
-            Calendar::Gregorian => basis.fiscal_start,
-            Calendar::Jalali => basis.fiscal_start_jalali,
-        },
-    };
-    let bad_period = || AppError::form(Problem::Malformed);
-    let span = filters.period.span(today, rules).ok_or_else(bad_period)?;
-    let previous = filters
-        .period
-        .previous(today, rules)
-        .ok_or_else(bad_period)?;
+        (basis.fiscal_start, basis.fiscal_start_jalali),
+    )?;
     let now_days = (offsets.midnight(span.start), offsets.midnight(span.end));
     let before_days = (
         offsets.midnight(previous.start),

@@ -2,11 +2,11 @@
 //! no deal or activity row travels to Rust. Compiled only with `ssr`.
 
 use super::grouped::{Frame, Grouped, assemble};
-use super::period::{Calendar, Rules};
+use super::period::Calendar;
 use super::{Counted, Dashboard, Filters, Rate};
 use crate::auth::Role;
 use crate::db::{self, rid};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::AppResult;
 use crate::money::Currency;
 use crate::pipeline::Outcome;
 use crate::records::{bind_actor, read_filter};
@@ -36,19 +36,14 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
     let org = crate::settings::ssr::reporting(&cx.db).await?;
     let zone = zone::Zone::named(org.time_zone.as_deref().unwrap_or("UTC"));
     let today = zone.today();
-    let rules = Rules {
+    let (span, previous) = filters.spans(
+        today,
         calendar,
-        fiscal_start: match calendar {
-            Calendar::Gregorian => org.fiscal_start.unwrap_or(1),
-            Calendar::Jalali => org.fiscal_start_jalali.unwrap_or(1),
-        },
-    };
-    let bad_period = || AppError::form(Problem::Malformed);
-    let span = filters.period.span(today, rules).ok_or_else(bad_period)?;
-    let previous = filters
-        .period
-        .previous(today, rules)
-        .ok_or_else(bad_period)?;
+        (
+            org.fiscal_start.unwrap_or(1),
+            org.fiscal_start_jalali.unwrap_or(1),
+        ),
+    )?;
 
     let stall = crate::deals::stalled::Stall::new(&pipeline, time::OffsetDateTime::now_utc());
     let stages = |outcome: Outcome| -> Vec<_> {
@@ -177,11 +172,7 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         previous,
         today,
         time_zone: zone.name().to_owned(),
-        default_currency: org
-            .default_currency
-            .as_deref()
-            .and_then(Currency::from_code)
-            .unwrap_or_default(),
+        default_currency: default_currency(&org),
         rates: rates(&org.rates),
     };
     Ok(assemble(frame, groups))
@@ -241,17 +232,20 @@ pub async fn basis(cx: &Cx) -> AppResult<super::basis::Basis> {
         offsets: zone.offsets(from, until),
         fiscal_start: org.fiscal_start.unwrap_or(1),
         fiscal_start_jalali: org.fiscal_start_jalali.unwrap_or(1),
-        default_currency: org
-            .default_currency
-            .as_deref()
-            .and_then(Currency::from_code)
-            .unwrap_or_default(),
+        default_currency: default_currency(&org),
         rates: rates(&org.rates),
         teams,
         owners,
         targets,
         at_ms: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
     })
+}
+
+fn default_currency(org: &crate::settings::ssr::ReportingRow) -> Currency {
+    org.default_currency
+        .as_deref()
+        .and_then(Currency::from_code)
+        .unwrap_or_default()
 }
 
 /// The organisation's exchange rates, for the currencies this version knows.

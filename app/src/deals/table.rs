@@ -242,6 +242,21 @@ impl TableQuery {
         }
     }
 
+    /// What no filter may be, wherever the table is worked out: a link that is no id, a
+    /// search longer than 200 characters.
+    pub fn check(&self) -> Result<(), AppError> {
+        crate::ids::valid_ids([
+            self.stage.as_deref(),
+            self.owner.as_deref(),
+            self.team.as_deref(),
+            self.entered.as_ref().map(|(stage, _)| stage.as_str()),
+        ])?;
+        if self.text.chars().count() > 200 {
+            return Err(AppError::form(crate::error::Problem::TooLong { max: 200 }));
+        }
+        Ok(())
+    }
+
     /// The columns to show: the chosen ones, always with the title first.
     pub fn shown(&self) -> Vec<Column> {
         Column::ALL

@@ -12,7 +12,7 @@ use super::{Column, Days, PAGE_ROWS, TablePage, TableQuery, TableRow};
 use crate::dashboard::offsets::Offsets;
 use crate::deals::DealRow;
 use crate::deals::local::Marks;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::pipeline::Outcome;
 use crate::sync::replica::Replica;
 
@@ -26,15 +26,7 @@ pub fn page(
     query: TableQuery,
     now: OffsetDateTime,
 ) -> Result<TablePage, AppError> {
-    crate::ids::valid_ids([
-        query.stage.as_deref(),
-        query.owner.as_deref(),
-        query.team.as_deref(),
-        query.entered.as_ref().map(|(stage, _)| stage.as_str()),
-    ])?;
-    if query.text.chars().count() > 200 {
-        return Err(AppError::form(Problem::TooLong { max: 200 }));
-    }
+    query.check()?;
     let reference = view.reference.as_ref().ok_or(AppError::Network)?;
     let pipeline = &reference.pipeline;
     let marks = Marks::at(view, now);

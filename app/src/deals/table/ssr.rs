@@ -7,7 +7,7 @@ use super::{Column, Days, PAGE_ROWS, TablePage, TableQuery, TableRow};
 use crate::dashboard::ssr::zone::Zone;
 use crate::db::{self, Bind, rid};
 use crate::deals::stalled::Stall;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::AppResult;
 use crate::pipeline::Outcome;
 use crate::records::{self, bind_actor, read_filter};
 use crate::server::Cx;
@@ -52,15 +52,7 @@ impl Filter {
 
 /// The deals `query` selects among those `cx`'s actor may read.
 pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
-    records::valid_ids([
-        query.stage.as_deref(),
-        query.owner.as_deref(),
-        query.team.as_deref(),
-        query.entered.as_ref().map(|(stage, _)| stage.as_str()),
-    ])?;
-    if query.text.chars().count() > 200 {
-        return Err(AppError::form(Problem::TooLong { max: 200 }));
-    }
+    query.check()?;
     let pipeline = cx.pipeline().await?;
     let zone = Zone::of_organisation(&cx.db).await?;
     let stages_of = |outcomes: &[Outcome]| -> Vec<RecordId> {

@@ -151,7 +151,10 @@ async fn records_written_before_sync_existed_stay_editable_and_sync() {
          DEFINE FIELD time_zone ON organisation TYPE option<string>;
          DEFINE FIELD rates ON organisation TYPE option<object> FLEXIBLE;
          DEFINE FIELD stall_days ON stage TYPE option<int>;
-         DEFINE FIELD manager ON team TYPE option<record<user>>;",
+         DEFINE FIELD manager ON team TYPE option<record<user>>;
+         DEFINE FIELD entered ON deal TYPE array<object> DEFAULT [];
+         DEFINE FIELD entered[*].stage ON deal TYPE record<stage>;
+         DEFINE FIELD entered[*].at ON deal TYPE datetime;",
         include_str!("../migrations/0001_core.surql")
     );
     db.query(core)

@@ -12,9 +12,9 @@ const [binary, siteRoot, dbUrl] = process.argv.slice(2);
 const port = 3300;
 const base = `http://127.0.0.1:${port}`;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? "15");
-// LOAD_PARTS=reads,board,manager,pushes,sign-in,flood,manager-browser runs only some parts (all
+// LOAD_PARTS=reads,board,dashboard,manager,pushes,sign-in,flood,manager-browser runs only some parts (all
 // by default).
-const parts = (process.env.LOAD_PARTS ?? "reads,board,manager,pushes,sign-in,flood,manager-browser").split(",");
+const parts = (process.env.LOAD_PARTS ?? "reads,board,dashboard,manager,pushes,sign-in,flood,manager-browser").split(",");
 // Requests come through a (pretend) trusted proxy, each run from its own client address (one of
 // the 131,072 of 198.18.0.0/15), and the flood from another: sign-in limits from an earlier run
 // on the same database, or from the flood, do not carry over.
@@ -167,6 +167,22 @@ try {
       count = board.columns.reduce((n, c) => n + c.count, 0);
     }
     rows.push([`the admin's board (\`deals/board\`): ${count.toLocaleString("en")} deals, ${cards} cards sent, one request at a time`, `p50 ${ms(pct(times, 50))}, max ${ms(Math.max(...times))}; ${(bytes / 1024).toFixed(1)} KiB of JSON`]);
+  }
+
+  // The Dashboard of someone who sees every deal (the admin: 100,000 deals with their stage
+  // history, 500,000 activities), summed by the database, one request at a time.
+  if (parts.includes("dashboard")) {
+    const admin = await signIn("admin@example.com");
+    for (const period of ["this_month", "this_quarter", "this_year"]) {
+      const times = [];
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        const reply = await post("/api/dashboard", { filters: { period: { kind: period } }, calendar: "gregorian" }, admin);
+        times.push(performance.now() - t0);
+        if (reply.status !== 200) throw new Error(`dashboard: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`);
+      }
+      rows.push([`the admin's Dashboard, ${period.replace("_", " ")} (\`dashboard\`), one request at a time`, `p50 ${ms(pct(times, 50))}, max ${ms(Math.max(...times))}`]);
+    }
   }
 
   // 200 devices: four per rep of the ten load teams, each pushing 5 small changes at a time.

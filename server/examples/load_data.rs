@@ -117,18 +117,23 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     insert_named(&db, CONTACTS_SQL, "contacts", contacts).await?;
     let deals = (0..deals_n)
-        .map(|n| {
-            json!({ "id": id(5, n), "title": format!("Deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stages[n % 4],
-                "company": id(3, n % companies_n), "contact": id(4, n % contacts_n), "owner": owner(n) })
-        })
+        .map(|n| deal(n, &stages, owner(n), (companies_n, contacts_n)))
         .collect();
     insert(
         &db,
         "LET $pipeline = (SELECT VALUE id FROM pipeline WHERE is_default = true LIMIT 1)[0];
-         FOR $d IN $rows { LET $o = type::record('user', $d.owner);
-             CREATE type::record('deal', $d.id) CONTENT { title: $d.title, value: $d.value, currency: 'USD', pipeline: $pipeline,
-                 stage: type::record('stage', $d.stage), probability: 20, company: type::record('company', $d.company),
-                 contact: type::record('contact', $d.contact), owner: $o, team: $o.team, created_by: $o, updated_by: $o } };",
+         FOR $d IN $rows { LET $o = type::record('user', $d.owner); LET $deal = type::record('deal', $d.id);
+             CREATE $deal CONTENT { title: $d.title, value: $d.value, currency: 'USD', pipeline: $pipeline,
+                 stage: type::record('stage', $d.stage), probability: $d.probability, company: type::record('company', $d.company),
+                 contact: type::record('contact', $d.contact), owner: $o, team: $o.team, created_by: $o, updated_by: $o,
+                 expected_close: $d.expected_close ?? NONE, lost_reason: $d.lost_reason ?? NONE,
+                 created_at: <datetime>$d.created_at, stage_changed_at: <datetime>$d.changed_at,
+                 touched_at: <datetime>$d.changed_at, updated_at: <datetime>$d.changed_at };
+             FOR $e IN $d.entries {
+                 CREATE stage_entry CONTENT { deal: $deal, stage: type::record('stage', $e.stage), owner: $o, team: $o.team, at: <datetime>$e.at };
+                 UPDATE $deal SET entered += { stage: type::record('stage', $e.stage), at: <datetime>$e.at };
+             };
+         };",
         "deals",
         deals,
     )
@@ -151,6 +156,52 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     history(&db, &stages, scaled(HISTORY_DEALS)).await
+}
+
+/// A deal of the load teams: four in ten open (in each open stage alike, expected to close
+/// within six months), three won and three lost, created over the last two years and closed
+/// up to two months later, with the stages each went through and when: what the Dashboard's
+/// figures, funnel and forecast read.
+fn deal(
+    n: usize,
+    stages: &[String],
+    owner: String,
+    (companies_n, contacts_n): (usize, usize),
+) -> Value {
+    let now = time::OffsetDateTime::now_utc();
+    let at = |days_ago: i64| {
+        (now - time::Duration::days(days_ago) - time::Duration::minutes((n % 600) as i64))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let created = ((n * 7919) % 730 + 1) as i64;
+    let changed = created.saturating_sub((n % 60 + 1) as i64).max(0);
+    // The stages entered, in order: the open ones up to where the deal got, then the outcome.
+    let (stage, path): (usize, Vec<usize>) = match n % 10 {
+        0..=3 => (n % 4, (0..=n % 4).collect()),
+        4..=6 => (4, vec![0, 1, 2, 3, 4]),
+        _ => (5, (0..=n % 4).chain([5]).collect()),
+    };
+    let steps = path.len() as i64;
+    let entries: Vec<Value> = path
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            // Spread from creation to the last change; the last step is the last change.
+            let days_ago = created - (created - changed) * (i as i64 + 1) / steps;
+            json!({ "stage": stages[*s], "at": at(if i == 0 { created } else { days_ago }) })
+        })
+        .collect();
+    let close = (now + time::Duration::days((n % 180) as i64)).date();
+    let probability = [10, 25, 50, 75, 100, 0][stage];
+    let lost_reason = (stage == 5).then_some(["Price", "Timing", "Competitor"][n % 3]);
+    json!({ "id": id(5, n), "title": format!("Deal {n}"), "value": (n % 97 + 1) * 10_000, "stage": stages[stage],
+        "probability": probability,
+        "company": id(3, n % companies_n), "contact": id(4, n % contacts_n), "owner": owner,
+        "expected_close": (stage < 4).then(|| app::calendar::iso(close)),
+        "lost_reason": lost_reason,
+        "created_at": at(created), "changed_at": entries.last().map_or_else(|| at(changed), |e| e["at"].as_str().unwrap_or_default().to_owned()),
+        "entries": entries })
 }
 
 const HISTORY_DEALS: usize = 50_000;

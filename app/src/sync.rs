@@ -231,17 +231,12 @@ async fn answer<T: 'static>(
             other => other,
         },
         Ok(result) => result,
-        Err(local) => {
-            // The server answers for a copy still downloading; what was saved here goes
-            // first, so the answer includes it.
-            client::pushed(3_000.0).await;
-            match server.await {
-                Err(AppError::Network) => client::local(local, true)
-                    .await
-                    .unwrap_or(Err(AppError::Network)),
-                other => other,
-            }
-        }
+        Err(local) => match server.await {
+            Err(AppError::Network) => client::local(local, true)
+                .await
+                .unwrap_or(Err(AppError::Network)),
+            other => other,
+        },
     }
 }
 

@@ -445,29 +445,6 @@ pub fn wake() {
     }
 }
 
-/// Waits, at most `ms`, for the changes made here to reach the server, so that a page the
-/// server answers (the copy being incomplete) shows them: a contact form opened from a
-/// company made a moment ago offers that company. Returns early when offline.
-pub fn pushed(ms: f64) -> impl Future<Output = ()> + Send {
-    SendWrapper::new(async move {
-        if ENGINE.with(|e| e.borrow().outbox.is_empty()) {
-            return;
-        }
-        wake();
-        let deadline = now_ms() + ms;
-        while now_ms() < deadline {
-            let (empty, offline) = ENGINE.with(|e| {
-                let e = e.borrow();
-                (e.outbox.is_empty(), e.reachable == Some(false))
-            });
-            if empty || offline {
-                return;
-            }
-            sleep_ms(50).await;
-        }
-    })
-}
-
 /// Waits `ms`, or less if [`wake`] is called: a poke from the server is acted on at once.
 struct Nap(gloo_timers::future::TimeoutFuture);
 

@@ -26,20 +26,6 @@ async fn ids_of(app: &TestApp, session: &str, query: Value) -> Vec<String> {
         .collect()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> String {
-    let mut response = app
-        .state
-        .db
-        .query("RETURN (SELECT VALUE record::id(id) FROM user WHERE email = $email)[0]")
-        .bind(("email", email.to_owned()))
-        .await
-        .expect("query");
-    response
-        .take::<Option<String>>(0)
-        .expect("id")
-        .expect("a user")
-}
-
 #[derive(serde::Deserialize, Debug)]
 struct Stored {
     id: String,
@@ -194,9 +180,9 @@ async fn days_until_stalled_are_set_per_open_stage_and_checked() {
 async fn a_manager_reassigns_deals_within_the_team_only() {
     let app = demo_app().await;
     let manager = app.sign_in("manager@example.com").await;
-    let manager_id = user_id(&app, "manager@example.com").await;
-    let rep_id = user_id(&app, "rep@example.com").await;
-    let south_id = user_id(&app, "rep2@example.com").await;
+    let manager_id = app.user_id("manager@example.com").await;
+    let rep_id = app.user_id("rep@example.com").await;
+    let south_id = app.user_id("rep2@example.com").await;
     let mine = ids_of(
         &app,
         &manager,
@@ -280,7 +266,7 @@ async fn moving_deals_is_all_or_nothing() {
     let board = app.board(&admin).await;
     let lost = support::stage_id(&board, "Lost");
     let negotiation = support::stage_id(&board, "Negotiation");
-    let rep_id = user_id(&app, "rep@example.com").await;
+    let rep_id = app.user_id("rep@example.com").await;
     let theirs = ids_of(&app, &admin, json!({ "owner": rep_id, "outcome": "open" })).await;
     let others = ids_of(&app, &admin, json!({ "outcome": "open" }))
         .await
@@ -431,9 +417,9 @@ async fn targets_are_set_by_whoever_runs_the_rep_or_the_team() {
     let app = demo_app().await;
     let manager = app.sign_in("manager@example.com").await;
     let admin = app.sign_in("admin@example.com").await;
-    let rep = user_id(&app, "rep@example.com").await;
-    let south_rep = user_id(&app, "rep2@example.com").await;
-    let me = user_id(&app, "manager@example.com").await;
+    let rep = app.user_id("rep@example.com").await;
+    let south_rep = app.user_id("rep2@example.com").await;
+    let me = app.user_id("manager@example.com").await;
     let set = |session: String,
                period: &'static str,
                whose: &'static str,

@@ -65,6 +65,21 @@ pub struct Reply {
 }
 
 impl TestApp {
+    /// The id of the user signed up with `email` (the demo's, or one a test made).
+    pub async fn user_id(&self, email: &str) -> String {
+        let mut response = self
+            .state
+            .db
+            .query("RETURN (SELECT VALUE record::id(id) FROM user WHERE email = $email)[0]")
+            .bind(("email", email.to_owned()))
+            .await
+            .expect("query");
+        response
+            .take::<Option<String>>(0)
+            .expect("id")
+            .expect("a user")
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let what = format!("{} {}", request.method(), request.uri());
         // A request that never answers fails the test and names itself, rather than leaving

@@ -7,20 +7,6 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use support::{TestApp, demo_app, session_from};
 
-async fn id_of(app: &TestApp, email: &str) -> String {
-    let mut response = app
-        .state
-        .db
-        .query("RETURN (SELECT VALUE record::id(id) FROM user WHERE email = $email)[0]")
-        .bind(("email", email.to_owned()))
-        .await
-        .expect("query");
-    response
-        .take::<Option<String>>(0)
-        .expect("id")
-        .expect("a user")
-}
-
 async fn team_of(app: &TestApp, name: &str) -> String {
     let mut response = app
         .state
@@ -96,7 +82,7 @@ async fn a_manager_invites_only_reps_of_their_own_team() {
     assert_eq!(lale["invited"], json!(true));
 
     // Another team's rep is out of reach for anything.
-    let sara = id_of(&app, "rep2@example.com").await;
+    let sara = app.user_id("rep2@example.com").await;
     let touch = app
         .call(
             Some(&manager),
@@ -109,7 +95,7 @@ async fn a_manager_invites_only_reps_of_their_own_team() {
         .call(
             Some(&manager),
             "users/save",
-            json!({ "person": { "id": id_of(&app, "rep@example.com").await, "name": "Reza Ahmadi",
+            json!({ "person": { "id": app.user_id("rep@example.com").await, "name": "Reza Ahmadi",
                 "email": "rep@example.com", "role": "manager", "team": north } }),
         )
         .await;
@@ -196,7 +182,7 @@ async fn reset_links_are_for_admins_and_expire() {
     let app = demo_app().await;
     let admin = app.sign_in("admin@example.com").await;
     let manager = app.sign_in("manager@example.com").await;
-    let rep = id_of(&app, "rep@example.com").await;
+    let rep = app.user_id("rep@example.com").await;
     let refused = app
         .call(Some(&manager), "users/reset_link", json!({ "id": rep }))
         .await;
@@ -251,8 +237,8 @@ async fn a_deactivated_rep_is_refused_at_once_and_their_work_handed_on() {
     let app = demo_app().await;
     let manager = app.sign_in("manager@example.com").await;
     let rep = app.sign_in("rep@example.com").await;
-    let rep_id = id_of(&app, "rep@example.com").await;
-    let manager_id = id_of(&app, "manager@example.com").await;
+    let rep_id = app.user_id("rep@example.com").await;
+    let manager_id = app.user_id("manager@example.com").await;
     assert!(app.board(&rep).await["columns"].is_array());
 
     let off = app
@@ -292,7 +278,7 @@ async fn a_deactivated_rep_is_refused_at_once_and_their_work_handed_on() {
         .call(
             Some(&manager),
             "users/hand_on",
-            json!({ "from": rep_id, "to": id_of(&app, "rep2@example.com").await }),
+            json!({ "from": rep_id, "to": app.user_id("rep2@example.com").await }),
         )
         .await;
     assert_eq!(to_other_team.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -338,7 +324,7 @@ async fn a_deactivated_rep_is_refused_at_once_and_their_work_handed_on() {
 async fn the_last_admin_stays_and_nobody_deactivates_themself() {
     let app = demo_app().await;
     let admin = app.sign_in("admin@example.com").await;
-    let me = id_of(&app, "admin@example.com").await;
+    let me = app.user_id("admin@example.com").await;
     let myself = app
         .call(
             Some(&admin),
@@ -386,7 +372,7 @@ async fn an_admin_runs_teams_and_moves_take_effect_at_the_next_sync() {
         .call(
             Some(&admin),
             "teams/save",
-            json!({ "team": { "name": "West", "manager": id_of(&app, "rep@example.com").await } }),
+            json!({ "team": { "name": "West", "manager": app.user_id("rep@example.com").await } }),
         )
         .await;
     assert_eq!(rep_as_manager.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -406,7 +392,7 @@ async fn an_admin_runs_teams_and_moves_take_effect_at_the_next_sync() {
         .call(
             Some(&admin),
             "users/save",
-            json!({ "person": { "id": id_of(&app, "rep2@example.com").await, "name": "Sara Novak",
+            json!({ "person": { "id": app.user_id("rep2@example.com").await, "name": "Sara Novak",
                 "email": "rep2@example.com", "role": "rep", "team": west_id } }),
         )
         .await;
@@ -421,7 +407,7 @@ async fn an_admin_runs_teams_and_moves_take_effect_at_the_next_sync() {
         .call(
             Some(&admin),
             "teams/save",
-            json!({ "team": { "id": west_id, "name": "West coast", "manager": id_of(&app, "manager@example.com").await } }),
+            json!({ "team": { "id": west_id, "name": "West coast", "manager": app.user_id("manager@example.com").await } }),
         )
         .await;
     assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);

@@ -63,6 +63,11 @@ struct Engine {
     /// never sent, shown to the user until discarded.
     unreadable: Vec<(f64, String)>,
     issues: Vec<Issue>,
+    /// Changes the server applied that no pull has brought back yet. The view keeps them:
+    /// dropped at the server's answer, a record just made would vanish from this device's
+    /// pages until the next pull brought it (at the end of a first download, until the next
+    /// sync).
+    sent: Vec<Pending>,
     meta: Meta,
     view: Option<Rc<Replica>>,
     wake: bool,
@@ -177,7 +182,8 @@ fn view() -> Rc<Replica> {
         if let Some(view) = &e.view {
             return view.clone();
         }
-        let view = Rc::new(e.replica.replayed(&e.outbox, &now_iso()));
+        let changes: Vec<Pending> = e.sent.iter().chain(&e.outbox).cloned().collect();
+        let view = Rc::new(e.replica.replayed(&changes, &now_iso()));
         e.view = Some(view.clone());
         view
     })
@@ -302,6 +308,11 @@ async fn load() {
                 e.issues = stored
                     .meta
                     .get("issues")
+                    .and_then(|r| serde_json::from_str(r).ok())
+                    .unwrap_or_default();
+                e.sent = stored
+                    .meta
+                    .get("sent")
                     .and_then(|r| serde_json::from_str(r).ok())
                     .unwrap_or_default();
                 e.meta = stored
@@ -580,7 +591,9 @@ async fn push_all() -> Result<(), AppError> {
                     Outcome::Applied { superseded } => !superseded.is_empty(),
                     _ => true,
                 };
-                if keep {
+                if !keep {
+                    e.sent.push(pending);
+                } else {
                     e.issues.push(Issue {
                         pending,
                         outcome: answer.outcome.clone(),
@@ -589,11 +602,11 @@ async fn push_all() -> Result<(), AppError> {
                 }
             }
         });
-        let issues = ENGINE.with(|e| json(&e.borrow().issues));
+        let (issues, sent) = ENGINE.with(|e| (json(&e.borrow().issues), json(&e.borrow().sent)));
         let done: Vec<f64> = answers.iter().map(|a| a.id as f64).collect();
         write(&Ops {
             del_outbox: done,
-            put_meta: vec![("issues".into(), issues)],
+            put_meta: vec![("issues".into(), issues), ("sent".into(), sent)],
             ..Ops::default()
         })
         .await?;
@@ -667,9 +680,25 @@ async fn pull_all() -> Result<(), AppError> {
             clear_rows: page.reset,
             ..Ops::default()
         };
-        let meta = ENGINE.with(|e| {
+        let (meta, sent) = ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             e.replica.apply(&page);
+            // This page was asked for after every answer so far: a row it brings is the
+            // server's, with what this device sent in it. The last page brings all there is.
+            let before = e.sent.len();
+            if page.has_more {
+                let brought = |p: &Pending| {
+                    let key = (p.mutation.table, &p.mutation.id);
+                    page.rows.iter().any(|r| {
+                        let k = r.key();
+                        (k.table, &k.id) == key
+                    }) || page.removed.iter().any(|k| (k.table, &k.id) == key)
+                };
+                e.sent.retain(|p| !brought(p));
+            } else {
+                e.sent.clear();
+            }
+            let sent = (e.sent.len() != before).then(|| json(&e.sent));
             let changes = page.rows.len() + page.removed.len();
             let whole = page.reset || std::mem::take(&mut e.unsaved);
             let snapshot = (whole || e.logged + changes > LOG_LIMIT)
@@ -702,15 +731,19 @@ async fn pull_all() -> Result<(), AppError> {
                 node: node.clone(),
             };
             e.meta.clock = Some(clock.observe(&server, now_ms() as i64));
-            json(&Meta {
+            let meta = json(&Meta {
                 epoch: stored_epoch,
                 ..e.meta.clone()
-            })
+            });
+            (meta, sent)
         });
         ops.put_meta = vec![
             ("sync".into(), meta),
             ("reference".into(), json(&page.reference)),
         ];
+        if let Some(sent) = sent {
+            ops.put_meta.push(("sent".into(), sent));
+        }
         write(&ops).await?;
         changed();
         tabs_send("changed");

@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 
 use super::{Outcome, Pipeline, StageInput, get_pipeline, save_pipeline, validate_stages};
-use crate::error::{AppError, FieldErrors};
+use crate::error::FieldErrors;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::{ErrorNote, loaded};
+use crate::ui::problems::Problems;
 
 #[derive(Clone)]
 struct Row {
@@ -58,21 +59,13 @@ pub fn StageEditor() -> impl IntoView {
 fn StageForm(pipeline: Pipeline) -> impl IntoView {
     let locale = use_locale();
     let rows = RwSignal::new(rows_of(&pipeline));
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
+    let problems = Problems::new();
+    let (errors, failure) = (problems.errors, problems.failure);
     let saved = RwSignal::new(false);
     let save = Action::new(|stages: &Vec<StageInput>| save_pipeline(stages.clone()));
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(pipeline)) => {
-            rows.set(rows_of(&pipeline));
-            saved.set(true);
-        }
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            failure.set(Some(error));
-            crate::ui::fields::focus_first_invalid();
-        }
-        None => {}
+    problems.follow(save, move |pipeline| {
+        rows.set(rows_of(&pipeline));
+        saved.set(true);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -84,11 +77,7 @@ fn StageForm(pipeline: Pipeline) -> impl IntoView {
                 errors.set(FieldErrors::default());
                 save.dispatch(inputs);
             }
-            Err(error) => {
-                errors.set(error.field_errors().cloned().unwrap_or_default());
-                failure.set(Some(error));
-                crate::ui::fields::focus_first_invalid();
-            }
+            Err(error) => problems.show(error),
         }
     };
     let add = move |_| {

@@ -64,9 +64,7 @@ impl<R: Synced> RecordForm<R> {
     }
 
     fn show(self, error: AppError) {
-        self.errors
-            .set(error.field_errors().cloned().unwrap_or_default());
-        crate::ui::fields::focus_first_invalid();
-        self.failure.set(Some(error));
+        let (errors, failure) = (self.errors, self.failure);
+        crate::ui::problems::Problems { errors, failure }.show(error);
     }
 }

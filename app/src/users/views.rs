@@ -10,9 +10,10 @@ use leptos_router::components::A;
 
 use super::{Directory, PersonInput, SignInLink, invite, load_directory};
 use crate::auth::{Actor, Role};
-use crate::error::{AppError, FieldErrors};
+use crate::error::FieldErrors;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::{ErrorNote, loaded};
+use crate::ui::problems::Problems;
 
 /// Tells the page to load the directory again after a change.
 #[derive(Clone, Copy)]
@@ -196,24 +197,15 @@ fn InviteForm(directory: Directory) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new("rep".to_owned());
     let team = RwSignal::new(own_team);
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
+    let problems = Problems::new();
+    let (errors, failure) = (problems.errors, problems.failure);
     let sent = expect_context::<Kept>().link;
     let action = Action::new(|input: &PersonInput| invite(input.clone()));
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(link)) => {
-            sent.set(Some((link, name.get_untracked())));
-            errors.set(FieldErrors::default());
-            name.set(String::new());
-            email.set(String::new());
-            reload.update(|n| *n += 1);
-        }
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            failure.set(Some(error));
-            crate::ui::fields::focus_first_invalid();
-        }
-        None => {}
+    problems.follow(action, move |link| {
+        sent.set(Some((link, name.get_untracked())));
+        name.set(String::new());
+        email.set(String::new());
+        reload.update(|n| *n += 1);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -7,10 +7,11 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::deals::bulk::{Bulk, assignees, change_deals};
-use crate::error::{AppError, FieldErrors};
+use crate::error::FieldErrors;
 use crate::i18n::{Key, t, use_locale};
 use crate::pipeline::{Outcome, get_pipeline};
 use crate::ui::parts::ErrorNote;
+use crate::ui::problems::Problems;
 
 /// The ids ticked in the table, shared by the rows and the action bar.
 #[derive(Clone, Copy)]
@@ -28,8 +29,8 @@ pub fn ActionBar() -> impl IntoView {
     let owner = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
+    let problems = Problems::new();
+    let (errors, failure) = (problems.errors, problems.failure);
     let done = RwSignal::new(None::<usize>);
     // Loaded once the bar first shows: nobody who never ticks a row pays for them.
     let people = LocalResource::new(assignees);
@@ -39,24 +40,11 @@ pub fn ActionBar() -> impl IntoView {
         let change = change.clone();
         async move { change_deals(ids, change).await }
     });
-    Effect::new(move |_| match apply.value().get() {
-        Some(Ok(count)) => {
-            errors.set(FieldErrors::default());
-            failure.set(None);
-            done.set(Some(count));
-            selected.set(BTreeSet::new());
-            reload.update(|n| *n += 1);
-        }
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            failure.set(Some(error));
-        }
-        None => {}
+    problems.follow(apply, move |count| {
+        done.set(Some(count));
+        selected.set(BTreeSet::new());
+        reload.update(|n| *n += 1);
     });
-    let problem =
-        move |field: &'static str| move || errors.with(|e| e.get(field)).map(|p| locale.problem(p));
-    let invalid =
-        move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
     let lost = move || {
         pipeline
             .get()
@@ -105,19 +93,7 @@ pub fn ActionBar() -> impl IntoView {
                         start();
                         apply.dispatch(Bulk::Reassign { owner: owner.get_untracked() });
                     }>
-                        <div class="field">
-                            <label for="bulk-owner">{t(Key::NewOwner)}</label>
-                            <select
-                                id="bulk-owner"
-                                aria-invalid=invalid("owner")
-                                prop:value=move || owner.get()
-                                on:change=move |ev| owner.set(event_target_value(&ev))
-                            >
-                                <option value="">{t(Key::ChooseOne)}</option>
-                                {owner_options}
-                            </select>
-                            <p class="field-error" aria-live="polite">{problem("owner")}</p>
-                        </div>
+                        <BarSelect name="owner" label=Key::NewOwner value=owner errors options=owner_options />
                         <button class="button" type="submit" disabled=move || apply.pending().get()>
                             {t(Key::Reassign)}
                         </button>
@@ -127,30 +103,18 @@ pub fn ActionBar() -> impl IntoView {
                         start();
                         apply.dispatch(Bulk::Move { stage: stage.get_untracked(), lost_reason: reason.get_untracked() });
                     }>
-                        <div class="field">
-                            <label for="bulk-stage">{t(Key::NewStage)}</label>
-                            <select
-                                id="bulk-stage"
-                                aria-invalid=invalid("stage")
-                                prop:value=move || stage.get()
-                                on:change=move |ev| stage.set(event_target_value(&ev))
-                            >
-                                <option value="">{t(Key::ChooseOne)}</option>
-                                {stage_options}
-                            </select>
-                            <p class="field-error" aria-live="polite">{problem("stage")}</p>
-                        </div>
+                        <BarSelect name="stage" label=Key::NewStage value=stage errors options=stage_options />
                         <Show when=lost>
                             <div class="field">
-                                <label for="bulk-reason">{t(Key::LostReason)}</label>
+                                <label for="bulk-lost_reason">{t(Key::LostReason)}</label>
                                 <input
-                                    id="bulk-reason"
+                                    id="bulk-lost_reason"
                                     dir="auto"
-                                    aria-invalid=invalid("lost_reason")
+                                    aria-invalid=move || errors.with(|e| e.get("lost_reason").is_some()).to_string()
                                     prop:value=move || reason.get()
                                     on:input=move |ev| reason.set(event_target_value(&ev))
                                 />
-                                <p class="field-error" aria-live="polite">{problem("lost_reason")}</p>
+                                <FieldProblem name="lost_reason" errors />
                             </div>
                         </Show>
                         <button class="button" type="submit" disabled=move || apply.pending().get()>
@@ -164,5 +128,42 @@ pub fn ActionBar() -> impl IntoView {
                 {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             </section>
         </Show>
+    }
+}
+
+/// One choice of the bar (a new owner, a new stage), its problem under it.
+#[component]
+fn BarSelect<V: IntoView + 'static>(
+    name: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    options: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = format!("bulk-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <select
+                id=id
+                aria-invalid=move || errors.with(|e| e.get(name).is_some()).to_string()
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="">{t(Key::ChooseOne)}</option>
+                {options}
+            </select>
+            <FieldProblem name errors />
+        </div>
+    }
+}
+
+#[component]
+fn FieldProblem(name: &'static str, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <p class="field-error" aria-live="polite">
+            {move || errors.with(|e| e.get(name)).map(|p| locale.problem(p))}
+        </p>
     }
 }

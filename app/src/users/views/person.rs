@@ -5,9 +5,10 @@ use leptos::prelude::*;
 
 use super::{Kept, Labelled, LinkBox, Reload, role_options, team_options};
 use crate::auth::Actor;
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::ErrorNote;
+use crate::ui::problems::Problems;
 use crate::users::{
     Directory, Person, PersonInput, SignInLink, hand_on, may_run, reset_link, save_person,
     set_active,
@@ -98,17 +99,10 @@ fn EditForm(person: Person, directory: Directory) -> impl IntoView {
             .map(|t| t.to_string())
             .unwrap_or_default(),
     );
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
+    let problems = Problems::new();
+    let (errors, failure) = (problems.errors, problems.failure);
     let action = Action::new(|input: &PersonInput| save_person(input.clone()));
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => reload.update(|n| *n += 1),
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            failure.set(Some(error));
-        }
-        None => {}
-    });
+    problems.follow(action, move |()| reload.update(|n| *n += 1));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
@@ -220,21 +214,14 @@ fn HandOnForm(person: Person, directory: Directory) -> impl IntoView {
     let Reload(reload) = expect_context::<Reload>();
     let prefix = format!("h{}", person.id);
     let to = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
+    let problems = Problems::new();
+    let (errors, failure) = (problems.errors, problems.failure);
     let done = expect_context::<Kept>().done;
     let from = person.id.to_string();
     let action = Action::new(move |to: &String| hand_on(from.clone(), to.clone()));
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(count)) => {
-            done.set(Some(locale.count(Key::RecordsHandedOn, count as i64)));
-            reload.update(|n| *n += 1);
-        }
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            failure.set(Some(error));
-        }
-        None => {}
+    problems.follow(action, move |count| {
+        done.set(Some(locale.count(Key::RecordsHandedOn, count as i64)));
+        reload.update(|n| *n += 1);
     });
     let options = directory
         .people

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use super::{Labelled, Reload};
 use crate::auth::Role;
-use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::ErrorNote;
+use crate::ui::problems::Problems;
 use crate::users::{Directory, Team, TeamInput, save_team};
 
 #[component]
@@ -40,23 +40,15 @@ fn TeamForm(team: Option<Team>, directory: Directory) -> impl IntoView {
             .map(|m| m.to_string())
             .unwrap_or_default(),
     );
-    let errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<AppError>);
+    let problems = Problems::new();
+    let (errors, failure) = (problems.errors, problems.failure);
     let action = Action::new(|input: &TeamInput| save_team(input.clone()));
     let is_new = team.is_none();
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => {
-            errors.set(FieldErrors::default());
-            if is_new {
-                name.set(String::new());
-            }
-            reload.update(|n| *n += 1);
+    problems.follow(action, move |()| {
+        if is_new {
+            name.set(String::new());
         }
-        Some(Err(error)) => {
-            errors.set(error.field_errors().cloned().unwrap_or_default());
-            failure.set(Some(error));
-        }
-        None => {}
+        reload.update(|n| *n += 1);
     });
     let managers = directory
         .people

@@ -332,11 +332,31 @@ pub async fn load_today() -> Result<TodayData, AppError> {
 
 pub async fn load_activity_form(id: Option<String>) -> Result<ActivityFormData, AppError> {
     let key = id.clone();
-    crate::sync::read(
+    let mut data = crate::sync::read(
         move |view| local::form_data(view, key.as_deref()),
         activity_form(id),
     )
-    .await
+    .await?;
+    if let Some(a) = &data.activity {
+        let (by_name, by_title) = (crate::order::by_name, crate::order::by_title);
+        let linked = |choices: &mut Vec<Choice>, link, name, order| {
+            *choices = Choice::including(std::mem::take(choices), (link, name), order);
+        };
+        linked(&mut data.deals, &a.fields.deal, &a.deal_title, by_title);
+        linked(
+            &mut data.contacts,
+            &a.fields.contact,
+            &a.contact_name,
+            by_name,
+        );
+        linked(
+            &mut data.companies,
+            &a.fields.company,
+            &a.company_name,
+            by_name,
+        );
+    }
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -237,11 +237,20 @@ pub async fn load_contact(id: String) -> Result<ContactPage, AppError> {
 
 pub async fn load_contact_form(id: Option<String>) -> Result<ContactFormData, AppError> {
     let key = id.clone();
-    crate::sync::read(
+    let mut data = crate::sync::read(
         move |view| local::form_data(view, key.as_deref()),
         contact_form(id),
     )
-    .await
+    .await?;
+    if let Some(c) = &data.contact {
+        let companies = std::mem::take(&mut data.companies);
+        data.companies = crate::deals::Choice::including(
+            companies,
+            (&c.fields.company, &c.company_name),
+            crate::order::by_name,
+        );
+    }
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -429,6 +429,26 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// `choices` with the record a form's link already points at, when the list leaves it
+    /// out (a closed deal, or one past the server's first thousand): the select would
+    /// otherwise show nothing chosen for a link the record keeps.
+    pub fn including(
+        mut choices: Vec<Choice>,
+        linked: (&Option<crate::ids::Id>, &Option<String>),
+        order: fn((&str, &str), (&str, &str)) -> std::cmp::Ordering,
+    ) -> Vec<Choice> {
+        if let (Some(id), Some(name)) = linked
+            && !choices.iter().any(|c| c.id == *id)
+        {
+            choices.push(Choice {
+                id: id.clone(),
+                name: name.clone(),
+            });
+            crate::order::sort(&mut choices, order, |c| (&c.name, &c.id));
+        }
+        choices
+    }
+
     /// A select's options: (value, label).
     pub fn options(choices: &[Choice]) -> Vec<(String, String)> {
         choices
@@ -481,16 +501,65 @@ pub async fn load_deal(id: String) -> Result<DealPage, AppError> {
 
 pub async fn load_deal_form(id: Option<String>) -> Result<DealFormData, AppError> {
     let key = id.clone();
-    crate::sync::read(
+    let mut data = crate::sync::read(
         move |view| local::form_data(view, key.as_deref()),
         deal_form(id),
     )
-    .await
+    .await?;
+    if let Some(deal) = &data.deal {
+        let by_name = crate::order::by_name;
+        let companies = std::mem::take(&mut data.companies);
+        data.companies = Choice::including(
+            companies,
+            (&deal.fields.company, &deal.company_name),
+            by_name,
+        );
+        let contacts = std::mem::take(&mut data.contacts);
+        data.contacts = Choice::including(
+            contacts,
+            (&deal.fields.contact, &deal.contact_name),
+            by_name,
+        );
+    }
+    Ok(data)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A form's link the list left out is added in the list's order, once.
+    #[test]
+    fn a_choice_list_includes_the_link_the_record_keeps() {
+        let choice = |id: &str, name: &str| Choice {
+            id: id.into(),
+            name: name.into(),
+        };
+        let (a, b, c) = (
+            "01900000-0000-7000-8000-00000000000a",
+            "01900000-0000-7000-8000-00000000000b",
+            "01900000-0000-7000-8000-00000000000c",
+        );
+        let list = vec![choice(a, "Alborz"), choice(c, "Caspian")];
+        let order = crate::order::by_name;
+        let linked = Choice::including(list.clone(), (&Some(b.into()), &Some("Bam".into())), order);
+        assert_eq!(
+            linked,
+            vec![choice(a, "Alborz"), choice(b, "Bam"), choice(c, "Caspian")]
+        );
+        let again = Choice::including(
+            linked.clone(),
+            (&Some(b.into()), &Some("Bam".into())),
+            order,
+        );
+        assert_eq!(again, linked);
+        assert_eq!(Choice::including(list.clone(), (&None, &None), order), list);
+        // A link whose name the reader may not see stays out (the select then shows none).
+        assert_eq!(
+            Choice::including(list.clone(), (&Some(b.into()), &None), order),
+            list
+        );
+    }
 
     fn pipeline() -> Pipeline {
         crate::pipeline::sample("s")

@@ -47,3 +47,67 @@ export async function offlineStart(base, dir) {
   await context.close();
   return { median: median(times), times };
 }
+
+export const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true };
+
+/** Signs `email` in on a new tablet, waits for its copy and for the Dashboard's basis (what
+ * the device needs besides its rows to work the figures out offline). Returns the profile
+ * directory. */
+export async function keepDashboard(base, email) {
+  const dir = mkdtempSync(join(tmpdir(), "hamrah-bench-"));
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...tablet, baseURL: base });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${base}/sign-in`);
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 300_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  const basis = page.waitForResponse((r) => r.url().includes("/api/dashboard/basis") && r.ok());
+  await page.goto(`${base}/dashboard?period=this_quarter`);
+  await basis;
+  // The basis is written to IndexedDB after its answer; the rows are counted meanwhile.
+  const held = await page.evaluate(async () => {
+    const db = await new Promise((resolve) => {
+      const open = indexedDB.open("hamrah");
+      open.onsuccess = () => resolve(open.result);
+    });
+    const get = (store, key) =>
+      new Promise((resolve) => {
+        const request = db.transaction(store).objectStore(store).get(key);
+        request.onsuccess = () => resolve(request.result);
+      });
+    for (let i = 0; i < 100 && !(await get("meta", "basis")); i++) await new Promise((r) => setTimeout(r, 100));
+    return (await get("meta", "basis")) ? true : null;
+  });
+  if (!held) throw new Error("the Dashboard's basis was not kept");
+  await context.close();
+  return dir;
+}
+
+/** With the server gone: the Dashboard opened five times on the tablet in `dir`, at 4× CPU.
+ * The sums' own time is the app's User Timing measure; the page's, navigation to figures. */
+export async function offlineDashboard(base, dir) {
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...tablet, baseURL: base });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const times = [];
+  const compute = [];
+  const table = [];
+  const measured = (name) =>
+    page.waitForFunction((name) => performance.getEntriesByName(name).map((e) => e.duration)[0] ?? false, name, { timeout: 60_000 }).then((h) => h.jsonValue());
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    await page.goto(`${base}/dashboard?period=this_quarter`, { waitUntil: "commit" });
+    await page.getByText(/^Offline: these figures were worked out on this device/).waitFor({ timeout: 60_000 });
+    times.push(Date.now() - t0);
+    compute.push(await measured("hamrah:dashboard:device"));
+    await page.goto(`${base}/deals`, { waitUntil: "commit" });
+    await page.getByText(/^Offline: these deals are from this device's copy/).waitFor({ timeout: 60_000 });
+    table.push(await measured("hamrah:table:device"));
+  }
+  await context.close();
+  return { median: median(times), times, compute, computeMedian: median(compute), tableMedian: median(table) };
+}

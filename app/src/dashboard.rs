@@ -225,7 +225,9 @@ pub async fn load(filters: Filters, calendar: Calendar) -> Result<Dashboard, App
             let as_of = crate::sync::status().last_synced_ms.unwrap_or(0.0);
             let now = time::OffsetDateTime::now_utc();
             let mut dashboard = crate::sync::offline(move |view| {
-                local::dashboard(view, &basis, filters, calendar, now)
+                crate::timing::measure("hamrah:dashboard:device", || {
+                    local::dashboard(view, &basis, filters, calendar, now)
+                })
             })
             .await?;
             dashboard.as_of_ms = Some(as_of);

@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod settings;
 pub mod sync;
 pub mod text;
+pub mod timing;
 pub mod ui;
 pub mod users;
 pub mod validate;

@@ -353,8 +353,12 @@ pub async fn load(query: TableQuery) -> Result<TablePage, AppError> {
                 });
             let as_of = crate::sync::status().last_synced_ms.unwrap_or(0.0);
             let now = time::OffsetDateTime::now_utc();
-            let mut page =
-                crate::sync::offline(move |view| local::page(view, &offsets, query, now)).await?;
+            let mut page = crate::sync::offline(move |view| {
+                crate::timing::measure("hamrah:table:device", || {
+                    local::page(view, &offsets, query, now)
+                })
+            })
+            .await?;
             page.as_of_ms = Some(as_of);
             Ok(page)
         }

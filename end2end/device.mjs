@@ -12,11 +12,12 @@ export const launchOptions = {
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Signs `email` in on a new phone and times sign-in to "Synced" (the first download into
- * IndexedDB). Returns the browser context, still open, its profile directory and the time. */
-export async function firstSyncInBrowser(base, email) {
+/** Signs `email` in on a new phone (or `device`) and times sign-in to "Synced" (the first
+ * download into IndexedDB). Returns the browser context, still open, its profile directory
+ * and the time. */
+export async function firstSyncInBrowser(base, email, device = phone) {
   const dir = mkdtempSync(join(tmpdir(), "hamrah-bench-"));
-  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...phone, baseURL: base });
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...device, baseURL: base });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${base}/sign-in`);
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
@@ -30,13 +31,19 @@ export async function firstSyncInBrowser(base, email) {
   return { context, page, dir, ms };
 }
 
-/** With the server gone: the installed app in `dir` opens the pipeline from its cache and
- * copy, at 4× CPU slowdown; the median of five starts, and each. */
-export async function offlineStart(base, dir) {
-  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...phone, baseURL: base });
+/** The installed app in `dir` opened again, its CPU slowed four times. */
+async function slowed(base, dir, device) {
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...device, baseURL: base });
   const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  return { context, page };
+}
+
+/** With the server gone: the installed app in `dir` opens the pipeline from its cache and
+ * copy, at 4× CPU slowdown; the median of five starts, and each. */
+export async function offlineStart(base, dir) {
+  const { context, page } = await slowed(base, dir, phone);
   const times = [];
   for (let i = 0; i < 5; i++) {
     const t0 = Date.now();
@@ -54,16 +61,7 @@ export const tablet = { viewport: { width: 1024, height: 768 }, hasTouch: true }
  * the device needs besides its rows to work the figures out offline). Returns the profile
  * directory. */
 export async function keepDashboard(base, email) {
-  const dir = mkdtempSync(join(tmpdir(), "hamrah-bench-"));
-  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...tablet, baseURL: base });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${base}/sign-in`);
-  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill("hamrah-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("status").filter({ hasText: /^Synced$/ }).waitFor({ timeout: 300_000 });
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  const { context, page, dir } = await firstSyncInBrowser(base, email, tablet);
   const basis = page.waitForResponse((r) => r.url().includes("/api/dashboard/basis") && r.ok());
   await page.goto(`${base}/dashboard?period=this_quarter`);
   await basis;
@@ -89,10 +87,7 @@ export async function keepDashboard(base, email) {
 /** With the server gone: the Dashboard opened five times on the tablet in `dir`, at 4× CPU.
  * The sums' own time is the app's User Timing measure; the page's, navigation to figures. */
 export async function offlineDashboard(base, dir) {
-  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, ...tablet, baseURL: base });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const { context, page } = await slowed(base, dir, tablet);
   const times = [];
   const compute = [];
   const table = [];

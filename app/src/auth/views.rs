@@ -47,6 +47,10 @@ pub fn SignInPage() -> impl IntoView {
             password: password.get(),
         });
     };
+    // Disabled until the app runs: a tap before then would post the form to a page that
+    // takes no posts, and the browser would show an error instead of signing in.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
         <main class="sign-in">
             <div class="sign-in-card">
@@ -57,7 +61,7 @@ pub fn SignInPage() -> impl IntoView {
                     <TextField label=Key::Email name="email" value=email errors kind="email" inputmode="email" autocomplete="username" required=true />
                     <TextField label=Key::Password name="password" value=password errors kind="password" autocomplete="current-password" required=true />
                     {move || failure.get().map(|error| view! { <ErrorNote error /> })}
-                    <button class="button primary block" type="submit" disabled=move || action.pending().get()>
+                    <button class="button primary block" type="submit" disabled=move || !ready.get() || action.pending().get()>
                         {move || if action.pending().get() { t(Key::Loading) } else { t(Key::SignIn) }}
                     </button>
                 </form>

@@ -140,6 +140,8 @@ test("a user changes their password and signs out everywhere from Settings", asy
     // The other browser was signed out by the change.
     await other.goto("/pipeline");
     await expect(other.getByRole("button", { name: "Sign in" })).toBeVisible({ timeout: 15_000 });
+    // Typed into the server-drawn form before the app runs, the text would be lost.
+    await hydrated(other);
     await other.getByLabel("Email", { exact: true }).fill(email);
     await other.getByLabel("Password", { exact: true }).fill(strong);
     await other.getByRole("button", { name: "Sign in" }).click();

@@ -104,20 +104,6 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
     response.take::<Option<i64>>(0).expect("count").unwrap_or(0)
 }
 
-async fn user_id(app: &TestApp, email: &str) -> String {
-    let mut response = app
-        .state
-        .db
-        .query("SELECT VALUE record::id(id) FROM ONLY user WHERE email = $e LIMIT 1")
-        .bind(("e", email.to_owned()))
-        .await
-        .expect("q");
-    response
-        .take::<Option<String>>(0)
-        .expect("id")
-        .expect("user")
-}
-
 /// A deal form's fields as a device holds them (amounts as stored, without grouping).
 fn deal_fields(input: &Value) -> Value {
     let mut fields = input.clone();
@@ -170,7 +156,7 @@ async fn a_first_sync_brings_exactly_what_the_rep_may_see_in_pages() {
         expected.expect("count"),
         "every readable row, once"
     );
-    let rep2 = user_id(&app, "rep2@example.com").await;
+    let rep2 = app.user_id("rep2@example.com").await;
     assert!(
         device.rows.values().all(|r| r["owner"] != rep2.as_str()),
         "nothing of the other team"
@@ -385,7 +371,7 @@ async fn a_row_that_leaves_a_users_sight_is_removed_from_their_device() {
     let rep = app.sign_in("rep@example.com").await;
     let mut device = Device::new();
     device.pull(&app, &rep).await;
-    let me = user_id(&app, "rep@example.com").await;
+    let me = app.user_id("rep@example.com").await;
     let deal = device
         .rows
         .iter()
@@ -393,7 +379,7 @@ async fn a_row_that_leaves_a_users_sight_is_removed_from_their_device() {
         .map(|(k, _)| k.clone())
         .expect("own deal");
     let id = deal.trim_start_matches("deal/").to_owned();
-    let rep2 = user_id(&app, "rep2@example.com").await;
+    let rep2 = app.user_id("rep2@example.com").await;
     // Reassigned to the other team, through the same logged write path the app uses.
     app.state
         .db

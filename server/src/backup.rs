@@ -5,9 +5,18 @@ use std::path::Path;
 
 use app::db::Db;
 
-/// Writes every table's definition and rows to `file`.
+/// Writes every table's definition and rows to `file`, but for the dashboard's tallies:
+/// they are built again from the rest after a restore (and, loaded back with the rows, they
+/// would be filled before the zone they count days in).
 pub async fn backup(db: &Db, file: &Path) -> anyhow::Result<()> {
-    db.export(file).await?;
+    let views = app::dashboard::ssr::tallies::view_names();
+    let tables: Vec<String> = app::dashboard::ssr::tallies::tables(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .filter(|t| !views.contains(t))
+        .collect();
+    db.export(file).with_config().tables(tables).await?;
     Ok(())
 }
 

@@ -413,6 +413,9 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     add_search_keys(&mut companies);
     add_search_keys(&mut contacts);
 
+    app::dashboard::ssr::tallies::suspend(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("dashboard tallies: {e}"))?;
     let vars = app::db::vars(&json!({
         "teams": teams, "users": users, "companies": companies, "contacts": contacts, "deals": deals,
         "activities": activities, "hash": hash,
@@ -483,6 +486,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     )
     .await?
     .check()?;
+    // Built again now the demo is in (and in Tehran's zone).
+    app::dashboard::ssr::tallies::ensure(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("dashboard tallies: {e}"))?;
     Ok(true)
 }
 

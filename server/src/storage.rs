@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_entered",
         include_str!("../migrations/0014_entered.surql"),
     ),
+    (
+        "0015_tallies",
+        include_str!("../migrations/0015_tallies.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
@@ -149,5 +153,9 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         }
         tracing::info!(migration = name, "applied");
     }
+    // The dashboard's tallies are views defined from the data's zone, not a fixed script.
+    app::dashboard::ssr::tallies::ensure(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("dashboard tallies: {e}"))?;
     Ok(())
 }

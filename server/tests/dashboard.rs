@@ -54,6 +54,7 @@ struct World {
     entries: Vec<EntryRow>,
     outcome: BTreeMap<String, String>,
     users: BTreeMap<String, UserRow>,
+    zone: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -67,7 +68,8 @@ async fn world(app: &TestApp) -> World {
              SELECT record::id(deal) AS deal, record::id(stage) AS stage, record::id(owner) AS owner,
                 (IF team != NONE THEN record::id(team) END) AS team, <string>at AS at FROM stage_entry;
              SELECT record::id(id) AS id, outcome FROM stage;
-             SELECT email, record::id(id) AS id, (IF team != NONE THEN record::id(team) END) AS team FROM user;",
+             SELECT email, record::id(id) AS id, (IF team != NONE THEN record::id(team) END) AS team FROM user;
+             SELECT VALUE time_zone FROM ONLY organisation:main;",
         )
         .await
         .expect("query");
@@ -92,11 +94,13 @@ async fn world(app: &TestApp) -> World {
             (email, parse(u))
         })
         .collect();
+    let zone: Option<String> = response.take(4).expect("zone");
     World {
         deals,
         entries,
         outcome,
         users,
+        zone: zone.expect("a zone"),
     }
 }
 
@@ -144,7 +148,7 @@ struct Expected {
 }
 
 fn expected(world: &World, email: &str, period: &Period, calendar: Calendar) -> Expected {
-    let zone = Zone::named("Asia/Tehran");
+    let zone = Zone::named(&world.zone);
     let rules = Rules {
         calendar,
         fiscal_start: 1,
@@ -593,4 +597,127 @@ async fn the_organisation_sets_its_zone_fiscal_year_and_rates() {
     assert_eq!(rate("EUR"), Some(1.1));
     assert_eq!(rate("IRT"), Some(0.00001));
     assert_eq!(rate("GBP"), None);
+}
+
+/// Every figure of `sessions` this month and this year, in both calendars, against the rows.
+async fn figures_match(app: &TestApp, sessions: &[(&str, &str)], label: &str) {
+    let world = world(app).await;
+    for (email, session) in sessions {
+        for (period, code) in [
+            (Period::ThisMonth, "this_month"),
+            (Period::ThisYear, "this_year"),
+        ] {
+            for (calendar, name) in [
+                (Calendar::Gregorian, "gregorian"),
+                (Calendar::Jalali, "jalali"),
+            ] {
+                let filters = json!({ "period": { "kind": code } });
+                let got = dashboard(app, session, filters, name).await;
+                let want = expected(&world, email, &period, calendar);
+                assert_matches(&got, &want, &format!("{label}: {email} {code} {name}"));
+            }
+        }
+    }
+}
+
+/// The server sums from tallies the database keeps up to date as records are written
+/// (`dashboard/ssr/tallies.surql`): they follow a deal made, won, and taken back (entering
+/// its first stage a second time in the period, which the funnel counts once), and count
+/// the days of a new zone once the organisation chooses it.
+#[tokio::test]
+async fn the_tallies_follow_every_save_and_a_new_zone() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let admin = app.sign_in("admin@example.com").await;
+    let sessions = [
+        ("rep@example.com", rep.as_str()),
+        ("admin@example.com", admin.as_str()),
+    ];
+    let won_this_month = || async {
+        let d = dashboard(
+            &app,
+            &rep,
+            json!({ "period": { "kind": "this_month" } }),
+            "gregorian",
+        )
+        .await;
+        d.now.won.iter().map(|s| s.count).sum::<i64>()
+    };
+    let board = app.board(&rep).await;
+    let deal = support::new_deal(&board, "Tallied");
+    let id = deal["id"].as_str().expect("id").to_owned();
+    assert_eq!(app.save(&rep, "deal", deal).await.status, StatusCode::OK);
+    figures_match(&app, &sessions, "made").await;
+
+    let won_before = won_this_month().await;
+    let won = app
+        .move_deal(&rep, &id, &support::stage_id(&board, "Won"), None)
+        .await;
+    assert_eq!(won.status, StatusCode::OK, "{:?}", won.body);
+    assert_eq!(won_this_month().await, won_before + 1);
+    figures_match(&app, &sessions, "won").await;
+
+    let back = app
+        .move_deal(&rep, &id, &support::stage_id(&board, "Lead"), None)
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{:?}", back.body);
+    assert_eq!(won_this_month().await, won_before);
+    figures_match(&app, &sessions, "taken back").await;
+
+    let mut organisation = app
+        .call(Some(&admin), "settings/organisation", json!({}))
+        .await
+        .body;
+    organisation["reporting"]["time_zone"] = json!("America/Los_Angeles");
+    organisation["reporting"]["rates"] = json!([]);
+    let saved = app
+        .call(
+            Some(&admin),
+            "settings/organisation/save",
+            json!({ "organisation": organisation }),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    figures_match(&app, &sessions, "in Los Angeles").await;
+}
+
+/// `fn::day`, which buckets every tally, names the same day as the zone's midnights do,
+/// across daylight-saving changes and in a zone whose offset is not whole hours.
+#[tokio::test]
+async fn the_database_counts_days_where_the_zone_begins_them() {
+    let app = demo_app().await;
+    let db = &app.state.db;
+    for (name, around) in [
+        ("Europe/London", ["2026-03-29", "2026-10-25"]),
+        ("America/Los_Angeles", ["2026-03-08", "2026-11-01"]),
+        ("Asia/Tehran", ["2021-03-22", "2021-09-22"]),
+        ("Asia/Kolkata", ["2026-01-01", "2026-07-01"]),
+    ] {
+        let zone = Zone::named(name);
+        app::dashboard::ssr::tallies::rebuild(db, zone)
+            .await
+            .expect("tallies");
+        for day in around {
+            let day = app::calendar::parse_iso(day).expect("a day");
+            let start = instant(&zone.midnight(day - time::Duration::days(1)));
+            for half_hour in 0..(3 * 48) {
+                let at = start + time::Duration::minutes(30 * half_hour);
+                let mut response = db
+                    .query("RETURN fn::day(<datetime>$at)")
+                    .bind(("at", at.format(&Rfc3339).expect("rfc3339")))
+                    .await
+                    .expect("query");
+                let got: Option<String> = response.take(0).expect("a day");
+                let local = (0..5)
+                    .map(|back| day - time::Duration::days(2 - back))
+                    .rfind(|d| instant(&zone.midnight(*d)) <= at)
+                    .expect("a day began before");
+                assert_eq!(
+                    got.as_deref(),
+                    Some(app::calendar::iso(local).as_str()),
+                    "{name} at {at}"
+                );
+            }
+        }
+    }
 }

@@ -48,7 +48,7 @@ pub async fn app_with_site(site_root: &str) -> TestApp {
 async fn app_serving(config: &Config, options: LeptosOptions) -> TestApp {
     // Internal errors are logged, not sent; show them when a test fails.
     let _ = tracing_subscriber::fmt()
-        .with_env_filter("warn")
+        .with_env_filter(std::env::var("TEST_LOG").unwrap_or("warn".into()))
         .with_test_writer()
         .try_init();
     let state = server::prepare(config).await.expect("database prepared");

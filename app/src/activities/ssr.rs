@@ -86,16 +86,17 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
          SELECT {cards} FROM deal WHERE owner = $me AND stage.outcome = 'open' AND expected_close != NONE
              AND expected_close <= $horizon
            ORDER BY expected_close ASC LIMIT 50;
-         SELECT {cards} FROM deal WHERE {stalled_scope} AND {stalled} ORDER BY touched_at ASC, id ASC LIMIT $shown;
-         SELECT count() AS count FROM deal WHERE {stalled_scope} AND {stalled} GROUP ALL;",
+         {stalled_list}
+         {stalled_count}",
         fields = fields(&cx.actor),
         cards = crate::deals::ssr::card_fields(&cx.actor),
-        stalled = stall.sql(),
+        stalled_list = stall.oldest_sql(&crate::deals::ssr::card_fields(&cx.actor), stalled_scope),
+        stalled_count = stall.count_sql(stalled_scope),
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(("today", today.clone()))
         .bind(("horizon", horizon))
-        .bind(("shown", crate::activities::STALLED_SHOWN as i64));
+        .bind(("stalled_limit", crate::activities::STALLED_SHOWN as i64));
     let mut response = db::run(stall.bind(query)).await?;
     let due = items(cx, db::take_all(&mut response, 0)?);
     let cards = |rows: Vec<Scoped<DealCard>>| -> Vec<DealCard> {

@@ -198,6 +198,11 @@ pub fn months(span: Span, calendar: Calendar) -> Vec<(MonthOf, Span)> {
         .collect()
 }
 
+/// The first day of the month of `calendar` that `day` is in.
+pub fn month_first(day: Date, calendar: Calendar) -> Option<Date> {
+    month_start(month_index(day, calendar)?, calendar)
+}
+
 /// Months since year 0 of `calendar`, counting from 0.
 fn month_index(day: Date, calendar: Calendar) -> Option<i32> {
     let (year, month) = match calendar {

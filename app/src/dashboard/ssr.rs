@@ -1,7 +1,9 @@
-//! The dashboard's figures, summed by the database: every statement groups and counts, so
-//! no deal or activity row travels to Rust. Compiled only with `ssr`.
+//! The dashboard's figures, summed by the database: the tallies ([`tallies`]) it keeps up to
+//! date on every write hold the sums by stage, day or month, owner and team, and each figure
+//! reads the key ranges of its stages and period. No deal or activity row travels to Rust but
+//! the few stalled deals the page lists. Compiled only with `ssr`.
 
-use super::grouped::{Frame, Grouped, assemble};
+use super::grouped::{ActivityRow, Frame, Grouped, StageRow, assemble};
 use super::period::Calendar;
 use super::{Counted, Dashboard, Filters, Rate};
 use crate::auth::Role;
@@ -12,7 +14,10 @@ use crate::pipeline::Outcome;
 use crate::records::{bind_actor, read_filter};
 use crate::server::Cx;
 
+pub mod tallies;
 pub mod zone;
+
+use tallies::Grain;
 
 /// Which deals or activities the figures count: what the actor may read (a rep only their
 /// own: the dashboard is about what each person sells), narrowed by the filters.
@@ -46,99 +51,99 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
     )?;
 
     let stall = crate::deals::stalled::Stall::new(&pipeline, time::OffsetDateTime::now_utc());
-    let stages = |outcome: Outcome| -> Vec<_> {
+    let stages = |outcome: Option<Outcome>| -> Vec<_> {
         pipeline
             .stages
             .iter()
-            .filter(|s| s.outcome == outcome)
+            .filter(|s| outcome.is_none_or(|o| s.outcome == o))
             .map(|s| rid("stage", &s.id))
             .collect()
     };
+    let grain = Grain::of(calendar, &[span, previous]);
+    let g = grain.suffix();
     let deals = scope(cx, &filters);
-    let closed = "stage_changed_at >= <datetime>$s AND stage_changed_at < <datetime>$e";
-    let closed_before = "stage_changed_at >= <datetime>$ps AND stage_changed_at < <datetime>$pe";
-    // A won deal's day in the organisation's zone, for the forecast's months. One offset
-    // for the whole period: across a daylight-saving change, a deal won within an hour of
-    // midnight can land on the day beside.
-    let shift = zone.offset_secs(span.start);
-    let local = if shift >= 0 {
-        "stage_changed_at + <duration>$shift"
-    } else {
-        "stage_changed_at - <duration>$shift"
-    };
+    // Each figure reads the tallies' rows of its stages and period: a key range per stage.
+    let won = Ranges::new("won", stages(Some(Outcome::Won)));
+    let lost = Ranges::new("lost", stages(Some(Outcome::Lost)));
+    let open = Ranges::new("open", stages(Some(Outcome::Open)));
+    let all = Ranges::new("stage", stages(None));
+    let (now, before) = (("$sd", "$ed"), ("$psd", "$ped"));
+    let sums = "<int> math::sum(count) AS count, <int> math::sum(total) AS total";
     let sql = format!(
-        "SELECT currency, count() AS count, math::sum(value) AS total,
-            math::sum(duration::secs(stage_changed_at - created_at)) AS cycle
-            FROM deal WHERE stage IN $won AND {closed} AND {deals} GROUP BY currency;
-         SELECT currency, count() AS count, math::sum(value) AS total,
-            math::sum(duration::secs(stage_changed_at - created_at)) AS cycle
-            FROM deal WHERE stage IN $won AND {closed_before} AND {deals} GROUP BY currency;
-         SELECT lost_reason AS label, count() AS count FROM deal
-            WHERE stage IN $lost AND {closed} AND {deals} GROUP BY label;
-         SELECT count() AS count FROM deal WHERE stage IN $lost AND {closed_before} AND {deals} GROUP ALL;
-         SELECT source AS label, count() AS count FROM deal
-            WHERE created_at >= <datetime>$s AND created_at < <datetime>$e AND {deals} GROUP BY label;
-         SELECT count() AS count FROM deal
-            WHERE created_at >= <datetime>$ps AND created_at < <datetime>$pe AND {deals} GROUP ALL;
-         SELECT currency, count() AS count, math::sum(value) AS total,
-            math::sum(value * probability) AS weighted
-            FROM deal WHERE stage IN $open AND {deals} GROUP BY currency;
-         SELECT expected_close AS day, currency, count() AS count, math::sum(value) AS total,
-            math::sum(value * probability) AS weighted
-            FROM deal WHERE stage IN $open AND expected_close >= $sd AND expected_close < $ed
-            AND {deals} GROUP BY day, currency;
-         SELECT time::format({local}, '%Y-%m-%d') AS day, currency, count() AS count,
-            math::sum(value) AS total
-            FROM deal WHERE stage IN $won AND {closed} AND {deals} GROUP BY day, currency;
-         SELECT stage, count() AS count FROM (
-            SELECT stage, deal FROM stage_entry
-            WHERE at >= <datetime>$s AND at < <datetime>$e AND stage IN $stages AND {deals}
-            GROUP BY stage, deal) GROUP BY stage;
-         SELECT owner, owner.name AS name, kind, count() AS count FROM activity
-            WHERE ((due_date >= $sd AND due_date < $ed)
-                OR (due_date = NONE AND created_at >= <datetime>$s AND created_at < <datetime>$e))
-            AND {deals} GROUP BY owner, name, kind;
-         SELECT owner, owner.name AS name, count() AS count FROM activity
-            WHERE done = false AND due_date != NONE AND due_date < $today AND {deals}
-            GROUP BY owner, name;
+        "SELECT currency, {sums}, math::sum(cycle) AS cycle
+            FROM {won_now} WHERE {deals} GROUP BY currency;
+         SELECT currency, {sums}, math::sum(cycle) AS cycle
+            FROM {won_before} WHERE {deals} GROUP BY currency;
+         SELECT lost_reason AS label, <int> math::sum(count) AS count
+            FROM {lost_now} WHERE {deals} GROUP BY label;
+         SELECT <int> math::sum(count) AS count FROM {lost_before} WHERE {deals} GROUP ALL;
+         SELECT source AS label, <int> math::sum(count) AS count
+            FROM created_{g}:[$sd]..[$ed] WHERE {deals} GROUP BY label;
+         SELECT <int> math::sum(count) AS count
+            FROM created_{g}:[$psd]..[$ped] WHERE {deals} GROUP ALL;
+         SELECT currency, {sums}, <int> math::sum(weighted) AS weighted
+            FROM pipeline_now WHERE stage IN $open AND {deals} GROUP BY currency;
+         SELECT bucket AS day, currency, {sums}, <int> math::sum(weighted) AS weighted
+            FROM {closing} WHERE {deals} GROUP BY day, currency;
+         SELECT bucket AS day, currency, {sums} FROM {won_now} WHERE {deals} GROUP BY day, currency;
+         SELECT stage, <int> math::sum(count) AS count FROM {entered} WHERE {deals} GROUP BY stage;
+         SELECT *, owner.name AS name FROM (
+            SELECT owner, kind, <int> math::sum(count) AS count
+            FROM activity_{g}:[$sd]..[$ed] WHERE {deals} GROUP BY owner, kind);
+         SELECT *, owner.name AS name FROM (
+            SELECT owner, <int> math::sum(count) AS count FROM due_now WHERE {deals} GROUP BY owner);
          {teams}
          {owners}
-         SELECT {cards} FROM deal WHERE {deals} AND {stalled} ORDER BY touched_at ASC, id ASC LIMIT $stalled_shown;
-         SELECT count() AS count FROM deal WHERE {deals} AND {stalled} GROUP ALL;
-         SELECT owner AS id, currency, count() AS count, math::sum(value) AS total FROM deal
-            WHERE stage IN $won AND {closed} AND {deals} GROUP BY id, currency;
-         SELECT team AS id, currency, count() AS count, math::sum(value) AS total FROM deal
-            WHERE stage IN $won AND {closed} AND {deals} AND team != NONE GROUP BY id, currency;
-         {targets}",
+         {stalled_list}
+         {stalled_count}
+         SELECT owner AS id, currency, {sums} FROM {won_now} WHERE {deals} GROUP BY id, currency;
+         SELECT team AS id, currency, {sums} FROM {won_now}
+            WHERE {deals} AND team != NONE GROUP BY id, currency;
+         {targets}
+         SELECT stage, <int> math::sum(count) AS count FROM {reentered}
+            WHERE again < $ed AND {deals} GROUP BY stage;
+         SELECT owner, <int> math::sum(count) AS count FROM due_g:[$next_month].., due_d:[$today]..[$next_month]
+            WHERE {deals} GROUP BY owner;",
+        won_now = won.over(&format!("closed_{g}"), now),
+        won_before = won.over(&format!("closed_{g}"), before),
+        lost_now = lost.over(&format!("closed_{g}"), now),
+        lost_before = lost.over(&format!("closed_{g}"), before),
+        closing = open.over(&format!("closing_{g}"), now),
+        entered = all.over(&format!("entered_{g}"), now),
+        reentered = all.over(&format!("reentered_{g}"), now),
         targets = super::targets::ssr::TARGETS,
-        cards = crate::deals::ssr::card_fields(&cx.actor),
-        stalled = stall.sql(),
+        stalled_list = stall.oldest_sql(&crate::deals::ssr::card_fields(&cx.actor), &deals),
+        stalled_count = stall.count_sql(&deals),
         teams = teams_sql(cx.actor.role),
         owners = owners_sql(cx.actor.role),
     );
-    let all_stages: Vec<_> = pipeline
-        .stages
-        .iter()
-        .map(|s| rid("stage", &s.id))
-        .collect();
-    let query = bind_actor(stall.bind(cx.db.query(sql)), &cx.actor)
-        .bind(("stalled_shown", crate::activities::STALLED_SHOWN as i64))
-        .bind(("won", stages(Outcome::Won)))
-        .bind(("lost", stages(Outcome::Lost)))
-        .bind(("open", stages(Outcome::Open)))
-        .bind(("stages", all_stages))
-        .bind(("s", zone.midnight(span.start)))
-        .bind(("e", zone.midnight(span.end)))
-        .bind(("ps", zone.midnight(previous.start)))
-        .bind(("pe", zone.midnight(previous.end)))
-        .bind(("sd", crate::calendar::iso(span.start)))
-        .bind(("ed", crate::calendar::iso(span.end)))
+    let bucket = |day: time::Date| grain.bucket(day).map(crate::calendar::iso);
+    let next_month = today
+        .replace_day(1)
+        .ok()
+        .and_then(|first| first.checked_add(time::Duration::days(31)))
+        .and_then(|later| later.replace_day(1).ok())
+        .map(crate::calendar::iso);
+    let mut query = bind_actor(stall.bind(cx.db.query(sql)), &cx.actor)
+        .bind(("stalled_limit", crate::activities::STALLED_SHOWN as i64))
+        .bind(("open", stages(Some(Outcome::Open))))
+        .bind(("sd", bucket(span.start)))
+        .bind(("ed", bucket(span.end)))
+        .bind(("psd", bucket(previous.start)))
+        .bind(("ped", bucket(previous.end)))
         .bind(("today", crate::calendar::iso(today)))
-        .bind(("shift", format!("{}s", shift.unsigned_abs())))
+        .bind(("next_month", next_month))
         .bind(("f_team", db::opt_rid("team", filters.team.as_deref())))
         .bind(("f_owner", db::opt_rid("user", filters.owner.as_deref())));
+    for ranges in [&won, &lost, &open, &all] {
+        query = ranges.bind(query);
+    }
     let mut response = db::run(query).await?;
     let count = |rows: Vec<Counted>| rows.iter().map(|r| r.count).sum::<i64>();
+    let entered: Vec<StageRow> = db::take_all(&mut response, 9)?;
+    let reentered: Vec<StageRow> = db::take_all(&mut response, 19)?;
+    let open_due: Vec<ActivityRow> = db::take_all(&mut response, 11)?;
+    let due_later: Vec<ActivityRow> = db::take_all(&mut response, 20)?;
     let groups = Grouped {
         won_now: db::take_all(&mut response, 0)?,
         won_before: db::take_all(&mut response, 1)?,
@@ -149,9 +154,21 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         open: db::take_all(&mut response, 6)?,
         open_by_day: db::take_all(&mut response, 7)?,
         won_by_day: db::take_all(&mut response, 8)?,
-        entered: db::take_all(&mut response, 9)?,
+        entered: less(
+            entered,
+            &reentered,
+            |r| &r.stage,
+            |r| &mut r.count,
+            |r| r.count,
+        ),
         activity: db::take_all(&mut response, 10)?,
-        overdue: db::take_all(&mut response, 11)?,
+        overdue: less(
+            open_due,
+            &due_later,
+            |r| &r.owner,
+            |r| &mut r.count,
+            |r| r.count,
+        ),
         teams: db::take_all(&mut response, 12)?,
         owners: db::take_all(&mut response, 13)?,
         stalled: db::take_all::<crate::records::Scoped<crate::deals::DealCard>>(&mut response, 14)?
@@ -176,6 +193,63 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         rates: rates(&org.rates),
     };
     Ok(assemble(frame, groups))
+}
+
+/// Key ranges of a tally, one per stage: `{table}:[$won0, $sd]..[$won0, $ed], …`. The stage
+/// ids are bound, never written into the statement.
+struct Ranges {
+    name: &'static str,
+    stages: Vec<surrealdb::types::RecordId>,
+}
+
+impl Ranges {
+    fn new(name: &'static str, mut stages: Vec<surrealdb::types::RecordId>) -> Ranges {
+        // A stage no row has: a pipeline without won (or lost) stages reads nothing.
+        if stages.is_empty() {
+            stages.push(rid("stage", "none"));
+        }
+        Ranges { name, stages }
+    }
+
+    fn over(&self, table: &str, (start, end): (&str, &str)) -> String {
+        (0..self.stages.len())
+            .map(|i| {
+                format!(
+                    "{table}:[${n}{i}, {start}]..[${n}{i}, {end}]",
+                    n = self.name
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn bind<Q: db::Bind>(&self, mut query: Q) -> Q {
+        for (i, stage) in self.stages.iter().enumerate() {
+            query = query.bind((format!("{}{i}", self.name), stage.clone()));
+        }
+        query
+    }
+}
+
+/// `rows` with each one's count less the count of the row in `minus` with the same key;
+/// those left with nothing are dropped.
+fn less<T, K: PartialEq>(
+    mut rows: Vec<T>,
+    minus: &[T],
+    key: impl Fn(&T) -> &K,
+    count: impl Fn(&mut T) -> &mut i64,
+    value: impl Fn(&T) -> i64,
+) -> Vec<T> {
+    for row in &mut rows {
+        let taken: i64 = minus
+            .iter()
+            .filter(|m| key(m) == key(&*row))
+            .map(&value)
+            .sum();
+        *count(row) -= taken;
+    }
+    rows.retain(|row| value(row) > 0);
+    rows
 }
 
 /// The teams the filters can name: an admin any, others their own.

@@ -59,6 +59,51 @@ impl Stall {
         format!("({})", ranges.join(" OR "))
     }
 
+    /// The oldest stalled deals `scope` lets through, `fields` of each, at most `$stalled_limit`:
+    /// each stage's index range read oldest first and cut at the limit, then merged, so a
+    /// stage with 10,000 stalled deals costs as much as one with ten. [`Stall::bind`]'s
+    /// variables and `$stalled_limit`.
+    #[cfg(feature = "ssr")]
+    pub fn oldest_sql(&self, fields: &str, scope: &str) -> String {
+        if self.cuts.is_empty() {
+            return "RETURN [];".to_owned();
+        }
+        let order = "ORDER BY touched_at ASC, id ASC LIMIT $stalled_limit";
+        let each: Vec<String> = (0..self.cuts.len())
+            .map(|i| {
+                format!(
+                    "(SELECT {fields} FROM deal WHERE stage = $stall_stage{i} \
+                     AND touched_at < <datetime>$stall_cut{i} AND {scope} {order})"
+                )
+            })
+            .collect();
+        format!(
+            "SELECT * FROM array::flatten([{}]) {order};",
+            each.join(", ")
+        )
+    }
+
+    /// How many deals `scope` lets through are stalled, as `[{ count }]`: each stage's deals
+    /// (the dashboard's `pipeline_now` tally) less those touched since its cut, which are
+    /// few, rather than the stalled ones counted one by one.
+    #[cfg(feature = "ssr")]
+    pub fn count_sql(&self, scope: &str) -> String {
+        let each: Vec<String> = (0..self.cuts.len())
+            .map(|i| {
+                format!(
+                    "(math::sum((SELECT VALUE count FROM pipeline_now \
+                        WHERE stage = $stall_stage{i} AND {scope})) \
+                     - count((SELECT id FROM deal WHERE stage = $stall_stage{i} \
+                        AND touched_at >= <datetime>$stall_cut{i} AND {scope})))"
+                )
+            })
+            .collect();
+        format!(
+            "RETURN [{{ count: <int> math::sum([{}]) }}];",
+            each.join(", ")
+        )
+    }
+
     #[cfg(feature = "ssr")]
     pub fn bind<Q: crate::db::Bind>(&self, mut query: Q) -> Q {
         for (i, (stage, cut)) in self.cuts.iter().enumerate() {

@@ -185,5 +185,8 @@ pub async fn save_organisation(cx: &Cx, organisation: Organisation) -> AppResult
             .bind(db::vars(&serde_json::json!({ "reporting": reporting }))?),
     )
     .await?;
+    // Days are counted in the zone: a new zone means new tallies (`tallies::ensure` does
+    // nothing when the zone stayed).
+    crate::dashboard::ssr::tallies::ensure(&cx.db).await?;
     self::organisation(cx).await
 }

@@ -68,15 +68,15 @@ impl Zone {
     }
 
     /// This zone's offsets and their changes between `from` and `until`, for a device to
-    /// count days as the server does (see [`crate::dashboard::offsets`]). Changes fall on
-    /// whole minutes: found hour by hour, then to the second.
+    /// count days as the server does (see [`crate::dashboard::offsets`]). Found six hours
+    /// at a time, then to the second: no zone changes its offset twice within six hours.
     pub fn offsets(self, from: Date, until: Date) -> crate::dashboard::offsets::Offsets {
         let begin = self.start(from).timestamp();
         let end = self.start(until).timestamp();
         let mut changes = vec![(begin, self.offset_at(begin))];
         let mut at = begin;
         while at < end {
-            let next = at + 3600;
+            let next = at + 6 * 3600;
             let offset = self.offset_at(next);
             if changes.last().is_some_and(|(_, last)| *last != offset) {
                 // The first second with the new offset.

@@ -54,7 +54,7 @@ impl Stall {
             return "false".to_owned();
         }
         let ranges: Vec<String> = (0..self.cuts.len())
-            .map(|i| format!("(stage = $stall_stage{i} AND touched_at < <datetime>$stall_cut{i})"))
+            .map(|i| format!("(stage = $stall_stage{i} AND touched_at < $stall_cut{i})"))
             .collect();
         format!("({})", ranges.join(" OR "))
     }
@@ -73,7 +73,7 @@ impl Stall {
             .map(|i| {
                 format!(
                     "(SELECT {fields} FROM deal WHERE stage = $stall_stage{i} \
-                     AND touched_at < <datetime>$stall_cut{i} AND {scope} {order})"
+                     AND touched_at < $stall_cut{i} AND {scope} {order})"
                 )
             })
             .collect();
@@ -94,7 +94,7 @@ impl Stall {
                     "(math::sum((SELECT VALUE count FROM pipeline_now \
                         WHERE stage = $stall_stage{i} AND {scope})) \
                      - count((SELECT id FROM deal WHERE stage = $stall_stage{i} \
-                        AND touched_at >= <datetime>$stall_cut{i} AND {scope})))"
+                        AND touched_at >= $stall_cut{i} AND {scope})))"
                 )
             })
             .collect();
@@ -109,7 +109,7 @@ impl Stall {
         for (i, (stage, cut)) in self.cuts.iter().enumerate() {
             query = query
                 .bind((format!("stall_stage{i}"), crate::db::rid("stage", stage)))
-                .bind((format!("stall_cut{i}"), format_time(*cut)));
+                .bind((format!("stall_cut{i}"), datetime(*cut)));
         }
         query
     }
@@ -136,10 +136,16 @@ fn parse(at: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
 }
 
+/// Bound as a datetime, not text: `<datetime>$text` in a condition keeps the database from
+/// reading the (stage, touched_at) index by range, and it reads every deal of the stage.
 #[cfg(feature = "ssr")]
-fn format_time(at: OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
+fn datetime(at: OffsetDateTime) -> surrealdb::types::Datetime {
+    use chrono::TimeZone;
+    chrono::Utc
+        .timestamp_opt(at.unix_timestamp(), at.nanosecond())
+        .single()
         .unwrap_or_default()
+        .into()
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_tallies",
         include_str!("../migrations/0015_tallies.surql"),
     ),
+    (
+        "0016_stalled_by_owner",
+        include_str!("../migrations/0016_stalled_by_owner.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

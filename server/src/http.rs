@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -19,7 +19,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
     register_by_name();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let shell_options = options.clone();
     Router::new()
         .leptos_routes_with_context(&options, routes, page_context(state.clone()), move || {
@@ -56,6 +56,15 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn(crate::metrics::track))
+}
+
+/// The app's routes, listed once per process. Listing them runs the app with resource loads
+/// suppressed by a process-wide flag (leptos#4773): a page rendering on another thread
+/// meanwhile had its first resource wait forever. Tests build a router per test, in
+/// parallel; one such hang outlasted a whole CI run.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Server functions register themselves through `inventory`, whose entries live in the

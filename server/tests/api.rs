@@ -647,3 +647,50 @@ async fn the_board_sends_a_page_of_cards_per_stage_with_whole_counts_and_totals(
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
 }
+
+/// Building a router lists the app's routes, which Leptos does with resource loads suppressed
+/// process-wide; a page rendered meanwhile must still finish. Several servers (and every
+/// test) build routers while others serve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_another_router_is_built() {
+    let app = demo_app().await;
+    let session = app.sign_in("rep@example.com").await;
+    let cookie = format!("hamrah_session={session}");
+    let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let builder = std::thread::spawn({
+        let building = building.clone();
+        let state = app.state.clone();
+        move || {
+            while building.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = server::http::router(
+                    state.clone(),
+                    leptos::prelude::LeptosOptions::builder()
+                        .output_name("hamrah")
+                        .build(),
+                );
+            }
+        }
+    });
+    for path in [
+        "/",
+        "/pipeline",
+        "/deals",
+        "/contacts",
+        "/companies",
+        "/dashboard",
+    ]
+    .repeat(8)
+    {
+        let page = app
+            .send(
+                Request::get(path)
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+    }
+    building.store(false, std::sync::atomic::Ordering::Relaxed);
+    builder.join().expect("the builder ends");
+}

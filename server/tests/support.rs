@@ -83,21 +83,28 @@ impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let what = format!("{} {}", request.method(), request.uri());
         // A request that never answers fails the test and names itself, rather than leaving
-        // the run waiting for CI's time limit (seen once, not reproduced since).
-        let response = tokio::time::timeout(std::time::Duration::from_secs(120), async {
-            self.router.clone().oneshot(request).await
-        })
-        .await
-        .unwrap_or_else(|_| panic!("{what}: no answer within 120 s"))
-        .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
+        // the run waiting for CI's time limit. A page streams: the wait covers its whole body,
+        // where a suspended resource would hang it.
+        let (status, headers, bytes) =
+            tokio::time::timeout(std::time::Duration::from_secs(120), async {
+                let response = self
+                    .router
+                    .clone()
+                    .oneshot(request)
+                    .await
+                    .expect("router answers");
+                let status = response.status();
+                let headers = response.headers().clone();
+                let bytes = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .expect("body")
+                    .to_bytes();
+                (status, headers, bytes)
+            })
             .await
-            .expect("body")
-            .to_bytes();
+            .unwrap_or_else(|_| panic!("{what}: no whole answer within 120 s"));
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
         Reply {

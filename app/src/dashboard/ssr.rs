@@ -154,21 +154,9 @@ pub async fn dashboard(cx: &Cx, filters: Filters, calendar: Calendar) -> AppResu
         open: db::take_all(&mut response, 6)?,
         open_by_day: db::take_all(&mut response, 7)?,
         won_by_day: db::take_all(&mut response, 8)?,
-        entered: less(
-            entered,
-            &reentered,
-            |r| &r.stage,
-            |r| &mut r.count,
-            |r| r.count,
-        ),
+        entered: less(entered, reentered, |r| &r.stage, |r| &mut r.count),
         activity: db::take_all(&mut response, 10)?,
-        overdue: less(
-            open_due,
-            &due_later,
-            |r| &r.owner,
-            |r| &mut r.count,
-            |r| r.count,
-        ),
+        overdue: less(open_due, due_later, |r| &r.owner, |r| &mut r.count),
         teams: db::take_all(&mut response, 12)?,
         owners: db::take_all(&mut response, 13)?,
         stalled: db::take_all::<crate::records::Scoped<crate::deals::DealCard>>(&mut response, 14)?
@@ -231,24 +219,21 @@ impl Ranges {
     }
 }
 
-/// `rows` with each one's count less the count of the row in `minus` with the same key;
+/// `rows` with each one's count less the counts of the rows in `minus` with the same key;
 /// those left with nothing are dropped.
 fn less<T, K: PartialEq>(
     mut rows: Vec<T>,
-    minus: &[T],
+    mut minus: Vec<T>,
     key: impl Fn(&T) -> &K,
     count: impl Fn(&mut T) -> &mut i64,
-    value: impl Fn(&T) -> i64,
 ) -> Vec<T> {
-    for row in &mut rows {
-        let taken: i64 = minus
-            .iter()
-            .filter(|m| key(m) == key(&*row))
-            .map(&value)
-            .sum();
-        *count(row) -= taken;
+    for taken in &mut minus {
+        let n = *count(taken);
+        if let Some(row) = rows.iter_mut().find(|row| key(row) == key(taken)) {
+            *count(row) -= n;
+        }
     }
-    rows.retain(|row| value(row) > 0);
+    rows.retain_mut(|row| *count(row) > 0);
     rows
 }
 

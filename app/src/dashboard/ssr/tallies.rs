@@ -160,13 +160,17 @@ async fn built(db: &Db, zone: Zone, tables: &[String]) -> AppResult<bool> {
 /// a view over them afterwards is several times faster than updating it on every write.
 /// Nothing may read the dashboard meanwhile.
 pub async fn suspend(db: &Db) -> AppResult<()> {
-    let mut sql = String::from("BEGIN TRANSACTION;\n");
-    for name in view_names() {
-        sql.push_str(&format!("REMOVE TABLE IF EXISTS {name};\n"));
-    }
-    sql.push_str("COMMIT TRANSACTION;");
+    let sql = format!("BEGIN TRANSACTION;\n{}COMMIT TRANSACTION;", removals());
     db::run(db.query(sql)).await?;
     Ok(())
+}
+
+/// Statements dropping every view, whether it exists or not.
+fn removals() -> String {
+    view_names()
+        .into_iter()
+        .map(|name| format!("REMOVE TABLE IF EXISTS {name};\n"))
+        .collect()
 }
 
 /// The last Gregorian month the Jalali table holds, written last: present means all are.
@@ -281,13 +285,11 @@ pub async fn rebuild(db: &Db, zone: Zone) -> AppResult<()> {
     basis["zone"] = zone.name().into();
     basis["version"] = VERSION.into();
     let definitions = definitions();
-    let mut sql = String::from(
+    let mut sql = format!(
         "BEGIN TRANSACTION;
-         UPSERT local_time:zone CONTENT $basis;\n",
+         UPSERT local_time:zone CONTENT $basis;\n{}",
+        removals()
     );
-    for name in definitions.iter().filter_map(|d| view_name(d)) {
-        sql.push_str(&format!("REMOVE TABLE IF EXISTS {name};\n"));
-    }
     for definition in &definitions {
         sql.push_str(definition);
         sql.push_str(";\n");

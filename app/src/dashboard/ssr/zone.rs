@@ -46,6 +46,12 @@ impl Zone {
         start.to_rfc3339_opts(SecondsFormat::Secs, true)
     }
 
+    /// The instant `day` begins, to bind: a datetime compared with an indexed field lets the
+    /// database read the index by range, where `<datetime>$text` does not.
+    pub fn begins(self, day: Date) -> surrealdb::types::Datetime {
+        self.start(day).into()
+    }
+
     /// The zone's offset from UTC as `day` begins, in seconds.
     pub fn offset_secs(self, day: Date) -> i64 {
         let start = self.start(day);

@@ -33,6 +33,7 @@ pub struct Filter {
     text: serde_json::Map<String, serde_json::Value>,
     links: Vec<(String, RecordId)>,
     sets: Vec<(String, Vec<RecordId>)>,
+    moments: Vec<(String, surrealdb::types::Datetime)>,
     /// The stalled rule as of now: the rows' marks, and the filter when asked for.
     pub stall: Stall,
 }
@@ -45,6 +46,9 @@ impl Filter {
         }
         for (name, set) in &self.sets {
             query = query.bind((name.clone(), set.clone()));
+        }
+        for (name, moment) in &self.moments {
+            query = query.bind((name.clone(), moment.clone()));
         }
         Ok(self.stall.bind(query))
     }
@@ -68,6 +72,7 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
         text: serde_json::Map::new(),
         links: vec![("pipeline".into(), rid("pipeline", &pipeline.id))],
         sets: Vec::new(),
+        moments: Vec::new(),
         stall: Stall::new(&pipeline, time::OffsetDateTime::now_utc()),
     };
     let and = |f: &mut Filter, clause: &str| {
@@ -116,16 +121,16 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
     let range = |f: &mut Filter, name: &str, days: &Days| {
         for (suffix, day) in [("s", &days.from), ("e", &days.until)] {
             if let Some(day) = crate::calendar::parse_iso(day) {
-                f.text
-                    .insert(format!("{name}_{suffix}"), zone.midnight(day).into());
+                f.moments
+                    .push((format!("{name}_{suffix}"), zone.begins(day)));
             }
         }
     };
     if let Some(days) = &query.closed {
         and(
             &mut f,
-            "stage IN $closed_stages AND stage_changed_at >= <datetime>$closed_s \
-             AND stage_changed_at < <datetime>$closed_e",
+            "stage IN $closed_stages AND stage_changed_at >= $closed_s \
+             AND stage_changed_at < $closed_e",
         );
         f.sets.push((
             "closed_stages".into(),
@@ -136,7 +141,7 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
     if let Some(days) = &query.created {
         and(
             &mut f,
-            "created_at >= <datetime>$created_s AND created_at < <datetime>$created_e",
+            "created_at >= $created_s AND created_at < $created_e",
         );
         range(&mut f, "created", days);
     }
@@ -144,7 +149,7 @@ pub async fn filter(cx: &Cx, query: &TableQuery) -> AppResult<Filter> {
         and(
             &mut f,
             "id IN (SELECT VALUE deal FROM stage_entry WHERE stage = $e_stage \
-             AND at >= <datetime>$entered_s AND at < <datetime>$entered_e)",
+             AND at >= $entered_s AND at < $entered_e)",
         );
         f.links.push(("e_stage".into(), rid("stage", stage)));
         range(&mut f, "entered", days);

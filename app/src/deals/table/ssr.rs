@@ -48,7 +48,7 @@ impl Filter {
             query = query.bind((name.clone(), set.clone()));
         }
         for (name, moment) in &self.moments {
-            query = query.bind((name.clone(), moment.clone()));
+            query = query.bind((name.clone(), *moment));
         }
         Ok(self.stall.bind(query))
     }

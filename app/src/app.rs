@@ -119,6 +119,10 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/contacts/:id/edit") view={Lazy::<ContactFormScreen>::new()} />
                     <Route path=path!("/activities/new") view={Lazy::<ActivityFormScreen>::new()} />
                     <Route path=path!("/activities/:id/edit") view={Lazy::<ActivityFormScreen>::new()} />
+                    <Route path=path!("/cases") view={Lazy::<CasesScreen>::new()} />
+                    <Route path=path!("/cases/new") view={Lazy::<CaseFormScreen>::new()} />
+                    <Route path=path!("/cases/:id") view={Lazy::<CaseScreen>::new()} />
+                    <Route path=path!("/cases/:id/edit") view={Lazy::<CaseFormScreen>::new()} />
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
                     <Route path=path!("/settings/users") view={Lazy::<UsersScreen>::new()} />
                     <Route path=path!("/sync") view={Lazy::<SyncScreen>::new()} />
@@ -237,6 +241,7 @@ fn Nav(actor: Actor) -> impl IntoView {
             })}
             {link("/companies", Icon::Company, Key::NavCompanies)}
             {link("/contacts", Icon::Contact, Key::NavContacts)}
+            {link("/cases", Icon::Case, Key::NavCases)}
             {link("/settings", Icon::Settings, Key::NavSettings)}
             <SyncStatus />
             <div class="nav-user">

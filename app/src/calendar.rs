@@ -188,6 +188,24 @@ pub fn parse_iso(iso: &str) -> Option<Date> {
         .flatten()
 }
 
+/// An RFC 3339 instant (as the database and the sync log write them) as Unix seconds.
+pub fn unix_seconds(rfc3339: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// Unix seconds as RFC 3339 in UTC, whole seconds.
+pub fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 pub fn iso(date: Date) -> String {
     format!(
         "{:04}-{:02}-{:02}",

@@ -140,6 +140,8 @@ pub enum Problem {
     WrongPassword,
     /// A range whose last day comes before its first.
     EndBeforeStart,
+    /// A case moved to a status its flow does not allow from where it is.
+    StatusNotAllowed,
     /// A time zone the server does not know.
     UnknownTimeZone,
     /// An exchange rate that is not a positive number.

@@ -73,6 +73,11 @@ pub enum Shown {
     ActivityKind,
     /// `true` or `false`.
     Done,
+    /// A case's kind, channel, priority and status codes.
+    CaseKind,
+    CaseChannel,
+    CasePriority,
+    CaseStatus,
 }
 
 /// A value from history as the reader's language shows it. A value that does not read as
@@ -102,6 +107,18 @@ pub fn shown_value(locale: crate::i18n::Locale, shown: Shown, value: &str) -> St
         Shown::Source => Some(crate::deals::source::name(locale, value)),
         Shown::ActivityKind => crate::activities::ActivityKind::from_code(value)
             .map(|kind| locale.text(kind.label()).to_owned()),
+        Shown::CaseKind => {
+            crate::cases::CaseKind::from_code(value).map(|v| locale.text(v.label()).to_owned())
+        }
+        Shown::CaseChannel => {
+            crate::cases::Channel::from_code(value).map(|v| locale.text(v.label()).to_owned())
+        }
+        Shown::CasePriority => {
+            crate::cases::Priority::from_code(value).map(|v| locale.text(v.label()).to_owned())
+        }
+        Shown::CaseStatus => {
+            crate::cases::Status::from_code(value).map(|v| locale.text(v.label()).to_owned())
+        }
         Shown::Done => match value {
             "true" => Some(locale.text(Key::Done).to_owned()),
             "false" => Some(locale.text(Key::OutcomeOpen).to_owned()),

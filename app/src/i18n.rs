@@ -326,6 +326,7 @@ impl Locale {
             Problem::CommonPassword => self.text(Key::ProblemCommonPassword).into(),
             Problem::WrongPassword => self.text(Key::ProblemWrongPassword).into(),
             Problem::EndBeforeStart => self.text(Key::ProblemEndBeforeStart).into(),
+            Problem::StatusNotAllowed => self.text(Key::ProblemStatusNotAllowed).into(),
             Problem::UnknownTimeZone => self.text(Key::ProblemUnknownZone).into(),
             Problem::InvalidRate => self.text(Key::ProblemRate).into(),
             Problem::NotAssignable => self.text(Key::ProblemNotAssignable).into(),

@@ -210,6 +210,7 @@ kinds! {
     Contact = "contact", contacts: crate::contacts::ContactRow, "contacts", SyncKindContact;
     Deal = "deal", deals: crate::deals::DealRow, "deals", SyncKindDeal;
     Activity = "activity", activities: crate::activities::ActivityRow, "activities", SyncKindActivity;
+    Case = "case", cases: crate::cases::CaseRow, "cases", SyncKindCase;
 }
 
 /// The history label of `field` on a record of `table`, from the kind's declaration.

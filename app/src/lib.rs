@@ -7,6 +7,7 @@ pub mod activities;
 pub mod app;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod companies;
 pub mod contacts;
 pub mod dashboard;

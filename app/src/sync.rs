@@ -108,6 +108,10 @@ pub struct Reference {
     /// The organisation's deal sources (stored before they existed: none).
     #[serde(default)]
     pub deal_sources: Vec<String>,
+    /// The service desk's working hours and promises, so a device reads a case's clocks
+    /// as the server does.
+    #[serde(default)]
+    pub service: crate::cases::rules::ServiceRules,
     /// The server's clock, so a device can keep its own clock from running behind.
     pub server_ms: i64,
 }

@@ -9,6 +9,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
+mod cases;
 mod fa;
 mod history;
 
@@ -478,6 +479,28 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         .await?
         .check()?;
     add_targets(db).await?;
+    // A service desk: cases of the first companies, by their owners, each with the company's
+    // first contact; written in the owner's language.
+    let customers: Vec<(Value, Value, Value)> = companies
+        .iter()
+        .zip(&contacts)
+        .map(|(company, contact)| {
+            (
+                company["id"].clone(),
+                contact["id"].clone(),
+                company["owner"].clone(),
+            )
+        })
+        .collect();
+    let persian: Vec<bool> = customers
+        .iter()
+        .map(|(_, _, owner)| {
+            users
+                .iter()
+                .any(|u| u["id"] == *owner && u["locale"] == "fa")
+        })
+        .collect();
+    cases::add(db, &customers, &persian).await?;
     // Each demo team is run by its manager.
     db.query(
         "FOR $m IN (SELECT id, team FROM user WHERE role = 'manager' AND team != NONE) {

@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_stalled_by_owner",
         include_str!("../migrations/0016_stalled_by_owner.surql"),
     ),
+    ("0017_cases", include_str!("../migrations/0017_cases.surql")),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -40,4 +40,7 @@ lazy_screen! {
     DealsTableScreen => crate::deals::table::views::DealsTablePage,
     UsersScreen => crate::users::views::UsersPage,
     WelcomeScreen => crate::users::welcome::views::WelcomePage,
+    CasesScreen => crate::cases::views::CasesPage,
+    CaseScreen => crate::cases::views::CasePage,
+    CaseFormScreen => crate::cases::views::CaseFormPage,
 }

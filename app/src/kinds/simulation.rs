@@ -3,7 +3,7 @@
 //! log; devices that edit while offline with skewed clocks, push late, push twice, and lose
 //! sight of rows when deals are reassigned or their user moves team; a device that reuses a
 //! change number for another change, and outbox entries that storage corrupted; every synced
-//! kind (deals, companies, contacts, activities) is edited, created and reassigned. Whatever the
+//! kind (deals, companies, contacts, activities, cases) is edited, created and reassigned. Whatever the
 //! order: every device ends with exactly the server's rows it may see, learns of no row it
 //! never could see, and no change disappears without the user being told.
 
@@ -14,6 +14,8 @@ use proptest::prelude::*;
 use crate::activities::ActivityInput;
 use crate::activities::ActivityRow;
 use crate::auth::{Access, Actor, Role, Scope};
+use crate::cases::CaseInput;
+use crate::cases::CaseRow;
 use crate::companies::CompanyInput;
 use crate::companies::CompanyRow;
 use crate::contacts::ContactInput;
@@ -96,6 +98,7 @@ kind!(DealRow, deals, Deal);
 kind!(CompanyRow, companies, Company);
 kind!(ContactRow, contacts, Contact);
 kind!(ActivityRow, activities, Activity);
+kind!(CaseRow, cases, Case);
 
 /// Runs `$body` with `R` the row type of `$table`.
 macro_rules! per_kind {
@@ -117,11 +120,21 @@ macro_rules! per_kind {
                 type $r = ActivityRow;
                 $body
             }
+            Table::Case => {
+                type $r = CaseRow;
+                $body
+            }
         }
     };
 }
 
-const KINDS: [Table; 4] = [Table::Deal, Table::Company, Table::Contact, Table::Activity];
+const KINDS: [Table; 5] = [
+    Table::Deal,
+    Table::Company,
+    Table::Contact,
+    Table::Activity,
+    Table::Case,
+];
 
 struct Server {
     users: Vec<Actor>,
@@ -129,6 +142,7 @@ struct Server {
     companies: BTreeMap<Id, Stored<CompanyRow>>,
     contacts: BTreeMap<Id, Stored<ContactRow>>,
     activities: BTreeMap<Id, Stored<ActivityRow>>,
+    cases: BTreeMap<Id, Stored<CaseRow>>,
     seq: i64,
     /// Each change: its number, the record, and who could read it before and after.
     log: Vec<(i64, Table, String, Vec<Scope>)>,
@@ -154,6 +168,7 @@ impl Server {
             companies: BTreeMap::new(),
             contacts: BTreeMap::new(),
             activities: BTreeMap::new(),
+            cases: BTreeMap::new(),
             seq: 0,
             log: Vec::new(),
             outcomes: HashMap::new(),
@@ -200,6 +215,9 @@ impl Server {
                 ..Default::default()
             };
             server.seed::<ActivityRow>(owner, input);
+        }
+        for (i, owner) in [1, 2].into_iter().enumerate() {
+            server.seed::<CaseRow>(owner, case_input(&format!("Case {i}")));
         }
         server
     }
@@ -384,6 +402,7 @@ impl Server {
                 .collect(),
             default_currency: Currency::USD,
             deal_sources: sources(),
+            service: Default::default(),
             server_ms: self.now_ms,
         }
     }
@@ -559,9 +578,18 @@ impl Device {
                 7 => after.name = format!("Person {n}"),
                 _ => after.title = format!("Title {n}"),
             }),
-            _ => self.edit_one::<ActivityRow>(&view, pick, now_ms, |after| match field {
+            9 | 10 => self.edit_one::<ActivityRow>(&view, pick, now_ms, |after| match field {
                 9 => after.subject = format!("Call {n}"),
                 _ => after.done = !after.done,
+            }),
+            11 => self.edit_one::<CaseRow>(&view, pick, now_ms, |after| {
+                after.subject = format!("Case {n}")
+            }),
+            // A status move the flow allows from where the device sees the case.
+            _ => self.edit_one::<CaseRow>(&view, pick, now_ms, |after| {
+                let now = crate::cases::Status::from_code(&after.status).unwrap_or_default();
+                let next = now.next();
+                after.status = next[n as usize % next.len()].code().to_owned();
             }),
         };
         if let Some(mutation) = mutation {
@@ -594,7 +622,7 @@ impl Device {
         }
         let id = crate::ids::new_id();
         let clock = self.tick(now_ms);
-        let mutation = match n % 4 {
+        let mutation = match n % 5 {
             0 => {
                 let input = DealInput {
                     id: id.clone(),
@@ -622,7 +650,7 @@ impl Device {
                 };
                 create::<ContactRow>(&input, &id, clock)
             }
-            _ => {
+            3 => {
                 let input = ActivityInput {
                     id: id.clone(),
                     kind: "task".into(),
@@ -630,6 +658,13 @@ impl Device {
                     ..Default::default()
                 };
                 create::<ActivityRow>(&input, &id, clock)
+            }
+            _ => {
+                let input = CaseInput {
+                    id: id.clone(),
+                    ..case_input(&format!("New case {n}"))
+                };
+                create::<CaseRow>(&input, &id, clock)
             }
         };
         self.queue(mutation, &iso(now_ms));
@@ -773,7 +808,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..5usize, 0..20usize, 0..11usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
+        4 => (0..5usize, 0..20usize, 0..13usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
         1 => (0..5usize, 0..1000u32).prop_map(|(device, n)| Op::Create { device, n }),
         3 => (0..5usize, any::<bool>()).prop_map(|(device, twice)| Op::Sync { device, twice }),
         1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Late { device, pick }),
@@ -1001,4 +1036,21 @@ macro_rules! has_id {
         })*
     };
 }
-has_id!(DealInput, CompanyInput, ContactInput, ActivityInput);
+has_id!(
+    DealInput,
+    CompanyInput,
+    ContactInput,
+    ActivityInput,
+    CaseInput
+);
+
+fn case_input(subject: &str) -> CaseInput {
+    CaseInput {
+        kind: "complaint".into(),
+        subject: subject.to_owned(),
+        channel: "phone".into(),
+        priority: "high".into(),
+        status: "new".into(),
+        ..Default::default()
+    }
+}

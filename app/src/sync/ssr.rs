@@ -357,6 +357,7 @@ pub async fn reference(cx: &Cx) -> AppResult<Reference> {
         users,
         default_currency: crate::settings::ssr::take_default_currency(&mut response, 1)?,
         deal_sources: crate::settings::ssr::take_deal_sources(&mut response, 2)?,
+        service: crate::cases::ssr::rules(&cx.db).await?,
         server_ms: now_ms(),
     })
 }

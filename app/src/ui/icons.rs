@@ -18,6 +18,7 @@ pub enum Icon {
     Plus,
     Back,
     Next,
+    Case,
 }
 
 impl Icon {
@@ -29,6 +30,10 @@ impl Icon {
             }
             Icon::Today => {
                 "M7 2v2H5a2 2 0 0 0-2 2v13a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2H7zm-2 7h14v10H5V9zm2 2v2h2v-2H7z"
+            }
+            // An inbox tray: what customers bring in.
+            Icon::Case => {
+                "M4 3h16a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm1 2v9h4a3 3 0 0 0 6 0h4V5H5z"
             }
             Icon::Pipeline => "M3 4h5v16H3V4zm6.5 0h5v11h-5V4zM16 4h5v7h-5V4z",
             Icon::Company => {

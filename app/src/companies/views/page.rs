@@ -3,6 +3,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
+use crate::cases::views::CustomerCases;
 use crate::companies::{CompanyPage as Data, load_company};
 use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
@@ -81,6 +82,7 @@ fn CompanyView(page: Data) -> impl IntoView {
                 <DealRows deals />
             </section>
         </div>
+        <CustomerCases table=crate::kinds::Table::Company id=c.id.to_string() />
         <section class="panel">
             <header class="panel-head">
                 <h2>{t(Key::Timeline)}</h2>

@@ -3,6 +3,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
+use crate::cases::views::CustomerCases;
 use crate::contacts::{ContactPage as Data, load_contact};
 use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
@@ -66,6 +67,7 @@ fn ContactView(page: Data) -> impl IntoView {
             <h2>{t(Key::Deals)}</h2>
             <DealRows deals />
         </section>
+        <CustomerCases table=crate::kinds::Table::Contact id=c.id.to_string() company=c.company.as_deref().unwrap_or_default().to_owned() />
         <section class="panel">
             <header class="panel-head">
                 <h2>{t(Key::Timeline)}</h2>

@@ -296,6 +296,11 @@ pub struct TodayData {
     /// All of them, however many are shown.
     #[serde(default)]
     pub stalled_count: i64,
+    /// My open cases falling due by the end of the organisation's day, or overdue.
+    #[serde(default)]
+    pub cases: Vec<crate::cases::CaseCard>,
+    #[serde(default)]
+    pub case_zone: crate::dashboard::offsets::Offsets,
 }
 
 /// Stalled deals Today lists; the rest are a link away, in the deals table.

@@ -101,6 +101,10 @@ fn Routed() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage />
                 <Route path=path!("/welcome/:token") view={Lazy::<WelcomeScreen>::new()} />
+                <Route path=path!("/complaint") view={Lazy::<ComplaintScreen>::new()} />
+                <Route path=path!("/complaint/sent") view={Lazy::<ComplaintSentScreen>::new()} />
+                <Route path=path!("/survey/thanks") view={Lazy::<SurveyThanksScreen>::new()} />
+                <Route path=path!("/survey/:token") view={Lazy::<SurveyScreen>::new()} />
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/pipeline") view=PipelinePage />
@@ -125,6 +129,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/cases/:id/edit") view={Lazy::<CaseFormScreen>::new()} />
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
                     <Route path=path!("/settings/users") view={Lazy::<UsersScreen>::new()} />
+                    <Route path=path!("/settings/service") view={Lazy::<ServiceSettingsScreen>::new()} />
                     <Route path=path!("/sync") view={Lazy::<SyncScreen>::new()} />
                 </ParentRoute>
             </Routes>

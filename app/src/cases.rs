@@ -2,9 +2,12 @@
 //! acknowledged, assessed, investigated, answered, the decision communicated, closed — each
 //! against the promised response and resolution times of [`sla`].
 
+pub mod intake;
 pub mod local;
 pub mod rules;
+pub mod settings;
 pub mod sla;
+pub mod survey;
 pub mod views;
 pub mod working_time;
 
@@ -539,6 +542,29 @@ pub fn sorted(mut cards: Vec<CaseCard>, limit: usize) -> Vec<CaseCard> {
     });
     cards.truncate(limit);
     cards
+}
+
+/// The cases of a queue that fall due by the end of the organisation's day at `now` (or
+/// are overdue): what an agent's Today lists.
+pub fn due_today(
+    queue: CaseQueue,
+    now: i64,
+) -> (Vec<CaseCard>, crate::dashboard::offsets::Offsets) {
+    let today = working_time::local_day(&queue.zone, now);
+    let tonight = today
+        .next_day()
+        .map_or(i64::MAX, |t| working_time::local_instant(&queue.zone, t, 0));
+    let cases = queue
+        .cases
+        .into_iter()
+        .filter(|c| {
+            c.clocks.is_some_and(|k| {
+                let clock = k.current();
+                clock.state == sla::SlaState::Breached || clock.due.is_some_and(|d| d < tonight)
+            })
+        })
+        .collect();
+    (cases, queue.zone)
 }
 
 /// A customer's cases: open ones first, by urgency; then the rest as given (latest first).

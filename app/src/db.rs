@@ -162,6 +162,7 @@ const MARKS: &[Mark] = &[
     (NOT_ASSIGNABLE_MARK, || {
         field_error("owner", Problem::NotAssignable)
     }),
+    (TOO_MANY_SENT_MARK, || AppError::form(Problem::TooManySent)),
 ];
 
 fn field_error(field: &str, problem: Problem) -> AppError {
@@ -178,6 +179,8 @@ pub const TEAM_TAKEN_MARK: &str = "hamrah:team-taken";
 pub const LAST_ADMIN_MARK: &str = "hamrah:last-admin";
 /// Thrown when a sign-in link is used, expired or unknown.
 pub const LINK_INVALID_MARK: &str = "hamrah:link-invalid";
+/// Thrown when one address has sent as many public complaints as an hour allows.
+pub const TOO_MANY_SENT_MARK: &str = "hamrah:too-many-sent";
 /// Thrown when records would go to someone no longer fit to receive them.
 pub const NOT_ASSIGNABLE_MARK: &str = "hamrah:not-assignable";
 

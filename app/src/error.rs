@@ -142,6 +142,26 @@ pub enum Problem {
     EndBeforeStart,
     /// A case moved to a status its flow does not allow from where it is.
     StatusNotAllowed,
+    /// Neither a phone number nor an e-mail address.
+    PhoneOrEmail,
+    /// A public form sent sooner after it was shown than a person fills it in.
+    SentTooFast,
+    /// A public form shown too long ago, or whose token is not ours.
+    FormExpired,
+    /// One address sent as many public complaints as an hour allows.
+    TooManySent,
+    /// Saving failed for a reason of ours; the sender may try again.
+    NotSentTryAgain,
+    /// A satisfaction survey asked for before the case is resolved.
+    SurveyAfterResolve,
+    /// A survey answer without a score on its scale.
+    ChooseAScore,
+    /// Working hours not written as "08:00-12:00, 13:00-17:00", or overlapping.
+    InvalidHours,
+    /// A working week without any working time.
+    NoWorkingTime,
+    /// A resolution promised sooner than the first response.
+    ResolutionBeforeResponse,
     /// A time zone the server does not know.
     UnknownTimeZone,
     /// An exchange rate that is not a positive number.

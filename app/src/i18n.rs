@@ -327,6 +327,18 @@ impl Locale {
             Problem::WrongPassword => self.text(Key::ProblemWrongPassword).into(),
             Problem::EndBeforeStart => self.text(Key::ProblemEndBeforeStart).into(),
             Problem::StatusNotAllowed => self.text(Key::ProblemStatusNotAllowed).into(),
+            Problem::PhoneOrEmail => self.text(Key::ProblemPhoneOrEmail).into(),
+            Problem::SentTooFast => self.text(Key::ProblemSentTooFast).into(),
+            Problem::FormExpired => self.text(Key::ProblemFormExpired).into(),
+            Problem::TooManySent => self.text(Key::ProblemTooManySent).into(),
+            Problem::NotSentTryAgain => self.text(Key::ProblemNotSent).into(),
+            Problem::SurveyAfterResolve => self.text(Key::ProblemSurveyAfterResolve).into(),
+            Problem::ChooseAScore => self.text(Key::ProblemChooseAScore).into(),
+            Problem::InvalidHours => self.text(Key::ProblemInvalidHours).into(),
+            Problem::NoWorkingTime => self.text(Key::ProblemNoWorkingTime).into(),
+            Problem::ResolutionBeforeResponse => {
+                self.text(Key::ProblemResolutionBeforeResponse).into()
+            }
             Problem::UnknownTimeZone => self.text(Key::ProblemUnknownZone).into(),
             Problem::InvalidRate => self.text(Key::ProblemRate).into(),
             Problem::NotAssignable => self.text(Key::ProblemNotAssignable).into(),

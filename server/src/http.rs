@@ -30,6 +30,15 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             "/deals/export.csv",
             axum::routing::get(app::deals::table::export::handler).with_state(state.clone()),
         )
+        // The public complaint form posts here, with or without JavaScript.
+        .route(
+            "/complaint",
+            axum::routing::post(app::cases::intake::ssr::submit).with_state(state.clone()),
+        )
+        .route(
+            "/survey/{token}",
+            axum::routing::post(app::cases::survey::ssr::submit).with_state(state.clone()),
+        )
         .route(
             "/api/sync/events",
             axum::routing::get(crate::events::stream).with_state(state.clone()),
@@ -158,7 +167,14 @@ async fn require_sign_in(
             .flatten(),
         None => None,
     };
-    let locale = page_locale(request.headers(), actor.as_ref().map(|a| a.locale));
+    let public = is_public(&path);
+    // A public page's language switch is a plain link (`?lang=fa`), so it works without
+    // JavaScript and for a customer who has never been here.
+    let asked = public
+        .then(|| query_lang(request.uri().query().unwrap_or_default()))
+        .flatten();
+    let locale =
+        asked.unwrap_or_else(|| page_locale(request.headers(), actor.as_ref().map(|a| a.locale)));
     request.extensions_mut().insert(locale);
     let signed_in = actor.is_some();
     match (path.as_str(), signed_in) {
@@ -168,10 +184,25 @@ async fn require_sign_in(
         ("/sign-in", false) | ("/shell" | "/healthz" | "/readyz", _) | (_, true) => {
             next.run(request).await
         }
-        // A one-time link is opened by someone who cannot sign in yet.
-        (p, false) if p.starts_with("/welcome/") => next.run(request).await,
+        // A one-time link is opened by someone who cannot sign in yet; customers use the
+        // public pages without an account.
+        (p, false) if p.starts_with("/welcome/") || public => next.run(request).await,
         (_, false) => Redirect::to("/sign-in").into_response(),
     }
+}
+
+/// Pages for customers, who have no account.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/complaint" | "/complaint/sent") || path.starts_with("/survey/")
+}
+
+/// The language a public page's address asks for.
+fn query_lang(query: &str) -> Option<Locale> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Locale::from_tag(v))
 }
 
 /// The signed-in user's saved language; before sign-in the device's last choice (a

@@ -123,7 +123,13 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
         .filter(|d| (me.role != Role::Rep || d.stamp.owner == me.id) && marks.stalled(d))
         .collect();
     stalled.sort_by(|a, b| (&a.touched_at, &a.id).cmp(&(&b.touched_at, &b.id)));
+    let (cases, case_zone) = crate::cases::due_today(
+        crate::cases::local::queue(view, crate::cases::QueueView::Mine),
+        crate::calendar::device_now().unix_timestamp(),
+    );
     Ok(TodayData {
+        cases,
+        case_zone,
         today: today.to_owned(),
         overdue,
         due_today,

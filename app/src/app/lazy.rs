@@ -43,4 +43,9 @@ lazy_screen! {
     CasesScreen => crate::cases::views::CasesPage,
     CaseScreen => crate::cases::views::CasePage,
     CaseFormScreen => crate::cases::views::CaseFormPage,
+    ComplaintScreen => crate::cases::views::ComplaintPage,
+    ComplaintSentScreen => crate::cases::views::ComplaintSentPage,
+    SurveyScreen => crate::cases::views::SurveyPage,
+    ServiceSettingsScreen => crate::cases::views::ServiceSettingsPage,
+    SurveyThanksScreen => crate::cases::views::SurveyThanksPage,
 }

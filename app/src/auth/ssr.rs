@@ -106,6 +106,16 @@ impl From<ActorRow> for Actor {
     }
 }
 
+/// The actor a user id is, if that user exists and is active: for work done in their name
+/// without a session of theirs (a complaint from the public form given to them).
+pub async fn actor_by_id(db: &Db, id: &str) -> AppResult<Option<Actor>> {
+    let sql = "SELECT id, name, email, role, team, team.name AS team_name, locale FROM $user
+        WHERE active = true";
+    let mut response = db::run(db.query(sql).bind(("user", rid("user", id)))).await?;
+    let rows: Vec<ActorRow> = db::take_all(&mut response, 0)?;
+    Ok(rows.into_iter().next().map(Actor::from))
+}
+
 /// The actor of a session token, if the session is alive: not past its absolute end, not
 /// unused for longer than the idle time, its user still active. Use moves the idle end
 /// forward (at most once a minute, to spare the database a write per request).

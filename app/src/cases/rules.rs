@@ -48,11 +48,12 @@ impl ServiceSettings {
         };
         ServiceSettings {
             calendar,
+            // In `Priority::ALL`'s order, as the settings form lists them.
             promises: vec![
-                promise(Priority::Urgent, 60, 8 * 60),
-                promise(Priority::High, 4 * 60, 16 * 60),
-                promise(Priority::Normal, 8 * 60, 40 * 60),
                 promise(Priority::Low, 16 * 60, 80 * 60),
+                promise(Priority::Normal, 8 * 60, 40 * 60),
+                promise(Priority::High, 4 * 60, 16 * 60),
+                promise(Priority::Urgent, 60, 8 * 60),
             ],
             categories: vec![
                 "Delivery".into(),

@@ -23,6 +23,22 @@ struct ServiceRow {
     time_zone: Option<String>,
 }
 
+/// The organisation's service settings as stored, or the defaults for its zone.
+pub async fn settings(db: &db::Db) -> AppResult<ServiceSettings> {
+    let mut response =
+        db::run(db.query("SELECT service, time_zone FROM ONLY organisation:main;")).await?;
+    let row: ServiceRow = db::take_one(&mut response, 0)?.unwrap_or_default();
+    Ok(row
+        .service
+        .unwrap_or_else(|| ServiceSettings::defaults(row.time_zone.as_deref().unwrap_or("UTC"))))
+}
+
+pub async fn save_settings(db: &db::Db, settings: &ServiceSettings) -> AppResult<()> {
+    let write = Write::new("UPDATE organisation:main SET service = $service;")
+        .bind(db::vars(&serde_json::json!({ "service": settings }))?);
+    db::write(db, &write).await.map(drop)
+}
+
 /// The organisation's service rules, with its zone's offsets from two years back (the
 /// oldest open case a desk is likely to hold) to a year ahead (the furthest deadline).
 pub async fn rules(db: &db::Db) -> AppResult<ServiceRules> {

@@ -1,9 +1,15 @@
 mod clock;
 mod form;
+mod intake;
 mod page;
 mod queue;
+mod settings;
+mod survey;
 
 pub use clock::{CaseRows, CustomerCases, SlaBadge};
 pub use form::CaseFormPage;
+pub use intake::{ComplaintPage, ComplaintSentPage};
 pub use page::CasePage;
 pub use queue::CasesPage;
+pub use settings::ServiceSettingsPage;
+pub use survey::{SurveyLinkPanel, SurveyPage, SurveyThanksPage};

@@ -627,6 +627,81 @@ pub const fn text(key: Key) -> &'static str {
         Key::NoCategory => "بدون دسته",
         Key::CasesDueToday => "پرونده‌های سررسید امروز",
         Key::MoveCase => "پیشبرد پرونده",
+        Key::ProblemInvalidHours => {
+            "ساعت‌ها را مانند ۰۸:۰۰-۱۲:۰۰، ۱۳:۰۰-۱۷:۰۰ و بدون هم‌پوشانی بنویسید؛ روز تعطیل را خالی بگذارید."
+        }
+        Key::ProblemNoWorkingTime => "دست‌کم برای یک روز ساعت کاری بگذارید.",
+        Key::ProblemResolutionBeforeResponse => {
+            "زمان حل نمی‌تواند کوتاه‌تر از زمان نخستین پاسخ باشد."
+        }
+        Key::ServiceDesk => "میز خدمات",
+        Key::ServiceDeskLead => {
+            "ساعت‌های کاری، تعطیلات، زمان‌هایی که به مشتری قول می‌دهید و دسته‌های پرونده."
+        }
+        Key::WorkingHours => "ساعت‌های کاری",
+        Key::WorkingHoursLead => {
+            "برای هر روز، مانند ۰۸:۰۰-۱۲:۰۰، ۱۳:۰۰-۱۷:۰۰. روز تعطیل را خالی بگذارید. ساعت‌ها به وقت سازمان است ({zone})."
+        }
+        Key::Holidays => "تعطیلات",
+        Key::HolidaysLead => "هر تاریخ در یک سطر.",
+        Key::PromisedTimes => "زمان‌های تعهدشده",
+        Key::PromisedTimesLead => "ساعت کاری تا نخستین پاسخ و تا حل، برای هر اولویت.",
+        Key::ResponseHours => "نخستین پاسخ، ساعت کاری",
+        Key::ResolutionHours => "حل، ساعت کاری",
+        Key::CaseCategories => "دسته‌های پرونده",
+        Key::CaseCategoriesLead => "هر کدام در یک سطر.",
+        Key::SaveServiceDesk => "ذخیرهٔ میز خدمات",
+        Key::CsatQuestion => "از رسیدگی ما به این موضوع چقدر راضی هستید؟",
+        Key::NpsQuestion => "چقدر احتمال دارد ما را به یک دوست یا همکار پیشنهاد کنید؟",
+        Key::CsatLow => "بسیار ناراضی",
+        Key::CsatHigh => "بسیار راضی",
+        Key::NpsLow => "اصلاً",
+        Key::NpsHigh => "بسیار زیاد",
+        Key::ScoreOf => "{score} از {most}",
+        Key::SurveyComment => "نکته‌ای می‌خواهید اضافه کنید؟ (دلخواه)",
+        Key::SurveyTitle => "کار ما چطور بود؟",
+        Key::SurveyAbout => "دربارهٔ {subject}",
+        Key::SurveyAnswered => "این نظرسنجی پیش‌تر پاسخ داده شده است. سپاس.",
+        Key::SurveyExpired => "مهلت این پیوند نظرسنجی گذشته است.",
+        Key::SurveyUnknown => "این پیوند نظرسنجی معتبر نیست. بررسی کنید که کامل رونوشت شده باشد.",
+        Key::SurveyThanks => "سپاس که به ما گفتید. این به ما کمک می‌کند بهتر کار کنیم.",
+        Key::FollowUpSubject => "تماس دوباره با {name}: امتیاز {score}",
+        Key::ProblemSurveyAfterResolve => "نظرسنجی رضایت پس از حل پرونده فرستاده می‌شود.",
+        Key::ProblemChooseAScore => "یک امتیاز انتخاب کنید.",
+        Key::Satisfaction => "رضایت",
+        Key::MakeSurveyLink => "ساخت پیوند نظرسنجی",
+        Key::SurveyLinkLead => "این پیوند را برای مشتری بفرستید. یک بار و تا ۳۰ روز کار می‌کند.",
+        Key::SurveyLinkLabel => "پیوند نظرسنجی",
+        Key::SendByEmail => "فرستادن با ایمیل",
+        Key::SendBySms => "فرستادن با پیامک",
+        Key::AskNps => "پرسیدن احتمال پیشنهاد ما",
+        Key::SurveyMessage => "کار ما چطور بود؟ لطفاً اینجا به ما بگویید:",
+        Key::ComplaintTitle => "به ما بگویید چه پیش آمد",
+        Key::ComplaintLead => {
+            "به هر شکایتی رسیدگی می‌کنیم. یک شمارهٔ پیگیری می‌گیرید و در زمانی که قول داده‌ایم با شما تماس می‌گیریم."
+        }
+        Key::YourName => "نام شما",
+        Key::PhoneOrEmail => "تلفن یا ایمیل",
+        Key::WhatHappened => "چه پیش آمد",
+        Key::CompanyOptional => "شرکت (اگر هست)",
+        Key::Send => "ارسال",
+        Key::HoneypotLabel => "این را خالی بگذارید",
+        Key::ComplaintSentTitle => "سپاس. شکایت شما به دست ما رسید.",
+        Key::YourReference => "شمارهٔ پیگیری شما",
+        Key::ComplaintNext => {
+            "هنگام تماس با ما این شماره را بگویید. دریافت هر شکایت را تا یک روز کاری تأیید می‌کنیم، آن را بررسی می‌کنیم و تصمیممان و دلیلش را به شما می‌گوییم."
+        }
+        Key::ComplaintSentPlain => "سپاس. پیام شما به دست ما رسید.",
+        Key::SendAnother => "ارسال پیامی دیگر",
+        Key::ProblemPhoneOrEmail => "شمارهٔ تلفن یا نشانی ایمیل وارد کنید.",
+        Key::ProblemSentTooFast => "لطفاً پیامتان را یک بار دیگر بخوانید و دوباره بفرستید.",
+        Key::ProblemFormExpired => {
+            "این فرم مدت زیادی باز بوده است. پیامتان را بررسی کنید و دوباره بفرستید."
+        }
+        Key::ProblemTooManySent => {
+            "در این ساعت چند پیام فرستاده‌اید. لطفاً کمی صبر کنید یا با ما تماس بگیرید."
+        }
+        Key::ProblemNotSent => "پیام شما فرستاده نشد. لطفاً کمی بعد دوباره بکوشید.",
     }
 }
 

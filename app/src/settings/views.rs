@@ -46,7 +46,15 @@ pub fn SettingsPage() -> impl IntoView {
             <LanguageForm />
             <SecuritySection />
             {people}
-            {is_admin.then(|| view! { <OrganisationSection /> <StageEditor /> })}
+            {is_admin.then(|| view! {
+                <OrganisationSection />
+                <section class="panel" aria-labelledby="service-link-h">
+                    <h2 id="service-link-h">{t(Key::ServiceDesk)}</h2>
+                    <p class="muted">{t(Key::ServiceDeskLead)}</p>
+                    <leptos_router::components::A href="/settings/service" attr:class="button">{t(Key::ServiceDesk)}</leptos_router::components::A>
+                </section>
+                <StageEditor />
+            })}
         </main>
     }
 }

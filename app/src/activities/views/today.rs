@@ -79,8 +79,18 @@ pub fn TodayPage() -> impl IntoView {
                                     </section>
                                 }
                             });
+                            let cases = (!d.cases.is_empty()).then(|| {
+                                let (cases, zone) = (d.cases, d.case_zone);
+                                view! {
+                                    <section class="panel" aria-labelledby="cases-h">
+                                        <h2 id="cases-h">{t(Key::CasesDueToday)}</h2>
+                                        <crate::cases::views::CaseRows cases zone />
+                                    </section>
+                                }
+                            });
                             view! {
                                 {overdue}
+                                {cases}
                                 <section class="panel" aria-labelledby="due-h">
                                     <h2 id="due-h">{t(Key::DueToday)}</h2>
                                     {nothing.then(|| view! { <p class="muted">{t(Key::NothingDue)}</p> })}

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::SlaBadge;
 use super::clock::{deadline, detail};
+use super::{SlaBadge, SurveyLinkPanel};
 use crate::cases::sla::Clock;
+use crate::cases::survey::SurveyKind;
 use crate::cases::{CaseKind, CasePage as Data, CaseRow, Status, load_case};
 use crate::dashboard::offsets::Offsets;
 use crate::error::AppError;
@@ -136,6 +137,14 @@ fn CaseView(page: Data) -> impl IntoView {
             </section>
         }
     });
+    let survey = (page.can_edit && case.status.is_done()).then(|| {
+        view! {
+            <section class="panel">
+                <h2>{t(Key::Satisfaction)}</h2>
+                <SurveyLinkPanel id=case.id.to_string() kind=SurveyKind::Csat />
+            </section>
+        }
+    });
     let zone = page.zone;
     view! {
         <header class="page-head">
@@ -150,6 +159,7 @@ fn CaseView(page: Data) -> impl IntoView {
             <div class="actions">{edit}</div>
         </header>
         {moves}
+        {survey}
         <dl class="facts clocks">
             <ClockFacts label=Key::FirstResponse clock=page.clocks.response zone=zone.clone() />
             <ClockFacts label=Key::Resolution clock=page.clocks.resolution zone />

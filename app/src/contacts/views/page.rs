@@ -3,7 +3,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::activities::views::Timeline;
-use crate::cases::views::CustomerCases;
+use crate::cases::views::{CustomerCases, SurveyLinkPanel};
 use crate::contacts::{ContactPage as Data, load_contact};
 use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
@@ -54,6 +54,7 @@ fn ContactView(page: Data) -> impl IntoView {
         .zip(c.company_name.clone())
         .map(|(id, name)| view! { <A href=format!("/companies/{id}")>{name}</A> });
     let deals = page.deals;
+    let (can_survey, survey_id) = (page.can_edit, c.id.to_string());
     view! {
         <header class="page-head">
             <div>
@@ -67,6 +68,12 @@ fn ContactView(page: Data) -> impl IntoView {
             <h2>{t(Key::Deals)}</h2>
             <DealRows deals />
         </section>
+        {can_survey.then(|| view! {
+            <section class="panel">
+                <h2>{t(Key::Satisfaction)}</h2>
+                <SurveyLinkPanel id=survey_id.clone() kind=crate::cases::survey::SurveyKind::Nps />
+            </section>
+        })}
         <CustomerCases table=crate::kinds::Table::Contact id=c.id.to_string() company=c.company.as_deref().unwrap_or_default().to_owned() />
         <section class="panel">
             <header class="panel-head">

@@ -1,0 +1,191 @@
+//! The customer's survey page (public, no script needed) and the panel a case's or
+//! contact's owner makes the link with.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::cases::survey::{
+    SurveyKind, SurveyLink, SurveyState, case_survey_link, nps_survey_link, question,
+    survey_for_token,
+};
+use crate::error::{AppError, Problem};
+use crate::i18n::{Key, Locale, t, use_locale};
+use crate::ui::parts::ErrorNote;
+
+#[component]
+fn LanguageLinks(path: String) -> impl IntoView {
+    let current = use_locale();
+    let others = Locale::ALL
+        .into_iter()
+        .filter(|l| *l != current)
+        .map(|other| {
+            view! { <a href=format!("{path}?lang={}", other.lang()) lang=other.lang() hreflang=other.lang()>{other.name()}</a> }
+        })
+        .collect_view();
+    view! { <p class="language-switch">{others}</p> }
+}
+
+/// The scale as radio buttons, each a 44 px target, labelled at both ends.
+#[component]
+fn Scale(kind: SurveyKind) -> impl IntoView {
+    let locale = use_locale();
+    let most = *kind.scale().end();
+    let (low, high) = match kind {
+        SurveyKind::Csat => (Key::CsatLow, Key::CsatHigh),
+        SurveyKind::Nps => (Key::NpsLow, Key::NpsHigh),
+    };
+    let options = kind
+        .scale()
+        .map(|score| {
+            let label = crate::fill!(
+                locale,
+                Key::ScoreOf,
+                score = &locale.number(score),
+                most = &locale.number(most)
+            );
+            view! {
+                <label class="score" aria-label=label>
+                    <input type="radio" name="score" value=score.to_string() required=true />
+                    <span>{locale.number(score)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="scale" data-kind=kind.code()>
+            <legend>{t(question(kind))}</legend>
+            <div class="scores">{options}</div>
+            <div class="scale-ends muted"><span>{t(low)}</span><span>{t(high)}</span></div>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn SurveyPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = params
+        .with_untracked(|p| p.get("token"))
+        .unwrap_or_default();
+    let query = use_query_map();
+    let problem = query.with_untracked(|q| q.get("problem"));
+    let key = token.clone();
+    let state = Resource::new(move || key.clone(), survey_for_token);
+    let lang = use_locale().lang();
+    let path = format!("/survey/{token}");
+    view! {
+        <main class="page narrow public">
+            <LanguageLinks path=path.clone() />
+            <h1>{t(Key::SurveyTitle)}</h1>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let (path, problem) = (path.clone(), problem.clone());
+                    Suspend::new(async move {
+                        match state.await {
+                            Ok(SurveyState::Open { kind, subject, reference }) => {
+                                let about = subject.map(|s| {
+                                    let s = match reference { Some(r) => format!("{s} ({r})"), None => s };
+                                    view! { <p class="muted">{crate::fill!(use_locale(), Key::SurveyAbout, subject = &s)}</p> }
+                                });
+                                let problem = problem.map(|p| {
+                                    let key = if p == "score" { Key::ProblemChooseAScore } else { Key::ProblemNotSent };
+                                    view! { <p class="error-note" role="alert">{t(key)}</p> }
+                                });
+                                view! {
+                                    {about}
+                                    {problem}
+                                    <form class="form" method="post" action=path>
+                                        <input type="hidden" name="lang" value=lang />
+                                        <Scale kind />
+                                        <div class="field">
+                                            <label for="f-comment">{t(Key::SurveyComment)}</label>
+                                            <textarea id="f-comment" name="comment" rows="4" dir="auto" maxlength=crate::cases::survey::COMMENT_MAX></textarea>
+                                        </div>
+                                        <div class="form-actions">
+                                            <button class="button primary" type="submit">{t(Key::Send)}</button>
+                                        </div>
+                                    </form>
+                                }
+                                .into_any()
+                            }
+                            Ok(SurveyState::Answered) => view! { <p class="notice" role="status">{t(Key::SurveyAnswered)}</p> }.into_any(),
+                            Ok(SurveyState::Expired) => view! { <p class="notice" role="status">{t(Key::SurveyExpired)}</p> }.into_any(),
+                            Ok(SurveyState::Unknown) => view! { <p class="notice" role="status">{t(Key::SurveyUnknown)}</p> }.into_any(),
+                            Err(error) => view! { <ErrorNote error /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+pub fn SurveyThanksPage() -> impl IntoView {
+    view! {
+        <main class="page narrow public">
+            <h1>{t(Key::SurveyTitle)}</h1>
+            <p class="notice" role="status">{t(Key::SurveyThanks)}</p>
+        </main>
+    }
+}
+
+/// Makes a survey link (for a resolved case, or NPS for a contact) and offers ways to send
+/// it. Needs the server: the link is made there.
+#[component]
+pub fn SurveyLinkPanel(
+    /// The case (CSAT) or the contact (NPS) the link is for.
+    id: String,
+    kind: SurveyKind,
+) -> impl IntoView {
+    let make = Action::new(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match kind {
+                SurveyKind::Csat => case_survey_link(id).await,
+                SurveyKind::Nps => nps_survey_link(id).await,
+            }
+        }
+    });
+    let button = match kind {
+        SurveyKind::Csat => Key::MakeSurveyLink,
+        SurveyKind::Nps => Key::AskNps,
+    };
+    let shown = move || {
+        make.value().get().map(|answer: Result<SurveyLink, AppError>| match answer {
+            Ok(link) => {
+                let locale = use_locale();
+                let message = locale.text(Key::SurveyMessage);
+                let mail = link.mailto(locale.text(Key::SurveyTitle), message);
+                let sms = link.sms(message);
+                view! {
+                    <div class="survey-link">
+                        <p class="muted">{t(Key::SurveyLinkLead)}</p>
+                        <label class="field">
+                            <span>{t(Key::SurveyLinkLabel)}</span>
+                            <input type="text" readonly=true value=link.url.clone() dir="ltr" data-testid="survey-link"
+                                on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select() } />
+                        </label>
+                        <div class="actions">
+                            {mail.map(|href| view! { <a class="button" href=href>{t(Key::SendByEmail)}</a> })}
+                            {sms.map(|href| view! { <a class="button" href=href>{t(Key::SendBySms)}</a> })}
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(AppError::Validation(errors)) if errors.get(crate::error::FORM) == Some(Problem::SurveyAfterResolve) => {
+                view! { <p class="error-note" role="alert">{t(Key::ProblemSurveyAfterResolve)}</p> }.into_any()
+            }
+            Err(error) => view! { <ErrorNote error /> }.into_any(),
+        })
+    };
+    view! {
+        <div class="survey-panel">
+            <button type="button" class="button" disabled=move || make.pending().get()
+                on:click=move |_| { make.dispatch(id.clone()); }>
+                {t(button)}
+            </button>
+            {shown}
+        </div>
+    }
+}

@@ -188,6 +188,48 @@ test("a rep works offline on a phone; both people's edits meet when the network 
   }
 });
 
+test("a case logged offline from a company page syncs and is numbered when the network returns", async ({}, info) => {
+  test.skip(info.project.name !== "phone", "a phone's test");
+  test.setTimeout(150_000);
+  const link = new Link(phonePort, appPort);
+  await link.up();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
+  const phone = await launchPhone(dir);
+  try {
+    const rep = phone.pages()[0] ?? (await phone.newPage());
+    await signInOn(rep, "rep@example.com");
+    await expect(status(rep)).toHaveText("Synced", { timeout: 30_000 });
+    await rep.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    // Online once: the queue and the form (their code is kept for offline use).
+    await rep.getByRole("navigation").getByRole("link", { name: "Cases" }).click();
+    await expect(rep.getByRole("heading", { name: "Cases", level: 1 })).toBeVisible();
+    await rep.getByRole("link", { name: "New case" }).click();
+    await expect(rep.getByRole("heading", { name: "New case", level: 1 })).toBeVisible();
+    await rep.getByRole("navigation").getByRole("link", { name: "Companies" }).click();
+    await rep.locator(".rows .row-link").first().click();
+    await expect(rep.getByRole("link", { name: "Log a case" })).toBeVisible({ timeout: 20_000 });
+
+    // The network goes; two taps and a subject log the case on the device.
+    await link.down();
+    await expect(status(rep)).toContainText("Offline", { timeout: 30_000 });
+    await rep.getByRole("link", { name: "Log a case" }).click();
+    const subject = unique("Damaged pallet");
+    await rep.getByLabel("Subject", { exact: true }).fill(subject);
+    await rep.getByRole("button", { name: "Save" }).click();
+    await expect(rep.getByRole("heading", { name: subject, level: 1 })).toBeVisible({ timeout: 20_000 });
+    await expect(rep.getByTestId("case-reference")).toHaveText("Numbered when it reaches the server");
+    await expect(status(rep)).toContainText("1 pending");
+
+    // Back online: it is pushed, numbered by the server, and the page shows the number.
+    await link.up();
+    await expect(status(rep)).toHaveText("Synced", { timeout: 30_000 });
+    await expect(rep.getByTestId("case-reference")).toHaveText(/^C-\d{4}-\d{4}$/, { timeout: 30_000 });
+  } finally {
+    await phone.close();
+    await link.down().catch(() => {});
+  }
+});
+
 test("a change the server refuses waits under Sync issues with its reason", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
   test.setTimeout(180_000);

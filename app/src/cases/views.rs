@@ -12,4 +12,4 @@ pub use intake::{ComplaintPage, ComplaintSentPage};
 pub use page::CasePage;
 pub use queue::CasesPage;
 pub use settings::ServiceSettingsPage;
-pub use survey::{SurveyLinkPanel, SurveyPage, SurveyThanksPage};
+pub use survey::{SurveyLinkPanel, SurveyMaker, SurveyPage, SurveyThanksPage};

@@ -27,7 +27,8 @@ fn LanguageLinks(path: &'static str) -> impl IntoView {
         .into_iter()
         .filter(|l| *l != current)
         .map(|other| {
-            view! { <a href=format!("{path}?lang={}", other.lang()) lang=other.lang() hreflang=other.lang()>{other.name()}</a> }
+            // A whole page load (not the router's): the server picks the language.
+            view! { <a href=format!("{path}?lang={}", other.lang()) rel="external" lang=other.lang() hreflang=other.lang()>{other.name()}</a> }
         })
         .collect_view();
     view! { <p class="language-switch">{others}</p> }

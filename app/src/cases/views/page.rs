@@ -14,6 +14,7 @@ use crate::ui::parts::{BackLink, ErrorNote, HistorySection, loaded};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
+    super::SurveyMaker::provide();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let data = Resource::new(

@@ -19,7 +19,8 @@ fn LanguageLinks(path: String) -> impl IntoView {
         .into_iter()
         .filter(|l| *l != current)
         .map(|other| {
-            view! { <a href=format!("{path}?lang={}", other.lang()) lang=other.lang() hreflang=other.lang()>{other.name()}</a> }
+            // A whole page load (not the router's): the server picks the language.
+            view! { <a href=format!("{path}?lang={}", other.lang()) rel="external" lang=other.lang() hreflang=other.lang()>{other.name()}</a> }
         })
         .collect_view();
     view! { <p class="language-switch">{others}</p> }
@@ -129,6 +130,28 @@ pub fn SurveyThanksPage() -> impl IntoView {
     }
 }
 
+/// The action that makes survey links, owned by a page's outer component: the record's
+/// view is drawn again as sync brings news of it, and a link made just before must survive
+/// that.
+#[derive(Clone, Copy)]
+pub struct SurveyMaker(Action<(String, SurveyKind), Result<SurveyLink, AppError>>);
+
+impl SurveyMaker {
+    /// Made (and put in context) by the page that shows a [`SurveyLinkPanel`].
+    pub fn provide() {
+        let action = Action::new(|(id, kind): &(String, SurveyKind)| {
+            let (id, kind) = (id.clone(), *kind);
+            async move {
+                match kind {
+                    SurveyKind::Csat => case_survey_link(id).await,
+                    SurveyKind::Nps => nps_survey_link(id).await,
+                }
+            }
+        });
+        provide_context(SurveyMaker(action));
+    }
+}
+
 /// Makes a survey link (for a resolved case, or NPS for a contact) and offers ways to send
 /// it. Needs the server: the link is made there.
 #[component]
@@ -137,15 +160,13 @@ pub fn SurveyLinkPanel(
     id: String,
     kind: SurveyKind,
 ) -> impl IntoView {
-    let make = Action::new(move |id: &String| {
-        let id = id.clone();
-        async move {
-            match kind {
-                SurveyKind::Csat => case_survey_link(id).await,
-                SurveyKind::Nps => nps_survey_link(id).await,
-            }
+    let make = match use_context::<SurveyMaker>() {
+        Some(SurveyMaker(action)) => action,
+        None => {
+            SurveyMaker::provide();
+            expect_context::<SurveyMaker>().0
         }
-    });
+    };
     let button = match kind {
         SurveyKind::Csat => Key::MakeSurveyLink,
         SurveyKind::Nps => Key::AskNps,
@@ -182,7 +203,7 @@ pub fn SurveyLinkPanel(
     view! {
         <div class="survey-panel">
             <button type="button" class="button" disabled=move || make.pending().get()
-                on:click=move |_| { make.dispatch(id.clone()); }>
+                on:click=move |_| { make.dispatch((id.clone(), kind)); }>
                 {t(button)}
             </button>
             {shown}

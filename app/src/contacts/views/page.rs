@@ -12,6 +12,7 @@ use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, tel_href};
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
+    crate::cases::views::SurveyMaker::provide();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let data = Resource::new(

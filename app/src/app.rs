@@ -125,6 +125,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/activities/:id/edit") view={Lazy::<ActivityFormScreen>::new()} />
                     <Route path=path!("/cases") view={Lazy::<CasesScreen>::new()} />
                     <Route path=path!("/cases/new") view={Lazy::<CaseFormScreen>::new()} />
+                    <Route path=path!("/cases/figures") view={Lazy::<ServiceFiguresScreen>::new()} />
                     <Route path=path!("/cases/:id") view={Lazy::<CaseScreen>::new()} />
                     <Route path=path!("/cases/:id/edit") view={Lazy::<CaseFormScreen>::new()} />
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />

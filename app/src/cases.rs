@@ -2,6 +2,7 @@
 //! acknowledged, assessed, investigated, answered, the decision communicated, closed — each
 //! against the promised response and resolution times of [`sla`].
 
+pub mod figures;
 pub mod intake;
 pub mod local;
 pub mod rules;
@@ -515,6 +516,45 @@ impl QueueView {
     }
 }
 
+/// A queue narrowed to one status, assignee or category: where a service figure opens.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFilter {
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub owner: Option<crate::ids::Id>,
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+impl CaseFilter {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none() && self.owner.is_none() && self.category.is_none()
+    }
+
+    /// Whether a case of this status, assignee and category passes.
+    pub fn passes(&self, status: Status, owner: &str, category: Option<&str>) -> bool {
+        self.status.is_none_or(|s| s == status)
+            && self.owner.as_deref().is_none_or(|o| o == owner)
+            && self.category.as_deref().is_none_or(|c| Some(c) == category)
+    }
+
+    /// The filter as a page address's query (`status=…&owner=…&category=…`).
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = self.status {
+            parts.push(format!("status={}", s.code()));
+        }
+        if let Some(o) = &self.owner {
+            parts.push(format!("owner={o}"));
+        }
+        if let Some(c) = &self.category {
+            parts.push(format!("category={}", intake::encode(c)));
+        }
+        parts.join("&")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseQueue {
     pub view: QueueView,
@@ -577,8 +617,11 @@ pub fn customer_order(cards: Vec<CaseCard>) -> Vec<CaseCard> {
 }
 
 #[server(endpoint = "cases/queue", input = Json)]
-pub async fn open_cases(view: QueueView) -> Result<CaseQueue, AppError> {
-    crate::server::respond(async move { ssr::queue(&crate::server::cx().await?, view).await }).await
+pub async fn open_cases(view: QueueView, filter: CaseFilter) -> Result<CaseQueue, AppError> {
+    crate::server::respond(
+        async move { ssr::queue(&crate::server::cx().await?, view, &filter).await },
+    )
+    .await
 }
 
 #[server(endpoint = "cases/get", input = Json)]
@@ -624,10 +667,11 @@ pub async fn load_case_form(id: Option<String>) -> Result<CaseFormData, AppError
     .await
 }
 
-pub async fn load_queue(view: QueueView) -> Result<CaseQueue, AppError> {
+pub async fn load_queue(view: QueueView, filter: CaseFilter) -> Result<CaseQueue, AppError> {
+    let local_filter = filter.clone();
     crate::sync::read(
-        move |replica| Ok(local::queue(replica, view)),
-        open_cases(view),
+        move |replica| Ok(local::queue(replica, view, &local_filter)),
+        open_cases(view, filter),
     )
     .await
 }

@@ -501,6 +501,9 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         })
         .collect();
     cases::add(db, &customers, &persian).await?;
+    app::cases::ssr::refresh_outcomes(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("case outcomes: {e}"))?;
     // Each demo team is run by its manager.
     db.query(
         "FOR $m IN (SELECT id, team FROM user WHERE role = 'manager' AND team != NONE) {

@@ -211,7 +211,11 @@ async fn a_queue_lists_open_cases_breached_first_and_only_whose_they_are() {
         let app = &app;
         async move {
             let reply = app
-                .call(Some(&session), "cases/queue", json!({ "view": view }))
+                .call(
+                    Some(&session),
+                    "cases/queue",
+                    json!({ "view": view, "filter": {} }),
+                )
                 .await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
             reply.body["cases"].as_array().cloned().unwrap_or_default()
@@ -244,4 +248,115 @@ async fn a_queue_lists_open_cases_breached_first_and_only_whose_they_are() {
     let first_unbreached = states.iter().position(|b| !b).unwrap_or(states.len());
     assert!(states[first_unbreached..].iter().all(|b| !b), "{states:?}");
     assert!(states.iter().any(|b| *b), "the demo has an overdue case");
+}
+
+#[tokio::test]
+async fn service_figures_count_what_each_reader_may_see_and_open_their_cases() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let manager = app.sign_in("manager@example.com").await;
+    let admin = app.sign_in("admin@example.com").await;
+    let refused = app
+        .call(Some(&rep), "cases/figures", json!({ "days": 30 }))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // A case answered in time and resolved in time, then the figures.
+    let input = new_case("Answered at once");
+    let id = input["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        app.save(&manager, "case", input).await.status,
+        StatusCode::OK
+    );
+    let before = app
+        .call(Some(&manager), "cases/figures", json!({ "days": 30 }))
+        .await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert_eq!(
+        move_case(&app, &manager, &id, "new", "resolved")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let after = app
+        .call(Some(&manager), "cases/figures", json!({ "days": 30 }))
+        .await
+        .body;
+    let count = |v: &Value, promise: &str, field: &str| v[promise][field].as_i64().unwrap_or(0);
+    assert_eq!(
+        count(&after, "resolution", "count"),
+        count(&before.body, "resolution", "count") + 1
+    );
+    assert_eq!(
+        count(&after, "resolution", "met"),
+        count(&before.body, "resolution", "met") + 1
+    );
+    assert_eq!(
+        count(&after, "response", "count"),
+        count(&before.body, "response", "count") + 1
+    );
+
+    // Open cases by status add up to the team's queue, and each opens its own cases.
+    for (session, who) in [(&manager, "manager"), (&admin, "admin")] {
+        let figures = app
+            .call(Some(session), "cases/figures", json!({ "days": 90 }))
+            .await
+            .body;
+        let by_status = figures["open_by_status"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let total: i64 = by_status.iter().map(|s| s[1].as_i64().unwrap_or(0)).sum();
+        let queue = app
+            .call(
+                Some(session),
+                "cases/queue",
+                json!({ "view": "team", "filter": {} }),
+            )
+            .await
+            .body;
+        assert_eq!(
+            total,
+            queue["cases"].as_array().map_or(0, |c| c.len() as i64),
+            "{who}"
+        );
+        let ages: i64 = figures["open_by_age"]
+            .as_array()
+            .map_or(0, |a| a.iter().filter_map(Value::as_i64).sum());
+        assert_eq!(ages, total, "{who}: every open case has an age");
+        for entry in by_status {
+            let status = entry[0].as_str().expect("a status");
+            let narrowed = app
+                .call(
+                    Some(session),
+                    "cases/queue",
+                    json!({ "view": "team", "filter": { "status": status } }),
+                )
+                .await
+                .body;
+            let cases = narrowed["cases"].as_array().cloned().unwrap_or_default();
+            assert_eq!(
+                cases.len() as i64,
+                entry[1].as_i64().unwrap_or(0),
+                "{who} {status}"
+            );
+            assert!(cases.iter().all(|c| c["status"] == status));
+        }
+    }
+    // The admin sees more than the manager's team.
+    let team = app
+        .call(Some(&manager), "cases/figures", json!({ "days": 365 }))
+        .await
+        .body;
+    let all = app
+        .call(Some(&admin), "cases/figures", json!({ "days": 365 }))
+        .await
+        .body;
+    let agents = |v: &Value| v["agents"].as_array().map_or(0, Vec::len);
+    assert!(
+        agents(&all) > agents(&team),
+        "{} ≤ {}",
+        agents(&all),
+        agents(&team)
+    );
 }

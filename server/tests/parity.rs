@@ -217,15 +217,32 @@ async fn every_loader_reads_the_same_on_the_server_and_the_device() {
             check
                 .same_but(
                     "cases/queue",
-                    json!({ "view": view }),
+                    json!({ "view": view, "filter": {} }),
                     Ok(app::cases::local::queue(
                         &v,
                         app::cases::QueueView::from_query(Some(view)),
+                        &Default::default(),
                     )),
                     strip_used,
                 )
                 .await;
         }
+        let waiting = app::cases::CaseFilter {
+            status: Some(app::cases::Status::Waiting),
+            ..Default::default()
+        };
+        check
+            .same_but(
+                "cases/queue",
+                json!({ "view": "team", "filter": waiting }),
+                Ok(app::cases::local::queue(
+                    &v,
+                    app::cases::QueueView::Team,
+                    &waiting,
+                )),
+                strip_used,
+            )
+            .await;
         for id in v.cases.keys().step_by(3).take(5) {
             check
                 .same_but(

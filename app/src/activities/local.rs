@@ -124,7 +124,7 @@ pub fn today(view: &Replica, today: &str, horizon: &str) -> Result<TodayData, Ap
         .collect();
     stalled.sort_by(|a, b| (&a.touched_at, &a.id).cmp(&(&b.touched_at, &b.id)));
     let (cases, case_zone) = crate::cases::due_today(
-        crate::cases::local::queue(view, crate::cases::QueueView::Mine),
+        crate::cases::local::queue(view, crate::cases::QueueView::Mine, &Default::default()),
         crate::calendar::device_now().unix_timestamp(),
     );
     Ok(TodayData {

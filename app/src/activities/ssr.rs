@@ -110,7 +110,8 @@ pub async fn today(cx: &Cx) -> AppResult<TodayData> {
     let (overdue, due_today) = due
         .into_iter()
         .partition(|a| a.due_date.as_deref() < Some(today.as_str()));
-    let queue = crate::cases::ssr::queue(cx, crate::cases::QueueView::Mine).await?;
+    let queue =
+        crate::cases::ssr::queue(cx, crate::cases::QueueView::Mine, &Default::default()).await?;
     let (cases, case_zone) =
         crate::cases::due_today(queue, time::OffsetDateTime::now_utc().unix_timestamp());
     Ok(TodayData {

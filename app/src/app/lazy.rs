@@ -41,6 +41,7 @@ lazy_screen! {
     UsersScreen => crate::users::views::UsersPage,
     WelcomeScreen => crate::users::welcome::views::WelcomePage,
     CasesScreen => crate::cases::views::CasesPage,
+    ServiceFiguresScreen => crate::cases::views::ServiceFiguresPage,
     CaseScreen => crate::cases::views::CasePage,
     CaseFormScreen => crate::cases::views::CaseFormPage,
     ComplaintScreen => crate::cases::views::ComplaintPage,

@@ -36,7 +36,7 @@ pub fn card(view: &Replica, rules: &ServiceRules, now: i64, c: &CaseRow) -> Case
     }
 }
 
-pub fn queue(view: &Replica, which: QueueView) -> CaseQueue {
+pub fn queue(view: &Replica, which: QueueView, narrow: &super::CaseFilter) -> CaseQueue {
     let me = view.me().map(|m| m.id.clone()).unwrap_or_default();
     let (rules, now) = (rules(view), now());
     let cards = view
@@ -44,6 +44,7 @@ pub fn queue(view: &Replica, which: QueueView) -> CaseQueue {
         .values()
         .filter(|c| !c.status.is_done())
         .filter(|c| which == QueueView::Team || c.stamp.owner == me)
+        .filter(|c| narrow.passes(c.status, &c.stamp.owner, c.category.as_deref()))
         .map(|c| card(view, &rules, now, c))
         .collect();
     CaseQueue {

@@ -247,7 +247,9 @@ pub async fn save_service(form: ServiceForm) -> Result<(), AppError> {
         let settings = form
             .settings(&current.promises)
             .map_err(AppError::Validation)?;
-        super::ssr::save_settings(&cx.db, &settings).await
+        super::ssr::save_settings(&cx.db, &settings).await?;
+        // Deadlines move with the hours and promises.
+        super::ssr::refresh_outcomes(&cx.db).await.map(drop)
     })
     .await
 }

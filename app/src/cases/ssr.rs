@@ -2,7 +2,8 @@ use serde::Deserialize;
 
 use super::rules::{ServiceRules, ServiceSettings};
 use super::{
-    Case, CaseCard, CaseFormData, CaseInput, CasePage, CaseQueue, CustomerCases, QueueView,
+    Case, CaseCard, CaseFilter, CaseFormData, CaseInput, CasePage, CaseQueue, CustomerCases,
+    QueueView,
 };
 use crate::db::{self, Bind, Write, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -78,20 +79,46 @@ struct QueueRow {
 const CARD_FIELDS: &str = "id, rev, reference, subject, kind, priority, priority AS priority_code,
     status, category, log, owner.name AS owner_name, owner, team";
 
-pub async fn queue(cx: &Cx, view: QueueView) -> AppResult<CaseQueue> {
+pub async fn queue(cx: &Cx, view: QueueView, narrow: &CaseFilter) -> AppResult<CaseQueue> {
     let filter = read_filter(&cx.actor);
     let mine = match view {
         QueueView::Mine => "AND owner = $me",
         QueueView::Team => "",
     };
-    let sql = format!(
+    let mut only = String::new();
+    if narrow.status.is_some() {
+        only.push_str(" AND status = $only_status");
+    }
+    if narrow.owner.is_some() {
+        only.push_str(" AND owner = $only_owner");
+    }
+    if narrow.category.is_some() {
+        only.push_str(" AND category = $only_category");
+    }
+    // The nearest deadlines first, by the deadline each case keeps (`Outcome::due_at`): an
+    // overdue case's lies before every other's, and a case paused short of its deadline has
+    // none, so it comes after. Only the cases shown are read and their clocks worked out.
+    let select = format!(
         "SELECT {CARD_FIELDS}, {company} AS company_name, {contact} AS contact_name FROM case
-           WHERE status NOT IN ['resolved', 'closed'] AND {filter} {mine};",
+           WHERE status NOT IN ['resolved', 'closed'] AND {filter} {mine}{only}",
         company = records::shown(&cx.actor, "company", "name"),
         contact = records::shown(&cx.actor, "contact", "name"),
     );
-    let mut response = db::run(bind_actor(cx.db.query(sql), &cx.actor)).await?;
-    let rows: Vec<Scoped<QueueRow>> = db::take_all(&mut response, 0)?;
+    let sql = format!(
+        "{select} AND due_at != NONE ORDER BY due_at LIMIT $limit;
+         {select} AND due_at = NONE LIMIT $limit;"
+    );
+    let query = bind_actor(cx.db.query(sql), &cx.actor)
+        .bind(("only_status", narrow.status.map(|s| s.code())))
+        .bind((
+            "only_owner",
+            narrow.owner.as_deref().map(|o| rid("user", o)),
+        ))
+        .bind(("only_category", narrow.category.clone()))
+        .bind(("limit", QUEUE_LIMIT as i64));
+    let mut response = db::run(query).await?;
+    let mut rows: Vec<Scoped<QueueRow>> = db::take_all(&mut response, 0)?;
+    rows.extend(db::take_all::<Scoped<QueueRow>>(&mut response, 1)?);
     let rules = rules(&cx.db).await?;
     let now = now();
     let cards = rows
@@ -210,6 +237,78 @@ pub async fn for_customer(cx: &Cx, table: Table, id: &str) -> AppResult<Customer
     })
 }
 
+/// What the service figures sum and the queue sorts by, kept on each case by the server
+/// (devices work the clocks out themselves): the deadline that matters now, and for each
+/// promise, once kept or broken, when, in how many working seconds, and whether in time.
+/// Unix seconds; absent is NONE.
+#[derive(Debug, Default, PartialEq, serde::Serialize)]
+pub struct Outcome {
+    pub due_at: Option<i64>,
+    pub responded_at: Option<i64>,
+    pub response_secs: Option<i64>,
+    pub response_met: Option<bool>,
+    pub resolved_at: Option<i64>,
+    pub resolution_secs: Option<i64>,
+    pub resolution_met: Option<bool>,
+}
+
+impl Outcome {
+    pub fn of(rules: &ServiceRules, case: &super::CaseFields, now: i64) -> Outcome {
+        let clocks = rules.clocks(case, now);
+        let (response, resolution) = (clocks.response, clocks.resolution);
+        let met = |c: &super::sla::Clock| c.state == super::sla::SlaState::Met;
+        Outcome {
+            due_at: if resolution.done_at.is_some() {
+                None
+            } else {
+                clocks.current().due
+            },
+            responded_at: response.done_at,
+            response_secs: response.done_at.map(|_| response.used),
+            response_met: response.done_at.map(|_| met(&response)),
+            resolved_at: resolution.done_at,
+            resolution_secs: resolution.done_at.map(|_| resolution.used),
+            resolution_met: resolution.done_at.map(|_| met(&resolution)),
+        }
+    }
+}
+
+/// Sets a case's [`Outcome`] from `$o`.
+const OUTCOME: &str = "due_at = IF $o.due_at = NONE THEN NONE ELSE time::from_secs($o.due_at) END,
+    responded_at = IF $o.responded_at = NONE THEN NONE ELSE time::from_secs($o.responded_at) END,
+    response_secs = $o.response_secs, response_met = $o.response_met,
+    resolved_at = IF $o.resolved_at = NONE THEN NONE ELSE time::from_secs($o.resolved_at) END,
+    resolution_secs = $o.resolution_secs, resolution_met = $o.resolution_met";
+
+/// Works every case's [`Outcome`] out again: after the demo is seeded, and when the
+/// organisation changes its hours or promises (open cases' deadlines move with them).
+pub async fn refresh_outcomes(db: &db::Db) -> AppResult<usize> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: crate::ids::Id,
+        #[serde(flatten)]
+        fields: super::CaseFields,
+    }
+    let sql = "SELECT id, kind, subject, channel, priority, status, category, log FROM case;";
+    let mut response = db::run(db.query(sql)).await?;
+    let rows: Vec<Row> = db::take_all(&mut response, 0)?;
+    let rules = rules(db).await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let outcomes: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| serde_json::json!({ "id": r.id.to_string(), "o": Outcome::of(&rules, &r.fields, now) }))
+        .collect();
+    let count = outcomes.len();
+    for chunk in outcomes.chunks(500) {
+        let write = Write::new(format!(
+            "FOR $c IN $rows {{ LET $o = $c.o; UPDATE type::record('case', $c.id) SET {OUTCOME}; }};"
+        ))
+        .bind(db::vars(&serde_json::json!({ "rows": chunk }))?);
+        db::write(db, &write).await?;
+    }
+    Ok(count)
+}
+
 /// Fields the save sets apart from the form's plain values: links, and what the server
 /// keeps (`reference`, `log`).
 const LINKS: [&str; 5] = ["company", "contact", "deal", "reference", "log"];
@@ -296,14 +395,20 @@ pub async fn save(cx: &Cx, input: CaseInput) -> AppResult<String> {
         }
     };
     let moved = old.as_ref().is_some_and(|o| o.status != valid.status);
+    // The log as this save leaves it, at one instant the database and the clocks share.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut after = valid.clone();
+    after.log = old.as_ref().map(|o| o.log.clone()).unwrap_or_default();
+    after.log_status(&crate::calendar::rfc3339(now));
+    let outcome = Outcome::of(&rules(&cx.db).await?, &after, now);
     let (set, plain) = records::plain_set(&valid, &LINKS)?;
     let write = if old.is_none() {
         format!(
             "{NUMBER}
              CREATE $id SET {set}, company = $company, contact = $contact, deal = $deal,
-                reference = $reference,
-                log = IF $status = 'new' THEN [{{ status: 'new', at: time::now() }}]
-                      ELSE [{{ status: 'new', at: time::now() }}, {{ status: $status, at: time::now() }}] END,
+                reference = $reference, {OUTCOME},
+                log = IF $status = 'new' THEN [{{ status: 'new', at: time::from_secs($at) }}]
+                      ELSE [{{ status: 'new', at: time::from_secs($at) }}, {{ status: $status, at: time::from_secs($at) }}] END,
                 owner = $me, team = $team, created_by = $me, updated_by = $me;"
         )
     } else {
@@ -311,8 +416,8 @@ pub async fn save(cx: &Cx, input: CaseInput) -> AppResult<String> {
             "IF (SELECT VALUE rev FROM ONLY $id) != $rev {{ THROW $conflict }};
              IF (SELECT VALUE status FROM ONLY $id) != $was {{ THROW $conflict }};
              UPDATE $id SET {set}, company = $company, contact = $contact, deal = $deal,
-                log = IF $moved THEN log.concat([{{ status: $status, at: time::now() }}]) ELSE log END,
-                rev += 1, updated_at = time::now(), updated_by = $me;"
+                log = IF $moved THEN log.concat([{{ status: $status, at: time::from_secs($at) }}]) ELSE log END,
+                {OUTCOME}, rev += 1, updated_at = time::now(), updated_by = $me;"
         )
     };
     let sql = history::ssr::transaction(&write);
@@ -327,6 +432,8 @@ pub async fn save(cx: &Cx, input: CaseInput) -> AppResult<String> {
         "status": valid.status.code(),
         "prefix": format!("C-{year}-"),
         "conflict": CONFLICT_MARK,
+        "at": now,
+        "o": outcome,
     });
     let query = bind_actor(Write::new(sql), &cx.actor)
         .bind(db::vars(&marks)?)

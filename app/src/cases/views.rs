@@ -1,4 +1,5 @@
 mod clock;
+mod figures;
 mod form;
 mod intake;
 mod page;
@@ -7,6 +8,7 @@ mod settings;
 mod survey;
 
 pub use clock::{CaseRows, CustomerCases, SlaBadge};
+pub use figures::ServiceFiguresPage;
 pub use form::CaseFormPage;
 pub use intake::{ComplaintPage, ComplaintSentPage};
 pub use page::CasePage;

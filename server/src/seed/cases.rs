@@ -236,9 +236,78 @@ pub async fn add(
          UPSERT $counter SET n = $count;
          COMMIT TRANSACTION;",
     )
-    .bind(("cases", Value::Array(rows)))
+    .bind(("cases", Value::Array(rows.clone())))
     .bind(("counter", app::db::rid("case_counter", &year.to_string())))
     .bind(("count", CASES.len() as i64))
+    .await?
+    .check()?;
+    add_surveys(db, &rows, customers, now).await
+}
+
+/// Scores customers gave, so the service figures have CSAT and NPS to show: a survey for
+/// each resolved or closed case, and NPS asked of the first contacts; a few not answered.
+async fn add_surveys(
+    db: &Db,
+    cases: &[Value],
+    customers: &[(Value, Value, Value)],
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    const CSAT: [i64; 4] = [5, 4, 2, 5];
+    const NPS: [Option<i64>; 14] = [
+        Some(10),
+        Some(9),
+        Some(9),
+        Some(8),
+        Some(7),
+        Some(6),
+        Some(10),
+        Some(3),
+        Some(9),
+        None,
+        Some(8),
+        Some(10),
+        None,
+        Some(5),
+    ];
+    let mut surveys = Vec::new();
+    let done = cases
+        .iter()
+        .filter(|c| matches!(c["status"].as_str(), Some("resolved" | "closed")));
+    for (i, case) in done.enumerate() {
+        let score = CSAT[i % CSAT.len()];
+        surveys.push(json!({
+            "kind": "csat", "case": case["id"], "contact": case["contact"], "company": case["company"],
+            "owner": case["owner"], "score": score, "sent": stamp(now - Duration::days(3 + i as i64)),
+            "answered": stamp(now - Duration::days(2 + i as i64)),
+        }));
+    }
+    for (i, score) in NPS.iter().enumerate() {
+        let (company, contact, owner) = &customers[(i * 5 + 1) % customers.len()];
+        surveys.push(json!({
+            "kind": "nps", "contact": contact, "company": company, "owner": owner, "score": score,
+            "sent": stamp(now - Duration::days(20 - i as i64)),
+            "answered": score.map(|_| stamp(now - Duration::days(19 - i as i64))),
+        }));
+    }
+    db.query(
+        "FOR $s IN $surveys {
+             LET $owner = type::record('user', $s.owner);
+             CREATE survey CONTENT {
+                 kind: $s.kind,
+                 case: IF $s.case = NONE THEN NONE ELSE type::record('case', $s.case) END,
+                 contact: type::record('contact', $s.contact),
+                 company: type::record('company', $s.company),
+                 owner: $owner, team: $owner.team,
+                 token_hash: rand::string(64),
+                 created_at: <datetime>$s.sent,
+                 expires_at: <datetime>$s.sent + 30d,
+                 answered_at: IF $s.answered = NONE THEN NONE ELSE <datetime>$s.answered END,
+                 score: $s.score ?? NONE,
+             };
+         };",
+    )
+    // Without nulls: an unanswered survey has no answer time at all.
+    .bind(app::db::vars(&json!({ "surveys": surveys })).map_err(|e| anyhow::anyhow!("{e}"))?)
     .await?
     .check()?;
     Ok(())

@@ -202,3 +202,57 @@ async fn expired_and_forged_links_record_nothing() {
     );
     assert_eq!(answered(&app).await, before);
 }
+
+#[tokio::test]
+async fn a_customers_page_shows_their_answers_over_time_to_whoever_may_read_them() {
+    let app = demo_app().await;
+    let admin = app.sign_in("admin@example.com").await;
+    let mut response = app
+        .state
+        .db
+        .query("SELECT VALUE [record::id(contact), owner.email] FROM survey WHERE answered_at != NONE AND kind = 'nps' ORDER BY answered_at LIMIT 1")
+        .await
+        .expect("a demo answer");
+    let found: Vec<Vec<String>> = response.take(0).expect("rows");
+    let (contact, owner) = (found[0][0].clone(), found[0][1].clone());
+    let answers = app
+        .call(
+            Some(&admin),
+            "surveys/customer",
+            json!({ "table": "contact", "id": contact }),
+        )
+        .await;
+    assert_eq!(answers.status, StatusCode::OK, "{}", answers.body);
+    let list = answers.body.as_array().cloned().unwrap_or_default();
+    assert!(!list.is_empty());
+    let days: Vec<&str> = list.iter().filter_map(|a| a["day"].as_str()).collect();
+    let mut newest_first = days.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(days, newest_first);
+    assert!(
+        list.iter()
+            .all(|a| (0..=10).contains(&a["score"].as_i64().unwrap_or(-1)))
+    );
+    // A rep of another team cannot read this contact, nor its answers.
+    let mut response = app
+        .state
+        .db
+        .query("SELECT VALUE email FROM user WHERE role = 'rep' AND email != $owner
+                AND (team = NONE OR team != (SELECT VALUE team FROM ONLY type::record('contact', $c))) LIMIT 1")
+        .bind(("owner", owner))
+        .bind(("c", contact.clone()))
+        .await
+        .expect("an outsider");
+    let outsiders: Vec<String> = response.take(0).expect("emails");
+    let outsider = app
+        .sign_in(outsiders.first().expect("a rep of another team"))
+        .await;
+    let refused = app
+        .call(
+            Some(&outsider),
+            "surveys/customer",
+            json!({ "table": "contact", "id": contact }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}

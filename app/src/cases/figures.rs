@@ -66,6 +66,14 @@ pub struct AgentRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamRow {
+    /// `None`: cases of people in no team.
+    pub name: Option<String>,
+    pub open: i64,
+    pub resolution: Kept,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryRow {
     pub category: Option<String>,
     pub complaints: i64,
@@ -84,6 +92,8 @@ pub struct ServiceFigures {
     pub csat: Surveyed,
     pub nps: Surveyed,
     pub agents: Vec<AgentRow>,
+    #[serde(default)]
+    pub teams: Vec<TeamRow>,
     pub categories: Vec<CategoryRow>,
 }
 
@@ -98,7 +108,7 @@ pub mod ssr {
     use serde::Deserialize;
     use serde_json::Value;
 
-    use super::{AgentRow, CategoryRow, Kept, ServiceFigures, Surveyed};
+    use super::{AgentRow, CategoryRow, Kept, ServiceFigures, Surveyed, TeamRow};
     use crate::auth::Role;
     use crate::cases::Status;
     use crate::db;
@@ -110,14 +120,6 @@ pub mod ssr {
         v.as_i64()
             .or_else(|| v.as_f64().map(|f| f as i64))
             .unwrap_or(0)
-    }
-
-    fn kept(row: Option<&Value>) -> Kept {
-        row.map_or_else(Kept::default, |r| Kept {
-            count: int(&r["n"]),
-            met: int(&r["met"]),
-            mean_secs: r["mean"].as_f64(),
-        })
     }
 
     fn surveyed(row: Option<&Value>) -> Surveyed {
@@ -135,6 +137,45 @@ pub mod ssr {
         n: i64,
     }
 
+    /// Resolved cases of one assignee, team and category: what every resolution figure is
+    /// summed from, so the database walks the period's cases once for all of them.
+    #[derive(Deserialize)]
+    struct Resolved {
+        key: Value,
+        #[serde(default)]
+        team: Value,
+        #[serde(default)]
+        category: Option<String>,
+        n: i64,
+        met: i64,
+        #[serde(default)]
+        secs: f64,
+    }
+
+    /// Complaints made in the period, by category and root cause.
+    #[derive(Deserialize)]
+    struct Complained {
+        #[serde(default)]
+        key: Option<String>,
+        #[serde(default)]
+        root_cause: Option<String>,
+        n: i64,
+    }
+
+    fn sum<'a>(groups: impl Iterator<Item = &'a Resolved>) -> Kept {
+        let (mut count, mut met, mut secs) = (0, 0, 0.0);
+        for g in groups {
+            count += g.n;
+            met += g.met;
+            secs += g.secs;
+        }
+        Kept {
+            count,
+            met,
+            mean_secs: (count > 0).then(|| secs / count as f64),
+        }
+    }
+
     pub async fn figures(cx: &Cx, days: i64) -> AppResult<ServiceFigures> {
         if cx.actor.role == Role::Rep {
             return Err(AppError::Forbidden);
@@ -145,7 +186,8 @@ pub mod ssr {
             30
         };
         let filter = read_filter(&cx.actor);
-        const OPEN: &str = "status NOT IN ['resolved', 'closed']";
+        const OPEN: &str =
+            "status IN ['new', 'acknowledged', 'in_progress', 'waiting', 'reopened']";
         let met = |field: &str| format!("math::sum(IF {field} = true THEN 1 ELSE 0 END)");
         let sql = format!(
             "SELECT status AS key, count() AS n FROM case WHERE {OPEN} AND {filter} GROUP BY key;
@@ -154,10 +196,11 @@ pub mod ssr {
                FROM case WHERE {OPEN} AND {filter} GROUP BY key;
              SELECT count() AS n, {response_met} AS met, math::mean(response_secs) AS mean
                FROM case WHERE responded_at >= $from AND {filter} GROUP ALL;
-             SELECT count() AS n, {resolution_met} AS met, math::mean(resolution_secs) AS mean
-               FROM case WHERE resolved_at >= $from AND {filter} GROUP ALL;
-             SELECT root_cause AS key, count() AS n FROM case
-               WHERE kind = 'complaint' AND created_at >= $from AND root_cause != NONE AND {filter} GROUP BY key;
+             SELECT owner AS key, team, category, count() AS n, {resolution_met} AS met,
+                 math::sum(resolution_secs) AS secs
+               FROM case WHERE resolved_at >= $from AND {filter} GROUP BY key, team, category;
+             SELECT category AS key, root_cause, count() AS n FROM case
+               WHERE kind = 'complaint' AND created_at >= $from AND {filter} GROUP BY key, root_cause;
              SELECT count() AS sent, math::sum(IF answered_at != NONE THEN 1 ELSE 0 END) AS answered,
                  math::sum(IF score >= 4 THEN 1 ELSE 0 END) AS high, 0 AS low
                FROM survey WHERE kind = 'csat' AND created_at >= $from AND {filter} GROUP ALL;
@@ -165,17 +208,11 @@ pub mod ssr {
                  math::sum(IF score >= 9 THEN 1 ELSE 0 END) AS high,
                  math::sum(IF score != NONE AND score <= 6 THEN 1 ELSE 0 END) AS low
                FROM survey WHERE kind = 'nps' AND created_at >= $from AND {filter} GROUP ALL;
-             SELECT owner AS key, count() AS n FROM case WHERE {OPEN} AND {filter} GROUP BY key;
+             SELECT owner AS key, team, count() AS n FROM case WHERE {OPEN} AND {filter} GROUP BY key, team;
              SELECT owner AS key, count() AS n FROM case
                WHERE {OPEN} AND due_at != NONE AND due_at < time::now() AND {filter} GROUP BY key;
-             SELECT owner AS key, owner.name AS name, count() AS n, {resolution_met} AS met,
-                 math::mean(resolution_secs) AS mean
-               FROM case WHERE resolved_at >= $from AND {filter} GROUP BY key, name;
-             SELECT category AS key, count() AS n FROM case
-               WHERE kind = 'complaint' AND created_at >= $from AND {filter} GROUP BY key;
-             SELECT category AS key, count() AS n, {resolution_met} AS met, math::mean(resolution_secs) AS mean
-               FROM case WHERE resolved_at >= $from AND {filter} GROUP BY key;
-             SELECT id AS key, name AS n FROM user WHERE active = true;",
+             SELECT id AS key, name AS n FROM user;
+             SELECT id AS key, name AS n FROM team;",
             response_met = met("response_met"),
             resolution_met = met("resolution_met"),
         );
@@ -186,66 +223,56 @@ pub mod ssr {
                 .into();
         let query = bind_actor(cx.db.query(sql), &cx.actor).bind(("from", from));
         let mut response = db::run(query).await?;
-        let counted = |response: &mut surrealdb::IndexedResults, i| -> AppResult<Vec<Counted>> {
-            db::take_all(response, i)
-        };
-        let values = |response: &mut surrealdb::IndexedResults, i| -> AppResult<Vec<Value>> {
-            db::take_all(response, i)
-        };
-        let mut open_by_status: Vec<(Status, i64)> = counted(&mut response, 0)?
+        let mut open_by_status: Vec<(Status, i64)> = db::take_all::<Counted>(&mut response, 0)?
             .into_iter()
             .filter_map(|c| Some((Status::from_code(c.key.as_str()?)?, c.n)))
             .collect();
         open_by_status.sort();
         let mut open_by_age = [0; 4];
-        for c in counted(&mut response, 1)? {
+        for c in db::take_all::<Counted>(&mut response, 1)? {
             if let Some(band) = c.key.as_u64().and_then(|b| open_by_age.get_mut(b as usize)) {
                 *band = c.n;
             }
         }
-        let response_kept = kept(values(&mut response, 2)?.first());
-        let resolution = kept(values(&mut response, 3)?.first());
-        let mut root_causes: Vec<(String, i64)> = counted(&mut response, 4)?
+        let responded: Vec<Value> = db::take_all(&mut response, 2)?;
+        let response_kept = responded.first().map_or_else(Kept::default, |r| Kept {
+            count: int(&r["n"]),
+            met: int(&r["met"]),
+            mean_secs: r["mean"].as_f64(),
+        });
+        let resolved: Vec<Resolved> = db::take_all(&mut response, 3)?;
+        let complained: Vec<Complained> = db::take_all(&mut response, 4)?;
+        let csat = surveyed(db::take_all::<Value>(&mut response, 5)?.first());
+        let nps = surveyed(db::take_all::<Value>(&mut response, 6)?.first());
+        let open: Vec<Resolved> = db::take_all::<Value>(&mut response, 7)?
             .into_iter()
-            .filter_map(|c| Some((c.key.as_str()?.to_owned(), c.n)))
+            .map(|v| Resolved {
+                key: v["key"].clone(),
+                team: v["team"].clone(),
+                category: None,
+                n: int(&v["n"]),
+                met: 0,
+                secs: 0.0,
+            })
             .collect();
-        root_causes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        root_causes.truncate(10);
-        let csat = surveyed(values(&mut response, 5)?.first());
-        let nps = surveyed(values(&mut response, 6)?.first());
-        let open: Vec<Counted> = counted(&mut response, 7)?;
-        let breached: Vec<Counted> = counted(&mut response, 8)?;
-        let resolved: Vec<Value> = values(&mut response, 9)?;
-        let complaints: Vec<Counted> = counted(&mut response, 10)?;
-        let by_category: Vec<Value> = values(&mut response, 11)?;
-        let names: Vec<Value> = values(&mut response, 12)?;
-        let name_of = |key: &Value| {
-            names
-                .iter()
-                .find(|u| u["key"] == *key)
-                .and_then(|u| u["n"].as_str())
-                .unwrap_or_default()
-                .to_owned()
+        let breached: Vec<Counted> = db::take_all(&mut response, 8)?;
+        let users: Vec<Counted2> = db::take_all(&mut response, 9)?;
+        let teams: Vec<Counted2> = db::take_all(&mut response, 10)?;
+        let name_in = |names: &[Counted2], key: &Value| {
+            names.iter().find(|u| u.key == *key).map(|u| u.n.clone())
         };
-        let owner_id =
-            |key: &Value| crate::ids::Id::from(key.as_str().unwrap_or_default().to_owned());
-        let mut owners: Vec<Value> = open
-            .iter()
-            .map(|c| c.key.clone())
-            .chain(resolved.iter().map(|r| r["key"].clone()))
-            .collect();
+
+        let mut owners: Vec<&Value> = open.iter().chain(&resolved).map(|g| &g.key).collect();
         owners.sort_by_key(|k| k.to_string());
         owners.dedup();
-        let count_of =
-            |rows: &[Counted], key: &Value| rows.iter().find(|c| c.key == *key).map_or(0, |c| c.n);
         let mut agents: Vec<AgentRow> = owners
-            .iter()
+            .into_iter()
             .map(|key| AgentRow {
-                owner: owner_id(key),
-                name: name_of(key),
-                open: count_of(&open, key),
-                breached: count_of(&breached, key),
-                resolution: kept(resolved.iter().find(|r| r["key"] == *key)),
+                owner: crate::ids::Id::from(key.as_str().unwrap_or_default().to_owned()),
+                name: name_in(&users, key).unwrap_or_default(),
+                open: open.iter().filter(|g| g.key == *key).map(|g| g.n).sum(),
+                breached: breached.iter().find(|c| c.key == *key).map_or(0, |c| c.n),
+                resolution: sum(resolved.iter().filter(|g| g.key == *key)),
             })
             .collect();
         agents.sort_by(|a, b| {
@@ -253,19 +280,37 @@ pub mod ssr {
                 .cmp(&a.breached)
                 .then_with(|| a.name.cmp(&b.name))
         });
-        let mut keys: Vec<Value> = complaints
-            .iter()
-            .map(|c| c.key.clone())
-            .chain(by_category.iter().map(|r| r["key"].clone()))
+
+        let mut team_keys: Vec<&Value> = open.iter().chain(&resolved).map(|g| &g.team).collect();
+        team_keys.sort_by_key(|k| k.to_string());
+        team_keys.dedup();
+        let mut team_rows: Vec<TeamRow> = team_keys
+            .into_iter()
+            .map(|key| TeamRow {
+                name: name_in(&teams, key),
+                open: open.iter().filter(|g| g.team == *key).map(|g| g.n).sum(),
+                resolution: sum(resolved.iter().filter(|g| g.team == *key)),
+            })
             .collect();
-        keys.sort_by_key(|k| k.to_string());
-        keys.dedup();
-        let mut categories: Vec<CategoryRow> = keys
+        team_rows.sort_by(|a, b| a.name.cmp(&b.name));
+
+        let mut category_keys: Vec<Option<String>> = resolved
             .iter()
-            .map(|key| CategoryRow {
-                category: key.as_str().map(str::to_owned),
-                complaints: count_of(&complaints, key),
-                resolution: kept(by_category.iter().find(|r| r["key"] == *key)),
+            .map(|g| g.category.clone())
+            .chain(complained.iter().map(|c| c.key.clone()))
+            .collect();
+        category_keys.sort();
+        category_keys.dedup();
+        let mut categories: Vec<CategoryRow> = category_keys
+            .into_iter()
+            .map(|category| CategoryRow {
+                complaints: complained
+                    .iter()
+                    .filter(|c| c.key == category)
+                    .map(|c| c.n)
+                    .sum(),
+                resolution: sum(resolved.iter().filter(|g| g.category == category)),
+                category,
             })
             .collect();
         categories.sort_by(|a, b| {
@@ -273,18 +318,39 @@ pub mod ssr {
                 .cmp(&a.complaints)
                 .then_with(|| a.category.cmp(&b.category))
         });
+
+        let mut root_causes: Vec<(String, i64)> = Vec::new();
+        for c in &complained {
+            if let Some(cause) = &c.root_cause {
+                match root_causes.iter_mut().find(|(k, _)| k == cause) {
+                    Some((_, n)) => *n += c.n,
+                    None => root_causes.push((cause.clone(), c.n)),
+                }
+            }
+        }
+        root_causes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        root_causes.truncate(10);
+
         Ok(ServiceFigures {
             days,
             open_by_status,
             open_by_age,
             response: response_kept,
-            resolution,
+            resolution: sum(resolved.iter()),
             root_causes,
             csat,
             nps,
             agents,
+            teams: team_rows,
             categories,
         })
+    }
+
+    /// A user's or team's name by record id.
+    #[derive(Deserialize)]
+    struct Counted2 {
+        key: Value,
+        n: String,
     }
 }
 

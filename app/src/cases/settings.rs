@@ -45,12 +45,22 @@ fn hours(minutes: i64) -> String {
 impl ServiceForm {
     /// The form as it opens on `settings`, dates in the reader's calendar.
     pub fn of(settings: &ServiceSettings, locale: Locale) -> ServiceForm {
+        // Digits and the list's comma as the reader types them (both are read either way).
+        let separator = match locale {
+            Locale::Fa => "، ",
+            Locale::En => ", ",
+        };
         let promise = |p: Priority| {
             settings
                 .promises
                 .iter()
                 .find(|x| x.priority == p && x.category.is_none())
-                .map(|x| (hours(x.response_minutes), hours(x.resolution_minutes)))
+                .map(|x| {
+                    (
+                        locale.digits(&hours(x.response_minutes)),
+                        locale.digits(&hours(x.resolution_minutes)),
+                    )
+                })
                 .unwrap_or_default()
         };
         ServiceForm {
@@ -59,11 +69,12 @@ impl ServiceForm {
                 .week
                 .iter()
                 .map(|spans| {
-                    spans
+                    let text = spans
                         .iter()
                         .map(|s| format!("{}-{}", hhmm(s.from), hhmm(s.to)))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(separator);
+                    locale.digits(&text)
                 })
                 .collect(),
             holidays: settings
@@ -283,9 +294,11 @@ mod tests {
         assert!(settings.calendar.holidays.contains(&date!(2026 - 03 - 21)));
         assert!(settings.calendar.holidays.contains(&date!(2026 - 12 - 25)));
         assert_eq!(settings.promises[3].response_minutes, 30);
-        // And shown again in the reader's calendar.
+        // And shown again in the reader's calendar and digits, and read back the same.
         let again = ServiceForm::of(&settings, Locale::Fa);
         assert!(again.holidays.contains("۱۴۰۵/۰۱/۰۱"));
+        assert_eq!(again.days[0], "۰۸:۰۰-۱۲:۰۰، ۱۳:۰۰-۱۷:۰۰");
+        assert_eq!(again.settings(&[]).expect("valid"), settings);
     }
 
     #[test]

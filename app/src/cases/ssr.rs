@@ -12,6 +12,9 @@ use crate::kinds::Table;
 use crate::records::{self, CONFLICT_MARK, Scoped, bind_actor, parse_id, read_filter};
 use crate::server::Cx;
 
+/// Every status but resolved and closed, as SurrealQL.
+const OPEN_STATUSES: &str = "['new', 'acknowledged', 'in_progress', 'waiting', 'reopened']";
+
 /// Open cases a queue lists at most; a desk with more open cases than this has other
 /// troubles, and the rest are a filter away.
 const QUEUE_LIMIT: usize = 500;
@@ -96,17 +99,22 @@ pub async fn queue(cx: &Cx, view: QueueView, narrow: &CaseFilter) -> AppResult<C
         only.push_str(" AND category = $only_category");
     }
     // The nearest deadlines first, by the deadline each case keeps (`Outcome::due_at`): an
-    // overdue case's lies before every other's, and a case paused short of its deadline has
-    // none, so it comes after. Only the cases shown are read and their clocks worked out.
-    let select = format!(
-        "SELECT {CARD_FIELDS}, {company} AS company_name, {contact} AS contact_name FROM case
-           WHERE status NOT IN ['resolved', 'closed'] AND {filter} {mine}{only}",
-        company = records::shown(&cx.actor, "company", "name"),
-        contact = records::shown(&cx.actor, "contact", "name"),
-    );
+    // overdue case's lies before every other's. A case waiting on the customer short of its
+    // deadline has none, so the waiting ones are read apart and come after (a waiting case
+    // already overdue is in both; it is kept once). Only the cases shown are read and their
+    // clocks worked out. Statuses are listed, not excluded, so the status index is used.
+    let select = |statuses: &str| {
+        format!(
+            "SELECT {CARD_FIELDS}, {company} AS company_name, {contact} AS contact_name FROM case
+               WHERE status IN {statuses} AND {filter} {mine}{only}",
+            company = records::shown(&cx.actor, "company", "name"),
+            contact = records::shown(&cx.actor, "contact", "name"),
+        )
+    };
     let sql = format!(
-        "{select} AND due_at != NONE ORDER BY due_at LIMIT $limit;
-         {select} AND due_at = NONE LIMIT $limit;"
+        "{} AND due_at != NONE ORDER BY due_at LIMIT $limit; {} LIMIT $limit;",
+        select(OPEN_STATUSES),
+        select("['waiting']"),
     );
     let query = bind_actor(cx.db.query(sql), &cx.actor)
         .bind(("only_status", narrow.status.map(|s| s.code())))
@@ -118,7 +126,14 @@ pub async fn queue(cx: &Cx, view: QueueView, narrow: &CaseFilter) -> AppResult<C
         .bind(("limit", QUEUE_LIMIT as i64));
     let mut response = db::run(query).await?;
     let mut rows: Vec<Scoped<QueueRow>> = db::take_all(&mut response, 0)?;
-    rows.extend(db::take_all::<Scoped<QueueRow>>(&mut response, 1)?);
+    let waiting: Vec<Scoped<QueueRow>> = db::take_all(&mut response, 1)?;
+    let seen: std::collections::HashSet<crate::ids::Id> =
+        rows.iter().map(|r| r.row.card.id.clone()).collect();
+    rows.extend(
+        waiting
+            .into_iter()
+            .filter(|r| !seen.contains(&r.row.card.id)),
+    );
     let rules = rules(&cx.db).await?;
     let now = now();
     let cards = rows
@@ -449,4 +464,18 @@ pub async fn save(cx: &Cx, input: CaseInput) -> AppResult<String> {
         .bind(("deal", Table::Deal.opt_rid(valid.deal.as_deref())));
     records::run_write(&cx.db, query).await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The SurrealQL list is the Rust rule: every status but the done ones.
+    #[test]
+    fn open_statuses_are_every_status_but_resolved_and_closed() {
+        let open: Vec<String> = super::super::Status::ALL
+            .iter()
+            .filter(|s| !s.is_done())
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        assert_eq!(super::OPEN_STATUSES, format!("[{}]", open.join(", ")));
+    }
 }

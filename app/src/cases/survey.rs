@@ -132,6 +132,27 @@ pub fn question(kind: SurveyKind) -> Key {
     }
 }
 
+/// An answer, as a customer's page lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub kind: SurveyKind,
+    pub score: i64,
+    /// The day it was answered (ISO).
+    pub day: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A company's or contact's answers, newest first: their satisfaction over time. Surveys
+/// stay on the server, so this needs the network.
+#[server(endpoint = "surveys/customer", input = Json)]
+pub async fn answers_of(table: crate::kinds::Table, id: String) -> Result<Vec<Answer>, AppError> {
+    crate::server::respond(
+        async move { ssr::answers(&crate::server::cx().await?, table, &id).await },
+    )
+    .await
+}
+
 #[server(endpoint = "surveys/case", input = Json)]
 pub async fn case_survey_link(case: String) -> Result<SurveyLink, AppError> {
     crate::server::respond(async move { ssr::for_case(&crate::server::cx().await?, &case).await })

@@ -80,6 +80,7 @@ pub fn DashboardPage() -> impl IntoView {
             <div class="page-head">
                 <h1>{t(Key::DashboardTitle)}</h1>
             </div>
+            <crate::cases::views::BreachAlert />
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -676,11 +676,14 @@ messages! {
     ShowCases => "Show cases",
     FilteredCases => "Showing cases that match: {what}",
     ClearFilter => "Show all",
+    CasesBreached => "{count} open cases are past their deadline",
+    ByTeam => "By team",
     // Between items of a list on one line; a middle dot reads as a Persian zero.
     ListSeparator => " · ",
 }
 
 one_forms! {
+    CasesBreached => "{count} open case is past its deadline",
     RecordsHandedOn => "{count} record handed on.",
     MembersCount => "{count} active member",
     DealsChanged => "{count} deal changed.",

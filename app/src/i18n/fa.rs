@@ -627,6 +627,8 @@ pub const fn text(key: Key) -> &'static str {
         Key::NoCategory => "بدون دسته",
         Key::CasesDueToday => "پرونده‌های سررسید امروز",
         Key::MoveCase => "پیشبرد پرونده",
+        Key::ByTeam => "بر پایهٔ تیم",
+        Key::CasesBreached => "{count} پروندهٔ باز از موعد گذشته است",
         Key::ServiceFigures => "آمار خدمات",
         Key::ServiceFiguresLead => {
             "تعهدهای انجام‌شده، زمان صرف‌شده در ساعت کاری و آنچه مشتریان می‌گویند."
@@ -643,9 +645,9 @@ pub const fn text(key: Key) -> &'static str {
         Key::MeanResponse => "میانگین زمان تا نخستین پاسخ",
         Key::MeanResolution => "میانگین زمان تا حل",
         Key::OfCount => "از {count}",
-        Key::Csat => "رضایت (CSAT)",
+        Key::Csat => "رضایت مشتری",
         Key::CsatLead => "پاسخ‌های ۴ یا ۵ از ۵.",
-        Key::Nps => "شاخص خالص ترویج (NPS)",
+        Key::Nps => "شاخص خالص ترویج",
         Key::NpsLead => "مروجان (۹–۱۰) منهای منتقدان (۰–۶).",
         Key::ResponseRate => "{answered} از {sent} نظرسنجی پاسخ داده شد",
         Key::NoAnswersYet => "هنوز پاسخی نیست",

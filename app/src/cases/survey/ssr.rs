@@ -128,6 +128,22 @@ pub async fn for_contact(cx: &Cx, id: &str) -> AppResult<SurveyLink> {
     create(cx, SurveyKind::Nps, None, Some(id), Table::Contact.rid(id)).await
 }
 
+/// A company's or contact's answers, newest first, for whoever may read the customer.
+pub async fn answers(cx: &Cx, table: Table, id: &str) -> AppResult<Vec<super::Answer>> {
+    let id = parse_id(id)?;
+    records::readable(&cx.db, &cx.actor, table.rid(id)).await?;
+    let link = match table {
+        Table::Company => "company",
+        _ => "contact",
+    };
+    let sql = format!(
+        "SELECT kind, score, comment, time::format(answered_at, '%Y-%m-%d') AS day FROM survey
+           WHERE {link} = $customer AND answered_at != NONE ORDER BY answered_at DESC LIMIT 20;"
+    );
+    let mut response = db::run(cx.db.query(sql).bind(("customer", table.rid(id)))).await?;
+    db::take_all(&mut response, 0)
+}
+
 #[derive(Deserialize)]
 struct SurveyRow {
     kind: SurveyKind,

@@ -153,3 +153,33 @@ pub fn CustomerCases(
         </section>
     }
 }
+
+/// A manager's alert: open cases of their team past a deadline, a tap from the queue. Read
+/// from the device's copy when it holds it, so it shows at once and offline.
+#[component]
+pub fn BreachAlert() -> impl IntoView {
+    let data = Resource::new(crate::sync::version, |_| {
+        crate::cases::load_queue(crate::cases::QueueView::Team, Default::default())
+    });
+    let locale = use_locale();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let breached = data
+                    .await
+                    .map(|q| {
+                        q.cases
+                            .iter()
+                            .filter(|c| c.clocks.is_some_and(|k| k.current().state == SlaState::Breached))
+                            .count() as i64
+                    })
+                    .unwrap_or(0);
+                (breached > 0).then(|| view! {
+                    <p class="breach-alert" role="status">
+                        <A href="/cases?view=team">{locale.count(Key::CasesBreached, breached)}</A>
+                    </p>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -144,6 +144,25 @@ fn Figures(figures: ServiceFigures) -> impl IntoView {
             }
         })
         .collect_view();
+    let teams = figures
+        .teams
+        .iter()
+        .map(|team| {
+            let name = team
+                .name
+                .clone()
+                .unwrap_or_else(|| t(Key::None_).to_owned());
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    <td>{locale.number(team.open)}</td>
+                    <td>{locale.number(team.resolution.count)}</td>
+                    <td>{percent(locale, team.resolution.met_percent())}</td>
+                    <td>{duration(locale, team.resolution.mean_secs)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let categories = figures
         .categories
         .iter()
@@ -196,6 +215,21 @@ fn Figures(figures: ServiceFigures) -> impl IntoView {
                         <th scope="col">{t(Key::MeanResolution)}</th>
                     </tr></thead>
                     <tbody>{agents}</tbody>
+                </table>
+            </div>
+        </section>
+        <section class="panel">
+            <h2>{t(Key::ByTeam)}</h2>
+            <div class="table-scroll">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{t(Key::Team)}</th>
+                        <th scope="col">{t(Key::OpenCases)}</th>
+                        <th scope="col">{t(Key::ResolvedCount)}</th>
+                        <th scope="col">{t(Key::InTime)}</th>
+                        <th scope="col">{t(Key::MeanResolution)}</th>
+                    </tr></thead>
+                    <tbody>{teams}</tbody>
                 </table>
             </div>
         </section>

@@ -187,6 +187,7 @@ pub fn SurveyLinkPanel(
                                 on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select() } />
                         </label>
                         <div class="actions">
+                            <CopyButton text=link.url.clone() />
                             {mail.map(|href| view! { <a class="button" href=href>{t(Key::SendByEmail)}</a> })}
                             {sms.map(|href| view! { <a class="button" href=href>{t(Key::SendBySms)}</a> })}
                         </div>
@@ -208,5 +209,68 @@ pub fn SurveyLinkPanel(
             </button>
             {shown}
         </div>
+    }
+}
+
+/// Copies `text` to the clipboard, and says so.
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        // Not awaited: the field beside the button holds the link anyway.
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        copied.set(true);
+    };
+    view! {
+        <button type="button" class="button primary" on:click=copy>
+            {move || if copied.get() { t(Key::Copied) } else { t(Key::Copy) }}
+        </button>
+    }
+}
+
+/// A customer's answers over time, on their page (needs the network: surveys stay on the
+/// server).
+#[component]
+pub fn CustomerSatisfaction(table: crate::kinds::Table, id: String) -> impl IntoView {
+    let data = Resource::new(
+        move || id.clone(),
+        move |id| crate::cases::survey::answers_of(table, id),
+    );
+    let locale = use_locale();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let answers = data.await.unwrap_or_default();
+                (!answers.is_empty()).then(|| {
+                    let rows = answers
+                        .into_iter()
+                        .map(|a| {
+                            let most = *a.kind.scale().end();
+                            let label = match a.kind { SurveyKind::Csat => Key::Csat, SurveyKind::Nps => Key::Nps };
+                            let score = crate::fill!(locale, Key::ScoreOf, score = &locale.number(a.score), most = &locale.number(most));
+                            let low = a.kind.is_low(a.score);
+                            view! {
+                                <li class="bar-row" data-low=low.to_string()>
+                                    <span>{t(label)} " " <strong>{score}</strong></span>
+                                    <span class="muted">{locale.date(&a.day)}</span>
+                                </li>
+                                {a.comment.map(|c| view! { <li class="survey-comment muted" dir="auto">{c}</li> })}
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="panel">
+                            <h2>{t(Key::Satisfaction)}</h2>
+                            <ul class="bars">{rows}</ul>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }

@@ -83,6 +83,7 @@ fn CompanyView(page: Data) -> impl IntoView {
             </section>
         </div>
         <CustomerCases table=crate::kinds::Table::Company id=c.id.to_string() />
+        <crate::cases::views::CustomerSatisfaction table=crate::kinds::Table::Company id=c.id.to_string() />
         <section class="panel">
             <header class="panel-head">
                 <h2>{t(Key::Timeline)}</h2>

@@ -76,6 +76,7 @@ fn ContactView(page: Data) -> impl IntoView {
             </section>
         })}
         <CustomerCases table=crate::kinds::Table::Contact id=c.id.to_string() company=c.company.as_deref().unwrap_or_default().to_owned() />
+        <crate::cases::views::CustomerSatisfaction table=crate::kinds::Table::Contact id=c.id.to_string() />
         <section class="panel">
             <header class="panel-head">
                 <h2>{t(Key::Timeline)}</h2>

@@ -3,8 +3,7 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::json;
 use support::*;
 
@@ -24,24 +23,8 @@ async fn post(app: &TestApp, fields: &[(&str, &str)], address: &str) -> (StatusC
         .map(|(k, v)| format!("{k}={}", app::cases::intake::encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let request = Request::post("/complaint")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::HOST, "localhost:3000")
-        .header(header::ORIGIN, "http://localhost:3000")
-        .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            address.parse::<std::net::Ipv4Addr>().expect("an address"),
-            40_000,
-        ))))
-        .body(Body::from(body))
-        .expect("request");
-    let reply = app.send(request).await;
-    let location = reply
-        .headers
-        .get(header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (reply.status, location)
+    let ip = address.parse().expect("an address");
+    app.post_form("/complaint", body, Some(ip)).await
 }
 
 async fn cases(app: &TestApp) -> i64 {

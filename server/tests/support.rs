@@ -114,6 +114,35 @@ impl TestApp {
         }
     }
 
+    /// Posts an HTML form (`fields` already encoded) as a browser without script does, from
+    /// `address` if given; answers the status and where it was sent on to.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: String,
+        address: Option<std::net::IpAddr>,
+    ) -> (StatusCode, String) {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost:3000")
+            .header(header::ORIGIN, "http://localhost:3000");
+        if let Some(ip) = address {
+            request = request.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                ip, 40_000,
+            )));
+        }
+        let reply = self
+            .send(request.body(Body::from(fields)).expect("request"))
+            .await;
+        let location = reply
+            .headers
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (reply.status, location)
+    }
+
     /// A plain GET, with no session.
     pub async fn get(&self, path: &str) -> Reply {
         self.send(Request::get(path).body(Body::empty()).expect("request"))

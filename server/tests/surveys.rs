@@ -3,8 +3,7 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use support::*;
 
@@ -18,26 +17,9 @@ fn case(subject: &str) -> Value {
 }
 
 async fn answer(app: &TestApp, url: &str, score: &str) -> (StatusCode, String) {
-    let path = url
-        .split_once("localhost:3000")
-        .map_or(url, |(_, p)| p)
-        .to_owned();
-    let request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::HOST, "localhost:3000")
-        .header(header::ORIGIN, "http://localhost:3000")
-        .body(Body::from(format!(
-            "score={score}&comment=Nobody%20called&lang=en"
-        )))
-        .expect("request");
-    let reply = app.send(request).await;
-    let location = reply
-        .headers
-        .get(header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (reply.status, location)
+    let path = url.split_once("localhost:3000").map_or(url, |(_, p)| p);
+    let body = format!("score={score}&comment=Nobody%20called&lang=en");
+    app.post_form(path, body, None).await
 }
 
 async fn page(app: &TestApp, url: &str) -> String {

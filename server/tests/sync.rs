@@ -141,13 +141,16 @@ async fn a_first_sync_brings_exactly_what_the_rep_may_see_in_pages() {
                      + count(SELECT id FROM company WHERE owner = $me OR team = $team)
                      + count(SELECT id FROM contact WHERE owner = $me OR team = $team)
                      + count(SELECT id FROM activity WHERE (owner = $me OR team = $team)
-                        AND (done = false OR updated_at >= $today - <duration>$activity_days));",
+                        AND (done = false OR updated_at >= $today - <duration>$activity_days))
+                     + count(SELECT id FROM case WHERE (owner = $me OR team = $team)
+                        AND (status NOT IN ['resolved', 'closed'] OR updated_at >= $today - <duration>$case_days));",
         )
         .bind(("deal_days", kept(app::deals::DealFields::KEPT_DAYS)))
         .bind((
             "activity_days",
             kept(app::activities::ActivityFields::KEPT_DAYS),
         ))
+        .bind(("case_days", kept(app::cases::CaseFields::KEPT_DAYS)))
         .await
         .expect("query");
     let expected: Option<i64> = response.take(3).expect("count");

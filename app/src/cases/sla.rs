@@ -171,6 +171,14 @@ mod tests {
         local_instant(&tehran(), date!(2026 - 12 - 05), hour * 60 + minute)
     }
 
+    fn reading<'a>(calendar: &'a WorkingCalendar, zone: &'a Offsets, now: i64) -> Reading<'a> {
+        Reading {
+            calendar,
+            zone,
+            now,
+        }
+    }
+
     fn sun(hour: u16, minute: u16) -> i64 {
         local_instant(&tehran(), date!(2026 - 12 - 06), hour * 60 + minute)
     }
@@ -210,13 +218,8 @@ mod tests {
 
     #[test]
     fn waiting_on_the_customer_stops_the_clock_and_the_deadline_moves_by_the_wait() {
-        let calendar = WorkingCalendar::iranian_office();
-        let zone = tehran();
-        let at = |now| Reading {
-            calendar: &calendar,
-            zone: &zone,
-            now,
-        };
+        let (calendar, zone) = (WorkingCalendar::iranian_office(), tehran());
+        let at = |now| reading(&calendar, &zone, now);
         let mut log = vec![
             (Status::New, sat(8, 0)),
             (Status::Acknowledged, sat(8, 30)),
@@ -246,13 +249,8 @@ mod tests {
 
     #[test]
     fn time_waiting_is_kept_out_when_resolved_straight_from_waiting() {
-        let calendar = WorkingCalendar::iranian_office();
-        let zone = tehran();
-        let at = |now| Reading {
-            calendar: &calendar,
-            zone: &zone,
-            now,
-        };
+        let (calendar, zone) = (WorkingCalendar::iranian_office(), tehran());
+        let at = |now| reading(&calendar, &zone, now);
         // Frappe Helpdesk counted the hold time in this path (PR #3776).
         let log = [
             (Status::New, sat(8, 0)),
@@ -274,13 +272,8 @@ mod tests {
 
     #[test]
     fn a_reopen_resumes_the_clock_where_it_stopped() {
-        let calendar = WorkingCalendar::iranian_office();
-        let zone = tehran();
-        let at = |now| Reading {
-            calendar: &calendar,
-            zone: &zone,
-            now,
-        };
+        let (calendar, zone) = (WorkingCalendar::iranian_office(), tehran());
+        let at = |now| reading(&calendar, &zone, now);
         let log = [
             (Status::New, sat(8, 0)),
             (Status::Resolved, sat(11, 0)),
@@ -300,13 +293,8 @@ mod tests {
 
     #[test]
     fn a_breach_before_a_wait_stays_a_breach() {
-        let calendar = WorkingCalendar::iranian_office();
-        let zone = tehran();
-        let at = |now| Reading {
-            calendar: &calendar,
-            zone: &zone,
-            now,
-        };
+        let (calendar, zone) = (WorkingCalendar::iranian_office(), tehran());
+        let at = |now| reading(&calendar, &zone, now);
         let log = [(Status::New, sat(8, 0)), (Status::Waiting, sat(11, 0))];
         let clock = resolution(&log, 2 * HOUR, at(sun(8, 0)));
         assert!(clock.paused);

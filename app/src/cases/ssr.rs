@@ -79,6 +79,27 @@ struct QueueRow {
     log: Vec<super::Entered>,
 }
 
+/// Queue rows as the actor sees them, with their clocks as of now.
+fn cards(cx: &Cx, rules: &ServiceRules, rows: Vec<Scoped<QueueRow>>) -> Vec<CaseCard> {
+    let now = now();
+    rows.into_iter()
+        .map(|row| {
+            let can_edit = row.can_edit(&cx.actor);
+            let fields = super::CaseFields {
+                priority: row.row.priority_code,
+                category: row.row.category,
+                log: row.row.log,
+                ..Default::default()
+            };
+            CaseCard {
+                can_edit,
+                clocks: Some(rules.clocks(&fields, now)),
+                ..row.row.card
+            }
+        })
+        .collect()
+}
+
 const CARD_FIELDS: &str = "id, rev, reference, subject, kind, priority, priority AS priority_code,
     status, category, log, owner.name AS owner_name, owner, team";
 
@@ -135,24 +156,7 @@ pub async fn queue(cx: &Cx, view: QueueView, narrow: &CaseFilter) -> AppResult<C
             .filter(|r| !seen.contains(&r.row.card.id)),
     );
     let rules = rules(&cx.db).await?;
-    let now = now();
-    let cards = rows
-        .into_iter()
-        .map(|row| {
-            let can_edit = row.can_edit(&cx.actor);
-            let fields = super::CaseFields {
-                priority: row.row.priority_code,
-                category: row.row.category,
-                log: row.row.log,
-                ..Default::default()
-            };
-            CaseCard {
-                can_edit,
-                clocks: Some(rules.clocks(&fields, now)),
-                ..row.row.card
-            }
-        })
-        .collect();
+    let cards = cards(cx, &rules, rows);
     Ok(CaseQueue {
         view,
         cases: super::sorted(cards, QUEUE_LIMIT),
@@ -228,24 +232,7 @@ pub async fn for_customer(cx: &Cx, table: Table, id: &str) -> AppResult<Customer
     let mut response = db::run(query).await?;
     let rows: Vec<Scoped<QueueRow>> = db::take_all(&mut response, 0)?;
     let rules = rules(&cx.db).await?;
-    let now = now();
-    let cards = rows
-        .into_iter()
-        .map(|row| {
-            let can_edit = row.can_edit(&cx.actor);
-            let fields = super::CaseFields {
-                priority: row.row.priority_code,
-                category: row.row.category,
-                log: row.row.log,
-                ..Default::default()
-            };
-            CaseCard {
-                can_edit,
-                clocks: Some(rules.clocks(&fields, now)),
-                ..row.row.card
-            }
-        })
-        .collect();
+    let cards = cards(cx, &rules, rows);
     Ok(CustomerCases {
         cases: super::customer_order(cards),
         zone: rules.zone,

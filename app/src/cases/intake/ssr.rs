@@ -237,11 +237,9 @@ async fn answer(db: &Db, form: &ComplaintForm, address: &str) -> AppResult<Optio
     take(db, &complaint).await.map(Some)
 }
 
-fn lang_of(lang: &str) -> &'static str {
-    match crate::i18n::Locale::from_tag(lang) {
-        Some(locale) => locale.lang(),
-        None => "en",
-    }
+/// The language a public form was sent in, for the page answering it (English if unknown).
+pub fn lang_of(lang: &str) -> &'static str {
+    crate::i18n::Locale::from_tag(lang).map_or("en", |l| l.lang())
 }
 
 fn sent(lang: &str, reference: Option<&str>) -> Response {

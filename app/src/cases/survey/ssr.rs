@@ -312,10 +312,6 @@ async fn follow_up(db: &Db, answered: &Answered) -> AppResult<()> {
     crate::activities::ssr::save(&cx, input).await.map(drop)
 }
 
-fn lang_of(lang: &str) -> &'static str {
-    crate::i18n::Locale::from_tag(lang).map_or("en", |l| l.lang())
-}
-
 /// `POST /survey/<token>`: the answer, posted by a browser with or without JavaScript.
 pub async fn submit(
     State(state): State<AppState>,
@@ -326,7 +322,7 @@ pub async fn submit(
         .await
         .map(|axum::Form(f)| f)
         .unwrap_or_default();
-    let lang = lang_of(&form.lang);
+    let lang = crate::cases::intake::ssr::lang_of(&form.lang);
     let again = |problem: &str| {
         Redirect::to(&format!("/survey/{token}?lang={lang}&problem={problem}")).into_response()
     };

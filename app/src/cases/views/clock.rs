@@ -131,11 +131,17 @@ pub fn CustomerCases(
     #[prop(optional)]
     company: Option<String>,
 ) -> impl IntoView {
-    let key = id.clone();
-    let data = Resource::new(
-        move || (key.clone(), crate::sync::version()),
-        move |(id, _)| crate::cases::load_customer_cases(table, id),
-    );
+    // Loaded in the browser after the page, as its history is: a resource made inside the
+    // page's own answer broke hydration.
+    let key = StoredValue::new(id.clone());
+    let state = RwSignal::new(None::<Result<crate::cases::CustomerCases, crate::error::AppError>>);
+    Effect::new(move |_| {
+        crate::sync::version();
+        let id = key.get_value();
+        leptos::task::spawn_local(async move {
+            state.set(Some(crate::cases::load_customer_cases(table, id).await));
+        });
+    });
     let link = match table {
         crate::kinds::Table::Company => "company",
         _ => "contact",
@@ -149,7 +155,11 @@ pub fn CustomerCases(
                     <span>{t(Key::LogCase)}</span>
                 </A>
             </header>
-            {crate::ui::parts::loaded(data, |found| view! { <CaseRows cases=found.cases zone=found.zone /> })}
+            {move || match state.get() {
+                None => view! { <crate::ui::parts::Loading /> }.into_any(),
+                Some(Ok(found)) => view! { <CaseRows cases=found.cases zone=found.zone /> }.into_any(),
+                Some(Err(error)) => view! { <crate::ui::parts::ErrorNote error /> }.into_any(),
+            }}
         </section>
     }
 }

@@ -21,7 +21,7 @@ pub async fn complaint_token() -> Result<String, crate::error::AppError> {
 
 /// The other language, as a plain link that reloads the page in it.
 #[component]
-fn LanguageLinks(path: &'static str) -> impl IntoView {
+pub(super) fn LanguageLinks(#[prop(into)] path: String) -> impl IntoView {
     let current = use_locale();
     let others = Locale::ALL
         .into_iter()

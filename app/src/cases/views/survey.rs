@@ -4,27 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::intake::LanguageLinks;
 use crate::cases::survey::{
     SurveyKind, SurveyLink, SurveyState, case_survey_link, nps_survey_link, question,
     survey_for_token,
 };
 use crate::error::{AppError, Problem};
-use crate::i18n::{Key, Locale, t, use_locale};
+use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::ErrorNote;
-
-#[component]
-fn LanguageLinks(path: String) -> impl IntoView {
-    let current = use_locale();
-    let others = Locale::ALL
-        .into_iter()
-        .filter(|l| *l != current)
-        .map(|other| {
-            // A whole page load (not the router's): the server picks the language.
-            view! { <a href=format!("{path}?lang={}", other.lang()) rel="external" lang=other.lang() hreflang=other.lang()>{other.name()}</a> }
-        })
-        .collect_view();
-    view! { <p class="language-switch">{others}</p> }
-}
 
 /// The scale as radio buttons, each a 44 px target, labelled at both ends.
 #[component]
@@ -237,40 +224,54 @@ fn CopyButton(text: String) -> impl IntoView {
 /// server).
 #[component]
 pub fn CustomerSatisfaction(table: crate::kinds::Table, id: String) -> impl IntoView {
-    let data = Resource::new(
-        move || id.clone(),
-        move |id| crate::cases::survey::answers_of(table, id),
-    );
+    // Loaded in the browser after the page, as its history is.
+    let key = StoredValue::new(id);
+    let answers = RwSignal::new(Vec::<crate::cases::survey::Answer>::new());
+    Effect::new(move |_| {
+        let id = key.get_value();
+        leptos::task::spawn_local(async move {
+            // Offline (surveys stay on the server) the section is simply not shown.
+            answers.set(
+                crate::cases::survey::answers_of(table, id)
+                    .await
+                    .unwrap_or_default(),
+            );
+        });
+    });
     let locale = use_locale();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let answers = data.await.unwrap_or_default();
-                (!answers.is_empty()).then(|| {
-                    let rows = answers
-                        .into_iter()
-                        .map(|a| {
-                            let most = *a.kind.scale().end();
-                            let label = match a.kind { SurveyKind::Csat => Key::Csat, SurveyKind::Nps => Key::Nps };
-                            let score = crate::fill!(locale, Key::ScoreOf, score = &locale.number(a.score), most = &locale.number(most));
-                            let low = a.kind.is_low(a.score);
-                            view! {
-                                <li class="bar-row" data-low=low.to_string()>
-                                    <span>{t(label)} " " <strong>{score}</strong></span>
-                                    <span class="muted">{locale.date(&a.day)}</span>
-                                </li>
-                                {a.comment.map(|c| view! { <li class="survey-comment muted" dir="auto">{c}</li> })}
-                            }
-                        })
-                        .collect_view();
+    move || {
+        let answers = answers.get();
+        (!answers.is_empty()).then(|| {
+            let rows = answers
+                .into_iter()
+                .map(|a| {
+                    let most = *a.kind.scale().end();
+                    let label = match a.kind {
+                        SurveyKind::Csat => Key::Csat,
+                        SurveyKind::Nps => Key::Nps,
+                    };
+                    let score = crate::fill!(
+                        locale,
+                        Key::ScoreOf,
+                        score = &locale.number(a.score),
+                        most = &locale.number(most)
+                    );
+                    let low = a.kind.is_low(a.score);
                     view! {
-                        <section class="panel">
-                            <h2>{t(Key::Satisfaction)}</h2>
-                            <ul class="bars">{rows}</ul>
-                        </section>
+                        <li class="bar-row" data-low=low.to_string()>
+                            <span>{t(label)} " " <strong>{score}</strong></span>
+                            <span class="muted">{locale.date(&a.day)}</span>
+                        </li>
+                        {a.comment.map(|c| view! { <li class="survey-comment muted" dir="auto">{c}</li> })}
                     }
                 })
-            })}
-        </Suspense>
+                .collect_view();
+            view! {
+                <section class="panel">
+                    <h2>{t(Key::Satisfaction)}</h2>
+                    <ul class="bars">{rows}</ul>
+                </section>
+            }
+        })
     }
 }

@@ -150,6 +150,19 @@ pub async fn cx_from(state: AppState, headers: &HeaderMap) -> AppResult<Cx> {
 }
 
 impl Cx {
+    /// Work done in `actor`'s name without a request of theirs (a complaint from the public
+    /// form given to them, the follow-up of a survey answer).
+    pub fn acting_as(db: Db, actor: Actor) -> Cx {
+        Cx {
+            db,
+            actor,
+            utc_offset: time::UtcOffset::UTC,
+            clocks: None,
+            receipt: None,
+            memo: Default::default(),
+        }
+    }
+
     /// The default pipeline, read once per request.
     pub async fn pipeline(&self) -> AppResult<crate::pipeline::Pipeline> {
         self.memo

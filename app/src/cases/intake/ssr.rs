@@ -132,14 +132,7 @@ pub async fn take(db: &Db, complaint: &Complaint) -> AppResult<String> {
     let actor: Actor = crate::auth::ssr::actor_by_id(db, &owner)
         .await?
         .ok_or_else(|| crate::server::internal("complaint owner missing"))?;
-    let cx = Cx {
-        db: db.clone(),
-        actor,
-        utc_offset: time::UtcOffset::UTC,
-        clocks: None,
-        receipt: None,
-        memo: Default::default(),
-    };
+    let cx = Cx::acting_as(db.clone(), actor);
     let (subject, description) = super::case_text(complaint);
     let id = crate::ids::new_id();
     let input = CaseInput {

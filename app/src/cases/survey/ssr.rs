@@ -260,14 +260,7 @@ async fn follow_up(db: &Db, answered: &Answered) -> AppResult<()> {
         .await?
         .ok_or_else(|| crate::server::internal("survey owner missing or inactive"))?;
     let locale = actor.locale;
-    let cx = Cx {
-        db: db.clone(),
-        actor,
-        utc_offset: time::UtcOffset::UTC,
-        clocks: None,
-        receipt: None,
-        memo: Default::default(),
-    };
+    let cx = Cx::acting_as(db.clone(), actor);
     let who = answered
         .contact_name
         .clone()

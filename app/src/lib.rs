@@ -44,7 +44,17 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        // A panic leaves the page inert: mark it, so the browser tests report the message at
+        // once instead of waiting for a hydration that will never come.
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-panic", &info.to_string());
+        }
+    }));
     let document = web_sys::window().and_then(|w| w.document());
     let shell = document
         .as_ref()

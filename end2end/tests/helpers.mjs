@@ -20,7 +20,13 @@ export async function signOut(page) {
 
 /** Waits until the wasm has hydrated the page, so clicks reach Rust event handlers. */
 export async function hydrated(page) {
-  await page.waitForFunction(() => document.body.dataset.hydrated === "true", null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.body.dataset.hydrated === "true" || document.body.dataset.panic !== undefined,
+    null,
+    { timeout: 30_000 },
+  );
+  const panic = await page.evaluate(() => document.body.dataset.panic);
+  expect(panic, "the app panicked while starting").toBeUndefined();
 }
 
 export function unique(prefix) {

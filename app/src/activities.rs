@@ -88,7 +88,7 @@ pub type ValidActivity = ActivityFields;
 pub const FIELDS: &[Field] = &[
     Field::new("kind", Key::FieldKind).shown(Shown::ActivityKind),
     Field::new("subject", Key::FieldSubject),
-    Field::new("body", Key::FieldBody),
+    Field::new("body", Key::FieldBody).searched(),
     Field::new("due_date", Key::FieldDue)
         .history_as("due")
         .shown(Shown::Date),
@@ -136,6 +136,21 @@ impl Declaration for ActivityFields {
     type Input = ActivityInput;
     const TABLE: Table = Table::Activity;
     const FIELDS: &'static [Field] = FIELDS;
+    const NAME: &'static str = "subject";
+    const LINKS: &'static [crate::sync::replica::Link] = &[
+        crate::sync::replica::Link {
+            field: "deal",
+            to: Table::Deal,
+        },
+        crate::sync::replica::Link {
+            field: "contact",
+            to: Table::Contact,
+        },
+        crate::sync::replica::Link {
+            field: "company",
+            to: Table::Company,
+        },
+    ];
     /// What is still to do is always on the device; what was done, for a quarter after.
     const KEPT_DAYS: Option<i64> = Some(90);
     const CURRENT: &'static str = "done = false";

@@ -131,6 +131,8 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
                     <Route path=path!("/settings/users") view={Lazy::<UsersScreen>::new()} />
                     <Route path=path!("/settings/service") view={Lazy::<ServiceSettingsScreen>::new()} />
+                    <Route path=path!("/settings/trash") view={Lazy::<TrashScreen>::new()} />
+                    <Route path=path!("/search") view={Lazy::<SearchScreen>::new()} />
                     <Route path=path!("/sync") view={Lazy::<SyncScreen>::new()} />
                 </ParentRoute>
             </Routes>
@@ -162,6 +164,7 @@ fn SignedIn() -> impl IntoView {
                         let saved = actor.locale;
                         Effect::new(move |_| expect_context::<LanguageSetting>().adopt(saved));
                         provide_context(actor.clone());
+                        crate::search::views::SearchQuery::provide();
                         let navigate = use_navigate();
                         // A session ended elsewhere while this page was open: sign in again.
                         Effect::new(move |_| {
@@ -234,6 +237,7 @@ fn Nav(actor: Actor) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">{t(Key::BrandMark)}</span>
                 <span class="brand-name">{t(Key::AppName)}</span>
             </div>
+            <crate::search::views::SearchBox />
             {(actor.role != crate::auth::Role::Rep)
                 .then(|| link("/dashboard", Icon::Dashboard, Key::NavDashboard))}
             {link("/", Icon::Today, Key::NavToday)}

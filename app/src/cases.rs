@@ -185,12 +185,12 @@ pub struct CaseFields {
 pub const FIELDS: &[Field] = &[
     Field::new("kind", Key::FieldKind).shown(Shown::CaseKind),
     Field::new("subject", Key::FieldSubject),
-    Field::new("description", Key::FieldDescription),
+    Field::new("description", Key::FieldDescription).searched(),
     Field::new("company", Key::FieldCompany),
     Field::new("contact", Key::FieldContact),
     Field::new("deal", Key::FieldTitle).history_as("title"),
     Field::new("channel", Key::FieldChannel).shown(Shown::CaseChannel),
-    Field::new("category", Key::FieldCategory),
+    Field::new("category", Key::FieldCategory).searched(),
     Field::new("priority", Key::FieldPriority).shown(Shown::CasePriority),
     Field::new("status", Key::FieldStatus)
         .guarded()
@@ -230,12 +230,31 @@ impl Declaration for CaseFields {
     type Input = CaseInput;
     const TABLE: Table = Table::Case;
     const FIELDS: &'static [Field] = FIELDS;
+    const NAME: &'static str = "subject";
+    const LINKS: &'static [crate::sync::replica::Link] = &[
+        crate::sync::replica::Link {
+            field: "company",
+            to: Table::Company,
+        },
+        crate::sync::replica::Link {
+            field: "contact",
+            to: Table::Contact,
+        },
+        crate::sync::replica::Link {
+            field: "deal",
+            to: Table::Deal,
+        },
+    ];
     /// An open case is always on the device; a resolved or closed one for a quarter after.
     const KEPT_DAYS: Option<i64> = Some(90);
     const CURRENT: &'static str = "status NOT IN ['resolved', 'closed']";
 
     fn current(&self, _: &crate::sync::horizon::Horizon) -> bool {
         !self.status.is_done()
+    }
+
+    fn also_searched(&self) -> Option<&str> {
+        self.reference.as_deref()
     }
 
     fn input(&self, id: &str, rev: Option<i64>) -> CaseInput {

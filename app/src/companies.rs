@@ -56,11 +56,11 @@ pub type ValidCompany = CompanyFields;
 /// The company form's fields, as sync merges them and history and conflicts label them.
 pub const FIELDS: &[Field] = &[
     Field::new("name", Key::FieldName),
-    Field::new("industry", Key::FieldIndustry),
-    Field::new("phone", Key::FieldPhone),
-    Field::new("email", Key::FieldEmail),
-    Field::new("website", Key::FieldWebsite),
-    Field::new("address", Key::FieldAddress),
+    Field::new("industry", Key::FieldIndustry).searched(),
+    Field::new("phone", Key::FieldPhone).searched(),
+    Field::new("email", Key::FieldEmail).searched(),
+    Field::new("website", Key::FieldWebsite).searched(),
+    Field::new("address", Key::FieldAddress).searched(),
 ];
 
 /// A company as its page shows it.

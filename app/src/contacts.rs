@@ -57,12 +57,22 @@ pub type ValidContact = ContactFields;
 /// Both phone (and e-mail) boxes are shown in history as one list.
 pub const FIELDS: &[Field] = &[
     Field::new("name", Key::FieldName),
-    Field::new("title", Key::FieldJobTitle).history_as("job_title"),
+    Field::new("title", Key::FieldJobTitle)
+        .history_as("job_title")
+        .searched(),
     Field::new("company", Key::FieldCompany),
-    Field::new("phone", Key::FieldPhone).history_as("phones"),
-    Field::new("phone2", Key::FieldPhone).history_as("phones"),
-    Field::new("email", Key::FieldEmail).history_as("emails"),
-    Field::new("email2", Key::FieldEmail).history_as("emails"),
+    Field::new("phone", Key::FieldPhone)
+        .history_as("phones")
+        .searched(),
+    Field::new("phone2", Key::FieldPhone)
+        .history_as("phones")
+        .searched(),
+    Field::new("email", Key::FieldEmail)
+        .history_as("emails")
+        .searched(),
+    Field::new("email2", Key::FieldEmail)
+        .history_as("emails")
+        .searched(),
 ];
 
 /// A contact as its page shows it: its fields, and the name of its company.
@@ -123,6 +133,10 @@ impl Declaration for ContactFields {
     type Input = ContactInput;
     const TABLE: Table = Table::Contact;
     const FIELDS: &'static [Field] = FIELDS;
+    const LINKS: &'static [crate::sync::replica::Link] = &[crate::sync::replica::Link {
+        field: "company",
+        to: Table::Company,
+    }];
 
     /// The form as it opens on these fields.
     fn input(&self, id: &str, rev: Option<i64>) -> ContactInput {

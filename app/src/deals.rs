@@ -172,7 +172,7 @@ pub const FIELDS: &[Field] = &[
     Field::new("company", Key::FieldCompany),
     Field::new("contact", Key::FieldContact),
     Field::new("expected_close", Key::FieldExpectedClose).shown(Shown::Date),
-    Field::new("next_step", Key::FieldNextStep),
+    Field::new("next_step", Key::FieldNextStep).searched(),
     Field::new("lost_reason", Key::FieldLostReason),
     Field::new("source", Key::FieldSource).shown(Shown::Source),
 ];
@@ -184,6 +184,17 @@ impl Declaration for DealFields {
     type Input = DealInput;
     const TABLE: Table = Table::Deal;
     const FIELDS: &'static [Field] = FIELDS;
+    const NAME: &'static str = "title";
+    const LINKS: &'static [crate::sync::replica::Link] = &[
+        crate::sync::replica::Link {
+            field: "company",
+            to: Table::Company,
+        },
+        crate::sync::replica::Link {
+            field: "contact",
+            to: Table::Contact,
+        },
+    ];
     /// A won or lost deal stays on the device for a year after it last changed: this
     /// year's results, and last year's for comparison.
     const KEPT_DAYS: Option<i64> = Some(365);

@@ -18,6 +18,9 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The record is in the Trash: it can be restored.
+    #[error("deleted")]
+    Deleted,
     #[error("invalid input")]
     Validation(FieldErrors),
     /// The record changed since the editor loaded it.
@@ -42,6 +45,7 @@ impl AppError {
             AppError::Unauthorized | AppError::AccountClosed => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::Deleted => 410,
             AppError::Validation(_) => 422,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
@@ -62,6 +66,7 @@ impl AppError {
             AppError::AccountClosed => Key::ErrAccountClosed,
             AppError::Forbidden => Key::ErrForbidden,
             AppError::NotFound => Key::ErrNotFound,
+            AppError::Deleted => Key::ErrDeleted,
             AppError::Validation(_) => Key::ErrValidation,
             AppError::Conflict => Key::ErrConflict,
             AppError::RateLimited { .. } => Key::ErrRateLimited,

@@ -13,6 +13,10 @@ use crate::error::AppError;
 pub const CREATED: &str = "created";
 /// Every kind's owner: changed by reassigning, never by its form.
 pub const OWNER: &str = "owner";
+/// The history entry of a record's move to the Trash (no field has this name).
+pub const DELETED: &str = "deleted";
+/// The history entry of a record's return from the Trash.
+pub const RESTORED: &str = "restored";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {

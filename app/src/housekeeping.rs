@@ -1,5 +1,5 @@
-//! What expires is deleted: sessions past their end, forgiven sign-in failures, and change
-//! log entries and push answers older than the sync horizon. Every server process runs it
+//! What expires is deleted: sessions past their end, forgiven sign-in failures, change
+//! log entries and push answers older than the sync horizon, and the Trash's old entries. Every server process runs it
 //! (from its change watcher); the deletes are idempotent, so two at once do no harm.
 
 use std::time::Duration;
@@ -41,6 +41,7 @@ pub async fn run_once(db: &Db, horizon_days: i64) -> AppResult<Cleaned> {
     )
     .bind(("horizon", horizon_days * 86_400));
     db::write(db, &prune).await?;
+    crate::trash::ssr::purge(db).await?;
     let state = crate::sync::ssr::log_state(db).await?;
     Ok(Cleaned {
         pruned_through: state.pruned_through,

@@ -60,6 +60,20 @@ macro_rules! kinds {
                 }
             }
 
+            /// The field that names a record of this kind.
+            pub fn name_field(self) -> &'static str {
+                match self {
+                    $(Table::$kind => <$row as Synced>::NAME,)*
+                }
+            }
+
+            /// Where a record of this kind is shown.
+            pub fn href(self, id: &str) -> String {
+                match self {
+                    $(Table::$kind => format!(concat!("/", $path, "/{}"), id),)*
+                }
+            }
+
             /// Where a record of this kind is edited.
             pub fn edit_href(self, id: &str) -> String {
                 match self {
@@ -148,6 +162,29 @@ macro_rules! kinds {
                     });
                 )*
                 gone
+            }
+
+            /// Who a record held here belongs to.
+            pub fn scope_of(&self, key: &RowKey) -> Option<Scope> {
+                match key.table {
+                    $(Table::$kind => self.$rows.get(&key.id).map(|r| r.scope()),)*
+                }
+            }
+
+            /// The records held here that link to `key`, by any field their kind declares.
+            pub fn linked_to(&self, key: &RowKey) -> Vec<RowKey> {
+                let mut found = Vec::new();
+                $(
+                    for link in <$row as Synced>::LINKS.iter().filter(|l| l.to == key.table) {
+                        found.extend(
+                            self.$rows
+                                .values()
+                                .filter(|r| r.linked_id(link.field).as_ref() == Some(&key.id))
+                                .map(|r| RowKey { table: Table::$kind, id: r.id().into() }),
+                        );
+                    }
+                )*
+                found
             }
 
             pub fn len(&self) -> usize {
@@ -300,6 +337,34 @@ mod tests {
         for table in Table::ALL {
             table.visit(Check);
         }
+    }
+
+    /// A kind's links and name are fields of its form: a delete unlinks, a restore relinks
+    /// and the Trash names records by them.
+    #[test]
+    fn links_and_names_are_declared_fields() {
+        struct Check;
+        impl Visit for Check {
+            type Out = ();
+            fn visit<R: Synced>(self) {
+                let declared = |name: &str| R::FIELDS.iter().any(|f| f.name == name);
+                assert!(declared(R::NAME), "{:?} is named by a field", R::TABLE);
+                for link in R::LINKS {
+                    assert!(declared(link.field), "{:?}.{}", R::TABLE, link.field);
+                    assert_ne!(link.to, R::TABLE);
+                }
+            }
+        }
+        for table in Table::ALL {
+            table.visit(Check);
+        }
+        assert_eq!(
+            <crate::activities::ActivityRow as Synced>::LINKS
+                .iter()
+                .map(|l| l.to)
+                .collect::<Vec<_>>(),
+            [Table::Deal, Table::Contact, Table::Company]
+        );
     }
 
     #[test]

@@ -38,8 +38,33 @@ pub type Fields = serde_json::Map<String, serde_json::Value>;
 /// was most of a first sync's time (BENCHMARKS.md, issue 11).
 pub const PAGE: usize = 2000;
 
+/// What a change does to its record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// Sets `fields` (or creates the record).
+    #[default]
+    Edit,
+    /// Moves the record to the Trash; what links to it is kept and unlinked.
+    Delete,
+    /// Moves a company to the Trash with the contacts and deals the user may change; the
+    /// rest is kept and unlinked.
+    DeleteWithLinked,
+}
+
+impl Op {
+    pub fn is_edit(&self) -> bool {
+        *self == Op::Edit
+    }
+
+    pub fn deletes(self) -> bool {
+        !self.is_edit()
+    }
+}
+
 /// One change made on a device: `fields` set on record `id`, starting from `base` (the
-/// fields as the device had them; `None` when the device created the record).
+/// fields as the device had them; `None` when the device created the record), or the record
+/// deleted (`op`; then `base` is what the device had when it was deleted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mutation {
     pub table: Table,
@@ -48,6 +73,9 @@ pub struct Mutation {
     pub fields: Fields,
     /// The hybrid logical clock of the edit.
     pub clock: clock::Hlc,
+    /// Absent for an edit, so changes stored and digested before deletes existed read the same.
+    #[serde(default, skip_serializing_if = "Op::is_edit")]
+    pub op: Op,
 }
 
 /// A mutation with its number, unique and increasing per device.
@@ -65,7 +93,7 @@ pub struct PushRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     /// Saved. `superseded` lists fields where a later edit made elsewhere was kept.
     Applied { superseded: Vec<String> },
@@ -78,6 +106,9 @@ pub enum Outcome {
         #[serde(default)]
         superseded: Vec<String>,
     },
+    /// Deleted (to the Trash), though someone else had changed `fields` after this device
+    /// last saw them: its user may want it back.
+    DeletedChanged { fields: Vec<FieldConflict> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -319,6 +350,19 @@ pub async fn change<R: replica::Synced>(
     #[cfg(not(feature = "hydrate"))]
     {
         drop((id, edit));
+        Ok(())
+    }
+}
+
+/// Moves a record to the Trash, through the outbox (`with_linked`: a company's contacts and
+/// deals too).
+pub async fn delete<R: replica::Synced>(id: String, with_linked: bool) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    return send_wrapper::SendWrapper::new(client::delete::<R>(id, with_linked)).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        drop(id);
+        let _ = with_linked;
         Ok(())
     }
 }

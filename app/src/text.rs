@@ -56,6 +56,34 @@ pub fn fold(input: &str) -> String {
         .collect()
 }
 
+/// A phone number as digits only, an Iranian number in its national form: `+98 912 …`,
+/// `0098 912 …` and `0912 …` are one number, typed in any script. `None` for text with
+/// fewer than 4 digits or with letters (not a phone number).
+pub fn phone_key(input: &str) -> Option<String> {
+    let mut digits = String::with_capacity(input.len());
+    for c in input.chars().map(ascii_digit) {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '+' | '-' | '(' | ')' | '.' | '/' | '\u{00A0}' => {}
+            _ => return None,
+        }
+    }
+    if digits.len() < 4 {
+        return None;
+    }
+    let national = if let Some(rest) = digits.strip_prefix("0098") {
+        format!("0{rest}")
+    } else if let (Some(rest), true) = (
+        digits.strip_prefix("98"),
+        input.trim_start().starts_with('+') || digits.len() == 12,
+    ) {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    Some(national)
+}
+
 /// Every character `fold` changes, for the test that a stored search key is the app's.
 pub const FOLDED_SAMPLES: &str = "AbC ي ى ك \u{064B}\u{064C}\u{064D}\u{064E}\u{064F}\u{0650}\u{0651}\u{0652}\u{0653}\u{0654}\u{0655}\u{0656}\u{0657}\u{0658}\u{0659}\u{065A}\u{065B}\u{065C}\u{065D}\u{065E}\u{065F}\u{0670}\u{0640}\u{200B}\u{200C}\u{200D}\u{200E}\u{200F} ۰۱۲۳۴۵۶۷۸۹ ٠١٢٣٤٥٦٧٨٩ ٫٬ می‌خواهم";
 
@@ -77,6 +105,28 @@ mod tests {
         assert_eq!(persian_digits("1403/01/01"), "۱۴۰۳/۰۱/۰۱");
         assert_eq!(persian_digits("ab 9"), "ab ۹");
         assert_eq!(ascii_digits(&persian_digits("0123456789")), "0123456789");
+    }
+
+    #[test]
+    fn phone_numbers_in_any_form_and_script_have_one_key() {
+        let key = Some("09123456789".to_owned());
+        assert_eq!(phone_key("۰۹۱۲۳۴۵۶۷۸۹"), key);
+        assert_eq!(phone_key("+98 912 345 6789"), key);
+        assert_eq!(phone_key("+989123456789"), key);
+        assert_eq!(phone_key("0098 912-345-6789"), key);
+        assert_eq!(phone_key("989123456789"), key);
+        assert_eq!(phone_key("(0912) 345 ٦٧٨٩"), key);
+        assert_eq!(
+            phone_key("+44 20 7946 0958"),
+            Some("442079460958".to_owned())
+        );
+        assert_eq!(
+            phone_key("9812"),
+            Some("9812".to_owned()),
+            "a short number is not read as +98"
+        );
+        assert_eq!(phone_key("Room 12"), None);
+        assert_eq!(phone_key("12"), None);
     }
 
     #[test]

@@ -428,3 +428,68 @@ test("a manager's Dashboard and its table are worked out on the tablet when the 
     await link.down().catch(() => {});
   }
 });
+
+test("a contact deleted offline that a manager changed meanwhile can be restored from Sync issues", async ({ browser }, info) => {
+  test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
+  test.setTimeout(180_000);
+  const link = new Link(phonePort + 2, appPort);
+  await link.up();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
+  const phone = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: launchArgs,
+    baseURL: `http://127.0.0.1:${phonePort + 2}`,
+    ...phoneProfile,
+  });
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const rep = phone.pages()[0] ?? (await phone.newPage());
+    await signInOn(rep, "rep@example.com");
+    await expect(status(rep)).toHaveText("Synced", { timeout: 30_000 });
+    const name = unique("Kian Tehrani");
+    await rep.getByRole("navigation").getByRole("link", { name: "Contacts" }).click();
+    await rep.getByRole("link", { name: "New contact" }).click();
+    await hydrated(rep);
+    await rep.getByLabel("Name", { exact: true }).fill(name);
+    await rep.getByRole("button", { name: "Save" }).click();
+    await expect(rep.getByRole("heading", { name, level: 1 })).toBeVisible();
+    await expect(status(rep)).toHaveText("Synced", { timeout: 20_000 });
+    const contactPath = new URL(rep.url()).pathname;
+
+    // Offline, the rep deletes the contact; meanwhile their manager gives it a title.
+    await link.down();
+    await rep.getByRole("button", { name: "Delete", exact: true }).click();
+    await rep.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(rep.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
+    await expect(rep.getByRole("link", { name })).toHaveCount(0);
+    await expect(status(rep)).toContainText("1 pending", { timeout: 30_000 });
+
+    const manager = await desk.newPage();
+    await signInOn(manager, "manager@example.com");
+    await manager.goto(`${contactPath}/edit`);
+    await hydrated(manager);
+    await manager.getByLabel("Job title", { exact: true }).fill("Head of purchasing");
+    await manager.getByRole("button", { name: "Save" }).click();
+    await expect(manager.getByRole("heading", { name, level: 1 })).toBeVisible();
+    await expect(manager.getByText("Head of purchasing")).toBeVisible();
+    await expect(status(manager)).toHaveText("Synced", { timeout: 20_000 });
+
+    // Back online: the delete is made, and the rep is shown what they deleted unseen.
+    await link.up();
+    await expect(status(rep)).toHaveText("Synced · 1 to check", { timeout: 30_000 });
+    await rep.getByRole("link", { name: /^Sync: .*1 to check/ }).click();
+    const issue = rep.getByRole("listitem").filter({ hasText: name });
+    await expect(issue).toContainText("You deleted this, but someone had changed it since you last saw it.");
+    await expect(issue).toContainText("Head of purchasing");
+    await issue.getByRole("button", { name: "Restore" }).click();
+    await expect(rep.getByText("Nothing to check: every change made here was saved.")).toBeVisible();
+    await expect(status(rep)).toHaveText("Synced", { timeout: 20_000 });
+    await rep.goto(contactPath);
+    await expect(rep.getByRole("heading", { name, level: 1 })).toBeVisible({ timeout: 20_000 });
+    await expect(rep.getByText("Head of purchasing")).toBeVisible();
+  } finally {
+    await phone.close().catch(() => {});
+    await desk.close();
+    await link.down().catch(() => {});
+  }
+});

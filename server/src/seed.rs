@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 mod cases;
 mod fa;
 mod history;
+mod trash;
 
 pub const DEMO_PASSWORD: &str = "hamrah-demo";
 
@@ -504,6 +505,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     app::cases::ssr::refresh_outcomes(db)
         .await
         .map_err(|e| anyhow::anyhow!("case outcomes: {e}"))?;
+    trash::add(db).await?;
     // Each demo team is run by its manager.
     db.query(
         "FOR $m IN (SELECT id, team FROM user WHERE role = 'manager' AND team != NONE) {

@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0016_stalled_by_owner.surql"),
     ),
     ("0017_cases", include_str!("../migrations/0017_cases.surql")),
+    ("0018_trash", include_str!("../migrations/0018_trash.surql")),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

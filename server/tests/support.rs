@@ -240,6 +240,38 @@ impl TestApp {
         }
     }
 
+    /// Deletes a record as a device does, from `base` (its fields as the device had them;
+    /// now's when `None`); answers the push's outcome.
+    pub async fn push_delete(
+        &self,
+        session: &str,
+        table: &str,
+        id: &str,
+        base: Option<Value>,
+        with_linked: bool,
+    ) -> Value {
+        let base = match base {
+            Some(base) => base,
+            None => self.form_fields(table, id).await,
+        };
+        let clock = app::sync::clock::Hlc {
+            ms: app::sync::ssr::now_ms(),
+            counter: 0,
+            node: "test".into(),
+        };
+        let op = if with_linked {
+            "delete_with_linked"
+        } else {
+            "delete"
+        };
+        let request = json!({ "request": { "client": app::ids::new_id(), "mutations": [
+            { "id": 1, "mutation": { "table": table, "id": id, "base": base, "fields": {}, "clock": clock.to_string(), "op": op } }
+        ] } });
+        let reply = self.call(Some(session), "sync/push", request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        reply.body[0]["outcome"].clone()
+    }
+
     /// Moves a deal to `stage` as the board does: a change of its stage from `from`, the
     /// stage the device showed (the one it is in now when `None`).
     pub async fn move_deal(

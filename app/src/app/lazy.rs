@@ -48,5 +48,7 @@ lazy_screen! {
     ComplaintSentScreen => crate::cases::views::ComplaintSentPage,
     SurveyScreen => crate::cases::views::SurveyPage,
     ServiceSettingsScreen => crate::cases::views::ServiceSettingsPage,
+    TrashScreen => crate::trash::views::TrashPage,
+    SearchScreen => crate::search::views::SearchPage,
     SurveyThanksScreen => crate::cases::views::SurveyThanksPage,
 }

@@ -737,6 +737,38 @@ pub const fn text(key: Key) -> &'static str {
         Key::ProblemTooManySent => {
             "در این ساعت چند پیام فرستاده‌اید. لطفاً کمی صبر کنید یا با ما تماس بگیرید."
         }
+        Key::ErrDeleted => "این مورد حذف شده و در سطل زباله است.",
+        Key::HistoryDeleted => "{who} این را به سطل زباله برد",
+        Key::HistoryRestored => "{who} این را از سطل زباله بازگرداند",
+        Key::Delete => "حذف",
+        Key::DeleteTitle => "«{name}» حذف شود؟",
+        Key::DeleteLead => "به سطل زباله می‌رود و تا ۳۰ روز می‌توان آن را بازگرداند.",
+        Key::DeleteKeepsLinked => "{count} مورد وابسته می‌ماند و پیوندش برداشته می‌شود.",
+        Key::DeleteCompanyKeep => "مخاطبان و معامله‌هایش بمانند، بدون پیوند",
+        Key::DeleteCompanyAll => "{count} مخاطب و معاملهٔ آن هم حذف شود",
+        Key::DeleteWhatElse => "مخاطبان و معامله‌هایش چه شوند",
+        Key::Trash => "سطل زباله",
+        Key::TrashLead => {
+            "موارد حذف‌شده ۳۰ روز این‌جا می‌مانند. بازگرداندن، مورد را با پیوندهایش برمی‌گرداند."
+        }
+        Key::TrashEmpty => "سطل زباله خالی است.",
+        Key::Restore => "بازگرداندن",
+        Key::TrashDeletedBy => "حذف به دست {who}، {when}",
+        Key::TrashWith => "همراه با {count} مورد وابسته",
+        Key::Open => "باز کردن",
+        Key::SyncKeepDeleted => "حذف‌شده بماند",
+        Key::Restored => "بازگردانده شد.",
+        Key::SyncDeletedChanged => {
+            "شما این را حذف کردید، اما کسی پس از آخرین باری که دیدیدش آن را تغییر داده بود."
+        }
+        Key::SyncDeletedHere => "حذف‌شده",
+        Key::SearchLead => {
+            "شرکت‌ها، مخاطبان، معامله‌ها، پرونده‌ها و فعالیت‌ها، با هر واژه‌ای از نام، یادداشت، تلفن یا ایمیلشان."
+        }
+        Key::SearchNothing => "برای «{query}» چیزی پیدا نشد.",
+        Key::SearchOffline => "آفلاین: آنچه روی این دستگاه هست نشان داده می‌شود.",
+        Key::SearchTooShort => "دست‌کم دو حرف بنویسید.",
+        Key::SearchResults => "{count} نتیجه",
         Key::ProblemNotSent => "پیام شما فرستاده نشد. لطفاً کمی بعد دوباره بکوشید.",
     }
 }

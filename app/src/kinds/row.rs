@@ -9,7 +9,7 @@ use super::{Held, Table};
 use crate::error::AppError;
 use crate::ids::Id;
 use crate::sync::horizon::Horizon;
-use crate::sync::replica::{Context, Field, Stamp, Synced};
+use crate::sync::replica::{Context, Field, Link, Stamp, Synced};
 
 /// A record kind's own fields and rules, declared once in its module. The device's row,
 /// the form's change, merging, history labels and the push dispatch all follow from it.
@@ -21,9 +21,19 @@ pub trait Declaration:
     const TABLE: Table;
     /// The form's fields, each once: every field a change may carry is here.
     const FIELDS: &'static [Field];
+    /// The fields that link to another record: a delete unlinks them, a restore links them
+    /// back, a merge moves them.
+    const LINKS: &'static [Link] = &[];
+    /// The field that names a record of this kind (in the Trash, in sync issues).
+    const NAME: &'static str = "name";
 
     /// The form as it opens on these fields.
     fn input(&self, id: &str, rev: Option<i64>) -> Self::Input;
+
+    /// What search finds a record by besides its form's fields (a case's reference).
+    fn also_searched(&self) -> Option<&str> {
+        None
+    }
 
     /// Days a device keeps a record of this kind after its last change, unless it is
     /// [`Declaration::current`]; `None` keeps every record the user may read. See
@@ -75,6 +85,8 @@ where
     type Input = F::Input;
     const TABLE: Table = F::TABLE;
     const FIELDS: &'static [Field] = F::FIELDS;
+    const LINKS: &'static [Link] = F::LINKS;
+    const NAME: &'static str = F::NAME;
 
     fn id(&self) -> &str {
         &self.id
@@ -90,6 +102,10 @@ where
 
     fn input(&self) -> F::Input {
         self.fields.input(&self.id, Some(self.rev))
+    }
+
+    fn also_searched(&self) -> Option<&str> {
+        self.fields.also_searched()
     }
 
     fn blank(id: &str, stamp: Stamp) -> Self {

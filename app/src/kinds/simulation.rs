@@ -3,7 +3,7 @@
 //! log; devices that edit while offline with skewed clocks, push late, push twice, and lose
 //! sight of rows when deals are reassigned or their user moves team; a device that reuses a
 //! change number for another change, and outbox entries that storage corrupted; every synced
-//! kind (deals, companies, contacts, activities, cases) is edited, created and reassigned. Whatever the
+//! kind (deals, companies, contacts, activities, cases) is edited, created, deleted and reassigned. Whatever the
 //! order: every device ends with exactly the server's rows it may see, learns of no row it
 //! never could see, and no change disappears without the user being told.
 
@@ -152,6 +152,8 @@ struct Server {
     now_ms: i64,
     /// Per (kind, record, field): the last change that set it, and to what.
     takes: BTreeMap<FieldKey, (ChangeKey, serde_json::Value)>,
+    /// The Trash: deleted records, with who could see them.
+    trashed: BTreeMap<(Table, Id), Scope>,
 }
 
 impl Server {
@@ -168,6 +170,7 @@ impl Server {
             companies: BTreeMap::new(),
             contacts: BTreeMap::new(),
             activities: BTreeMap::new(),
+            trashed: BTreeMap::new(),
             cases: BTreeMap::new(),
             seq: 0,
             log: Vec::new(),
@@ -307,6 +310,20 @@ impl Server {
     fn take_as<R: Kind>(&mut self, device: usize, user: usize, pending: &Pending) -> Outcome {
         let me = self.users[user].clone();
         let m = &pending.mutation;
+        if m.op.deletes() {
+            return self.take_delete::<R>(&me, m);
+        }
+        // An edit of a record in the Trash: answered "deleted", as `trash::ssr::deleted_for`.
+        if !R::map(self).contains_key(&m.id)
+            && self
+                .trashed
+                .get(&(R::TABLE, m.id.clone()))
+                .is_some_and(|scope| me.access(scope) >= Access::Read)
+        {
+            return Outcome::Rejected {
+                error: crate::error::AppError::Deleted,
+            };
+        }
         let clock = m.clock.clone().clamped(self.now_ms);
         let visible = R::map(self)
             .get(&m.id)
@@ -355,7 +372,7 @@ impl Server {
                 .map(|c| c.field.clone())
                 .chain(superseded.iter().cloned())
                 .collect(),
-            Outcome::Rejected { .. } => return outcome,
+            Outcome::Rejected { .. } | Outcome::DeletedChanged { .. } => return outcome,
         };
         for (field, value) in &m.fields {
             if !skipped.contains(field) {
@@ -369,6 +386,48 @@ impl Server {
         R::map_mut(self).insert(m.id.clone(), Stored { row, rev, clocks });
         self.log(R::TABLE, &m.id.clone(), before);
         outcome
+    }
+
+    /// What `trash::ssr::delete` does (links to the record are left to the server tests).
+    fn take_delete<R: Kind>(&mut self, me: &Actor, m: &Mutation) -> Outcome {
+        let Some(stored) = R::map(self).get(&m.id) else {
+            let deleted = self.trashed.contains_key(&(R::TABLE, m.id.clone()));
+            return match deleted {
+                true => Outcome::Applied {
+                    superseded: Vec::new(),
+                },
+                false => Outcome::Rejected {
+                    error: crate::error::AppError::NotFound,
+                },
+            };
+        };
+        let scope = stored.row.scope();
+        if let Err(error) = me.check_write(&scope) {
+            return Outcome::Rejected { error };
+        }
+        let now = crate::sync::replica::fields_of(&stored.row.input());
+        let fields: Vec<_> = m
+            .base
+            .iter()
+            .flatten()
+            .filter_map(|(field, mine)| {
+                let theirs = now.get(field)?;
+                (theirs != mine).then(|| crate::sync::FieldConflict {
+                    field: field.clone(),
+                    mine: mine.clone(),
+                    theirs: theirs.clone(),
+                })
+            })
+            .collect();
+        R::map_mut(self).remove(&m.id);
+        self.trashed.insert((R::TABLE, m.id.clone()), scope.clone());
+        self.log(R::TABLE, &m.id.clone(), Some(scope));
+        match fields.is_empty() {
+            true => Outcome::Applied {
+                superseded: Vec::new(),
+            },
+            false => Outcome::DeletedChanged { fields },
+        }
     }
 
     /// The row a user may read now, as a pull sends it.
@@ -597,6 +656,26 @@ impl Device {
         }
     }
 
+    /// Deletes the `pick`th row of a kind, if this device's user may change it.
+    fn delete(&mut self, now_ms: i64, pick: usize) {
+        if self.replica.reference.is_none() {
+            return;
+        }
+        let now = iso(now_ms);
+        let view = self.replica.replayed(&self.pending(), &now);
+        fn one<R: Synced>(view: &Replica, pick: usize) -> Option<R> {
+            let rows = R::rows(view);
+            let row = rows.values().nth(pick / KINDS.len() % rows.len().max(1))?;
+            view.can_edit(&row.scope()).then(|| row.clone())
+        }
+        let clock = self.tick(now_ms);
+        let mutation = per_kind!(KINDS[pick % KINDS.len()], R => one::<R>(&view, pick)
+            .map(|row| crate::sync::replica::delete(&row, false, clock)));
+        if let Some(mutation) = mutation {
+            self.queue(mutation, &now);
+        }
+    }
+
     /// An edit of the `pick`th row of a kind, if this device's user may change it.
     fn edit_one<R: Synced>(
         &mut self,
@@ -777,6 +856,10 @@ enum Op {
         device: usize,
         n: u32,
     },
+    Delete {
+        device: usize,
+        pick: usize,
+    },
     Sync {
         device: usize,
         twice: bool,
@@ -810,6 +893,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..5usize, 0..20usize, 0..13usize, 0..1000u32).prop_map(|(device, pick, field, n)| Op::Edit { device, pick, field, n }),
         1 => (0..5usize, 0..1000u32).prop_map(|(device, n)| Op::Create { device, n }),
+        1 => (0..5usize, 0..40usize).prop_map(|(device, pick)| Op::Delete { device, pick }),
         3 => (0..5usize, any::<bool>()).prop_map(|(device, twice)| Op::Sync { device, twice }),
         1 => (0..5usize, 0..10usize).prop_map(|(device, pick)| Op::Late { device, pick }),
         1 => (0..5usize).prop_map(|device| Op::Collide { device }),
@@ -842,6 +926,7 @@ fn run(ops: Vec<Op>, skews: Vec<i64>) -> Server {
                 n,
             } => devices[device].edit(server.now_ms, pick, field, n, &pipeline),
             Op::Create { device, n } => devices[device].create(server.now_ms, n),
+            Op::Delete { device, pick } => devices[device].delete(server.now_ms, pick),
             Op::Sync { device, twice } => {
                 devices[device].push(device, &mut server, twice);
                 devices[device].pull(&server);
@@ -1053,4 +1138,45 @@ fn case_input(subject: &str) -> CaseInput {
         status: "new".into(),
         ..Default::default()
     }
+}
+
+#[test]
+fn an_offline_edit_of_a_record_deleted_meanwhile_is_answered_not_lost() {
+    use Op::*;
+    let ops = vec![
+        // Rep A's tablet renames a deal offline; the phone deletes it and syncs first.
+        Edit {
+            device: 1,
+            pick: 0,
+            field: 0,
+            n: 7,
+        },
+        Delete { device: 0, pick: 0 },
+        Sync {
+            device: 0,
+            twice: true,
+        },
+        Sync {
+            device: 1,
+            twice: false,
+        },
+    ];
+    let server = run(ops, vec![0; 5]);
+    assert_eq!(
+        server.trashed.keys().map(|(t, _)| *t).collect::<Vec<_>>(),
+        [Table::Deal]
+    );
+    assert!(
+        server.deals.values().all(|s| s.row.title != "Title 7"),
+        "the rename did not bring the deal back"
+    );
+    assert!(
+        server.outcomes.values().any(|(_, o)| matches!(
+            o,
+            Outcome::Rejected {
+                error: crate::error::AppError::Deleted
+            }
+        )),
+        "the tablet was told the deal was deleted"
+    );
 }

@@ -46,6 +46,11 @@ pub fn SettingsPage() -> impl IntoView {
             <LanguageForm />
             <SecuritySection />
             {people}
+            <section class="panel" aria-labelledby="trash-link-h">
+                <h2 id="trash-link-h">{t(Key::Trash)}</h2>
+                <p class="muted">{t(Key::TrashLead)}</p>
+                <leptos_router::components::A href="/settings/trash" attr:class="button">{t(Key::Trash)}</leptos_router::components::A>
+            </section>
             {is_admin.then(|| view! {
                 <OrganisationSection />
                 <section class="panel" aria-labelledby="service-link-h">

@@ -843,9 +843,43 @@ pub async fn change<R: Synced>(
     save::<R>(Some(before), after, id).await.map(|_| ())
 }
 
+/// Deletes a record as the device has it (to the Trash), through the outbox.
+pub async fn delete<R: Synced>(id: String, with_linked: bool) -> Result<(), AppError> {
+    let row = SendWrapper::new(async move {
+        until_loaded().await;
+        <R as crate::kinds::Held>::rows(&view())
+            .get(id.as_str())
+            .cloned()
+    })
+    .await;
+    let row = row.ok_or(AppError::NotOnDevice)?;
+    submit(super::replica::delete(&row, with_linked, tick())).await
+}
+
 /// Settles an issue: `retry` queues the change again with a new clock (for a conflict,
 /// "keep mine": against what the server has now); otherwise it is discarded.
 pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
+    // A record deleted on the server comes back first: if that fails (offline), the issue
+    // stays where it was.
+    let deleted = ENGINE.with(|e| {
+        e.borrow()
+            .issues
+            .iter()
+            .find(|i| i.pending.id == issue_id)
+            .filter(|i| {
+                matches!(
+                    &i.outcome,
+                    Outcome::Rejected {
+                        error: AppError::Deleted
+                    } | Outcome::DeletedChanged { .. }
+                )
+            })
+            .map(|i| (i.pending.mutation.table, i.pending.mutation.id.to_string()))
+    });
+    if let (true, Some((table, id))) = (retry, deleted) {
+        crate::trash::restore(table, id).await?;
+        wake();
+    }
     let issue = ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         let index = e.issues.iter().position(|i| i.pending.id == issue_id)?;
@@ -879,6 +913,8 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
                 .fields
                 .retain(|field, _| superseded.contains(field)),
             Outcome::Rejected { .. } => {}
+            // Restored above; there is nothing to send again.
+            Outcome::DeletedChanged { .. } => return Ok(()),
         }
         submit(mutation).await?;
     }

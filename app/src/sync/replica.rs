@@ -81,6 +81,8 @@ pub struct Field {
     pub history: Option<&'static str>,
     /// How history shows its values.
     pub shown: Shown,
+    /// Search looks in it (besides the record's name and the names it links to).
+    pub searched: bool,
 }
 
 impl Field {
@@ -91,6 +93,14 @@ impl Field {
             label,
             history: Some(name),
             shown: Shown::Text,
+            searched: false,
+        }
+    }
+
+    pub const fn searched(self) -> Field {
+        Field {
+            searched: true,
+            ..self
         }
     }
 
@@ -113,6 +123,13 @@ impl Field {
     }
 }
 
+/// A field of a kind that links to a record of kind `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub field: &'static str,
+    pub to: Table,
+}
+
 /// A record kind that syncs, as the sync core sees it. Implemented once, for
 /// [`crate::kinds::row::Row`] over a kind's [`crate::kinds::row::Declaration`]: declaring that
 /// (and a line in [`crate::kinds`]) is all a kind needs for the device's copy, pull, push,
@@ -122,10 +139,24 @@ pub trait Synced: Clone + Send + Sync + Serialize + DeserializeOwned + Held + 's
     const TABLE: Table;
     /// The form's fields, each once: every field a change may carry is here.
     const FIELDS: &'static [Field];
+    /// The fields that link to other records.
+    const LINKS: &'static [Link];
+    /// The field that names a record.
+    const NAME: &'static str;
     fn id(&self) -> &str;
+
+    /// The record field `field` links to, if set.
+    fn linked_id(&self, field: &str) -> Option<Id> {
+        match fields_of(&self.input()).remove(field) {
+            Some(serde_json::Value::String(id)) if !id.is_empty() => Some(id.into()),
+            _ => None,
+        }
+    }
     fn stamp(&self) -> &Stamp;
     fn stamp_mut(&mut self) -> &mut Stamp;
     fn input(&self) -> Self::Input;
+    /// What search finds a record by besides its form's fields.
+    fn also_searched(&self) -> Option<&str>;
     /// A row with this id and stamp and nothing else filled in yet.
     fn blank(id: &str, stamp: Stamp) -> Self;
     /// Validates a form and takes its values.
@@ -241,6 +272,7 @@ pub fn edit<R: Synced>(
         base: Some(base),
         fields,
         clock,
+        op: super::Op::Edit,
     })
 }
 
@@ -251,6 +283,24 @@ pub fn create<R: Synced>(input: &R::Input, id: &str, clock: Hlc) -> Mutation {
         base: None,
         fields: fields_of(input),
         clock,
+        op: super::Op::Edit,
+    }
+}
+
+/// Deleting record `row` of kind `R`, as the device has it (`with_linked`: a company's
+/// contacts and deals too).
+pub fn delete<R: Synced>(row: &R, with_linked: bool, clock: Hlc) -> Mutation {
+    Mutation {
+        table: R::TABLE,
+        id: row.id().into(),
+        base: Some(fields_of(&row.input())),
+        fields: Fields::new(),
+        clock,
+        op: if with_linked {
+            super::Op::DeleteWithLinked
+        } else {
+            super::Op::Delete
+        },
     }
 }
 
@@ -318,7 +368,38 @@ impl Replica {
             deal_sources: &reference.deal_sources,
             now,
         };
+        if mutation.op.deletes() {
+            return self.replay_delete(mutation, &cx);
+        }
         self.replay_kind(mutation, &cx)
+    }
+
+    /// A delete as the server makes it, on what the device holds: the record goes; with
+    /// [`super::Op::DeleteWithLinked`], so do a company's contacts and deals that I may
+    /// change. Links to what went are left for the next pull, which brings them unlinked
+    /// (a page shows a link to a record the device does not hold as none).
+    fn replay_delete(&mut self, mutation: &Mutation, cx: &Context) -> Result<(), AppError> {
+        let key = super::RowKey {
+            table: mutation.table,
+            id: mutation.id.clone(),
+        };
+        let scope = self.scope_of(&key).ok_or(AppError::NotFound)?;
+        if cx.me.access(&scope) != Access::Write {
+            return Err(AppError::Forbidden);
+        }
+        if mutation.op == super::Op::DeleteWithLinked && mutation.table == Table::Company {
+            let mine = |scope: &Scope| cx.me.access(scope) == Access::Write;
+            let linked = self.linked_to(&key);
+            for other in linked {
+                if matches!(other.table, Table::Contact | Table::Deal)
+                    && self.scope_of(&other).is_some_and(|s| mine(&s))
+                {
+                    self.remove(&other);
+                }
+            }
+        }
+        self.remove(&key);
+        Ok(())
     }
 
     /// Whether I may change a record with this scope.

@@ -178,6 +178,7 @@ pub async fn push(cx: &Cx, request: PushRequest) -> AppResult<Vec<Answer>> {
             Outcome::Applied { .. } => "applied",
             Outcome::Conflict { .. } => "conflict",
             Outcome::Rejected { .. } => "rejected",
+            Outcome::DeletedChanged { .. } => "deleted_changed",
         };
         crate::metrics::count("hamrah_sync_changes_total", &[("outcome", label)]);
         answers.push(Answer { id: *id, outcome });
@@ -232,6 +233,9 @@ pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult
             false,
         ));
     }
+    if mutation.op.deletes() {
+        return crate::trash::ssr::delete(cx, mutation, Some(receipt)).await;
+    }
     let clock = mutation.clock.clone().clamped(now_ms());
     let cx = Cx {
         receipt: Some(receipt.clone()),
@@ -266,6 +270,15 @@ async fn apply_to<R: Synced>(
 ) -> AppResult<(Outcome, bool)> {
     for _ in 0..ATTEMPTS {
         let loaded = load::<R>(cx, &mutation.id).await?;
+        // An edit (or a create sent again) of a record in the Trash: its user may restore it.
+        if loaded.is_none() && crate::trash::ssr::deleted_for(cx, R::TABLE, &mutation.id).await? {
+            return Ok((
+                Outcome::Rejected {
+                    error: AppError::Deleted,
+                },
+                false,
+            ));
+        }
         let current = loaded.as_ref().map(|l| Current {
             row: &l.row,
             rev: l.rev,

@@ -161,38 +161,74 @@ fn shown(value: &serde_json::Value) -> String {
     }
 }
 
+/// One row per field: its name, this device's value and the server's.
+fn conflict_rows(locale: Locale, table: Table, fields: &[super::FieldConflict]) -> impl IntoView {
+    fields
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row">{capitalised(locale.text(field_label(table, &c.field)))}</th>
+                    <td><bdi>{shown(&c.mine)}</bdi></td>
+                    <td><bdi>{shown(&c.theirs)}</bdi></td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 fn IssueItem(issue: Issue) -> impl IntoView {
     let locale = use_locale();
     let m = &issue.pending.mutation;
-    let name = ["title", "name", "subject"]
-        .iter()
-        .find_map(|f| m.fields.get(*f).or_else(|| m.base.as_ref()?.get(*f)))
+    let field = m.table.name_field();
+    let name = m
+        .fields
+        .get(field)
+        .or_else(|| m.base.as_ref()?.get(field))
         .map(shown)
         .unwrap_or_default();
     let heading = format!("{} · {}", locale.text(m.table.label()), name);
     let id = issue.pending.id;
     let settle = Action::new(move |retry: &bool| super::settle(id, *retry));
-    let edit = m.table.edit_href(&m.id);
+    // A deleted record has no form to open until it is restored.
+    let deleted = matches!(
+        &issue.outcome,
+        Outcome::DeletedChanged { .. }
+            | Outcome::Rejected {
+                error: AppError::Deleted
+            }
+    );
+    let edit = (!deleted).then(|| {
+        let href = m.table.edit_href(&m.id);
+        view! { <A href=href attr:class="button">{t(Key::SyncEdit)}</A> }
+    });
     let (detail, primary, secondary) = match &issue.outcome {
+        Outcome::Rejected {
+            error: AppError::Deleted,
+        } => (
+            view! { <p>{t(Key::ErrDeleted)}</p> }.into_any(),
+            Key::Restore,
+            Key::SyncDiscard,
+        ),
+        Outcome::DeletedChanged { fields } => {
+            let rows = conflict_rows(locale, m.table, fields);
+            let table = view! {
+                <p>{t(Key::SyncDeletedChanged)}</p>
+                <table class="conflict">
+                    <thead><tr><td></td><th scope="col">{t(Key::SyncYours)}</th><th scope="col">{t(Key::SyncTheirs)}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            };
+            (table.into_any(), Key::Restore, Key::SyncKeepDeleted)
+        }
         Outcome::Rejected { error } => (
             view! { <p>{reason(locale, m.table, error)}</p> }.into_any(),
             Key::SyncRetry,
             Key::SyncDiscard,
         ),
         Outcome::Conflict { fields, superseded } => {
-            let rows = fields
-                .iter()
-                .map(|c| {
-                    view! {
-                        <tr>
-                            <th scope="row">{capitalised(locale.text(field_label(m.table, &c.field)))}</th>
-                            <td><bdi>{shown(&c.mine)}</bdi></td>
-                            <td><bdi>{shown(&c.theirs)}</bdi></td>
-                        </tr>
-                    }
-                })
-                .collect_view();
+            let rows = conflict_rows(locale, m.table, fields);
             let later = (!superseded.is_empty()).then(|| {
                 let names = superseded
                     .iter()
@@ -232,7 +268,7 @@ fn IssueItem(issue: Issue) -> impl IntoView {
             <div class="form-actions">
                 <button class="button primary" type="button" on:click=move |_| { settle.dispatch(true); }>{t(primary)}</button>
                 <button class="button" type="button" on:click=move |_| { settle.dispatch(false); }>{t(secondary)}</button>
-                <A href=edit attr:class="button">{t(Key::SyncEdit)}</A>
+                {edit}
             </div>
         </li>
     }

@@ -19,6 +19,7 @@ pub enum Icon {
     Back,
     Next,
     Case,
+    Search,
 }
 
 impl Icon {
@@ -34,6 +35,9 @@ impl Icon {
             // An inbox tray: what customers bring in.
             Icon::Case => {
                 "M4 3h16a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm1 2v9h4a3 3 0 0 0 6 0h4V5H5z"
+            }
+            Icon::Search => {
+                "M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 1 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 4.99L20.49 19l-4.99-5zm-6 0C7.01 14 5 11.99 5 9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14z"
             }
             Icon::Pipeline => "M3 4h5v16H3V4zm6.5 0h5v11h-5V4zM16 4h5v7h-5V4z",
             Icon::Company => {

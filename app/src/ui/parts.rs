@@ -110,12 +110,17 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
         .map(|c| {
             // Drawn only in the browser (see `HistorySection`), so "now" is the device's.
             let when = locale.moment(&c.at, crate::calendar::device_now());
+            let marks = [history::CREATED, history::DELETED, history::RESTORED];
             let what = if c.field == history::CREATED {
                 crate::fill!(locale, Key::HistoryCreated, who = &c.by_name)
+            } else if c.field == history::DELETED {
+                crate::fill!(locale, Key::HistoryDeleted, who = &c.by_name)
+            } else if c.field == history::RESTORED {
+                crate::fill!(locale, Key::HistoryRestored, who = &c.by_name)
             } else {
                 crate::fill!(locale, Key::HistoryChanged, who = &c.by_name, field = locale.text(crate::kinds::field_label(table, &c.field)))
             };
-            let detail = (c.field != history::CREATED).then(|| {
+            let detail = (!marks.contains(&c.field.as_str())).then(|| {
                 let none = locale.text(Key::None_);
                 let shown = crate::kinds::field_shown(table, &c.field);
                 view! {

@@ -81,6 +81,16 @@ fn CaseView(page: Data) -> impl IntoView {
     let edit = page.can_edit.then(|| {
         view! { <A href=format!("/cases/{}/edit", case.id) attr:class="button">{t(Key::Edit)}</A> }
     });
+    let remove = page.can_edit.then(|| {
+        view! {
+            <crate::trash::views::DeleteButton
+                table=crate::kinds::Table::Case
+                id=case.id.to_string()
+                name=case.subject.clone()
+                after="/cases".to_owned()
+            />
+        }
+    });
     let failure = RwSignal::new(None::<AppError>);
     let mover = Action::new(|(id, status): &(String, Status)| {
         let code = status.code().to_owned();
@@ -157,7 +167,7 @@ fn CaseView(page: Data) -> impl IntoView {
                     {t(case.status.label())}
                 </p>
             </div>
-            <div class="actions">{edit}</div>
+            <div class="actions">{edit}{remove}</div>
         </header>
         {moves}
         {survey}

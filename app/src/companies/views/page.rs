@@ -32,6 +32,16 @@ fn CompanyView(page: Data) -> impl IntoView {
     let history_id = page.company.id.to_string();
     let c = page.company;
     let edit = page.can_edit.then(|| view! { <A href=format!("/companies/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
+    let remove = page.can_edit.then(|| {
+        view! {
+            <crate::trash::views::DeleteButton
+                table=crate::kinds::Table::Company
+                id=c.id.to_string()
+                name=c.name.clone()
+                after="/companies".to_owned()
+            />
+        }
+    });
     let phone = c.phone.clone().map(|p| {
         let label = crate::fill!(locale, Key::Call, number = &p);
         view! { <ActionLink href=tel_href(&p) icon=Icon::Phone label text=p /> }
@@ -66,7 +76,7 @@ fn CompanyView(page: Data) -> impl IntoView {
                 <h1 dir="auto">{c.name.clone()}</h1>
                 <p class="muted">{c.industry.clone().unwrap_or_default()}</p>
             </div>
-            <div class="actions">{edit}</div>
+            <div class="actions">{edit}{remove}</div>
         </header>
         <div class="action-links">{phone}{email}{website}{address}</div>
         <div class="split">

@@ -33,6 +33,16 @@ fn ContactView(page: Data) -> impl IntoView {
     let history_id = page.contact.id.to_string();
     let c = page.contact;
     let edit = page.can_edit.then(|| view! { <A href=format!("/contacts/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
+    let remove = page.can_edit.then(|| {
+        view! {
+            <crate::trash::views::DeleteButton
+                table=crate::kinds::Table::Contact
+                id=c.id.to_string()
+                name=c.name.clone()
+                after="/contacts".to_owned()
+            />
+        }
+    });
     let phones = c
         .phones
         .iter()
@@ -62,7 +72,7 @@ fn ContactView(page: Data) -> impl IntoView {
                 <h1 dir="auto">{c.name.clone()}</h1>
                 <p class="muted">{c.title.clone().unwrap_or_default()} " " {company}</p>
             </div>
-            <div class="actions">{edit}</div>
+            <div class="actions">{edit}{remove}</div>
         </header>
         <div class="action-links">{phones}{emails}</div>
         <section class="panel">

@@ -32,6 +32,16 @@ fn DealView(page: Data) -> impl IntoView {
     let edit = page.can_edit.then(|| {
         view! { <A href=format!("/deals/{}/edit", deal.id) attr:class="button">{t(Key::Edit)}</A> }
     });
+    let remove = page.can_edit.then(|| {
+        view! {
+            <crate::trash::views::DeleteButton
+                table=crate::kinds::Table::Deal
+                id=deal.id.to_string()
+                name=deal.title.clone()
+                after="/pipeline".to_owned()
+            />
+        }
+    });
     let none = || t(Key::None_).to_owned();
     let company = match deal.company.clone().zip(deal.company_name.clone()) {
         Some((id, name)) => view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any(),
@@ -51,7 +61,7 @@ fn DealView(page: Data) -> impl IntoView {
                     {locale.stage_name(&deal.stage_name)}
                 </p>
             </div>
-            <div class="actions">{edit}</div>
+            <div class="actions">{edit}{remove}</div>
         </header>
         <dl class="facts">
             <div><dt>{t(Key::Value)}</dt><dd class="amount">{locale.amount(deal.value, deal.currency)}</dd></div>

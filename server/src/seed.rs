@@ -405,6 +405,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         }));
     }
 
+    incomplete(&mut companies, &mut contacts, &mut deals, &users[2]["id"]);
     let persian = fa::records(&users[4]["id"], &stage_rows);
     companies.extend(persian.companies);
     contacts.extend(persian.contacts);
@@ -519,6 +520,35 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
         .await
         .map_err(|e| anyhow::anyhow!("dashboard tallies: {e}"))?;
     Ok(true)
+}
+
+/// What real data has and Incomplete records finds: two contacts nobody can reach, two
+/// companies nobody has met yet (named to sort last), two open deals without a next step.
+fn incomplete(
+    companies: &mut Vec<Value>,
+    contacts: &mut [Value],
+    deals: &mut [Value],
+    owner: &Value,
+) {
+    for i in [7, 55] {
+        if let Some(contact) = contacts.get_mut(i) {
+            contact["phones"] = json!([]);
+            contact["emails"] = json!([]);
+        }
+    }
+    for (name, industry) in [("Zagros Solar", "Energy"), ("Yas Logistics", "Transport")] {
+        companies
+            .push(json!({ "id": new_id(), "name": name, "industry": industry, "owner": owner }));
+    }
+    for deal in deals
+        .iter_mut()
+        .filter(|d| !d["next_step"].is_null())
+        .skip(5)
+        .step_by(20)
+        .take(2)
+    {
+        deal["next_step"] = Value::Null;
+    }
 }
 
 /// This month's target for each rep and this quarter's for each team (Gregorian), so the

@@ -143,10 +143,21 @@ async fn a_deleted_company_leaves_its_contacts_unlinked_and_comes_back_with_its_
     );
     let history = history_fields(&app, "company", &company).await;
     assert_eq!(history[0], "restored");
+    let entry = app::trash::entry_key(Table::Company, &company);
     assert_eq!(
-        count(&app, "RETURN count((SELECT VALUE id FROM trash))", &company).await,
+        count(
+            &app,
+            "RETURN count((SELECT VALUE id FROM type::record('trash', $id)))",
+            &entry
+        )
+        .await,
         0,
-        "the Trash holds nothing once restored"
+        "its Trash entry is gone once restored"
+    );
+    assert_eq!(
+        count(&app, "RETURN count((SELECT VALUE id FROM trash))", "").await,
+        2,
+        "the demo's own deleted records stay"
     );
 }
 

@@ -50,5 +50,6 @@ lazy_screen! {
     ServiceSettingsScreen => crate::cases::views::ServiceSettingsPage,
     TrashScreen => crate::trash::views::TrashPage,
     SearchScreen => crate::search::views::SearchPage,
+    IncompleteScreen => crate::incomplete::views::IncompletePage,
     SurveyThanksScreen => crate::cases::views::SurveyThanksPage,
 }

@@ -81,6 +81,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <h1>{t(Key::DashboardTitle)}</h1>
             </div>
             <crate::cases::views::BreachAlert />
+            <crate::incomplete::views::IncompleteAlert />
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

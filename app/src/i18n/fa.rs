@@ -769,6 +769,23 @@ pub const fn text(key: Key) -> &'static str {
         Key::SearchOffline => "آفلاین: آنچه روی این دستگاه هست نشان داده می‌شود.",
         Key::SearchTooShort => "دست‌کم دو حرف بنویسید.",
         Key::SearchResults => "{count} نتیجه",
+        Key::DupTitle => "موارد احتمالاً تکراری",
+        Key::DupLead => "پیش‌تر ثبت شده؟ به‌جای ثبت دوباره، همان را باز کنید.",
+        Key::DupSameEmail => "ایمیل یکسان",
+        Key::DupSamePhone => "تلفن یکسان",
+        Key::DupSameWebsite => "وب‌سایت یکسان",
+        Key::DupSameName => "نام یکسان",
+        Key::DupSimilarName => "نام مشابه",
+        Key::IncompleteTitle => "سوابق ناقص",
+        Key::IncompleteLead => {
+            "آنچه سوابق شما کم دارند و کسی به آن نیاز خواهد داشت. هر سطر موارد خود را باز می‌کند."
+        }
+        Key::IncUnreachable => "{count} مخاطب بدون تلفن و ایمیل",
+        Key::IncNoContacts => "{count} شرکت بدون مخاطب",
+        Key::IncUnplanned => "{count} معاملهٔ باز بدون تاریخ بستن یا گام بعدی",
+        Key::IncOverdue => "{count} معاملهٔ باز که تاریخ بستنش گذشته است",
+        Key::IncompleteCount => "{count} مورد ناقص است",
+        Key::IncAllGood => "چیزی کم نیست.",
         Key::ProblemNotSent => "پیام شما فرستاده نشد. لطفاً کمی بعد دوباره بکوشید.",
     }
 }

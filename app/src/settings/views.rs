@@ -46,6 +46,11 @@ pub fn SettingsPage() -> impl IntoView {
             <LanguageForm />
             <SecuritySection />
             {people}
+            <section class="panel" aria-labelledby="incomplete-link-h">
+                <h2 id="incomplete-link-h">{t(Key::IncompleteTitle)}</h2>
+                <p class="muted">{t(Key::IncompleteLead)}</p>
+                <leptos_router::components::A href="/data/incomplete" attr:class="button">{t(Key::IncompleteTitle)}</leptos_router::components::A>
+            </section>
             <section class="panel" aria-labelledby="trash-link-h">
                 <h2 id="trash-link-h">{t(Key::Trash)}</h2>
                 <p class="muted">{t(Key::TrashLead)}</p>

@@ -97,7 +97,7 @@ pub fn records(owner: &Value, stages: &[Value]) -> Records {
             })
         })
         .collect();
-    let contacts: Vec<Value> = PEOPLE
+    let mut contacts: Vec<Value> = PEOPLE
         .iter()
         .enumerate()
         .map(|(i, (name, title))| {
@@ -108,6 +108,13 @@ pub fn records(owner: &Value, stages: &[Value]) -> Records {
             })
         })
         .collect();
+    // Typed on an Arabic keyboard (yeh as «ي»), with the number in its international form:
+    // the same person as «علی رضایی ۰۹۱۲۳۴۵۶۷۸۹» to anyone who reads Persian, which is what the
+    // duplicate check must see too.
+    contacts.push(json!({
+        "id": new_id(), "name": "علي رضايي", "title": "کارشناس فروش", "company": companies[3]["id"],
+        "phones": ["+989123456789"], "emails": [], "owner": owner,
+    }));
     let deals: Vec<Value> = DEALS
         .iter()
         .map(|(company, title, tomans, stage, close)| {

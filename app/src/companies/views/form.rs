@@ -43,6 +43,13 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
     let email = RwSignal::new(initial.email);
     let website = RwSignal::new(initial.website);
     let address = RwSignal::new(initial.address);
+    let dup_id = id.clone();
+    let probe = Signal::derive(move || crate::duplicates::Probe {
+        name: name.get(),
+        phones: vec![phone.get()],
+        emails: vec![email.get()],
+        website: website.get(),
+    });
     let form = RecordForm::<CompanyRow>::new(before, |id| format!("/companies/{id}"));
     let (errors, failure) = (form.errors, form.failure);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -76,6 +83,7 @@ fn CompanyForm(page: Option<CompanyPage>) -> impl IntoView {
             <TextField label=Key::Website name="website" value=website errors kind="url" inputmode="url" autocomplete="url" />
             <TextArea label=Key::Address name="address" value=address errors />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
+            <crate::duplicates::views::LikelyDuplicates table=crate::kinds::Table::Company probe except=dup_id />
             <div class="form-actions">
                 <button class="button primary" type="submit" disabled=move || form.pending()>
                     {move || if form.pending() { t(Key::Saving) } else { t(Key::Save) }}

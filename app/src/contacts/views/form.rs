@@ -44,6 +44,13 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
     let email = RwSignal::new(initial.email);
     let email2 = RwSignal::new(initial.email2);
     let form = RecordForm::<ContactRow>::new(before, |id| format!("/contacts/{id}"));
+    let dup_id = id.clone();
+    let probe = Signal::derive(move || crate::duplicates::Probe {
+        name: name.get(),
+        phones: vec![phone.get(), phone2.get()],
+        emails: vec![email.get(), email2.get()],
+        website: String::new(),
+    });
     let (errors, failure) = (form.errors, form.failure);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -78,6 +85,7 @@ fn ContactForm(data: ContactFormData) -> impl IntoView {
             <TextField label=Key::SecondPhone name="phone2" value=phone2 errors kind="tel" inputmode="tel" />
             <TextField label=Key::Email name="email" value=email errors kind="email" inputmode="email" autocomplete="email" />
             <TextField label=Key::SecondEmail name="email2" value=email2 errors kind="email" inputmode="email" />
+            <crate::duplicates::views::LikelyDuplicates table=crate::kinds::Table::Contact probe except=dup_id />
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
             <div class="form-actions">
                 <button class="button primary" type="submit" disabled=move || form.pending()>

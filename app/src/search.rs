@@ -15,8 +15,9 @@ pub mod index;
 pub mod ssr;
 pub mod views;
 
-/// Results shown per kind.
-pub const PER_KIND: usize = 20;
+/// Results shown per kind: the best matches come first, and drawing more costs every
+/// keystroke on a slow phone (BENCHMARKS.md).
+pub const PER_KIND: usize = 10;
 /// Shortest query searched: one letter matches nearly everything.
 pub const MIN_CHARS: usize = 2;
 
@@ -122,9 +123,8 @@ pub struct Found {
 
 impl Found {
     pub fn from_hits(mut hits: Vec<Hit>) -> Found {
-        hits.sort_by(|a, b| {
-            (a.score, crate::text::fold(&a.title)).cmp(&(b.score, crate::text::fold(&b.title)))
-        });
+        // Folded once per hit, not per comparison: a common word matches thousands.
+        hits.sort_by_cached_key(|h| (h.score, crate::text::fold(&h.title)));
         let groups = Table::ALL
             .iter()
             .filter_map(|table| {

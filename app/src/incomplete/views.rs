@@ -56,7 +56,6 @@ fn Checks(report: Report, open: Memo<Option<Check>>) -> impl IntoView {
             view! {
                 <section class="panel incomplete" data-check=check.code()>
                     <A href=href attr:class="incomplete-line" attr:aria-current=move || (open.get() == Some(check)).then_some("true")>
-                        <span class="incomplete-count">{locale.number(count as i64)}</span>
                         <span>{title}</span>
                     </A>
                     {list}

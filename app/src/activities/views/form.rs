@@ -40,6 +40,28 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
     );
     let (id, rev) = (initial.id.clone(), initial.rev);
     let before = (!is_new).then(|| initial.clone());
+    // Where it is listed: after its delete, the page of what it was about (else Today).
+    let home = [
+        ("deals", &initial.deal),
+        ("contacts", &initial.contact),
+        ("companies", &initial.company),
+    ]
+    .into_iter()
+    .find(|(_, id)| !id.is_empty())
+    .map_or_else(|| "/".to_owned(), |(path, id)| format!("/{path}/{id}"));
+    // An activity has no page of its own: it is deleted from its form.
+    let remove = (!is_new).then(|| {
+        view! {
+            <div class="actions form-delete">
+                <crate::trash::views::DeleteButton
+                    table=crate::kinds::Table::Activity
+                    id=id.clone()
+                    name=initial.subject.clone()
+                    after=home.clone()
+                />
+            </div>
+        }
+    });
     let kind = RwSignal::new(initial.kind);
     let subject = RwSignal::new(initial.subject);
     let body = RwSignal::new(initial.body);
@@ -107,5 +129,6 @@ fn ActivityForm(data: ActivityFormData) -> impl IntoView {
                 <a class="button" href=move || back.get()>{t(Key::Cancel)}</a>
             </div>
         </form>
+        {remove}
     }
 }

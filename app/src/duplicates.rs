@@ -58,8 +58,11 @@ pub struct Probe {
 pub struct Candidate {
     pub id: String,
     pub name: String,
-    /// A second line: a contact's company, a company's phone.
+    /// A second line: a contact's company, a company's address.
     pub detail: Option<String>,
+    /// Its (first) phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
     pub reasons: Vec<Reason>,
     pub score: u32,
 }
@@ -207,7 +210,7 @@ fn ranked(mut found: Vec<Candidate>) -> Vec<Candidate> {
 fn candidate(
     id: &str,
     name: &str,
-    detail: Option<String>,
+    (detail, phone): (Option<String>, Option<String>),
     reasons: Vec<Reason>,
 ) -> Option<Candidate> {
     let best = reasons.iter().map(|r| r.weight()).max()?;
@@ -217,6 +220,7 @@ fn candidate(
         id: id.to_owned(),
         name: name.to_owned(),
         detail,
+        phone,
         score: (best + extra).min(100),
         reasons,
     })
@@ -237,16 +241,7 @@ pub fn likely_contacts(replica: &Replica, probe: &Probe, except: &str) -> Vec<Ca
                 .as_ref()
                 .and_then(|id| replica.companies.get(id))
                 .map(|co| co.name.clone());
-            let detail = [company, c.phones.first().cloned()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>();
-            candidate(
-                &c.id,
-                &c.name,
-                (!detail.is_empty()).then(|| detail.join(" · ")),
-                why,
-            )
+            candidate(&c.id, &c.name, (company, c.phones.first().cloned()), why)
         })
         .collect();
     ranked(found)
@@ -269,12 +264,7 @@ pub fn likely_companies(replica: &Replica, probe: &Probe, except: &str) -> Vec<C
                 &emails,
                 c.website.as_deref(),
             );
-            candidate(
-                &c.id,
-                &c.name,
-                c.phone.clone().or_else(|| c.address.clone()),
-                why,
-            )
+            candidate(&c.id, &c.name, (c.address.clone(), c.phone.clone()), why)
         })
         .collect();
     ranked(found)
@@ -316,7 +306,7 @@ mod tests {
             None,
         );
         assert_eq!(why, [Reason::SamePhone, Reason::SameName]);
-        let found = candidate("x", "علي رضايي", None, why).expect("a candidate");
+        let found = candidate("x", "علي رضايي", (None, None), why).expect("a candidate");
         assert_eq!(found.score, 92);
     }
 
@@ -371,6 +361,6 @@ mod tests {
             ..Probe::default()
         };
         assert!(reasons(&short, person_key, "Police", &["110"], &[], None).is_empty());
-        assert!(candidate("x", "n", None, Vec::new()).is_none());
+        assert!(candidate("x", "n", (None, None), Vec::new()).is_none());
     }
 }

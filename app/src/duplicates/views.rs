@@ -62,7 +62,11 @@ pub fn LikelyDuplicates(
                         <li>
                             <A href=table.href(&c.id) attr:class="row-link">
                                 <span class="row-title" dir="auto">{c.name}</span>
-                                <span class="row-sub muted" dir="auto">{c.detail.unwrap_or_default()}</span>
+                                <span class="row-sub muted">
+                                    <bdi>{c.detail.unwrap_or_default()}</bdi>
+                                    " "
+                                    <bdi dir="ltr">{c.phone.unwrap_or_default()}</bdi>
+                                </span>
                                 <span class="dup-why">{why}</span>
                             </A>
                         </li>

@@ -24,6 +24,17 @@ async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
     response.take::<Option<i64>>(0).expect("count").unwrap_or(0)
 }
 
+/// Restores `table`/`id` from the Trash as `session`; answers the status.
+async fn restore(app: &TestApp, session: Option<&str>, table: &str, id: &str) -> StatusCode {
+    app.call(
+        session,
+        "trash/restore",
+        json!({ "table": table, "id": id }),
+    )
+    .await
+    .status
+}
+
 async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
     !app.form_fields(table, id)
         .await
@@ -120,14 +131,10 @@ async fn a_deleted_company_leaves_its_contacts_unlinked_and_comes_back_with_its_
         "its history says it was deleted"
     );
 
-    let reply = app
-        .call(
-            Some(&rep),
-            "trash/restore",
-            json!({ "table": "company", "id": company }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(
+        restore(&app, Some(&rep), "company", &company).await,
+        StatusCode::OK
+    );
     assert_eq!(app.form_fields("company", &company).await, before);
     assert_eq!(snapshot(&app, &linked).await, linked_before);
     let replica = device(&app, &rep).await;
@@ -227,14 +234,10 @@ async fn a_company_deleted_with_its_contacts_and_deals_is_restored_to_exactly_wh
     );
     assert_eq!(item["can_restore"], true);
 
-    let reply = app
-        .call(
-            Some(&rep),
-            "trash/restore",
-            json!({ "table": "company", "id": company }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(
+        restore(&app, Some(&rep), "company", &company).await,
+        StatusCode::OK
+    );
     assert_eq!(snapshot(&app, &touched).await, before);
     let mut entries_after = 0;
     for deal in &deals {
@@ -298,39 +301,23 @@ async fn only_who_may_change_a_record_deletes_it_and_the_trash_shows_what_each_m
     assert!(ids(&app.call(Some(&admin), "trash/list", json!({})).await).contains(&deal));
     assert!(!ids(&app.call(Some(&rep2), "trash/list", json!({})).await).contains(&deal));
 
-    let reply = app
-        .call(
-            Some(&rep2),
-            "trash/restore",
-            json!({ "table": "deal", "id": deal }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        restore(&app, Some(&rep2), "deal", &deal).await,
+        StatusCode::NOT_FOUND
+    );
     assert!(!exists(&app, "deal", &deal).await);
-    let reply = app
-        .call(
-            None,
-            "trash/restore",
-            json!({ "table": "deal", "id": deal }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    let reply = app
-        .call(
-            Some(&admin),
-            "trash/restore",
-            json!({ "table": "deal", "id": "not an id" }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let reply = app
-        .call(
-            Some(&admin),
-            "trash/restore",
-            json!({ "table": "deal", "id": deal }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        restore(&app, None, "deal", &deal).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        restore(&app, Some(&admin), "deal", "not an id").await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        restore(&app, Some(&admin), "deal", &deal).await,
+        StatusCode::OK
+    );
     assert!(exists(&app, "deal", &deal).await);
 }
 
@@ -385,14 +372,10 @@ async fn a_delete_after_someone_elses_edit_says_what_changed_and_an_edit_after_a
         )
         .await;
     assert_eq!(reply.status, StatusCode::GONE, "{:?}", reply.body);
-    let reply = app
-        .call(
-            Some(&manager),
-            "trash/restore",
-            json!({ "table": "contact", "id": contact }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(
+        restore(&app, Some(&manager), "contact", &contact).await,
+        StatusCode::OK
+    );
     assert_eq!(
         app.form_fields("contact", &contact).await["title"],
         "Head of purchasing"
@@ -437,20 +420,12 @@ async fn the_trash_is_emptied_of_what_waited_thirty_days_with_its_history() {
         "purged with its history"
     );
     assert!(count(&app, history, &recent).await > 0);
-    let reply = app
-        .call(
-            Some(&rep),
-            "trash/restore",
-            json!({ "table": "activity", "id": old }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let reply = app
-        .call(
-            Some(&rep),
-            "trash/restore",
-            json!({ "table": "activity", "id": recent }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        restore(&app, Some(&rep), "activity", &old).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        restore(&app, Some(&rep), "activity", &recent).await,
+        StatusCode::OK
+    );
 }

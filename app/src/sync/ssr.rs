@@ -317,14 +317,14 @@ async fn apply_to<R: Synced>(
     Err(AppError::Conflict)
 }
 
-struct Loaded<R> {
-    row: R,
+pub(crate) struct Loaded<R> {
+    pub(crate) row: R,
     rev: i64,
     clocks: BTreeMap<String, Hlc>,
 }
 
 /// A record as the actor may see it; hidden and missing look alike.
-async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
+pub(crate) async fn load<R: Synced>(cx: &Cx, id: &str) -> AppResult<Option<Loaded<R>>> {
     #[derive(Deserialize)]
     struct Meta {
         rev: i64,

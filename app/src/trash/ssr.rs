@@ -49,26 +49,17 @@ struct Found {
     fields: Fields,
 }
 
+/// The record as the user may see it (hidden and missing look alike), as a push loads it.
 async fn find(cx: &Cx, table: Table, id: &str) -> AppResult<Option<Found>> {
     struct Load<'a>(&'a Cx, &'a str);
     impl<'a> Visit for Load<'a> {
         type Out = std::pin::Pin<Box<dyn Future<Output = AppResult<Option<Found>>> + Send + 'a>>;
         fn visit<R: Synced>(self) -> Self::Out {
             Box::pin(async move {
-                let mut response = db::run(
-                    self.0
-                        .db
-                        .query("SELECT * FROM ONLY $id")
-                        .bind(("id", rid(R::TABLE.name(), self.1))),
-                )
-                .await?;
-                let Some(value) = response
-                    .take::<Option<serde_json::Value>>(0)
-                    .map_err(internal)?
-                else {
+                let Some(loaded) = crate::sync::ssr::load::<R>(self.0, self.1).await? else {
                     return Ok(None);
                 };
-                let row: R = serde_json::from_value(value).map_err(internal)?;
+                let row = loaded.row;
                 let fields = fields_of(&row.input());
                 let name = match fields.get(R::NAME) {
                     Some(serde_json::Value::String(name)) => name.clone(),

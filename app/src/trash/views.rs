@@ -56,6 +56,18 @@ fn delete_any(
     table.visit(Deleting(id, with_linked))
 }
 
+/// [`DeleteButton`] where the user may change the record, else nothing.
+pub fn delete_button(
+    can_edit: bool,
+    table: Table,
+    id: &str,
+    name: &str,
+    after: &str,
+) -> Option<impl IntoView + use<>> {
+    let (id, name, after) = (id.to_owned(), name.to_owned(), after.to_owned());
+    can_edit.then(|| view! { <DeleteButton table id name after /> })
+}
+
 /// **Delete**, asking first what goes with the record; then to `after`.
 #[component]
 pub fn DeleteButton(table: Table, id: String, name: String, after: String) -> impl IntoView {

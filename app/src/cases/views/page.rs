@@ -81,16 +81,13 @@ fn CaseView(page: Data) -> impl IntoView {
     let edit = page.can_edit.then(|| {
         view! { <A href=format!("/cases/{}/edit", case.id) attr:class="button">{t(Key::Edit)}</A> }
     });
-    let remove = page.can_edit.then(|| {
-        view! {
-            <crate::trash::views::DeleteButton
-                table=crate::kinds::Table::Case
-                id=case.id.to_string()
-                name=case.subject.clone()
-                after="/cases".to_owned()
-            />
-        }
-    });
+    let remove = crate::trash::views::delete_button(
+        page.can_edit,
+        crate::kinds::Table::Case,
+        &case.id,
+        &case.subject,
+        "/cases",
+    );
     let failure = RwSignal::new(None::<AppError>);
     let mover = Action::new(|(id, status): &(String, Status)| {
         let code = status.code().to_owned();

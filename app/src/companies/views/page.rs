@@ -32,16 +32,13 @@ fn CompanyView(page: Data) -> impl IntoView {
     let history_id = page.company.id.to_string();
     let c = page.company;
     let edit = page.can_edit.then(|| view! { <A href=format!("/companies/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
-    let remove = page.can_edit.then(|| {
-        view! {
-            <crate::trash::views::DeleteButton
-                table=crate::kinds::Table::Company
-                id=c.id.to_string()
-                name=c.name.clone()
-                after="/companies".to_owned()
-            />
-        }
-    });
+    let remove = crate::trash::views::delete_button(
+        page.can_edit,
+        crate::kinds::Table::Company,
+        &c.id,
+        &c.name,
+        "/companies",
+    );
     let phone = c.phone.clone().map(|p| {
         let label = crate::fill!(locale, Key::Call, number = &p);
         view! { <ActionLink href=tel_href(&p) icon=Icon::Phone label text=p /> }

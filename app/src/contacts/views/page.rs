@@ -33,16 +33,13 @@ fn ContactView(page: Data) -> impl IntoView {
     let history_id = page.contact.id.to_string();
     let c = page.contact;
     let edit = page.can_edit.then(|| view! { <A href=format!("/contacts/{}/edit", c.id) attr:class="button">{t(Key::Edit)}</A> });
-    let remove = page.can_edit.then(|| {
-        view! {
-            <crate::trash::views::DeleteButton
-                table=crate::kinds::Table::Contact
-                id=c.id.to_string()
-                name=c.name.clone()
-                after="/contacts".to_owned()
-            />
-        }
-    });
+    let remove = crate::trash::views::delete_button(
+        page.can_edit,
+        crate::kinds::Table::Contact,
+        &c.id,
+        &c.name,
+        "/contacts",
+    );
     let phones = c
         .phones
         .iter()

@@ -32,16 +32,13 @@ fn DealView(page: Data) -> impl IntoView {
     let edit = page.can_edit.then(|| {
         view! { <A href=format!("/deals/{}/edit", deal.id) attr:class="button">{t(Key::Edit)}</A> }
     });
-    let remove = page.can_edit.then(|| {
-        view! {
-            <crate::trash::views::DeleteButton
-                table=crate::kinds::Table::Deal
-                id=deal.id.to_string()
-                name=deal.title.clone()
-                after="/pipeline".to_owned()
-            />
-        }
-    });
+    let remove = crate::trash::views::delete_button(
+        page.can_edit,
+        crate::kinds::Table::Deal,
+        &deal.id,
+        &deal.title,
+        "/pipeline",
+    );
     let none = || t(Key::None_).to_owned();
     let company = match deal.company.clone().zip(deal.company_name.clone()) {
         Some((id, name)) => view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any(),

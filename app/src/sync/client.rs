@@ -772,10 +772,19 @@ fn tick() -> Hlc {
 /// Queues a change: checked against the device's copy first (so a form shows its errors at
 /// once), then kept in the outbox until the server has answered it.
 pub async fn submit(mutation: Mutation) -> Result<(), AppError> {
+    queue(mutation, false).await
+}
+
+/// [`submit`]; with `restored`, an edit of a record just restored on the server, which the
+/// device gets back at its next pull: not finding it on the device yet is no reason to refuse.
+async fn queue(mutation: Mutation, restored: bool) -> Result<(), AppError> {
     SendWrapper::new(async move {
         until_loaded().await;
         let mut trial = (*view()).clone();
-        trial.replay(&mutation, &now_iso())?;
+        match trial.replay(&mutation, &now_iso()) {
+            Err(AppError::NotFound) if restored => {}
+            other => other?,
+        }
         let id = idb_next_change()
             .await
             .ok()
@@ -876,6 +885,7 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
             })
             .map(|i| (i.pending.mutation.table, i.pending.mutation.id.to_string()))
     });
+    let restored = retry && deleted.is_some();
     if let (true, Some((table, id))) = (retry, deleted) {
         crate::trash::restore(table, id).await?;
         wake();
@@ -916,7 +926,7 @@ pub async fn settle(issue_id: i64, retry: bool) -> Result<(), AppError> {
             // Restored above; there is nothing to send again.
             Outcome::DeletedChanged { .. } => return Ok(()),
         }
-        submit(mutation).await?;
+        queue(mutation, restored).await?;
     }
     Ok(())
 }

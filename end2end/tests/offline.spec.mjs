@@ -493,3 +493,72 @@ test("a contact deleted offline that a manager changed meanwhile can be restored
     await link.down().catch(() => {});
   }
 });
+
+test("a manager's offline edit of a contact the rep deleted meanwhile is restored with the edit", async ({ browser }, info) => {
+  test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
+  test.setTimeout(180_000);
+  const link = new Link(phonePort + 3, appPort);
+  await link.up();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
+  const phone = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: launchArgs,
+    baseURL: `http://127.0.0.1:${phonePort + 3}`,
+    ...phoneProfile,
+  });
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    // The rep makes a contact at their desk.
+    const rep = await desk.newPage();
+    await signInOn(rep, "rep@example.com");
+    const name = unique("Parisa Ahmadi");
+    await rep.goto("/contacts/new");
+    await hydrated(rep);
+    await rep.getByLabel("Name", { exact: true }).fill(name);
+    await rep.getByRole("button", { name: "Save" }).click();
+    await expect(rep.getByRole("heading", { name, level: 1 })).toBeVisible();
+    await expect(status(rep)).toHaveText("Synced", { timeout: 20_000 });
+    const contactPath = new URL(rep.url()).pathname;
+
+    // Their manager's phone has it; offline, the manager gives it a title.
+    const manager = phone.pages()[0] ?? (await phone.newPage());
+    await signInOn(manager, "manager@example.com");
+    await expect(status(manager)).toHaveText("Synced", { timeout: 30_000 });
+    // Online once: the contact's page and its form (their code is kept for offline use).
+    await manager.goto(contactPath);
+    await expect(manager.getByRole("heading", { name, level: 1 })).toBeVisible({ timeout: 20_000 });
+    await hydrated(manager);
+    await manager.getByRole("link", { name: "Edit" }).first().click();
+    await expect(manager.getByLabel("Job title", { exact: true })).toBeVisible();
+    await link.down();
+    await manager.getByLabel("Job title", { exact: true }).fill("Buyer");
+    await manager.getByRole("button", { name: "Save" }).click();
+    await expect(manager.getByRole("heading", { name, level: 1 })).toBeVisible();
+    await expect(status(manager)).toContainText("1 pending", { timeout: 30_000 });
+
+    // Meanwhile the rep deletes it.
+    await rep.reload();
+    await hydrated(rep);
+    await rep.getByRole("button", { name: "Delete", exact: true }).click();
+    await rep.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(rep.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
+    await expect(status(rep)).toHaveText("Synced", { timeout: 20_000 });
+
+    // Back online: the edit is answered "deleted"; Restore brings the contact back with it.
+    await link.up();
+    await expect(status(manager)).toHaveText("Synced · 1 to check", { timeout: 30_000 });
+    await manager.getByRole("link", { name: /^Sync: .*1 to check/ }).click();
+    const issue = manager.getByRole("listitem").filter({ hasText: name });
+    await expect(issue).toContainText("This record was deleted. It is in the Trash.");
+    await issue.getByRole("button", { name: "Restore" }).click();
+    await expect(manager.getByText("Nothing to check: every change made here was saved.")).toBeVisible();
+    await expect(status(manager)).toHaveText("Synced", { timeout: 30_000 });
+    await manager.goto(contactPath);
+    await expect(manager.getByRole("heading", { name, level: 1 })).toBeVisible({ timeout: 20_000 });
+    await expect(manager.getByText("Buyer").first()).toBeVisible();
+  } finally {
+    await phone.close().catch(() => {});
+    await desk.close();
+    await link.down().catch(() => {});
+  }
+});

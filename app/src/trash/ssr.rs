@@ -95,23 +95,6 @@ impl Holder {
     }
 }
 
-/// Moves record `id` of `table` to the Trash as `cx`'s user (the demo's Trash is filled so).
-pub async fn delete_now(cx: &Cx, table: Table, id: &str) -> AppResult<Outcome> {
-    let mutation = Mutation {
-        table,
-        id: id.into(),
-        base: None,
-        fields: Fields::new(),
-        clock: crate::sync::clock::Hlc {
-            ms: crate::sync::ssr::now_ms(),
-            counter: 0,
-            node: "server".into(),
-        },
-        op: Op::Delete,
-    };
-    Ok(delete(cx, &mutation, None).await?.0)
-}
-
 /// Applies a pushed delete. `Err` is "try again later", as for an edit.
 pub async fn delete(
     cx: &Cx,
@@ -235,9 +218,8 @@ pub async fn delete(
              LET $scope_before = (SELECT owner, team FROM ONLY $changed);
              LET $data = (SELECT * FROM ONLY $changed);
              IF $data != NONE {{
-                 LET $entry = type::record('trash', $d.entry);
-                 DELETE $entry;
-                 CREATE $entry CONTENT {{
+                 // UPSERT: an entry left by an earlier delete of this record is replaced.
+                 UPSERT type::record('trash', $d.entry) CONTENT {{
                      tb: $d.tb, record: $changed, name: $d.name, data: $data,
                      entries: (SELECT * FROM stage_entry WHERE deal = $changed),
                      unlinked: (SELECT VALUE {{ record: type::record(tb, id), field: field }} FROM $d.unlinked),

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod deals;
 pub mod duplicates;
 pub mod error;
+pub mod export;
 pub mod history;
 pub mod i18n;
 pub mod ids;

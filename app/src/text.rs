@@ -87,9 +87,26 @@ pub fn phone_key(input: &str) -> Option<String> {
 /// Every character `fold` changes, for the test that a stored search key is the app's.
 pub const FOLDED_SAMPLES: &str = "AbC ي ى ك \u{064B}\u{064C}\u{064D}\u{064E}\u{064F}\u{0650}\u{0651}\u{0652}\u{0653}\u{0654}\u{0655}\u{0656}\u{0657}\u{0658}\u{0659}\u{065A}\u{065B}\u{065C}\u{065D}\u{065E}\u{065F}\u{0670}\u{0640}\u{200B}\u{200C}\u{200D}\u{200E}\u{200F} ۰۱۲۳۴۵۶۷۸۹ ٠١٢٣٤٥٦٧٨٩ ٫٬ می‌خواهم";
 
+/// Field names are lower case for use inside sentences; a heading or a table row starts
+/// with a capital ("job title" → "Job title"; a script without case is unchanged).
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_start_with_a_capital_where_the_script_has_one() {
+        assert_eq!(capitalised("job title"), "Job title");
+        assert_eq!(capitalised("تلفن"), "تلفن");
+        assert_eq!(capitalised(""), "");
+    }
 
     #[test]
     fn digits_in_any_script_become_ascii() {

@@ -28,7 +28,15 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .merge(crate::pwa::routes(&options))
         .route(
             "/deals/export.csv",
-            axum::routing::get(app::deals::table::export::handler).with_state(state.clone()),
+            axum::routing::get(app::deals::table::export::csv).with_state(state.clone()),
+        )
+        .route(
+            "/deals/export.xlsx",
+            axum::routing::get(app::deals::table::export::xlsx).with_state(state.clone()),
+        )
+        .route(
+            "/export/{file}",
+            axum::routing::get(app::export::ssr::handler).with_state(state.clone()),
         )
         // The public complaint form posts here, with or without JavaScript.
         .route(

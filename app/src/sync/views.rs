@@ -144,15 +144,6 @@ fn reason(locale: Locale, table: Table, error: &AppError) -> String {
     crate::fill!(locale, Key::SyncRejected, reason = &text)
 }
 
-/// Field names are lower case for use inside sentences; a table row starts with a capital.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 fn shown(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
@@ -168,7 +159,7 @@ fn conflict_rows(locale: Locale, table: Table, fields: &[super::FieldConflict]) 
         .map(|c| {
             view! {
                 <tr>
-                    <th scope="row">{capitalised(locale.text(field_label(table, &c.field)))}</th>
+                    <th scope="row">{crate::text::capitalised(locale.text(field_label(table, &c.field)))}</th>
                     <td><bdi>{shown(&c.mine)}</bdi></td>
                     <td><bdi>{shown(&c.theirs)}</bdi></td>
                 </tr>

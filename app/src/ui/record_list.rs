@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::error::AppError;
+use crate::export::Format;
+use crate::export::views::ExportMenu;
 use crate::i18n::{Key, t};
 use crate::ui::icons::Icon;
 use crate::ui::parts::{ErrorNote, Loading, settled};
@@ -24,6 +26,8 @@ pub fn RecordList<F, Fut>(
     new_href: &'static str,
     new_label: Key,
     filter_label: Key,
+    /// The export's name (`/export/{export}.csv`) and what its hint says the file holds.
+    export: (&'static str, Key),
     /// Loads the rows matching the filter.
     load: F,
 ) -> impl IntoView
@@ -40,10 +44,23 @@ where
         <main class="page">
             <header class="page-head">
                 <h1>{t(heading)}</h1>
-                <A href=new_href attr:class="button primary">
-                    {Icon::Plus.view()}
-                    <span>{t(new_label)}</span>
-                </A>
+                <div class="actions">
+                    <ExportMenu
+                        href=move |format: Format| {
+                            format!(
+                                "/export/{}.{}?q={}",
+                                export.0,
+                                format.extension(),
+                                crate::export::encode(&query.get()),
+                            )
+                        }
+                        hint=export.1
+                    />
+                    <A href=new_href attr:class="button primary">
+                        {Icon::Plus.view()}
+                        <span>{t(new_label)}</span>
+                    </A>
+                </div>
             </header>
             <input
                 class="filter"

@@ -4,6 +4,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::CaseRows;
 use crate::cases::{CaseFilter, QueueView, Status, load_queue};
+use crate::export::Format;
+use crate::export::views::ExportMenu;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
 use crate::ui::parts::loaded;
@@ -13,6 +15,7 @@ use crate::ui::parts::loaded;
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
+    let location = leptos_router::hooks::use_location();
     let view = move || QueueView::from_query(query.with(|q| q.get("view")).as_deref());
     let filter = move || {
         query.with(|q| CaseFilter {
@@ -63,6 +66,12 @@ pub fn CasesPage() -> impl IntoView {
                     <p class="muted">{t(Key::CasesLead)}</p>
                 </div>
                 <div class="actions">
+                    <ExportMenu
+                        href=move |format: Format| {
+                            format!("/export/cases.{}?{}", format.extension(), location.search.get())
+                        }
+                        hint=Key::ExportCasesHint
+                    />
                     {runs_a_team.then(|| view! { <A href="/cases/figures" attr:class="button">{t(Key::ServiceFigures)}</A> })}
                     <A href="/cases/new" attr:class="button primary">
                         {Icon::Plus.view()}

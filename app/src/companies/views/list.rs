@@ -23,6 +23,7 @@ pub fn CompaniesPage() -> impl IntoView {
             new_href="/companies/new"
             new_label=Key::NewCompany
             filter_label=Key::FilterCompanies
+            export=("companies", Key::ExportCompaniesHint)
             load
         />
     }

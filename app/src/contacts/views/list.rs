@@ -23,6 +23,7 @@ pub fn ContactsPage() -> impl IntoView {
             new_href="/contacts/new"
             new_label=Key::NewContact
             filter_label=Key::FilterContacts
+            export=("contacts", Key::ExportContactsHint)
             load
         />
     }

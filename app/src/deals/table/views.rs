@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use super::actions::{ActionBar, Reload, Selection};
 use super::{Column, PAGE_ROWS, TablePage, TableQuery};
 use crate::deals::views::rows::StalledMark;
+use crate::export::Format;
+use crate::export::views::ExportMenu;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::parts::loaded;
 
@@ -52,15 +54,12 @@ pub fn DealsTablePage() -> impl IntoView {
                 <StalledFilter query />
                 <ColumnsMenu query />
                 <SavedViews query />
-                <a
-                    class="button"
-                    rel="external"
-                    download="deals.csv"
-                    href=move || format!("/deals/export.csv?{}", TableQuery { page: 0, ..query.get() }.to_query())
-                    title=t(Key::ExportHint)
-                >
-                    {t(Key::Export)}
-                </a>
+                <ExportMenu
+                    href=move |format: Format| {
+                        format!("/deals/export.{}?{}", format.extension(), TableQuery { page: 0, ..query.get() }.to_query())
+                    }
+                    hint=Key::ExportHint
+                />
             </div>
             <ActionBar />
             {loaded(data, |page| view! { <Table page /> })}

@@ -1,15 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, hydrated } from "./helpers.mjs";
+import { signInInPersian } from "./helpers.mjs";
 
 test.use({ locale: "fa-IR" });
 
 test("a contact typed offline in Persian shows the same person already entered in Arabic letters and another form of the number", async ({ page, context }) => {
-  await page.goto("/sign-in");
-  await hydrated(page);
-  await page.getByLabel("ایمیل", { exact: true }).fill("negar@example.com");
-  await page.getByLabel("گذرواژه", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "ورود", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "امروز", level: 1 })).toBeVisible();
+  await signInInPersian(page, "negar@example.com");
   await expect(page.getByRole("status").filter({ hasText: "همگام است" })).toBeVisible({ timeout: 30_000 });
   await page.getByRole("navigation").getByRole("link", { name: "مخاطبان" }).click();
   await page.getByRole("link", { name: "مخاطب جدید" }).click();

@@ -11,6 +11,17 @@ export async function signIn(page, email) {
   await expect(page.getByRole("heading", { name: /^(Today|Dashboard)$/, level: 1 })).toBeVisible();
 }
 
+/** Signs in from a browser that speaks Persian (the context's locale is fa-IR). */
+export async function signInInPersian(page, email) {
+  await page.goto("/sign-in");
+  await hydrated(page);
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await page.getByLabel("ایمیل", { exact: true }).fill(email);
+  await page.getByLabel("گذرواژه", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "ورود", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "امروز", level: 1 })).toBeVisible();
+}
+
 export async function signOut(page) {
   // A page just loaded shows its server-drawn button before the app can act on a click.
   await hydrated(page);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, expectNoSidewaysScroll, expectTouchTargets, hydrated, unique } from "./helpers.mjs";
+import { expectNoSidewaysScroll, expectTouchTargets, hydrated, signInInPersian, unique } from "./helpers.mjs";
 
 // A browser set to Persian, as an Iranian rep's phone is.
 test.use({ locale: "fa-IR" });
@@ -17,16 +17,6 @@ function jalali(iso) {
 }
 
 const isoDaysFromToday = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-async function signInInPersian(page, email) {
-  await page.goto("/sign-in");
-  await hydrated(page);
-  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-  await page.getByLabel("ایمیل", { exact: true }).fill(email);
-  await page.getByLabel("گذرواژه", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "ورود", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "امروز", level: 1 })).toBeVisible();
-}
 
 /** Reads a deal as the server has it, once the device has sent its changes. */
 async function serverDeal(page, id) {

@@ -92,27 +92,30 @@ pub fn error_response(error: AppError) -> Response {
         .into_response()
 }
 
-/// What the companies list shows for filter `q`.
+/// What the companies list shows for filter `q`, in its order.
 async fn companies(cx: &Cx, q: Option<String>) -> AppResult<Sheet> {
     let q = crate::text::fold(q.unwrap_or_default().trim());
-    let rows: Vec<crate::companies::CompanyRow> = rows(
+    let mut rows: Vec<crate::companies::CompanyRow> = rows(
         cx,
         "($q = '' OR string::contains(name_lc, $q))".into(),
         |query| query.bind(("q", q.clone())),
     )
     .await?;
+    crate::order::sort(&mut rows, crate::order::by_name, |c| (&c.name, &c.id));
     sheet(cx, Key::Companies, &rows, &[]).await
 }
 
-/// What the contacts list shows for filter `q` (a contact's name or its company's).
+/// What the contacts list shows for filter `q` (a contact's name or its company's), in its
+/// order.
 async fn contacts(cx: &Cx, q: Option<String>) -> AppResult<Sheet> {
     let q = crate::text::fold(q.unwrap_or_default().trim());
     let narrow = format!(
         "($q = '' OR string::contains(name_lc, $q) OR string::contains({} ?? '', $q))",
         crate::records::shown(&cx.actor, "company", "name_lc")
     );
-    let rows: Vec<crate::contacts::ContactRow> =
+    let mut rows: Vec<crate::contacts::ContactRow> =
         rows(cx, narrow, |query| query.bind(("q", q.clone()))).await?;
+    crate::order::sort(&mut rows, crate::order::by_name, |c| (&c.name, &c.id));
     sheet(cx, Key::Contacts, &rows, &[]).await
 }
 
@@ -137,13 +140,16 @@ async fn cases(cx: &Cx, param: &impl Fn(&str) -> Option<String>) -> AppResult<Sh
     if category.is_some() {
         narrow.push_str(" AND category = $only_category");
     }
-    let rows: Vec<crate::cases::CaseRow> = rows(cx, narrow, |query| {
+    let mut rows: Vec<crate::cases::CaseRow> = rows(cx, narrow, |query| {
         query
             .bind(("only_status", status.map(|s| s.code())))
             .bind(("only_owner", owner.as_deref().map(|o| rid("user", o))))
             .bind(("only_category", category.clone()))
     })
     .await?;
+    // By reference: the order cases were received in (the queue's deadline order is the
+    // screen's; a spreadsheet sorts as its reader wants).
+    rows.sort_by(|a, b| a.reference.cmp(&b.reference).then_with(|| a.id.cmp(&b.id)));
     let reference: fn(&crate::cases::CaseRow) -> Cell =
         |c| Cell::text(c.reference.clone().unwrap_or_default());
     sheet(cx, Key::Cases, &rows, &[(Key::Reference, reference)]).await

@@ -18,6 +18,7 @@ pub mod export;
 pub mod history;
 pub mod i18n;
 pub mod ids;
+pub mod import;
 pub mod incomplete;
 pub mod kinds;
 pub mod money;

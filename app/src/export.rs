@@ -77,20 +77,6 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `value` for a URL's query string.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +94,10 @@ mod tests {
             ]
         );
         let persian = "شرکت البرز & co";
-        assert_eq!(url_pairs(&format!("q={}", encode(persian)))[0].1, persian);
+        assert_eq!(
+            url_pairs(&format!("q={}", crate::text::url_encode(persian)))[0].1,
+            persian
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ async fn token(app: &TestApp, ago: i64) -> String {
 async fn post(app: &TestApp, fields: &[(&str, &str)], address: &str) -> (StatusCode, String) {
     let body = fields
         .iter()
-        .map(|(k, v)| format!("{k}={}", app::cases::intake::encode(v)))
+        .map(|(k, v)| format!("{k}={}", app::text::url_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
     let ip = address.parse().expect("an address");

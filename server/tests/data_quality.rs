@@ -138,7 +138,10 @@ async fn every_list_exports_what_its_reader_may_see() {
     let reply = export(
         &app,
         Some(&admin),
-        &format!("/export/companies.csv?q={}", app::export::encode(&fragment)),
+        &format!(
+            "/export/companies.csv?q={}",
+            app::text::url_encode(&fragment)
+        ),
     )
     .await;
     let lines = csv_lines(&reply);

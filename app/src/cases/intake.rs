@@ -113,7 +113,7 @@ impl ComplaintForm {
         pairs
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::text::url_encode(v)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -131,20 +131,6 @@ pub fn problems_from_query(text: &str) -> FieldErrors {
         }
     }
     errors
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// A phone number as digits only, in one form whatever was typed: Persian or Arabic digits,

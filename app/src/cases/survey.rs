@@ -85,8 +85,8 @@ impl SurveyLink {
         self.email.as_ref().map(|to| {
             format!(
                 "mailto:{to}?subject={}&body={}",
-                super::intake::encode(subject),
-                super::intake::encode(&format!("{body}\n{}", self.url))
+                crate::text::url_encode(subject),
+                crate::text::url_encode(&format!("{body}\n{}", self.url))
             )
         })
     }
@@ -100,7 +100,7 @@ impl SurveyLink {
                 .collect();
             format!(
                 "sms:{number}?&body={}",
-                super::intake::encode(&format!("{body} {}", self.url))
+                crate::text::url_encode(&format!("{body} {}", self.url))
             )
         })
     }

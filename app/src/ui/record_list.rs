@@ -51,7 +51,7 @@ where
                                 "/export/{}.{}?q={}",
                                 export.0,
                                 format.extension(),
-                                crate::export::encode(&query.get()),
+                                crate::text::url_encode(&query.get()),
                             )
                         }
                         hint=export.1

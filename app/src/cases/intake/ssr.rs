@@ -238,7 +238,10 @@ pub fn lang_of(lang: &str) -> &'static str {
 fn sent(lang: &str, reference: Option<&str>) -> Response {
     let mut to = format!("/complaint/sent?lang={}", lang_of(lang));
     if let Some(reference) = reference {
-        to.push_str(&format!("&reference={}", super::encode(reference)));
+        to.push_str(&format!(
+            "&reference={}",
+            crate::text::url_encode(reference)
+        ));
     }
     Redirect::to(&to).into_response()
 }

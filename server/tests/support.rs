@@ -65,6 +65,25 @@ pub struct Reply {
 }
 
 impl TestApp {
+    /// The fields a record's history names, newest first, as `session` reads them.
+    pub async fn history_fields(&self, session: &str, table: &str, id: &str) -> Vec<String> {
+        let reply = self
+            .call(
+                Some(session),
+                "history/list",
+                json!({ "table": table, "id": id }),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        reply
+            .body
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|c| c["field"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// The id of the user signed up with `email` (the demo's, or one a test made).
     pub async fn user_id(&self, email: &str) -> String {
         let mut response = self

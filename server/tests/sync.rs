@@ -674,24 +674,6 @@ fn change(n: i64, table: &str, id: &str, base: Option<Value>, fields: Value) -> 
     json!({ "id": n, "mutation": { "table": table, "id": id, "base": base, "fields": fields, "clock": clock(now() + n) } })
 }
 
-async fn history_fields(app: &TestApp, session: &str, table: &str, id: &str) -> Vec<String> {
-    let reply = app
-        .call(
-            Some(session),
-            "history/list",
-            json!({ "table": table, "id": id }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    reply
-        .body
-        .as_array()
-        .expect("changes")
-        .iter()
-        .map(|c| c["field"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
 /// The outbox is the one way the app writes: every kind is created and then edited through
 /// a push, reaches the manager's device, and leaves its history.
 #[tokio::test]
@@ -792,15 +774,15 @@ async fn every_kind_is_created_and_edited_through_a_push() {
     assert_eq!(row(format!("activity/{activity}"))["done"], true);
 
     assert_eq!(
-        history_fields(&app, &manager, "company", &company).await,
+        app.history_fields(&manager, "company", &company).await,
         ["industry", "created"]
     );
     assert_eq!(
-        history_fields(&app, &manager, "contact", &contact).await,
+        app.history_fields(&manager, "contact", &contact).await,
         ["job_title", "created"]
     );
     assert_eq!(
-        history_fields(&app, &manager, "deal", &deal).await,
+        app.history_fields(&manager, "deal", &deal).await,
         ["next_step", "created"]
     );
     // An unknown kind is refused as such, never read as a company.

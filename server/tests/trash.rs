@@ -56,21 +56,8 @@ async fn snapshot(app: &TestApp, keys: &[RowKey]) -> Vec<(RowKey, Value)> {
 }
 
 async fn history_fields(app: &TestApp, table: &str, id: &str) -> Vec<String> {
-    let reply = app
-        .call(
-            Some(&app.sign_in("admin@example.com").await),
-            "history/list",
-            json!({ "table": table, "id": id }),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    reply
-        .body
-        .as_array()
-        .expect("changes")
-        .iter()
-        .map(|c| c["field"].as_str().unwrap_or_default().to_owned())
-        .collect()
+    let admin = app.sign_in("admin@example.com").await;
+    app.history_fields(&admin, table, id).await
 }
 
 /// A company of the rep's with contacts and deals linked to it, as the rep's device has it.

@@ -45,13 +45,24 @@ const launchArgs = [
 ];
 const phoneProfile = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-async function launchPhone(dir) {
+/** A persistent Chromium (its storage kept in `dir` across launches) reaching the app through
+ * the link on `phonePort + offset`. */
+async function launchPhone(dir, offset = 0, profile = phoneProfile) {
   return chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: launchArgs,
-    baseURL: `http://127.0.0.1:${phonePort}`,
-    ...phoneProfile,
+    baseURL: `http://127.0.0.1:${phonePort + offset}`,
+    ...profile,
   });
+}
+
+/** A phone (or, with its profile, a tablet) whose network can be cut: its own link to the app,
+ * and a fresh Chromium behind it. */
+async function phoneBehindLink(offset = 0, profile = phoneProfile) {
+  const link = new Link(phonePort + offset, appPort);
+  await link.up();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
+  return { link, dir, phone: await launchPhone(dir, offset, profile) };
 }
 
 async function signInOn(page, email) {
@@ -86,10 +97,7 @@ const stored = (page) =>
 test("a rep works offline on a phone; both people's edits meet when the network returns", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
   test.setTimeout(180_000);
-  const link = new Link(phonePort, appPort);
-  await link.up();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
-  let phone = await launchPhone(dir);
+  let { link, dir, phone } = await phoneBehindLink();
   const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     // Online: the rep signs in; the app installs its worker and downloads the rep's data.
@@ -191,10 +199,7 @@ test("a rep works offline on a phone; both people's edits meet when the network 
 test("a case logged offline from a company page syncs and is numbered when the network returns", async ({}, info) => {
   test.skip(info.project.name !== "phone", "a phone's test");
   test.setTimeout(150_000);
-  const link = new Link(phonePort, appPort);
-  await link.up();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
-  const phone = await launchPhone(dir);
+  const { link, phone } = await phoneBehindLink();
   try {
     const rep = phone.pages()[0] ?? (await phone.newPage());
     await signInOn(rep, "rep@example.com");
@@ -233,15 +238,7 @@ test("a case logged offline from a company page syncs and is numbered when the n
 test("a change the server refuses waits under Sync issues with its reason", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
   test.setTimeout(180_000);
-  const link = new Link(phonePort + 1, appPort);
-  await link.up();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
-  const phone = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: launchArgs,
-    baseURL: `http://127.0.0.1:${phonePort + 1}`,
-    ...phoneProfile,
-  });
+  const { link, phone } = await phoneBehindLink(1);
   const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const admin = await desk.newPage();
@@ -368,16 +365,7 @@ test("with two tabs open, one syncs and both show the same data and status", asy
 test("a manager's Dashboard and its table are worked out on the tablet when the network is gone", async ({}, info) => {
   test.skip(info.project.name !== "phone", "one run drives a tablet of its own");
   test.setTimeout(180_000);
-  const link = new Link(phonePort + 2, appPort);
-  await link.up();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-tablet-"));
-  const tablet = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: launchArgs,
-    baseURL: `http://127.0.0.1:${phonePort + 2}`,
-    viewport: { width: 1024, height: 768 },
-    hasTouch: true,
-  });
+  const { link, phone: tablet } = await phoneBehindLink(2, { viewport: { width: 1024, height: 768 }, hasTouch: true });
   try {
     const page = tablet.pages()[0] ?? (await tablet.newPage());
     await signInOn(page, "manager@example.com");
@@ -432,15 +420,7 @@ test("a manager's Dashboard and its table are worked out on the tablet when the 
 test("a contact deleted offline that a manager changed meanwhile can be restored from Sync issues", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
   test.setTimeout(180_000);
-  const link = new Link(phonePort + 2, appPort);
-  await link.up();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
-  const phone = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: launchArgs,
-    baseURL: `http://127.0.0.1:${phonePort + 2}`,
-    ...phoneProfile,
-  });
+  const { link, phone } = await phoneBehindLink(2);
   const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const rep = phone.pages()[0] ?? (await phone.newPage());
@@ -497,15 +477,7 @@ test("a contact deleted offline that a manager changed meanwhile can be restored
 test("a manager's offline edit of a contact the rep deleted meanwhile is restored with the edit", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
   test.setTimeout(180_000);
-  const link = new Link(phonePort + 3, appPort);
-  await link.up();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hamrah-phone-"));
-  const phone = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: launchArgs,
-    baseURL: `http://127.0.0.1:${phonePort + 3}`,
-    ...phoneProfile,
-  });
+  const { link, phone } = await phoneBehindLink(3);
   const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     // The rep makes a contact at their desk.

@@ -16,7 +16,7 @@ use crate::history::Shown;
 use crate::i18n::Key;
 use crate::kinds::Table;
 use crate::kinds::row::Declaration;
-use crate::sync::replica::{Context, Field};
+use crate::sync::replica::{Context, Field, Link};
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -137,19 +137,10 @@ impl Declaration for ActivityFields {
     const TABLE: Table = Table::Activity;
     const FIELDS: &'static [Field] = FIELDS;
     const NAME: &'static str = "subject";
-    const LINKS: &'static [crate::sync::replica::Link] = &[
-        crate::sync::replica::Link {
-            field: "deal",
-            to: Table::Deal,
-        },
-        crate::sync::replica::Link {
-            field: "contact",
-            to: Table::Contact,
-        },
-        crate::sync::replica::Link {
-            field: "company",
-            to: Table::Company,
-        },
+    const LINKS: &'static [Link] = &[
+        Link::new("deal", Table::Deal),
+        Link::new("contact", Table::Contact),
+        Link::new("company", Table::Company),
     ];
     /// What is still to do is always on the device; what was done, for a quarter after.
     const KEPT_DAYS: Option<i64> = Some(90);

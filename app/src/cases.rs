@@ -27,7 +27,7 @@ use crate::history::Shown;
 use crate::i18n::Key;
 use crate::kinds::Table;
 use crate::kinds::row::Declaration;
-use crate::sync::replica::{Context, Field};
+use crate::sync::replica::{Context, Field, Link};
 use crate::validate;
 
 /// A closed set of values stored and sent by a short code, each with its label.
@@ -231,19 +231,10 @@ impl Declaration for CaseFields {
     const TABLE: Table = Table::Case;
     const FIELDS: &'static [Field] = FIELDS;
     const NAME: &'static str = "subject";
-    const LINKS: &'static [crate::sync::replica::Link] = &[
-        crate::sync::replica::Link {
-            field: "company",
-            to: Table::Company,
-        },
-        crate::sync::replica::Link {
-            field: "contact",
-            to: Table::Contact,
-        },
-        crate::sync::replica::Link {
-            field: "deal",
-            to: Table::Deal,
-        },
+    const LINKS: &'static [Link] = &[
+        Link::new("company", Table::Company),
+        Link::new("contact", Table::Contact),
+        Link::new("deal", Table::Deal),
     ];
     /// An open case is always on the device; a resolved or closed one for a quarter after.
     const KEPT_DAYS: Option<i64> = Some(90);
@@ -568,7 +559,7 @@ impl CaseFilter {
             parts.push(format!("owner={o}"));
         }
         if let Some(c) = &self.category {
-            parts.push(format!("category={}", intake::encode(c)));
+            parts.push(format!("category={}", crate::text::url_encode(c)));
         }
         parts.join("&")
     }

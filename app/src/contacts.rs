@@ -17,7 +17,7 @@ use crate::history::Change;
 use crate::i18n::Key;
 use crate::kinds::Table;
 use crate::kinds::row::Declaration;
-use crate::sync::replica::{Context, Field};
+use crate::sync::replica::{Context, Field, Link};
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,10 +133,7 @@ impl Declaration for ContactFields {
     type Input = ContactInput;
     const TABLE: Table = Table::Contact;
     const FIELDS: &'static [Field] = FIELDS;
-    const LINKS: &'static [crate::sync::replica::Link] = &[crate::sync::replica::Link {
-        field: "company",
-        to: Table::Company,
-    }];
+    const LINKS: &'static [Link] = &[Link::new("company", Table::Company)];
 
     /// The form as it opens on these fields.
     fn input(&self, id: &str, rev: Option<i64>) -> ContactInput {

@@ -23,7 +23,7 @@ use crate::kinds::Table;
 use crate::kinds::row::Declaration;
 use crate::money::{self, Currency, ParseAmountError};
 use crate::pipeline::{Outcome, Pipeline};
-use crate::sync::replica::{Context, Field};
+use crate::sync::replica::{Context, Field, Link};
 use crate::validate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -185,15 +185,9 @@ impl Declaration for DealFields {
     const TABLE: Table = Table::Deal;
     const FIELDS: &'static [Field] = FIELDS;
     const NAME: &'static str = "title";
-    const LINKS: &'static [crate::sync::replica::Link] = &[
-        crate::sync::replica::Link {
-            field: "company",
-            to: Table::Company,
-        },
-        crate::sync::replica::Link {
-            field: "contact",
-            to: Table::Contact,
-        },
+    const LINKS: &'static [Link] = &[
+        Link::new("company", Table::Company),
+        Link::new("contact", Table::Contact),
     ];
     /// A won or lost deal stays on the device for a year after it last changed: this
     /// year's results, and last year's for comparison.

@@ -130,6 +130,12 @@ pub struct Link {
     pub to: Table,
 }
 
+impl Link {
+    pub const fn new(field: &'static str, to: Table) -> Link {
+        Link { field, to }
+    }
+}
+
 /// A record kind that syncs, as the sync core sees it. Implemented once, for
 /// [`crate::kinds::row::Row`] over a kind's [`crate::kinds::row::Declaration`]: declaring that
 /// (and a line in [`crate::kinds`]) is all a kind needs for the device's copy, pull, push,

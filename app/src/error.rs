@@ -185,6 +185,8 @@ pub enum Problem {
     TooMany {
         max: u32,
     },
+    /// A record the actor may see but not change.
+    NotYours,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

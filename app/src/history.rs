@@ -17,6 +17,8 @@ pub const OWNER: &str = "owner";
 pub const DELETED: &str = "deleted";
 /// The history entry of a record's return from the Trash.
 pub const RESTORED: &str = "restored";
+/// The history entry of an import's change to a record, undone.
+pub const IMPORT_UNDONE: &str = "import_undone";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {

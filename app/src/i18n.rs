@@ -346,6 +346,7 @@ impl Locale {
             Problem::LinkInvalid => self.text(Key::ProblemLinkInvalid).into(),
             Problem::LastAdmin => self.text(Key::ProblemLastAdmin).into(),
             Problem::TeamTaken => self.text(Key::ProblemTeamTaken).into(),
+            Problem::NotYours => self.text(Key::ProblemNotYours).into(),
             Problem::TooMany { max } => crate::fill!(
                 self,
                 Key::ProblemTooMany,

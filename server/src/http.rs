@@ -21,7 +21,16 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     register_by_name();
     let routes = route_list();
     let shell_options = options.clone();
-    Router::new()
+    // An imported file may be far bigger than any other request: its route has its own limit.
+    let uploads = Router::new()
+        .route(
+            "/import/upload",
+            axum::routing::post(app::import::ssr::upload).with_state(state.clone()),
+        )
+        .layer(RequestBodyLimitLayer::new(
+            app::import::MAX_FILE + 64 * 1024,
+        ));
+    let pages = Router::new()
         .leptos_routes_with_context(&options, routes, page_context(state.clone()), move || {
             shell(shell_options.clone())
         })
@@ -37,6 +46,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route(
             "/export/{file}",
             axum::routing::get(app::export::ssr::handler).with_state(state.clone()),
+        )
+        .route(
+            "/import/{id}/refused.csv",
+            axum::routing::get(app::import::ssr::refused).with_state(state.clone()),
+        )
+        .route(
+            "/import/{id}/events",
+            axum::routing::get(crate::imports::progress).with_state(state.clone()),
         )
         // The public complaint form posts here, with or without JavaScript.
         .route(
@@ -59,6 +76,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             shell,
         ))
         .with_state(options)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+    pages
+        .merge(uploads)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_sign_in,
@@ -70,7 +90,6 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             state.secure_cookies,
             crate::security::headers,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn(crate::metrics::track))
 }

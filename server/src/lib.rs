@@ -7,6 +7,7 @@ pub mod config;
 pub mod events;
 pub mod health;
 pub mod http;
+pub mod imports;
 pub mod logging;
 pub mod metrics;
 pub mod pwa;

@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0017_cases", include_str!("../migrations/0017_cases.surql")),
     ("0018_trash", include_str!("../migrations/0018_trash.surql")),
+    (
+        "0019_import",
+        include_str!("../migrations/0019_import.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

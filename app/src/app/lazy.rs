@@ -49,6 +49,7 @@ lazy_screen! {
     SurveyScreen => crate::cases::views::SurveyPage,
     ServiceSettingsScreen => crate::cases::views::ServiceSettingsPage,
     TrashScreen => crate::trash::views::TrashPage,
+    ImportScreen => crate::import::views::ImportPage,
     SearchScreen => crate::search::views::SearchPage,
     IncompleteScreen => crate::incomplete::views::IncompletePage,
     SurveyThanksScreen => crate::cases::views::SurveyThanksPage,

@@ -157,7 +157,7 @@ async fn cases(cx: &Cx, param: &impl Fn(&str) -> Option<String>) -> AppResult<Sh
 
 /// Every row of `R` the reader may see that `narrow` keeps (an SQL condition whose values
 /// `bind` binds), in id order, a page at a time.
-async fn rows<R: Synced>(
+pub(crate) async fn rows<R: Synced>(
     cx: &Cx,
     narrow: String,
     bind: impl for<'a> Fn(Query<'a>) -> Query<'a>,

@@ -792,6 +792,76 @@ pub const fn text(key: Key) -> &'static str {
         Key::IncompleteCount => "{count} مورد ناقص است",
         Key::IncAllGood => "چیزی کم نیست.",
         Key::ProblemNotSent => "پیام شما فرستاده نشد. لطفاً کمی بعد دوباره بکوشید.",
+        Key::Import => "ورود اطلاعات",
+        Key::ImportLead => {
+            "شرکت‌ها یا مخاطبان را از صفحه‌گسترده‌ای که با قالب CSV ذخیره شده بیاورید. «بررسی» نشان می‌دهد چه خواهد شد؛ تا «ورود اطلاعات» را نزنید چیزی ذخیره نمی‌شود، و هر ورود تا ۲۴ ساعت برگشت‌پذیر است."
+        }
+        Key::ImportLinkLead => {
+            "شرکت‌ها و مخاطبان را از صفحه‌گسترده بیاورید؛ هر ورود تا ۲۴ ساعت برگشت‌پذیر است."
+        }
+        Key::ImportFileStep => "پرونده",
+        Key::ImportWhat => "نوع رکوردهای پرونده",
+        Key::ImportFile => "پروندهٔ CSV",
+        Key::ImportFileHint => {
+            "UTF-8، UTF-16 یا Windows-1256 (اکسل فارسی)؛ جداشده با ویرگول، نقطه‌ویرگول یا تب؛ ردیف نخست نام ستون‌هاست."
+        }
+        Key::ImportReading => "در حال خواندن پرونده…",
+        Key::ImportUnreadable => {
+            "این پرونده را نمی‌توان به شکل جدول خواند. آن را در صفحه‌گسترده با قالب CSV ذخیره کنید و دوباره انتخاب کنید."
+        }
+        Key::ImportColumns => "ستون‌ها",
+        Key::ImportReadAs => "خوانده‌شده با {encoding}، جداشده با «{delimiter}»",
+        Key::ImportTab => "تب",
+        Key::ImportRows => "{count} ردیف",
+        Key::ImportColumn => "ستون",
+        Key::ImportExample => "نمونه",
+        Key::ImportField => "فیلد",
+        Key::ImportSkipColumn => "وارد نشود",
+        Key::ImportSecond => "دوم",
+        Key::ImportMatchOn => "تطبیق با رکوردهای موجود بر پایهٔ",
+        Key::ImportOnMatch => "اگر ردیفی با رکوردی موجود یکی بود",
+        Key::ImportMatchSkip => "به‌عنوان تکراری رد شود",
+        Key::ImportMatchUpdate => "رکورد به‌روز شود",
+        Key::ImportCheck => "بررسی",
+        Key::ImportChecking => "در حال بررسی همهٔ ردیف‌ها…",
+        Key::ImportNeedField => "ستونی را که {field} در آن است انتخاب کنید.",
+        Key::ImportFieldTwice => "{field} برای دو ستون انتخاب شده است.",
+        Key::ImportCheckTitle => "بررسی",
+        Key::ImportWillDo => "آنچه ورود اطلاعات انجام خواهد داد",
+        Key::ImportDid => "آنچه ورود اطلاعات انجام داد",
+        Key::ImportCreated => "ساخته‌شده",
+        Key::ImportUpdated => "به‌روزشده",
+        Key::ImportSkipped => "ردشده به‌عنوان تکراری",
+        Key::ImportRefused => "نپذیرفته",
+        Key::ImportCompaniesMade => "شرکت‌های تازه برای مخاطبان",
+        Key::ImportReasons => "چرا ردیف‌هایی پذیرفته نمی‌شوند",
+        Key::ImportPreview => "ردیف‌های نخست",
+        Key::ImportLine => "سطر",
+        Key::ImportRow => "ردیف",
+        Key::ImportOutcome => "نتیجه",
+        Key::ImportWillCreate => "تازه",
+        Key::ImportWillUpdate => "به‌روزرسانی {name}",
+        Key::ImportSameAs => "از پیش هست: {name}",
+        Key::ImportSameLine => "همانند سطر {line}",
+        Key::ImportProgress => "پیشرفت ورود اطلاعات",
+        Key::ImportProgressText => "{done} از {total} ردیف",
+        Key::ImportRunning => "در حال ورود اطلاعات… می‌توانید این صفحه را ببندید؛ کار ادامه می‌یابد.",
+        Key::ImportDone => "ورود اطلاعات پایان یافت.",
+        Key::ImportFailed => "ورود اطلاعات پیش از پایان متوقف شد. آنچه ذخیره شده برگشت‌پذیر است.",
+        Key::ImportUndoing => "در حال بازگرداندن…",
+        Key::ImportUndone => {
+            "بازگردانده شد: آنچه ساخته بود حذف شد و آنچه به‌روز کرده بود به حال پیش برگشت."
+        }
+        Key::ImportKept => "{count} رکورد نگه داشته شد، چون از آن پس کسی آن را تغییر داده است.",
+        Key::ImportRefusedFile => "دریافت ردیف‌های نپذیرفته",
+        Key::ImportUndo => "بازگرداندن",
+        Key::ImportAnother => "ورود پروندهٔ دیگر",
+        Key::ImportRecent => "ورودهای اخیر",
+        Key::ImportNone => "هنوز ورودی انجام نشده است.",
+        Key::ImportSummary => "{created} ساخته، {updated} به‌روز، {refused} نپذیرفته",
+        Key::ImportWhy => "دلیل نپذیرفتن",
+        Key::HistoryImportUndone => "{who} تغییر یک ورود اطلاعات را در این مورد بازگرداند",
+        Key::ProblemNotYours => "این رکورد را می‌توانید ببینید ولی نمی‌توانید تغییرش دهید.",
     }
 }
 

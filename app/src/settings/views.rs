@@ -51,6 +51,13 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="muted">{t(Key::IncompleteLead)}</p>
                 <leptos_router::components::A href="/data/incomplete" attr:class="button">{t(Key::IncompleteTitle)}</leptos_router::components::A>
             </section>
+            {runs_people.then(|| view! {
+                <section class="panel" aria-labelledby="import-link-h">
+                    <h2 id="import-link-h">{t(Key::Import)}</h2>
+                    <p class="muted">{t(Key::ImportLinkLead)}</p>
+                    <leptos_router::components::A href="/settings/import" attr:class="button">{t(Key::Import)}</leptos_router::components::A>
+                </section>
+            })}
             <section class="panel" aria-labelledby="trash-link-h">
                 <h2 id="trash-link-h">{t(Key::Trash)}</h2>
                 <p class="muted">{t(Key::TrashLead)}</p>

@@ -20,7 +20,7 @@ use crate::sync::{FieldConflict, Fields, Mutation, Op, Outcome};
 pub use crate::history::{DELETED, RESTORED};
 
 /// Every link field any kind declares, with the kind declaring it.
-fn links() -> Vec<(Table, Link)> {
+pub(crate) fn links() -> Vec<(Table, Link)> {
     struct Declared;
     impl Visit for Declared {
         type Out = &'static [Link];

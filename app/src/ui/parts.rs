@@ -110,13 +110,20 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
         .map(|c| {
             // Drawn only in the browser (see `HistorySection`), so "now" is the device's.
             let when = locale.moment(&c.at, crate::calendar::device_now());
-            let marks = [history::CREATED, history::DELETED, history::RESTORED];
+            let marks = [
+                history::CREATED,
+                history::DELETED,
+                history::RESTORED,
+                history::IMPORT_UNDONE,
+            ];
             let what = if c.field == history::CREATED {
                 crate::fill!(locale, Key::HistoryCreated, who = &c.by_name)
             } else if c.field == history::DELETED {
                 crate::fill!(locale, Key::HistoryDeleted, who = &c.by_name)
             } else if c.field == history::RESTORED {
                 crate::fill!(locale, Key::HistoryRestored, who = &c.by_name)
+            } else if c.field == history::IMPORT_UNDONE {
+                crate::fill!(locale, Key::HistoryImportUndone, who = &c.by_name)
             } else {
                 crate::fill!(locale, Key::HistoryChanged, who = &c.by_name, field = locale.text(crate::kinds::field_label(table, &c.field)))
             };

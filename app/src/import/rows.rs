@@ -1,0 +1,277 @@
+//! What each imported row does, decided in memory against what the importer may see: the
+//! same code for **Check** (nothing written) and for **Import** (each chunk's decisions then
+//! written in one transaction), so the dry run's counts are the import's. A row is checked by
+//! its kind's own rules (the form's), matched to an existing record or an earlier line by
+//! e-mail, phone or name as the user chose, and a contact's company is found by name (folded,
+//! without its legal form) or made.
+
+use std::collections::HashMap;
+
+use super::{MatchOn, OnMatch, Outcome, Plan, Skipped, Tally};
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult, FORM, Problem};
+use crate::ids::Id;
+use crate::kinds::Table;
+use crate::server::Cx;
+use crate::sync::Fields;
+use crate::sync::replica::{Context, Synced, fields_of, input_from};
+
+/// What a decided row changes.
+pub enum Change<R> {
+    Create(R),
+    Update { before: R, after: R },
+}
+
+/// A row decided: what it does, and the change to write if any.
+pub struct Decided<R> {
+    pub outcome: Outcome,
+    pub change: Option<Change<R>>,
+}
+
+/// The keys a record is matched by, for `on`: each e-mail case-folded, each phone by its
+/// key, or its name as duplicates compare names.
+fn keys(table: Table, name_field: &str, fields: &Fields, on: MatchOn) -> Vec<String> {
+    let text = |field: &str| match fields.get(field) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    };
+    match on {
+        MatchOn::Email => ["email", "email2"]
+            .iter()
+            .filter_map(|f| text(f))
+            .map(|e| e.to_lowercase())
+            .collect(),
+        MatchOn::Phone => ["phone", "phone2"]
+            .iter()
+            .filter_map(|f| text(f))
+            .filter_map(|p| crate::text::phone_key(&p))
+            .collect(),
+        MatchOn::Name => text(name_field)
+            .map(|n| match table {
+                Table::Company => crate::duplicates::company_key(&n),
+                _ => crate::duplicates::person_key(&n),
+            })
+            .into_iter()
+            .filter(|k| !k.is_empty())
+            .collect(),
+    }
+}
+
+/// The importer's view of the data, and what the file's earlier rows did.
+pub struct Decider<R: Synced> {
+    plan: Plan,
+    actor: Actor,
+    pipeline: crate::pipeline::Pipeline,
+    now: String,
+    /// Every record of the kind the importer may see, by id.
+    existing: HashMap<Id, R>,
+    /// Match key → existing record.
+    by_key: HashMap<String, Id>,
+    /// Match key → the earlier line it was first seen on.
+    seen: HashMap<String, usize>,
+    /// Records a line of this file updates, with that line: one line updates a record.
+    updated: HashMap<Id, usize>,
+    /// Companies the importer may see (and those this run made), by name key.
+    companies: HashMap<String, Id>,
+    /// The names of the companies the importer may see, by id.
+    company_names: HashMap<Id, String>,
+    /// Companies a row made that are not written yet: (id, name).
+    pub new_companies: Vec<(Id, String)>,
+    pub tally: Tally,
+}
+
+impl<R: Synced> Decider<R> {
+    pub async fn new(cx: &Cx, plan: Plan) -> AppResult<Decider<R>> {
+        let existing: Vec<R> = crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+        let mut by_key = HashMap::new();
+        for row in &existing {
+            for key in keys(R::TABLE, R::NAME, &fields_of(&row.input()), plan.match_on) {
+                by_key.entry(key).or_insert_with(|| row.id().into());
+            }
+        }
+        let mut companies = HashMap::new();
+        let mut company_names = HashMap::new();
+        if R::LINKS.iter().any(|l| l.to == Table::Company) {
+            let rows: Vec<crate::companies::CompanyRow> =
+                crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+            for company in rows {
+                companies
+                    .entry(crate::duplicates::company_key(&company.name))
+                    .or_insert(company.id.clone());
+                company_names.insert(company.id.clone(), company.name.clone());
+            }
+        }
+        Ok(Decider {
+            plan,
+            actor: cx.actor.clone(),
+            pipeline: cx.pipeline().await?,
+            now: time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .map_err(crate::server::internal)?,
+            existing: existing
+                .into_iter()
+                .map(|r| (Id::from(r.id()), r))
+                .collect(),
+            by_key,
+            seen: HashMap::new(),
+            updated: HashMap::new(),
+            companies,
+            company_names,
+            new_companies: Vec::new(),
+            tally: Tally::default(),
+        })
+    }
+
+    /// The row's values as the kind's form would hold them; a company named by a contact
+    /// is found or made.
+    fn fields(&mut self, cells: &[String]) -> Fields {
+        let mut fields = fields_of(&R::Input::default());
+        for (column, cell) in self.plan.columns.iter().zip(cells) {
+            let Some(field) = column.as_deref() else {
+                continue;
+            };
+            if cell.is_empty() || !fields.contains_key(field) {
+                continue;
+            }
+            let value = match R::LINKS.iter().find(|l| l.field == field) {
+                Some(link) if link.to == Table::Company => {
+                    let key = crate::duplicates::company_key(cell);
+                    let id = match self.companies.get(&key) {
+                        Some(id) => id.clone(),
+                        None => {
+                            let id = Id::new_v7();
+                            self.companies.insert(key, id.clone());
+                            self.new_companies.push((id.clone(), cell.clone()));
+                            self.tally.companies_created += 1;
+                            id
+                        }
+                    };
+                    id.as_str().to_owned()
+                }
+                _ => cell.clone(),
+            };
+            fields.insert(field.to_owned(), value.into());
+        }
+        fields
+    }
+
+    /// The names of the companies the importer could see when the run began.
+    pub fn company_names(&self) -> HashMap<Id, String> {
+        self.company_names.clone()
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            me: &self.actor,
+            pipeline: &self.pipeline,
+            deal_sources: &[],
+            now: &self.now,
+        }
+    }
+
+    /// Decides the row at `line`.
+    pub fn decide(&mut self, line: usize, cells: &[String]) -> Decided<R> {
+        let made_before = self.new_companies.len();
+        let fields = self.fields(cells);
+        let decided = self.decide_fields(line, fields);
+        // A refused or skipped row makes no company.
+        if !matches!(decided.outcome, Outcome::Create | Outcome::Update(_)) {
+            for (_, name) in self.new_companies.drain(made_before..) {
+                self.companies
+                    .remove(&crate::duplicates::company_key(&name));
+                self.tally.companies_created -= 1;
+            }
+        }
+        match &decided.outcome {
+            Outcome::Create => self.tally.created += 1,
+            Outcome::Update(_) => self.tally.updated += 1,
+            Outcome::Skip(_) => self.tally.skipped += 1,
+            Outcome::Refuse(_) => self.tally.refused += 1,
+        }
+        decided
+    }
+
+    fn decide_fields(&mut self, line: usize, fields: Fields) -> Decided<R> {
+        let refuse = |problems: Vec<(String, Problem)>| Decided {
+            outcome: Outcome::Refuse(problems),
+            change: None,
+        };
+        let id = Id::new_v7();
+        let created = input_from::<R::Input>(fields.clone(), id.as_str(), None)
+            .and_then(|input| R::create(id.as_str(), &input, &self.context()));
+        let created = match created {
+            Ok(row) => row,
+            Err(AppError::Validation(errors)) => return refuse(errors.0),
+            Err(_) => return refuse(vec![(FORM.to_owned(), Problem::Malformed)]),
+        };
+        let keys = keys(R::TABLE, R::NAME, &fields, self.plan.match_on);
+        if let Some(earlier) = keys.iter().find_map(|k| self.seen.get(k)) {
+            return Decided {
+                outcome: Outcome::Skip(Skipped::Line(*earlier)),
+                change: None,
+            };
+        }
+        for key in &keys {
+            self.seen.insert(key.clone(), line);
+        }
+        let Some(existing) = keys
+            .iter()
+            .find_map(|k| self.by_key.get(k))
+            .and_then(|id| self.existing.get(id))
+        else {
+            return Decided {
+                outcome: Outcome::Create,
+                change: Some(Change::Create(created)),
+            };
+        };
+        let name = name_of(existing);
+        if let Some(earlier) = self.updated.get(&Id::from(existing.id())) {
+            return Decided {
+                outcome: Outcome::Skip(Skipped::Line(*earlier)),
+                change: None,
+            };
+        }
+        if self.plan.on_match == OnMatch::Skip {
+            return Decided {
+                outcome: Outcome::Skip(Skipped::Existing(name)),
+                change: None,
+            };
+        }
+        if self.actor.check_write(&existing.scope()).is_err() {
+            return refuse(vec![(FORM.to_owned(), Problem::NotYours)]);
+        }
+        // The row's values over the record's; an empty cell changes nothing.
+        let mut merged = fields_of(&existing.input());
+        for (field, value) in fields {
+            if value.as_str().is_some_and(|v| !v.is_empty()) {
+                merged.insert(field, value);
+            }
+        }
+        let updated = input_from::<R::Input>(merged, existing.id(), None)
+            .and_then(|input| existing.absorb(&input, &self.context()));
+        match updated {
+            Ok(after) if fields_of(&after.input()) == fields_of(&existing.input()) => Decided {
+                outcome: Outcome::Skip(Skipped::Existing(name)),
+                change: None,
+            },
+            Ok(after) => {
+                let before = existing.clone();
+                self.updated.insert(Id::from(after.id()), line);
+                Decided {
+                    outcome: Outcome::Update(name),
+                    change: Some(Change::Update { before, after }),
+                }
+            }
+            Err(AppError::Validation(errors)) => refuse(errors.0),
+            Err(_) => refuse(vec![(FORM.to_owned(), Problem::Malformed)]),
+        }
+    }
+}
+
+/// The name a record is shown by.
+pub fn name_of<R: Synced>(row: &R) -> String {
+    match fields_of(&row.input()).remove(R::NAME) {
+        Some(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}

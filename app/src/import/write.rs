@@ -1,0 +1,368 @@
+//! Writing an import a chunk at a time, and undoing it. Each chunk is one transaction: the
+//! records it creates or updates, their history, their sync log entries (so every device
+//! gets them), what each did for the undo (`import_item`, with an updated record's whole
+//! stored value before), the chunk's refused rows and the import's progress. A chunk either
+//! lands whole or not at all, so the progress shown is what is in the database.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::Tally;
+use super::rows::Change;
+use crate::db::{self, Bind, Write, rid};
+use crate::error::AppResult;
+use crate::history::{self, FieldChange};
+use crate::kinds::Table;
+use crate::records::{CONFLICT_MARK, bind_actor};
+use crate::server::{Cx, internal};
+use crate::sync::replica::{Synced, fields_of};
+
+/// What every kind's row holds besides its own fields.
+const STAMP: &[&str] = &[
+    "id",
+    "rev",
+    "owner",
+    "team",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+];
+
+/// A row's own fields as stored (`plain`) and its links by id (`links`).
+fn stored<R: Synced>(row: &R) -> AppResult<(Value, Value)> {
+    let mut all = match serde_json::to_value(row).map_err(internal)? {
+        Value::Object(map) => map,
+        _ => return Err(internal("a row is not an object")),
+    };
+    for key in STAMP {
+        all.remove(*key);
+    }
+    let mut links = serde_json::Map::new();
+    for link in R::LINKS {
+        if let Some(value) = all.remove(link.field) {
+            links.insert(link.field.to_owned(), value);
+        }
+    }
+    Ok((Value::Object(all), Value::Object(links)))
+}
+
+/// `field: <record or NONE>` for each link `R` declares, over `$r.links` (names come from
+/// the declaration, never from input).
+fn link_content<R: Synced>() -> String {
+    R::LINKS
+        .iter()
+        .map(|l| {
+            format!(
+                ", {f}: IF $r.links.{f} THEN type::record('{to}', $r.links.{f}) END",
+                f = l.field,
+                to = l.to.name()
+            )
+        })
+        .collect()
+}
+
+/// History entries of an update: each history line the kind declares whose value changed.
+fn field_changes<R: Synced>(
+    before: &R,
+    after: &R,
+    names: &impl Fn(&str, &Value) -> Option<String>,
+) -> Vec<FieldChange> {
+    let (old, new) = (fields_of(&before.input()), fields_of(&after.input()));
+    let mut lines: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    for field in R::FIELDS {
+        let Some(line) = field.history else { continue };
+        match lines.iter_mut().find(|(l, _)| *l == line) {
+            Some((_, fields)) => fields.push(field.name),
+            None => lines.push((line, vec![field.name])),
+        }
+    }
+    let shown = |fields: &crate::sync::Fields, of: &[&str]| {
+        let parts: Vec<String> = of
+            .iter()
+            .filter_map(|f| names(f, fields.get(*f)?))
+            .filter(|v| !v.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    };
+    lines
+        .into_iter()
+        .filter_map(|(line, of)| {
+            let (o, n) = (shown(&old, &of), shown(&new, &of));
+            (o != n).then_some(FieldChange {
+                field: line,
+                old: o,
+                new: n,
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ChangeRow {
+    field: &'static str,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+/// One chunk's decisions, written in one transaction with the import's progress. `Conflict`
+/// if a record it updates changed since it was read (the caller decides the chunk again).
+#[allow(clippy::too_many_arguments)]
+pub async fn chunk<R: Synced>(
+    cx: &Cx,
+    import: &str,
+    chunk: i64,
+    changes: &[Change<R>],
+    companies: &[(crate::ids::Id, String)],
+    refused: &[(usize, String)],
+    done_rows: u64,
+    tally: &Tally,
+    company_names: &impl Fn(&str, &Value) -> Option<String>,
+) -> AppResult<()> {
+    let mut i = 0_i64;
+    let mut next = || {
+        i += 1;
+        i
+    };
+    let new_companies: Vec<Value> = companies
+        .iter()
+        .map(|(id, name)| {
+            json!({ "id": id.as_str(), "name": name, "name_lc": crate::text::fold(name), "i": next() })
+        })
+        .collect();
+    let mut creates = Vec::new();
+    let mut updates = Vec::new();
+    for change in changes {
+        match change {
+            Change::Create(row) => {
+                let (plain, links) = stored(row)?;
+                let name = super::rows::name_of(row);
+                creates.push(json!({ "id": row.id(), "plain": plain, "links": links,
+                    "name": name, "name_lc": crate::text::fold(&name), "i": next() }));
+            }
+            Change::Update { before, after } => {
+                let (plain, links) = stored(after)?;
+                let rev = serde_json::to_value(before)
+                    .ok()
+                    .and_then(|v| v.get("rev")?.as_i64())
+                    .ok_or_else(|| internal("a row without rev"))?;
+                let changes: Vec<ChangeRow> = field_changes(before, after, company_names)
+                    .into_iter()
+                    .map(|c| ChangeRow {
+                        field: c.field,
+                        old: c.old,
+                        new: c.new,
+                    })
+                    .collect();
+                updates.push(json!({ "id": after.id(), "plain": plain, "links": links,
+                    "name_lc": crate::text::fold(&super::rows::name_of(after)), "rev": rev,
+                    "changes": changes, "i": next() }));
+            }
+        }
+    }
+    let count = i;
+    let links = link_content::<R>();
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         IF (SELECT VALUE state FROM ONLY $import) != 'running' {{ THROW $conflict }};
+         LET $base = (UPSERT ONLY sync_counter:main SET n += $count RETURN VALUE n) - $count;
+         LET $teams = array::complement([$team], [NONE, NULL]);
+         FOR $c IN $companies {{
+             LET $rec = type::record('company', $c.id);
+             CREATE $rec CONTENT {{ name: $c.name, name_lc: $c.name_lc, owner: $me, team: $team,
+                 created_by: $me, updated_by: $me }};
+             CREATE change CONTENT {{ subject: $rec, by: $me, field: $created, new: $c.name }};
+             CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 }};
+             CREATE sync_log CONTENT {{ seq: $base + $c.i, tb: 'company', record: $rec, owners: [$me], teams: $teams }};
+         }};
+         FOR $r IN $creates {{
+             LET $rec = type::record($tb, $r.id);
+             CREATE $rec CONTENT object::extend($r.plain, {{ name_lc: $r.name_lc, owner: $me, team: $team,
+                 created_by: $me, updated_by: $me {links} }});
+             CREATE change CONTENT {{ subject: $rec, by: $me, field: $created, new: $r.name }};
+             CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 }};
+             CREATE sync_log CONTENT {{ seq: $base + $r.i, tb: $tb, record: $rec, owners: [$me], teams: $teams }};
+         }};
+         FOR $r IN $updates {{
+             LET $rec = type::record($tb, $r.id);
+             LET $was = (SELECT * FROM ONLY $rec);
+             IF $was.rev != $r.rev {{ THROW $conflict }};
+             UPDATE $rec MERGE object::extend($r.plain, {{ name_lc: $r.name_lc, rev: $r.rev + 1,
+                 updated_at: time::now(), updated_by: $me {links} }});
+             FOR $c IN $r.changes {{
+                 CREATE change CONTENT {{ subject: $rec, by: $me, field: $c.field, old: $c.old, new: $c.new }};
+             }};
+             CREATE import_item CONTENT {{ import: $import, record: $rec, created: false, before: $was, rev: $r.rev + 1 }};
+             CREATE sync_log CONTENT {{ seq: $base + $r.i, tb: $tb, record: $rec,
+                 owners: array::complement([$was.owner], [NONE, NULL]),
+                 teams: array::complement([$was.team], [NONE, NULL]) }};
+         }};
+         UPDATE $chunk SET refused = $refused;
+         UPDATE $import SET done_rows = $done_rows, tally = $tally, beat = time::now();
+         COMMIT TRANSACTION;"
+    );
+    let vars = db::vars(&json!({
+        "tb": R::TABLE.name(),
+        "companies": new_companies,
+        "creates": creates,
+        "updates": updates,
+        "count": count,
+        "created": history::CREATED,
+        "conflict": CONFLICT_MARK,
+        "refused": refused.iter().map(|(line, why)| json!([line, why])).collect::<Vec<_>>(),
+        "done_rows": done_rows,
+        "tally": tally,
+    }))?;
+    let write = bind_actor(Write::new(sql), &cx.actor)
+        .bind(vars)
+        .bind(("import", rid("import", import)))
+        .bind(("chunk", rid("import_chunk", &chunk_key(import, chunk))));
+    db::write(&cx.db, &write).await?;
+    Ok(())
+}
+
+/// The id of chunk `n` of import `import`.
+pub fn chunk_key(import: &str, n: i64) -> String {
+    format!("{import}_{n}")
+}
+
+/// An imported record as an undo finds it.
+#[derive(Debug, Deserialize)]
+struct Item {
+    record: crate::ids::Id,
+    created: bool,
+    rev: i64,
+    /// Its revision now; none if it is gone.
+    #[serde(default)]
+    now: Option<i64>,
+}
+
+/// Items an undo reads at once.
+const UNDO_PAGE: i64 = 500;
+
+/// Undoes import `import`, a page of its records per transaction: a record it created is
+/// removed and one it updated gets back what it held, unless someone changed it since (or,
+/// for a record it created, linked another record to it): then it is kept, and counted.
+/// Contacts go before companies, so a company made for an imported contact is free to go.
+pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
+    let mut kept = 0_u64;
+    for tb in [Table::Contact, Table::Company] {
+        loop {
+            let mut response = db::run(
+                cx.db
+                    .query(
+                        "SELECT record, created, rev, record.rev AS now FROM import_item
+                         WHERE import = $import AND record::tb(record) = $tb LIMIT $page",
+                    )
+                    .bind(("import", rid("import", import)))
+                    .bind(("tb", tb.name()))
+                    .bind(("page", UNDO_PAGE)),
+            )
+            .await?;
+            let items: Vec<Item> = db::take_all(&mut response, 0)?;
+            if items.is_empty() {
+                break;
+            }
+            let linked = linked_to(cx, tb, &items).await?;
+            let (mut remove, mut restore) = (Vec::new(), Vec::new());
+            let mut i = 0;
+            for item in &items {
+                let mut entry = || {
+                    i += 1;
+                    json!({ "id": item.record.as_str(), "rev": item.rev, "i": i })
+                };
+                match item.now {
+                    None => {}
+                    Some(now) if now != item.rev => kept += 1,
+                    Some(_) if item.created && linked.contains(&item.record) => kept += 1,
+                    Some(_) if item.created => remove.push(entry()),
+                    Some(_) => restore.push(entry()),
+                }
+            }
+            let page: Vec<_> = items.iter().map(|i| tb.rid(&i.record)).collect();
+            undo_page(cx, import, tb, &remove, &restore, page).await?;
+        }
+    }
+    Ok(kept)
+}
+
+/// Which of `items` (records of `tb`) another record links to, by any declared link.
+async fn linked_to(cx: &Cx, tb: Table, items: &[Item]) -> AppResult<Vec<crate::ids::Id>> {
+    let records: Vec<_> = items
+        .iter()
+        .filter(|i| i.created)
+        .map(|i| tb.rid(&i.record))
+        .collect();
+    let mut found = Vec::new();
+    for (table, link) in crate::trash::ssr::links()
+        .into_iter()
+        .filter(|(_, l)| l.to == tb)
+    {
+        // Names from the declarations, never from input.
+        let sql = format!(
+            "SELECT VALUE record::id({f}) FROM type::table($from) WHERE {f} IN $records",
+            f = link.field
+        );
+        let mut response = db::run(
+            cx.db
+                .query(sql)
+                .bind(("from", table.name()))
+                .bind(("records", records.clone())),
+        )
+        .await?;
+        let ids: Vec<String> = response.take(0).map_err(internal)?;
+        found.extend(ids.into_iter().map(crate::ids::Id::from));
+    }
+    Ok(found)
+}
+
+/// One page of an undo, in one transaction; each record is checked again, and one changed
+/// since the page was read fails the page (`Conflict`) rather than losing that change.
+async fn undo_page(
+    cx: &Cx,
+    import: &str,
+    tb: Table,
+    remove: &[Value],
+    restore: &[Value],
+    page: Vec<surrealdb::types::RecordId>,
+) -> AppResult<()> {
+    let sql = "BEGIN TRANSACTION;
+        LET $n = array::len($remove) + array::len($restore);
+        LET $base = (UPSERT ONLY sync_counter:main SET n += $n RETURN VALUE n) - $n;
+        FOR $r IN $remove {
+            LET $rec = type::record($tb, $r.id);
+            LET $was = (SELECT owner, team, rev FROM ONLY $rec);
+            IF $was.rev != $r.rev { THROW $conflict };
+            DELETE $rec;
+            CREATE sync_log CONTENT { seq: $base + $r.i, tb: $tb, record: $rec,
+                owners: array::complement([$was.owner], [NONE, NULL]),
+                teams: array::complement([$was.team], [NONE, NULL]) };
+        };
+        FOR $r IN $restore {
+            LET $rec = type::record($tb, $r.id);
+            LET $before = (SELECT VALUE before FROM import_item WHERE import = $import AND record = $rec)[0];
+            LET $was = (SELECT owner, team, rev FROM ONLY $rec);
+            IF $was.rev != $r.rev OR $before = NONE { THROW $conflict };
+            UPDATE $rec CONTENT object::extend(object::remove($before, 'id'),
+                { rev: $r.rev + 1, updated_at: time::now(), updated_by: $me });
+            CREATE change CONTENT { subject: $rec, by: $me, field: $undone };
+            CREATE sync_log CONTENT { seq: $base + $r.i, tb: $tb, record: $rec,
+                owners: array::complement(array::distinct([$was.owner, $before.owner]), [NONE, NULL]),
+                teams: array::complement(array::distinct([$was.team, $before.team]), [NONE, NULL]) };
+        };
+        DELETE import_item WHERE import = $import AND record IN $page;
+        UPDATE $import SET beat = time::now();
+        COMMIT TRANSACTION;";
+    let write = bind_actor(Write::new(sql), &cx.actor)
+        .bind(db::vars(&json!({
+            "tb": tb.name(),
+            "remove": remove,
+            "restore": restore,
+            "conflict": CONFLICT_MARK,
+            "undone": history::IMPORT_UNDONE,
+        }))?)
+        .bind(("page", page))
+        .bind(("import", rid("import", import)));
+    db::write(&cx.db, &write).await?;
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! Import: a Persian spreadsheet's CSV (Windows-1256) checked, imported and undone through
+//! the real router, with what every device ends up holding compared before and after.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use support::{TestApp, demo_app, device};
+
+use app::import::{Checked, State, Status, Tally, Upload};
+use app::sync::replica::{Synced, fields_of};
+
+async fn upload(app: &TestApp, session: &str, kind: &str, bytes: Vec<u8>) -> support::Reply {
+    let request = Request::post(format!("/import/upload?kind={kind}&name=customers.csv"))
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "http://localhost:3000")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header(header::COOKIE, format!("hamrah_session={session}"))
+        .body(Body::from(bytes))
+        .expect("request");
+    app.send(request).await
+}
+
+async fn get(app: &TestApp, session: &str, path: &str) -> support::Reply {
+    let request = Request::get(path)
+        .header(header::HOST, "localhost:3000")
+        .header(header::COOKIE, format!("hamrah_session={session}"))
+        .body(Body::empty())
+        .expect("request");
+    app.send(request).await
+}
+
+/// Waits for import `id` to reach `state`.
+async fn until(app: &TestApp, session: &str, id: &str, state: State) -> Status {
+    for _ in 0..600 {
+        let reply = app
+            .call(Some(session), "import/status", json!({ "id": id }))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let status: Status = serde_json::from_value(reply.body).expect("a status");
+        if status.state == state {
+            return status;
+        }
+        assert!(
+            !matches!(status.state, State::Failed) || state == State::Failed,
+            "the import stopped: {status:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("import {id} never reached {state:?}");
+}
+
+/// Every contact's and company's fields as a device holds them, by id.
+fn customers(replica: &app::sync::replica::Replica) -> BTreeMap<String, Value> {
+    let contacts = replica
+        .contacts
+        .values()
+        .map(|c| (format!("contact:{}", c.id()), json!(fields_of(&c.input()))));
+    let companies = replica
+        .companies
+        .values()
+        .map(|c| (format!("company:{}", c.id()), json!(fields_of(&c.input()))));
+    contacts.chain(companies).collect()
+}
+
+/// `text` as Excel saves "CSV" on a Persian Windows: Windows-1256, which has the Arabic yeh
+/// and kaf where Persian has its own.
+fn windows_1256(text: &str) -> Vec<u8> {
+    let arabic = text.replace('ی', "ي").replace('ک', "ك");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(&arabic);
+    assert!(!unmappable, "the test's text fits the encoding");
+    bytes.into_owned()
+}
+
+#[tokio::test]
+async fn a_persian_file_is_checked_imported_and_undone_exactly() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let before = device(&app, &session).await;
+    let me = app.user_id("manager@example.com").await;
+    // A contact the manager may change, matched by its e-mail in another case.
+    let existing = before
+        .contacts
+        .values()
+        .find(|c| {
+            !c.emails.is_empty() && c.name.is_ascii() && c.stamp.owner.as_str() == me.as_str()
+        })
+        .expect("a contact of the manager's with an e-mail")
+        .clone();
+    let email = existing.emails[0].to_uppercase();
+    let text = format!(
+        "نام;تلفن همراه;ایمیل;شرکت\r\n\
+         سارا محمدی;09121112233;sara@example.ir;شرکت نمونه تازه\r\n\
+         {name};09350000001;{email};\r\n\
+         پیمان;0912;not-an-address;\r\n\
+         سارا م.;;SARA@example.ir;\r\n\
+         ;09120000000;;\r\n",
+        name = existing.name
+    );
+    let reply = upload(&app, &session, "contact", windows_1256(&text)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    assert_eq!(file.encoding, "windows-1256");
+    assert_eq!(file.delimiter, ";");
+    assert_eq!(file.rows, 5);
+    let columns: Vec<Option<&str>> = file.suggested.iter().map(|c| c.as_deref()).collect();
+    assert_eq!(
+        columns,
+        [Some("name"), Some("phone"), Some("email"), Some("company")]
+    );
+
+    let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "update" });
+    let reply = app
+        .call(
+            Some(&session),
+            "import/check",
+            json!({ "id": file.id, "plan": plan }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    let expected = Tally {
+        created: 1,
+        updated: 1,
+        skipped: 1,
+        refused: 2,
+        companies_created: 1,
+    };
+    assert_eq!(checked.tally, expected, "{:?}", checked.preview);
+    assert_eq!(checked.preview.len(), 5);
+    assert_eq!(
+        checked.preview[3].outcome,
+        app::import::Outcome::Skip(app::import::Skipped::Line(2)),
+        "the same e-mail as line 2, in other letters"
+    );
+    // A check writes nothing.
+    assert_eq!(customers(&device(&app, &session).await), customers(&before));
+
+    let reply = app
+        .call(
+            Some(&session),
+            "import/start",
+            json!({ "id": file.id, "plan": plan }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let again = app
+        .call(
+            Some(&session),
+            "import/start",
+            json!({ "id": file.id, "plan": plan }),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "an import runs once");
+    let done = until(&app, &session, &file.id, State::Done).await;
+    assert_eq!(
+        done.tally, checked.tally,
+        "the dry run's counts are the import's"
+    );
+    assert_eq!(done.done_rows, 5);
+    assert!(done.can_undo);
+
+    let after = device(&app, &session).await;
+    let sara = after
+        .contacts
+        .values()
+        .find(|c| app::text::fold(&c.name) == app::text::fold("سارا محمدی"))
+        .expect("the new contact reached the device");
+    assert_eq!(sara.phones, ["09121112233"]);
+    let company = sara.company.as_ref().expect("linked to its company");
+    assert_eq!(
+        app::text::fold(&after.companies[company].name),
+        app::text::fold("شرکت نمونه تازه")
+    );
+    let updated = &after.contacts[&existing.id];
+    assert!(
+        updated.phones.contains(&"09350000001".to_owned()),
+        "{:?}",
+        updated.phones
+    );
+    assert_eq!(
+        updated.emails[0],
+        email.to_lowercase(),
+        "e-mails are stored case-folded"
+    );
+    let fields = app
+        .history_fields(&session, "contact", existing.id.as_str())
+        .await;
+    assert!(fields.contains(&"phones".to_owned()), "{fields:?}");
+
+    let refused = get(&app, &session, &format!("/import/{}/refused.csv", file.id)).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    let text = refused.body.as_str().expect("a CSV");
+    let lines: Vec<&str> = text
+        .trim_start_matches('\u{feff}')
+        .trim_end()
+        .split("\r\n")
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].contains(",0912,not-an-address,,"), "{text}");
+    assert!(
+        lines[1].contains("Email: "),
+        "each problem names its field: {text}"
+    );
+
+    let reply = app
+        .call(Some(&session), "import/undo", json!({ "id": file.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let undone = until(&app, &session, &file.id, State::Undone).await;
+    assert_eq!(undone.kept, 0);
+    assert!(!undone.can_undo);
+    assert_eq!(
+        customers(&device(&app, &session).await),
+        customers(&before),
+        "every touched record as it was"
+    );
+    let fields = app
+        .history_fields(&session, "contact", existing.id.as_str())
+        .await;
+    assert_eq!(fields.first().map(String::as_str), Some("import_undone"));
+    let twice = app
+        .call(Some(&session), "import/undo", json!({ "id": file.id }))
+        .await;
+    assert_eq!(twice.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_undo_keeps_what_was_changed_since_and_only_its_importer_or_an_admin_sees_it() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let text = "Company Name,Phone,Website\nAcme Imports,021 8888 0000,acme.example\nBeta Trading Ltd,,beta.example\n";
+    let reply = upload(&app, &session, "company", text.as_bytes().to_vec()).await;
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    assert_eq!(file.encoding, "UTF-8");
+    let plan = json!({ "columns": file.suggested, "match_on": "name", "on_match": "skip" });
+    let reply = app
+        .call(
+            Some(&session),
+            "import/start",
+            json!({ "id": file.id, "plan": plan }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    until(&app, &session, &file.id, State::Done).await;
+    let held = device(&app, &session).await;
+    let acme = held
+        .companies
+        .values()
+        .find(|c| c.name == "Acme Imports")
+        .expect("imported")
+        .clone();
+    // Someone works on Acme after the import.
+    let mut input = acme.input();
+    input.industry = "Wholesale".into();
+    let saved = app.save(&session, "company", json!(input)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+
+    for (email, status) in [
+        ("rep@example.com", StatusCode::NOT_FOUND),
+        ("admin@example.com", StatusCode::OK),
+    ] {
+        let other = app.sign_in(email).await;
+        let reply = app
+            .call(Some(&other), "import/status", json!({ "id": file.id }))
+            .await;
+        assert_eq!(reply.status, status, "{email}");
+    }
+    let rep = app.sign_in("rep@example.com").await;
+    let refused = upload(&app, &rep, "company", text.as_bytes().to_vec()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "reps do not import");
+
+    app.call(Some(&session), "import/undo", json!({ "id": file.id }))
+        .await;
+    let undone = until(&app, &session, &file.id, State::Undone).await;
+    assert_eq!(undone.kept, 1, "Acme was changed since");
+    let held = device(&app, &session).await;
+    let names: Vec<&str> = held.companies.values().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"Acme Imports"));
+    assert!(!names.contains(&"Beta Trading Ltd"));
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_table_or_a_bad_mapping_changes_nothing() {
+    let app = demo_app().await;
+    let session = app.sign_in("admin@example.com").await;
+    let reply = upload(
+        &app,
+        &session,
+        "contact",
+        b"PK\x03\x04\x00\x00binary\x00\x00".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        reply.body
+    );
+    let reply = upload(&app, &session, "deal", b"Title\nBig one\n".to_vec()).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "deals are not imported yet"
+    );
+    let reply = app.call(Some(&session), "import/list", json!({})).await;
+    assert_eq!(reply.body, json!([]), "nothing was kept");
+
+    let reply = upload(&app, &session, "contact", b"Name,Phone\nA,1\n".to_vec()).await;
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    for (columns, field) in [
+        (json!([null, "phone"]), "name"),
+        (json!(["name", "name"]), "name"),
+    ] {
+        let plan = json!({ "columns": columns, "match_on": "email", "on_match": "skip" });
+        let reply = app
+            .call(
+                Some(&session),
+                "import/start",
+                json!({ "id": file.id, "plan": plan }),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reply.body["Validation"][0][0], field, "{:?}", reply.body);
+    }
+    let plan = json!({ "columns": ["name", "colour"], "match_on": "email", "on_match": "skip" });
+    let reply = app
+        .call(
+            Some(&session),
+            "import/check",
+            json!({ "id": file.id, "plan": plan }),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an undeclared field"
+    );
+    let reply = app
+        .call(None, "import/check", json!({ "id": file.id, "plan": plan }))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Key;
 use crate::sync::replica::Replica;
 
+pub mod page;
+pub mod scan;
 pub mod views;
 
 /// Why two records look like one.

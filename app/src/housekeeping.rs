@@ -42,6 +42,7 @@ pub async fn run_once(db: &Db, horizon_days: i64) -> AppResult<Cleaned> {
     .bind(("horizon", horizon_days * 86_400));
     db::write(db, &prune).await?;
     crate::trash::ssr::purge(db).await?;
+    crate::import::ssr::purge(db).await?;
     let state = crate::sync::ssr::log_state(db).await?;
     Ok(Cleaned {
         pruned_through: state.pruned_through,

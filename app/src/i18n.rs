@@ -520,7 +520,8 @@ mod tests {
 
     /// No English left on a Persian screen and no Persian on an English one. Language names
     /// are written in their own language, examples of e-mail and web addresses are Latin, and
-    /// so is a file format's name as Persian spreadsheet users know it (CSV).
+    /// so are a file format's and an encoding's names as Persian spreadsheet users know them
+    /// (CSV, UTF-8, Windows-1256).
     #[test]
     fn each_language_is_written_in_its_own_script() {
         let latin_allowed = [
@@ -528,6 +529,10 @@ mod tests {
             Key::ProblemInvalidEmail,
             Key::ProblemInvalidUrl,
             Key::ExportCsv,
+            Key::ImportLead,
+            Key::ImportFile,
+            Key::ImportFileHint,
+            Key::ImportUnreadable,
         ];
         for key in Key::ALL {
             let fa = without_placeholders(Locale::Fa.text(*key));

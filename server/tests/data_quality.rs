@@ -188,3 +188,42 @@ async fn every_list_exports_what_its_reader_may_see() {
         reply.status
     );
 }
+
+#[tokio::test]
+async fn the_duplicates_scan_is_the_same_on_the_server_and_the_device_and_not_for_reps() {
+    let app = demo_app().await;
+    let admin = app.sign_in("admin@example.com").await;
+    // Two records of one person, typed differently: the same number in two forms.
+    for (name, phone) in [
+        ("Kaveh Moradi", "0912 555 0101"),
+        ("K. Moradi", "+98 912 555 0101"),
+    ] {
+        let contact = json!({ "id": app::ids::new_id(), "rev": null, "name": name, "title": "",
+            "company": "", "phone": phone, "phone2": "", "email": "", "email2": "" });
+        let reply = app.save(&admin, "contact", contact).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    }
+    let mut found = false;
+    for email in ["manager@example.com", "admin@example.com"] {
+        let session = app.sign_in(email).await;
+        let reply = app.call(Some(&session), "duplicates/scan", json!({})).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let server: Vec<app::duplicates::scan::Group> =
+            serde_json::from_value(reply.body).expect("groups");
+        let held = device(&app, &session).await;
+        let mut device_groups = app::duplicates::scan::scan(&held, app::kinds::Table::Company);
+        device_groups.extend(app::duplicates::scan::scan(
+            &held,
+            app::kinds::Table::Contact,
+        ));
+        assert_eq!(server, device_groups, "{email}");
+        found |= server.iter().any(|g| {
+            g.members.iter().any(|m| m.name == "Kaveh Moradi")
+                && g.members.iter().any(|m| m.name == "K. Moradi")
+        });
+    }
+    assert!(found, "the admin sees the pair");
+    let rep = app.sign_in("rep@example.com").await;
+    let reply = app.call(Some(&rep), "duplicates/scan", json!({})).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}

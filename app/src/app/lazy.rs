@@ -50,6 +50,7 @@ lazy_screen! {
     ServiceSettingsScreen => crate::cases::views::ServiceSettingsPage,
     TrashScreen => crate::trash::views::TrashPage,
     ImportScreen => crate::import::views::ImportPage,
+    DuplicatesScreen => crate::duplicates::page::DuplicatesPage,
     SearchScreen => crate::search::views::SearchPage,
     IncompleteScreen => crate::incomplete::views::IncompletePage,
     SurveyThanksScreen => crate::cases::views::SurveyThanksPage,

@@ -785,10 +785,16 @@ messages! {
     ImportSummary => "{created} created, {updated} updated, {refused} refused",
     ImportWhy => "Why refused",
     HistoryImportUndone => "{who} undid an import's change to this",
+    Duplicates => "Duplicates",
+    DuplicatesLead => "Companies and contacts that look like the same one entered twice: the same e-mail, phone or name, however typed.",
+    DuplicatesNone => "No likely duplicates found.",
+    DuplicateGroups => "{count} groups",
+    DuplicateScore => "Score {score}",
     ProblemNotYours => "You may see this record but not change it.",
 }
 
 one_forms! {
+    DuplicateGroups => "{count} group",
     ImportRows => "{count} row",
     ImportKept => "{count} record was kept because someone changed it since.",
     IncompleteCount => "{count} record is incomplete",

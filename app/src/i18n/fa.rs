@@ -861,6 +861,13 @@ pub const fn text(key: Key) -> &'static str {
         Key::ImportSummary => "{created} ساخته، {updated} به‌روز، {refused} نپذیرفته",
         Key::ImportWhy => "دلیل نپذیرفتن",
         Key::HistoryImportUndone => "{who} تغییر یک ورود اطلاعات را در این مورد بازگرداند",
+        Key::Duplicates => "موارد تکراری",
+        Key::DuplicatesLead => {
+            "شرکت‌ها و مخاطبانی که به نظر یکی‌اند و دو بار وارد شده‌اند: ایمیل، تلفن یا نام یکسان، به هر شکلی که نوشته شده باشد."
+        }
+        Key::DuplicatesNone => "مورد تکراری احتمالی پیدا نشد.",
+        Key::DuplicateGroups => "{count} گروه",
+        Key::DuplicateScore => "امتیاز {score}",
         Key::ProblemNotYours => "این رکورد را می‌توانید ببینید ولی نمی‌توانید تغییرش دهید.",
     }
 }

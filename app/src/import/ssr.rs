@@ -325,7 +325,7 @@ async fn dry_run<R: Synced>(cx: &Cx, id: &str, plan: Plan, chunks: i64) -> AppRe
         .into_iter()
         .map(|((field, _), (problem, n))| (field, problem, n))
         .collect();
-    reasons.sort_by(|a, b| b.2.cmp(&a.2));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.2));
     Ok(Checked {
         tally: decider.tally,
         preview,
@@ -582,4 +582,17 @@ pub async fn refused(
         }
         Err(error) => crate::export::ssr::error_response(error),
     }
+}
+
+/// Forgets the rows and undo records of imports past their undo window, and uploads never
+/// run after a day; the import itself stays listed with what it did.
+pub async fn purge(db: &crate::db::Db) -> AppResult<()> {
+    let sql = "LET $old = (SELECT VALUE id FROM import
+            WHERE (finished_at != NONE AND finished_at < time::now() - $undo_window)
+               OR (state = 'uploaded' AND at < time::now() - $undo_window));
+        DELETE import_chunk WHERE import IN $old;
+        DELETE import_item WHERE import IN $old;
+        DELETE import WHERE id IN $old AND state = 'uploaded';";
+    db::write(db, &Write::new(sql).bind(("undo_window", undo_window()))).await?;
+    Ok(())
 }

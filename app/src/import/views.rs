@@ -21,7 +21,14 @@ pub fn ImportPage() -> impl IntoView {
     let sending = RwSignal::new(false);
     let failure = RwSignal::new(None::<AppError>);
     let running = RwSignal::new(None::<Status>);
-    let history = Resource::new(move || running.get().map(|s| s.state), |_| recent());
+    // Which import is shown and whether it is still going: a run or an undo that starts
+    // draws it again, so it follows the server until it has finished.
+    let shown =
+        Memo::new(move |_| running.with(|s| s.as_ref().map(|s| (s.id.clone(), s.finished()))));
+    let history = Resource::new(
+        move || running.with(|s| s.as_ref().map(|s| (s.id.clone(), s.state))),
+        |_| recent(),
+    );
     let send = move || {
         failure.set(None);
         uploaded.set(None);
@@ -76,8 +83,9 @@ pub fn ImportPage() -> impl IntoView {
                 </section>
                 {move || uploaded.get().map(|upload| view! { <Mapping upload running /> })}
             </Show>
-            {move || running.get().map(|status| view! {
-                <Progress status running />
+            // Its status changes feed the one drawn.
+            {move || shown.get().map(|_| view! {
+                <Progress status=running.get_untracked() running />
                 <button type="button" class="button" on:click=restart>{t(Key::ImportAnother)}</button>
             })}
             <section class="panel" aria-labelledby="import-recent-h">
@@ -223,9 +231,9 @@ fn Mapping(upload: Upload, running: RwSignal<Option<Status>>) -> impl IntoView {
                     });
                     stale();
                 }>
-                    <option value="email">{t(Key::FieldEmail)}</option>
-                    <option value="phone">{t(Key::FieldPhone)}</option>
-                    <option value="name">{t(Key::FieldName)}</option>
+                    <option value="email">{crate::text::capitalised(t(Key::FieldEmail))}</option>
+                    <option value="phone">{crate::text::capitalised(t(Key::FieldPhone))}</option>
+                    <option value="name">{crate::text::capitalised(t(Key::FieldName))}</option>
                 </select>
             </div>
             <div class="field">
@@ -408,10 +416,13 @@ fn PreviewRow(row: RowReport, table: Table) -> impl IntoView {
 /// A run as it goes: a progress bar fed by the server's event stream, then what it did,
 /// the refused rows to download and **Undo**.
 #[component]
-fn Progress(status: Status, running: RwSignal<Option<Status>>) -> impl IntoView {
+fn Progress(status: Option<Status>, running: RwSignal<Option<Status>>) -> impl IntoView {
+    let Some(status) = status else {
+        return ().into_any();
+    };
     let locale = use_locale();
     #[cfg(feature = "hydrate")]
-    {
+    if !status.finished() {
         let id = status.id.clone();
         Effect::new(move |_| follow(id.clone(), running));
     }
@@ -462,6 +473,7 @@ fn Progress(status: Status, running: RwSignal<Option<Status>>) -> impl IntoView 
             {move || failure.get().map(|error| view! { <ErrorNote error /> })}
         </section>
     }
+    .into_any()
 }
 
 fn state_text(state: State) -> Key {
@@ -498,10 +510,10 @@ fn follow(id: String, running: RwSignal<Option<Status>>) {
     let holder = stop.clone();
     let watching = super::browser::watch(&id, move |status| match status {
         Some(status) => {
-            if status.finished() {
-                if let Some(stop) = holder.borrow_mut().take() {
-                    stop();
-                }
+            if status.finished()
+                && let Some(stop) = holder.borrow_mut().take()
+            {
+                stop();
             }
             running.set(Some(status));
         }

@@ -229,6 +229,7 @@ pub fn chunk_key(import: &str, n: i64) -> String {
 /// An imported record as an undo finds it.
 #[derive(Debug, Deserialize)]
 struct Item {
+    id: crate::ids::Id,
     record: crate::ids::Id,
     created: bool,
     rev: i64,
@@ -251,7 +252,7 @@ pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
             let mut response = db::run(
                 cx.db
                     .query(
-                        "SELECT record, created, rev, record.rev AS now FROM import_item
+                        "SELECT id, record, created, rev, record.rev AS now FROM import_item
                          WHERE import = $import AND record::tb(record) = $tb LIMIT $page",
                     )
                     .bind(("import", rid("import", import)))
@@ -279,7 +280,7 @@ pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
                     Some(_) => restore.push(entry()),
                 }
             }
-            let page: Vec<_> = items.iter().map(|i| tb.rid(&i.record)).collect();
+            let page: Vec<_> = items.iter().map(|i| rid("import_item", &i.id)).collect();
             undo_page(cx, import, tb, &remove, &restore, page).await?;
         }
     }
@@ -317,7 +318,8 @@ async fn linked_to(cx: &Cx, tb: Table, items: &[Item]) -> AppResult<Vec<crate::i
 }
 
 /// One page of an undo, in one transaction; each record is checked again, and one changed
-/// since the page was read fails the page (`Conflict`) rather than losing that change.
+/// since the page was read fails the page (`Conflict`) rather than losing that change. The
+/// page's items (`page`, by id) go with it.
 async fn undo_page(
     cx: &Cx,
     import: &str,
@@ -350,7 +352,7 @@ async fn undo_page(
                 owners: array::complement(array::distinct([$was.owner, $before.owner]), [NONE, NULL]),
                 teams: array::complement(array::distinct([$was.team, $before.team]), [NONE, NULL]) };
         };
-        DELETE import_item WHERE import = $import AND record IN $page;
+        DELETE $page;
         UPDATE $import SET beat = time::now();
         COMMIT TRANSACTION;";
     let write = bind_actor(Write::new(sql), &cx.actor)

@@ -57,6 +57,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="muted">{t(Key::ImportLinkLead)}</p>
                     <leptos_router::components::A href="/settings/import" attr:class="button">{t(Key::Import)}</leptos_router::components::A>
                 </section>
+                <section class="panel" aria-labelledby="duplicates-link-h">
+                    <h2 id="duplicates-link-h">{t(Key::Duplicates)}</h2>
+                    <p class="muted">{t(Key::DuplicatesLead)}</p>
+                    <leptos_router::components::A href="/data/duplicates" attr:class="button">{t(Key::Duplicates)}</leptos_router::components::A>
+                </section>
             })}
             <section class="panel" aria-labelledby="trash-link-h">
                 <h2 id="trash-link-h">{t(Key::Trash)}</h2>

@@ -1,0 +1,135 @@
+//! Import at scale: a CSV of 50,000 contacts (with 2,000 companies named by them, some rows
+//! repeated and some refused) uploaded, checked, imported and undone by the demo admin,
+//! against the database `HAMRAH_DB` names (a fresh `surrealkv://` directory in `.ci/bench`).
+//! Prints a table of the times and the process's peak memory.
+
+use std::time::{Duration, Instant};
+
+use app::import::{MatchOn, OnMatch, Plan, State};
+use app::kinds::Table;
+use server::config::Config;
+
+const ROWS: usize = 50_000;
+
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn file() -> Vec<u8> {
+    let mut text = String::from("Full Name,Mobile,E-mail,Company,Job Title\n");
+    for n in 0..ROWS {
+        // One row in 100 repeats an earlier e-mail, one in 250 has a bad one.
+        let mail = if n % 100 == 99 {
+            format!("person{}@example.com", n - 1)
+        } else if n % 250 == 7 {
+            "not an address".to_owned()
+        } else {
+            format!("person{n}@example.com")
+        };
+        text.push_str(&format!(
+            "Person {n},0912{n:07},{mail},Company {} Ltd,Buyer\n",
+            n % 2_000
+        ));
+    }
+    text.into_bytes()
+}
+
+async fn until(cx: &app::server::Cx, id: &str, state: State) -> anyhow::Result<()> {
+    loop {
+        let status = app::import::ssr::status(cx, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if status.state == state {
+            return Ok(());
+        }
+        anyhow::ensure!(status.state != State::Failed, "the import failed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config {
+        demo: true,
+        ..Config::from_env()?
+    };
+    let state = server::prepare(&config).await?;
+    let err = |e: app::error::AppError| anyhow::anyhow!("{e}");
+    let mut response = state
+        .db
+        .query("SELECT VALUE record::id(id) FROM user WHERE email = 'admin@example.com'")
+        .await?;
+    let admin: Option<String> = response.take(0)?;
+    let admin = admin.ok_or_else(|| anyhow::anyhow!("no demo admin"))?;
+    let actor = app::auth::ssr::actor_by_id(&state.db, &admin)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| anyhow::anyhow!("no demo admin"))?;
+    let cx = app::server::Cx::acting_as(state.db.clone(), actor);
+    let bytes = file();
+    let before = peak_mib();
+
+    let started = Instant::now();
+    let upload = app::import::ssr::store(&cx, Table::Contact, "bench.csv", &bytes)
+        .await
+        .map_err(err)?;
+    let uploaded = started.elapsed();
+    let plan = Plan {
+        columns: upload.suggested.clone(),
+        match_on: MatchOn::Email,
+        on_match: OnMatch::Skip,
+    };
+    let started = Instant::now();
+    let checked = app::import::ssr::check(&cx, &upload.id, plan.clone())
+        .await
+        .map_err(err)?;
+    let check = started.elapsed();
+    let started = Instant::now();
+    app::import::ssr::start(&cx, state.changes.clone(), &upload.id, plan)
+        .await
+        .map_err(err)?;
+    until(&cx, &upload.id, State::Done).await?;
+    let run = started.elapsed();
+    let done = app::import::ssr::status(&cx, &upload.id)
+        .await
+        .map_err(err)?;
+    anyhow::ensure!(
+        done.tally == checked.tally,
+        "the dry run and the import differ"
+    );
+    let started = Instant::now();
+    app::import::ssr::undo(&cx, state.changes.clone(), &upload.id)
+        .await
+        .map_err(err)?;
+    until(&cx, &upload.id, State::Undone).await?;
+    let undo = started.elapsed();
+
+    let t = done.tally;
+    println!(
+        "\n| import of {ROWS} contacts ({} KiB CSV) | result |\n|---|---|",
+        bytes.len() / 1024
+    );
+    println!(
+        "| rows | {} created, {} skipped, {} refused, {} companies made |",
+        t.created, t.skipped, t.refused, t.companies_created
+    );
+    println!(
+        "| upload (read, decode, store) | {:.1} s |",
+        uploaded.as_secs_f64()
+    );
+    println!("| Check (dry run) | {:.1} s |", check.as_secs_f64());
+    println!("| Import | {:.1} s |", run.as_secs_f64());
+    println!("| Undo | {:.1} s |", undo.as_secs_f64());
+    println!(
+        "| peak memory (process, before → after) | {before:.0} → {:.0} MiB |",
+        peak_mib()
+    );
+    Ok(())
+}

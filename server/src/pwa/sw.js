@@ -27,8 +27,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || request.method !== "GET") return;
-  // A download can take longer than a page may wait; it is never the app shell.
+  // A download, or an import's progress stream, can take longer than a page may wait; it is
+  // never the app shell.
   if (url.pathname.startsWith("/export/") || url.pathname.startsWith("/deals/export.")) return;
+  if (url.pathname.startsWith("/import/")) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(request));
     return;

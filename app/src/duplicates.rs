@@ -35,6 +35,15 @@ impl Reason {
         }
     }
 
+    /// `reasons` as one line in `locale`.
+    pub fn listed(locale: crate::i18n::Locale, reasons: &[Reason]) -> String {
+        reasons
+            .iter()
+            .map(|r| locale.text(r.label()))
+            .collect::<Vec<_>>()
+            .join(locale.text(Key::ListSeparator))
+    }
+
     pub fn label(self) -> Key {
         match self {
             Reason::SameEmail => Key::DupSameEmail,

@@ -170,6 +170,23 @@ impl Status {
     }
 }
 
+/// A refused row's problem with `field` in `locale`: "Email: Enter an email address…", or
+/// the problem alone when it is about the whole row.
+pub fn problem_text(
+    locale: crate::i18n::Locale,
+    table: Table,
+    field: &str,
+    problem: Problem,
+) -> String {
+    let problem = locale.problem(problem);
+    if field == crate::error::FORM {
+        problem
+    } else {
+        let label = locale.text(crate::kinds::field_label(table, field));
+        format!("{}: {problem}", crate::text::capitalised(label))
+    }
+}
+
 /// Rules checked before a file is read: who may import, and which kinds.
 pub fn may_import(actor: &crate::auth::Actor) -> Result<(), AppError> {
     match actor.role {

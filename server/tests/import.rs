@@ -33,6 +33,16 @@ async fn get(app: &TestApp, session: &str, path: &str) -> support::Reply {
     app.send(request).await
 }
 
+/// Runs import step `step` (`check` or `start`) of upload `id` with `plan`.
+async fn step(app: &TestApp, session: &str, step: &str, id: &str, plan: &Value) -> support::Reply {
+    app.call(
+        Some(session),
+        &format!("import/{step}"),
+        json!({ "id": id, "plan": plan }),
+    )
+    .await
+}
+
 /// Waits for import `id` to reach `state`.
 async fn until(app: &TestApp, session: &str, id: &str, state: State) -> Status {
     for _ in 0..600 {
@@ -113,13 +123,7 @@ async fn a_persian_file_is_checked_imported_and_undone_exactly() {
     );
 
     let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "update" });
-    let reply = app
-        .call(
-            Some(&session),
-            "import/check",
-            json!({ "id": file.id, "plan": plan }),
-        )
-        .await;
+    let reply = step(&app, &session, "check", &file.id, &plan).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     let checked: Checked = serde_json::from_value(reply.body).expect("a check");
     let expected = Tally {
@@ -139,21 +143,9 @@ async fn a_persian_file_is_checked_imported_and_undone_exactly() {
     // A check writes nothing.
     assert_eq!(customers(&device(&app, &session).await), customers(&before));
 
-    let reply = app
-        .call(
-            Some(&session),
-            "import/start",
-            json!({ "id": file.id, "plan": plan }),
-        )
-        .await;
+    let reply = step(&app, &session, "start", &file.id, &plan).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let again = app
-        .call(
-            Some(&session),
-            "import/start",
-            json!({ "id": file.id, "plan": plan }),
-        )
-        .await;
+    let again = step(&app, &session, "start", &file.id, &plan).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "an import runs once");
     let done = until(&app, &session, &file.id, State::Done).await;
     assert_eq!(
@@ -237,13 +229,7 @@ async fn an_undo_keeps_what_was_changed_since_and_only_its_importer_or_an_admin_
     let file: Upload = serde_json::from_value(reply.body).expect("an upload");
     assert_eq!(file.encoding, "UTF-8");
     let plan = json!({ "columns": file.suggested, "match_on": "name", "on_match": "skip" });
-    let reply = app
-        .call(
-            Some(&session),
-            "import/start",
-            json!({ "id": file.id, "plan": plan }),
-        )
-        .await;
+    let reply = step(&app, &session, "start", &file.id, &plan).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     until(&app, &session, &file.id, State::Done).await;
     let held = device(&app, &session).await;
@@ -316,24 +302,12 @@ async fn a_file_that_is_not_a_table_or_a_bad_mapping_changes_nothing() {
         (json!(["name", "name"]), "name"),
     ] {
         let plan = json!({ "columns": columns, "match_on": "email", "on_match": "skip" });
-        let reply = app
-            .call(
-                Some(&session),
-                "import/start",
-                json!({ "id": file.id, "plan": plan }),
-            )
-            .await;
+        let reply = step(&app, &session, "start", &file.id, &plan).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(reply.body["Validation"][0][0], field, "{:?}", reply.body);
     }
     let plan = json!({ "columns": ["name", "colour"], "match_on": "email", "on_match": "skip" });
-    let reply = app
-        .call(
-            Some(&session),
-            "import/check",
-            json!({ "id": file.id, "plan": plan }),
-        )
-        .await;
+    let reply = step(&app, &session, "check", &file.id, &plan).await;
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,

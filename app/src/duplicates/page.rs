@@ -84,12 +84,7 @@ fn Groups(groups: Vec<Group>) -> impl IntoView {
             let cards = list
                 .into_iter()
                 .map(|g| {
-                    let why = g
-                        .reasons
-                        .iter()
-                        .map(|r| locale.text(r.label()))
-                        .collect::<Vec<_>>()
-                        .join(locale.text(Key::ListSeparator));
+                    let why = super::Reason::listed(locale, &g.reasons);
                     let score = crate::fill!(locale, Key::DuplicateScore, score = &locale.number(i64::from(g.score)));
                     let members = g
                         .members

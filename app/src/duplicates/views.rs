@@ -52,12 +52,7 @@ pub fn LikelyDuplicates(
             let items = list
                 .into_iter()
                 .map(|c| {
-                    let why = c
-                        .reasons
-                        .iter()
-                        .map(|r| locale.text(r.label()))
-                        .collect::<Vec<_>>()
-                        .join(locale.text(Key::ListSeparator));
+                    let why = super::Reason::listed(locale, &c.reasons);
                     view! {
                         <li>
                             <A href=table.href(&c.id) attr:class="row-link">

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::auth::{Actor, Role};
 use crate::db::{self, Bind, Write, rid};
-use crate::error::{AppError, AppResult, FORM, FieldErrors, Problem};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::i18n::Locale;
 use crate::kinds::{Table, Visit};
 use crate::server::{AppState, Cx, internal};
@@ -405,15 +405,7 @@ async fn run(
 fn reasons_text(locale: Locale, table: Table, problems: &[(String, Problem)]) -> String {
     problems
         .iter()
-        .map(|(field, problem)| {
-            let problem = locale.problem(*problem);
-            if field == FORM {
-                problem
-            } else {
-                let label = locale.text(crate::kinds::field_label(table, field));
-                format!("{}: {problem}", crate::text::capitalised(label))
-            }
-        })
+        .map(|(field, problem)| super::problem_text(locale, table, field, *problem))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -322,7 +322,7 @@ fn CheckResult(result: Checked, table: Table) -> impl IntoView {
             .reasons
             .iter()
             .map(|(field, problem, n)| {
-                let why = problem_line(locale, table, field, *problem);
+                let why = super::problem_text(locale, table, field, *problem);
                 view! { <li>{why}{locale.text(Key::ListSeparator)}{locale.count(Key::ImportRows, *n as i64)}</li> }
             })
             .collect_view();
@@ -353,21 +353,6 @@ fn CheckResult(result: Checked, table: Table) -> impl IntoView {
     }
 }
 
-fn problem_line(
-    locale: Locale,
-    table: Table,
-    field: &str,
-    problem: crate::error::Problem,
-) -> String {
-    let problem = locale.problem(problem);
-    if field == crate::error::FORM {
-        problem
-    } else {
-        let label = crate::text::capitalised(locale.text(crate::kinds::field_label(table, field)));
-        format!("{label}: {problem}")
-    }
-}
-
 #[component]
 fn PreviewRow(row: RowReport, table: Table) -> impl IntoView {
     let locale = use_locale();
@@ -392,7 +377,7 @@ fn PreviewRow(row: RowReport, table: Table) -> impl IntoView {
             "refused",
             problems
                 .iter()
-                .map(|(f, p)| problem_line(locale, table, f, *p))
+                .map(|(f, p)| super::problem_text(locale, table, f, *p))
                 .collect::<Vec<_>>()
                 .join(locale.text(Key::ListSeparator)),
         ),

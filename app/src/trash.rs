@@ -55,6 +55,38 @@ pub async fn restore(table: Table, id: String) -> Result<(), AppError> {
     .await
 }
 
+/// Deletes a record the device does not keep (an old activity, a closed deal past the
+/// device's horizon, opened from the server): the same delete a push applies, asked of the
+/// server directly, so it needs the network.
+#[server(endpoint = "trash/delete", input = Json)]
+pub async fn delete_on_server(table: Table, id: String, with_linked: bool) -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let state = crate::server::state()?;
+        let cx = crate::server::cx().await?;
+        let mutation = crate::sync::Mutation {
+            table,
+            id: id.into(),
+            base: None,
+            fields: Default::default(),
+            clock: crate::sync::clock::Hlc::zero("server").tick(crate::sync::ssr::now_ms()),
+            op: if with_linked {
+                crate::sync::Op::DeleteWithLinked
+            } else {
+                crate::sync::Op::Delete
+            },
+        };
+        let (outcome, _) = ssr::delete(&cx, &mutation, None).await?;
+        match outcome {
+            crate::sync::Outcome::Rejected { error } => Err(error),
+            _ => {
+                state.changes.poke();
+                Ok(())
+            }
+        }
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use crate::auth::{Actor, Role};

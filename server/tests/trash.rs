@@ -416,3 +416,44 @@ async fn the_trash_is_emptied_of_what_waited_thirty_days_with_its_history() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_record_the_device_does_not_keep_is_deleted_by_the_server_for_who_may_change_it() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let rep2 = app.sign_in("rep2@example.com").await;
+    let me = app.user_id("rep@example.com").await;
+    let held = device(&app, &rep).await;
+    // The rep's activities the device no longer keeps (done long ago).
+    let mut response = app
+        .state
+        .db
+        .query("SELECT VALUE record::id(id) FROM activity WHERE owner = type::record('user', $me)")
+        .bind(("me", me.clone()))
+        .await
+        .expect("query");
+    let all: Vec<String> = response.take(0).expect("ids");
+    let old = all
+        .into_iter()
+        .find(|id| !held.activities.contains_key(id.as_str()))
+        .expect("an activity past the device's horizon");
+
+    let args = json!({ "table": "activity", "id": old, "with_linked": false });
+    let refused = app.call(Some(&rep2), "trash/delete", args.clone()).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::NOT_FOUND,
+        "another team's rep learns nothing"
+    );
+    assert!(exists(&app, "activity", &old).await);
+    let deleted = app.call(Some(&rep), "trash/delete", args.clone()).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{:?}", deleted.body);
+    assert!(!exists(&app, "activity", &old).await);
+    let again = app.call(Some(&rep), "trash/delete", args).await;
+    assert_eq!(again.status, StatusCode::OK, "deleted already: done");
+    assert_eq!(
+        restore(&app, Some(&rep), "activity", &old).await,
+        StatusCode::OK
+    );
+    assert!(exists(&app, "activity", &old).await);
+}

@@ -790,6 +790,11 @@ messages! {
     DuplicatesNone => "No likely duplicates found.",
     DuplicateGroups => "{count} groups",
     DuplicateScore => "Score {score}",
+    ImportStateRunning => "Running",
+    ImportStateDone => "Finished",
+    ImportStateFailed => "Stopped",
+    ImportStateUndoing => "Undoing",
+    ImportStateUndone => "Undone",
     ProblemNotYours => "You may see this record but not change it.",
 }
 

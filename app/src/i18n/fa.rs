@@ -868,6 +868,11 @@ pub const fn text(key: Key) -> &'static str {
         Key::DuplicatesNone => "مورد تکراری احتمالی پیدا نشد.",
         Key::DuplicateGroups => "{count} گروه",
         Key::DuplicateScore => "امتیاز {score}",
+        Key::ImportStateRunning => "در حال اجرا",
+        Key::ImportStateDone => "پایان‌یافته",
+        Key::ImportStateFailed => "متوقف‌شده",
+        Key::ImportStateUndoing => "در حال بازگرداندن",
+        Key::ImportStateUndone => "بازگردانده‌شده",
         Key::ProblemNotYours => "این رکورد را می‌توانید ببینید ولی نمی‌توانید تغییرش دهید.",
     }
 }

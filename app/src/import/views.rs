@@ -461,6 +461,17 @@ fn Progress(status: Option<Status>, running: RwSignal<Option<Status>>) -> impl I
     .into_any()
 }
 
+/// The state as a list names it.
+fn state_label(state: State) -> Key {
+    match state {
+        State::Uploaded | State::Running => Key::ImportStateRunning,
+        State::Done => Key::ImportStateDone,
+        State::Failed => Key::ImportStateFailed,
+        State::Undoing => Key::ImportStateUndoing,
+        State::Undone => Key::ImportStateUndone,
+    }
+}
+
 fn state_text(state: State) -> Key {
     match state {
         State::Uploaded | State::Running => Key::ImportRunning,
@@ -529,7 +540,7 @@ fn Recent(items: Vec<Status>, running: RwSignal<Option<Status>>) -> impl IntoVie
                     <div>
                         <h3 dir="auto">{s.file_name.clone()}</h3>
                         <p class="muted">{t(kind_label(s.table))}{locale.text(Key::ListSeparator)}{s.by_name.clone()}{locale.text(Key::ListSeparator)}{when}</p>
-                        <p>{t(state_text(s.state))}{locale.text(Key::ListSeparator)}
+                        <p>{t(state_label(s.state))}{locale.text(Key::ListSeparator)}
                             {crate::fill!(locale, Key::ImportSummary,
                                 created = &locale.number(s.tally.created as i64),
                                 updated = &locale.number(s.tally.updated as i64),

@@ -46,14 +46,24 @@ fn delete_any(
     id: String,
     with_linked: bool,
 ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), AppError>> + Send>> {
-    struct Deleting(String, bool);
+    struct Deleting(Table, String, bool);
     impl Visit for Deleting {
         type Out = std::pin::Pin<Box<dyn Future<Output = Result<(), AppError>> + Send>>;
         fn visit<R: Synced>(self) -> Self::Out {
-            Box::pin(crate::sync::delete::<R>(self.0, self.1))
+            let Deleting(table, id, with_linked) = self;
+            Box::pin(async move {
+                match crate::sync::delete::<R>(id.clone(), with_linked).await {
+                    // Not kept on this device (it was opened from the server): the server
+                    // deletes it, online only.
+                    Err(AppError::NotOnDevice) => {
+                        super::delete_on_server(table, id, with_linked).await
+                    }
+                    other => other,
+                }
+            })
         }
     }
-    table.visit(Deleting(id, with_linked))
+    table.visit(Deleting(table, id, with_linked))
 }
 
 /// [`DeleteButton`] where the user may change the record, else nothing.

@@ -752,7 +752,6 @@ messages! {
     ImportChecking => "Checking every row…",
     ImportNeedField => "Choose the column that holds the {field}.",
     ImportFieldTwice => "{field} is chosen for two columns.",
-    ImportCheckTitle => "Check",
     ImportWillDo => "What Import will do",
     ImportDid => "What the import did",
     ImportCreated => "Created",

@@ -826,7 +826,6 @@ pub const fn text(key: Key) -> &'static str {
         Key::ImportChecking => "در حال بررسی همهٔ ردیف‌ها…",
         Key::ImportNeedField => "ستونی را که {field} در آن است انتخاب کنید.",
         Key::ImportFieldTwice => "{field} برای دو ستون انتخاب شده است.",
-        Key::ImportCheckTitle => "بررسی",
         Key::ImportWillDo => "آنچه ورود اطلاعات انجام خواهد داد",
         Key::ImportDid => "آنچه ورود اطلاعات انجام داد",
         Key::ImportCreated => "ساخته‌شده",

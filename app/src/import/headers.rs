@@ -4,8 +4,7 @@
 //! punctuation). Only the kind's declared fields are suggested, each to one column; a second
 //! phone or e-mail column fills the second phone or e-mail field. The user can change each.
 
-use crate::kinds::{Table, Visit};
-use crate::sync::replica::Synced;
+use crate::kinds::Table;
 
 /// Headings people give each field, folded by [`key`] before comparing.
 const NAMES: &[(&str, &[&str])] = &[
@@ -211,14 +210,7 @@ fn key(heading: &str) -> String {
 
 /// For each heading, the field of `table` it most likely fills, if any.
 pub fn suggest(table: Table, headings: &[String]) -> Vec<Option<&'static str>> {
-    struct Fields;
-    impl Visit for Fields {
-        type Out = Vec<&'static str>;
-        fn visit<R: Synced>(self) -> Vec<&'static str> {
-            R::FIELDS.iter().map(|f| f.name).collect()
-        }
-    }
-    let declared = table.visit(Fields);
+    let declared: Vec<&'static str> = super::fields(table).iter().map(|f| f.name).collect();
     // A kind's own name comes first: a contact's "Name" is its name, a deal's "Title" its
     // title, and "Company" on a contact is its company, not its name.
     let named = table.name_field();

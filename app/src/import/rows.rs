@@ -73,7 +73,7 @@ pub struct Decider<R: Synced> {
     updated: HashMap<Id, usize>,
     /// Companies the importer may see (and those this run made), by name key.
     companies: HashMap<String, Id>,
-    /// The names of the companies the importer may see, by id.
+    /// The names of the companies the importer may see and this run made, by id.
     company_names: HashMap<Id, String>,
     /// Companies a row made that are not written yet: (id, name).
     pub new_companies: Vec<(Id, String)>,
@@ -141,6 +141,7 @@ impl<R: Synced> Decider<R> {
                         None => {
                             let id = Id::new_v7();
                             self.companies.insert(key, id.clone());
+                            self.company_names.insert(id.clone(), cell.clone());
                             self.new_companies.push((id.clone(), cell.clone()));
                             self.tally.companies_created += 1;
                             id
@@ -155,9 +156,17 @@ impl<R: Synced> Decider<R> {
         fields
     }
 
-    /// The names of the companies the importer could see when the run began.
-    pub fn company_names(&self) -> HashMap<Id, String> {
-        self.company_names.clone()
+    /// A form field's value as history shows it: a linked company by its name.
+    pub fn shown(&self, field: &str, value: &serde_json::Value) -> Option<String> {
+        let text = value.as_str()?;
+        Some(if R::LINKS.iter().any(|l| l.field == field) {
+            self.company_names
+                .get(&Id::from(text))
+                .cloned()
+                .unwrap_or_else(|| text.to_owned())
+        } else {
+            text.to_owned()
+        })
     }
 
     fn context(&self) -> Context<'_> {
@@ -176,7 +185,8 @@ impl<R: Synced> Decider<R> {
         let decided = self.decide_fields(line, fields);
         // A refused or skipped row makes no company.
         if !matches!(decided.outcome, Outcome::Create | Outcome::Update(_)) {
-            for (_, name) in self.new_companies.drain(made_before..) {
+            for (id, name) in self.new_companies.drain(made_before..) {
+                self.company_names.remove(&id);
                 self.companies
                     .remove(&crate::duplicates::company_key(&name));
                 self.tally.companies_created -= 1;

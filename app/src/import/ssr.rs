@@ -146,14 +146,12 @@ struct Stored {
     by: crate::ids::Id,
     by_name: String,
     at: String,
-    #[serde(default)]
-    finished_at: Option<String>,
     /// Whether the undo window is still open.
     undoable: bool,
 }
 
 const STORED: &str = "tb, file_name, headings, rows, chunks, state, done_rows, tally, kept,
-    by, by.name AS by_name, <string> at AS at, <string> finished_at AS finished_at,
+    by, by.name AS by_name, <string> at AS at,
     (finished_at != NONE AND finished_at > time::now() - $undo_window) AS undoable";
 
 fn undo_window() -> surrealdb::types::Duration {
@@ -182,7 +180,6 @@ async fn load(cx: &Cx, id: &str) -> AppResult<Stored> {
 
 fn status_of(actor: &Actor, id: &str, stored: Stored) -> AppResult<Status> {
     let table = Table::from_name(&stored.tb).ok_or_else(|| internal("import of unknown kind"))?;
-    let _ = &stored.finished_at;
     Ok(Status {
         id: id.to_owned(),
         table,
@@ -418,7 +415,6 @@ async fn run_kind<R: Synced>(
     chunks: i64,
 ) -> AppResult<()> {
     let mut decider = Decider::<R>::new(cx, plan).await?;
-    let names = decider.company_names();
     let mut done = 0_u64;
     for n in 0..chunks {
         let mut writes: Vec<Change<R>> = Vec::new();
@@ -432,23 +428,7 @@ async fn run_kind<R: Synced>(
             done += 1;
         }
         let companies: Vec<_> = decider.new_companies.drain(..).collect();
-        let mut names = names.clone();
-        names.extend(
-            companies
-                .iter()
-                .map(|(id, name)| (id.clone(), name.clone())),
-        );
-        let company_names = |field: &str, value: &serde_json::Value| {
-            let text = value.as_str()?.to_owned();
-            Some(if R::LINKS.iter().any(|l| l.field == field) {
-                names
-                    .get(&crate::ids::Id::from(text.as_str()))
-                    .cloned()
-                    .unwrap_or(text)
-            } else {
-                text
-            })
-        };
+        let shown = |field: &str, value: &serde_json::Value| decider.shown(field, value);
         super::write::chunk::<R>(
             cx,
             id,
@@ -458,7 +438,7 @@ async fn run_kind<R: Synced>(
             &refused,
             done,
             &decider.tally,
-            &company_names,
+            &shown,
         )
         .await?;
         changes.poke();

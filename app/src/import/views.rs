@@ -335,7 +335,7 @@ fn CheckResult(result: Checked, table: Table) -> impl IntoView {
         .collect_view();
     view! {
         <section class="panel" aria-labelledby="import-check-h" aria-live="polite">
-            <h2 id="import-check-h">{t(Key::ImportCheckTitle)}</h2>
+            <h2 id="import-check-h">{t(Key::ImportCheck)}</h2>
             <Counts tally=result.tally heading=t(Key::ImportWillDo) />
             {reasons}
             <h3>{t(Key::ImportPreview)}</h3>

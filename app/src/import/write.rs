@@ -117,7 +117,7 @@ pub async fn chunk<R: Synced>(
     refused: &[(usize, String)],
     done_rows: u64,
     tally: &Tally,
-    company_names: &impl Fn(&str, &Value) -> Option<String>,
+    shown: &impl Fn(&str, &Value) -> Option<String>,
 ) -> AppResult<()> {
     let mut i = 0_i64;
     let mut next = || {
@@ -142,11 +142,8 @@ pub async fn chunk<R: Synced>(
             }
             Change::Update { before, after } => {
                 let (plain, links) = stored(after)?;
-                let rev = serde_json::to_value(before)
-                    .ok()
-                    .and_then(|v| v.get("rev")?.as_i64())
-                    .ok_or_else(|| internal("a row without rev"))?;
-                let changes: Vec<ChangeRow> = field_changes(before, after, company_names)
+                let rev = before.rev();
+                let changes: Vec<ChangeRow> = field_changes(before, after, shown)
                     .into_iter()
                     .map(|c| ChangeRow {
                         field: c.field,

@@ -92,6 +92,10 @@ where
         &self.id
     }
 
+    fn rev(&self) -> i64 {
+        self.rev
+    }
+
     fn stamp(&self) -> &Stamp {
         &self.stamp
     }

@@ -150,6 +150,8 @@ pub trait Synced: Clone + Send + Sync + Serialize + DeserializeOwned + Held + 's
     /// The field that names a record.
     const NAME: &'static str;
     fn id(&self) -> &str;
+    /// The revision the server last stored (0 for one not saved yet).
+    fn rev(&self) -> i64;
 
     /// The record field `field` links to, if set.
     fn linked_id(&self, field: &str) -> Option<Id> {

@@ -294,6 +294,34 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
             "emails": [email], "owner": company["owner"],
         }));
     }
+    // The same customer entered twice, as a spreadsheet import leaves it: the legal form
+    // added, the phone in its local form. The Duplicates page finds it; Merge makes it one.
+    // Added after the draws, so every other record is as it always was.
+    let twin = {
+        // A North rep's customer, so the demo's manager and rep find it too.
+        let j = companies
+            .iter()
+            .position(|c| c["owner"] == users[2]["id"])
+            .unwrap_or(0);
+        let first = &companies[j];
+        let name = format!("{} Ltd", first["name"].as_str().unwrap_or_default());
+        let phone = first["phone"]
+            .as_str()
+            .unwrap_or_default()
+            .replacen("+98 ", "0", 1);
+        let twin = json!({
+            "id": new_id(), "name": name, "industry": first["industry"], "phone": phone,
+            "email": "", "website": first["website"], "address": first["address"],
+            "owner": first["owner"],
+        });
+        // One of its contacts was filed under the twin.
+        if let Some(contact) = contacts.get_mut(j + 60) {
+            contact["company"] = twin["id"].clone();
+        }
+        twin
+    };
+    let twin_id = twin["id"].clone();
+    companies.push(twin);
     let stage_rows = {
         let mut r = db
             .query("SELECT id, position, probability, outcome FROM stage ORDER BY position")
@@ -485,6 +513,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     // first contact; written in the owner's language.
     let customers: Vec<(Value, Value, Value)> = companies
         .iter()
+        .filter(|c| c["id"] != twin_id)
         .zip(&contacts)
         .map(|(company, contact)| {
             (

@@ -134,6 +134,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/settings/trash") view={Lazy::<TrashScreen>::new()} />
                     <Route path=path!("/settings/import") view={Lazy::<ImportScreen>::new()} />
                     <Route path=path!("/data/duplicates") view={Lazy::<DuplicatesScreen>::new()} />
+                    <Route path=path!("/data/duplicates/merge") view={Lazy::<MergeScreen>::new()} />
                     <Route path=path!("/search") view={Lazy::<SearchScreen>::new()} />
                     <Route path=path!("/data/incomplete") view={Lazy::<IncompleteScreen>::new()} />
                     <Route path=path!("/sync") view={Lazy::<SyncScreen>::new()} />

@@ -19,6 +19,12 @@ pub const DELETED: &str = "deleted";
 pub const RESTORED: &str = "restored";
 /// The history entry of an import's change to a record, undone.
 pub const IMPORT_UNDONE: &str = "import_undone";
+/// The history entry of a merge on the record that stays (`new`: the other's name).
+pub const MERGED: &str = "merged";
+/// The history entry of a merge on the record merged away (`new`: the survivor's name).
+pub const MERGED_INTO: &str = "merged_into";
+/// The history entry of a merge undone, on both records (`old`: the other's name).
+pub const MERGE_UNDONE: &str = "merge_undone";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
@@ -27,6 +33,9 @@ pub struct Change {
     pub field: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// For a change of a record since merged into this one: that record's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
 }
 
 /// One field's before and after, as shown to people (names, not ids).

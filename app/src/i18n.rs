@@ -214,6 +214,16 @@ impl Locale {
         }
     }
 
+    /// `text` (a name put into a sentence) kept in its own direction: in a right-to-left
+    /// sentence an English name would otherwise pull the words around it out of order.
+    /// Left-to-right sentences keep names as they are, so their text reads plainly.
+    pub fn isolate(self, text: &str) -> String {
+        match self {
+            Locale::En => text.to_owned(),
+            Locale::Fa => format!("\u{2068}{text}\u{2069}"),
+        }
+    }
+
     /// The language's own name, as a language menu shows it.
     pub fn name(self) -> &'static str {
         self.text(match self {

@@ -275,6 +275,30 @@ pub fn field_shown(table: Table, field: &str) -> crate::history::Shown {
     table.visit(Declared(field))
 }
 
+/// The fields of kind `table` that link to other records, from its declaration.
+pub fn links_of(table: Table) -> &'static [crate::sync::replica::Link] {
+    struct Declared;
+    impl Visit for Declared {
+        type Out = &'static [crate::sync::replica::Link];
+        fn visit<R: Synced>(self) -> Self::Out {
+            R::LINKS
+        }
+    }
+    table.visit(Declared)
+}
+
+/// The form's fields of kind `table`, from its declaration.
+pub fn fields_of_kind(table: Table) -> &'static [crate::sync::replica::Field] {
+    struct Declared;
+    impl Visit for Declared {
+        type Out = &'static [crate::sync::replica::Field];
+        fn visit<R: Synced>(self) -> Self::Out {
+            R::FIELDS
+        }
+    }
+    table.visit(Declared)
+}
+
 pub mod row;
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod ids;
 pub mod import;
 pub mod incomplete;
 pub mod kinds;
+pub mod merge;
 pub mod money;
 pub mod order;
 pub mod pipeline;

@@ -9,6 +9,8 @@ use crate::db::{self, Bind, Db, opt_rid, rid};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::server::Cx;
 
+pub mod stored;
+
 /// The WHERE clause that limits a query to what `$me` (in `$team`) may read. Admins see all.
 pub fn read_filter(actor: &Actor) -> &'static str {
     match actor.role {

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod clock;
 pub mod horizon;
 pub mod merge;
+pub mod redirect;
 pub mod replica;
 pub mod stored;
 pub mod views;
@@ -123,6 +124,13 @@ pub struct RowKey {
     pub id: crate::ids::Id,
 }
 
+/// A record merged into another (`into`, of the same kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedAway {
+    pub key: RowKey,
+    pub into: crate::ids::Id,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRow {
     pub id: crate::ids::Id,
@@ -173,6 +181,9 @@ pub struct PullResponse {
     pub rows: Vec<SyncRow>,
     /// Rows the user may no longer see, or that no longer exist.
     pub removed: Vec<RowKey>,
+    /// Of `removed`, those merged into another record: changes queued for them go there.
+    #[serde(default)]
+    pub merged: Vec<MergedAway>,
     pub cursor: i64,
     pub snapshot: Option<Snapshot>,
     pub has_more: bool,

@@ -30,6 +30,10 @@ pub struct TrashItem {
     pub with: i64,
     /// Whether this user may restore it.
     pub can_restore: bool,
+    /// The name of the record it was merged into, if a merge put it here: restoring it
+    /// undoes the merge.
+    #[serde(default)]
+    pub merged_into: Option<String>,
 }
 
 /// The Trash's id of record `id` of `table`: a record is in the Trash at most once.

@@ -69,6 +69,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_import",
         include_str!("../migrations/0019_import.surql"),
     ),
+    ("0020_merge", include_str!("../migrations/0020_merge.surql")),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

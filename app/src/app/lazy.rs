@@ -51,6 +51,7 @@ lazy_screen! {
     TrashScreen => crate::trash::views::TrashPage,
     ImportScreen => crate::import::views::ImportPage,
     DuplicatesScreen => crate::duplicates::page::DuplicatesPage,
+    MergeScreen => crate::merge::views::MergePage,
     SearchScreen => crate::search::views::SearchPage,
     IncompleteScreen => crate::incomplete::views::IncompletePage,
     SurveyThanksScreen => crate::cases::views::SurveyThanksPage,

@@ -86,17 +86,29 @@ fn Groups(groups: Vec<Group>) -> impl IntoView {
                 .map(|g| {
                     let why = super::Reason::listed(locale, &g.reasons);
                     let score = crate::fill!(locale, Key::DuplicateScore, score = &locale.number(i64::from(g.score)));
+                    let first = g.members.first().map(|m| m.id.clone());
                     let members = g
                         .members
                         .into_iter()
-                        .map(|m| {
+                        .enumerate()
+                        .map(|(i, m)| {
                             let href = table.href(&m.id);
+                            // Each later record merges with the group's first, a pair at a time.
+                            let merge = first.as_ref().filter(|_| i > 0).map(|id| {
+                                let href = format!(
+                                    "/data/duplicates/merge?kind={}&a={id}&b={}",
+                                    table.name(),
+                                    m.id
+                                );
+                                view! { <A href=href attr:class="button">{t(Key::Merge)}</A> }
+                            });
                             view! {
-                                <li>
+                                <li class="duplicate-member">
                                     <A href=href attr:class="row-link">
                                         <span class="row-title" dir="auto">{m.name}</span>
                                         {m.detail.map(|d| view! { <span class="muted" dir="auto">{d}</span> })}
                                     </A>
+                                    {merge}
                                 </li>
                             }
                         })

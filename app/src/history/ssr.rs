@@ -59,14 +59,53 @@ pub fn changes_var(changes: &[FieldChange]) -> AppResult<serde_json::Value> {
     db::vars(&serde_json::json!({ "changes": rows }))
 }
 
+/// A record's history, with that of the records merged into it (kept in the Trash), each
+/// of those changes marked with the merged record's name.
 pub async fn list(db: &Db, subject: RecordId) -> AppResult<Vec<Change>> {
+    #[derive(serde::Deserialize)]
+    struct Merged {
+        key: String,
+        name: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Row {
+        #[serde(flatten)]
+        change: Change,
+        subject: String,
+    }
     let mut response = db::run(
         db.query(
-            "SELECT <string> at AS at, by.name AS by_name, field, old, new FROM change
-             WHERE subject = $subject ORDER BY at DESC LIMIT 100",
+            "SELECT VALUE record FROM trash WHERE merged_into = $subject;
+             SELECT <string> record AS key, name FROM trash WHERE merged_into = $subject;",
         )
-        .bind(("subject", subject)),
+        .bind(("subject", subject.clone())),
     )
     .await?;
-    db::take_all(&mut response, 0)
+    let mut subjects: Vec<RecordId> = response.take(0).map_err(crate::server::internal)?;
+    let merged: Vec<Merged> = db::take_all(&mut response, 1)?;
+    subjects.push(subject.clone());
+    // The merged record's own "merged into this one" says what the survivor's "merged"
+    // entry says already.
+    let mut response = db::run(
+        db.query(
+            "SELECT <string> at AS at, by.name AS by_name, field, old, new, <string> subject AS subject FROM change
+             WHERE subject IN $subjects AND (subject = $subject OR field != $merged_into)
+             ORDER BY at DESC LIMIT 100",
+        )
+        .bind(("subjects", subjects))
+        .bind(("subject", subject.clone()))
+        .bind(("merged_into", super::MERGED_INTO)),
+    )
+    .await?;
+    let rows: Vec<Row> = db::take_all(&mut response, 0)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Change {
+            of: merged
+                .iter()
+                .find(|m| m.key == row.subject)
+                .map(|m| m.name.clone()),
+            ..row.change
+        })
+        .collect())
 }

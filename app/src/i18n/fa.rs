@@ -873,6 +873,40 @@ pub const fn text(key: Key) -> &'static str {
         Key::ImportStateUndoing => "در حال بازگرداندن",
         Key::ImportStateUndone => "بازگردانده‌شده",
         Key::ProblemNotYours => "این رکورد را می‌توانید ببینید ولی نمی‌توانید تغییرش دهید.",
+        Key::Merge => "ادغام",
+        Key::MergeTitle => "ادغام موارد تکراری",
+        Key::MergeLead => {
+            "رکوردی را که می‌ماند انتخاب کنید و هر جا دو رکورد با هم فرق دارند، مقداری را که نگه می‌دارد. هر چه به رکورد دیگر پیوند دارد به آن منتقل می‌شود."
+        }
+        Key::MergeStays => "کدام یک بماند",
+        Key::MergeKeep => "این یکی بماند",
+        Key::MergeValues => "مقدارهایی که نگه می‌دارد",
+        Key::MergeField => "فیلد",
+        Key::MergeSame => "دو رکورد در همهٔ فیلدها یکسان‌اند.",
+        Key::MergeMoves => {
+            "{name} به سطل زباله می‌رود و آنچه به آن پیوند دارد به {keep} منتقل می‌شود: {list}."
+        }
+        Key::MergeMovesNothing => "{name} به سطل زباله می‌رود؛ چیزی به آن پیوند ندارد.",
+        Key::MergeUndoHint => "تا ۳۰ روز می‌توانید ادغام را از سطل زباله برگردانید.",
+        Key::Merging => "در حال ادغام…",
+        Key::MergeDone => "در {name} ادغام شد.",
+        Key::MergeUndo => "بازگرداندن ادغام",
+        Key::MergeUndone => "ادغام بازگردانده شد: هر دو رکورد با پیوندهایشان برگشتند.",
+        Key::MergeSurvivorKept => {
+            "{name} پس از ادغام تغییر کرده است، پس مقدارهایش همان‌طور که اکنون هست می‌ماند."
+        }
+        Key::MergeOpen => "باز کردن {name}",
+        Key::MergeOwner => "مالک: {name}",
+        Key::MergeLinkedNone => "چیزی به آن پیوند ندارد",
+        Key::MergeOnline => "ادغام به اتصال به سرور نیاز دارد.",
+        Key::ContactsCount => "{count} مخاطب",
+        Key::ActivitiesCount => "{count} فعالیت",
+        Key::CasesCount => "{count} درخواست",
+        Key::CompaniesCount => "{count} شرکت",
+        Key::HistoryMerged => "{who} «{name}» را در این رکورد ادغام کرد",
+        Key::HistoryMergedInto => "{who} این رکورد را در «{name}» ادغام کرد",
+        Key::HistoryMergeUndone => "{who} ادغام با «{name}» را بازگرداند",
+        Key::TrashMergedBy => "ادغام‌شده در {name} به دست {who}، {when}",
     }
 }
 

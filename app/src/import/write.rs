@@ -11,92 +11,12 @@ use super::Tally;
 use super::rows::Change;
 use crate::db::{self, Bind, Write, rid};
 use crate::error::AppResult;
-use crate::history::{self, FieldChange};
+use crate::history;
 use crate::kinds::Table;
+use crate::records::stored::{field_changes, link_content, stored};
 use crate::records::{CONFLICT_MARK, bind_actor};
 use crate::server::{Cx, internal};
-use crate::sync::replica::{Synced, fields_of};
-
-/// What every kind's row holds besides its own fields.
-const STAMP: &[&str] = &[
-    "id",
-    "rev",
-    "owner",
-    "team",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-];
-
-/// A row's own fields as stored (`plain`) and its links by id (`links`).
-fn stored<R: Synced>(row: &R) -> AppResult<(Value, Value)> {
-    let mut all = match serde_json::to_value(row).map_err(internal)? {
-        Value::Object(map) => map,
-        _ => return Err(internal("a row is not an object")),
-    };
-    for key in STAMP {
-        all.remove(*key);
-    }
-    let mut links = serde_json::Map::new();
-    for link in R::LINKS {
-        if let Some(value) = all.remove(link.field) {
-            links.insert(link.field.to_owned(), value);
-        }
-    }
-    Ok((Value::Object(all), Value::Object(links)))
-}
-
-/// `field: <record or NONE>` for each link `R` declares, over `$r.links` (names come from
-/// the declaration, never from input).
-fn link_content<R: Synced>() -> String {
-    R::LINKS
-        .iter()
-        .map(|l| {
-            format!(
-                ", {f}: IF $r.links.{f} THEN type::record('{to}', $r.links.{f}) END",
-                f = l.field,
-                to = l.to.name()
-            )
-        })
-        .collect()
-}
-
-/// History entries of an update: each history line the kind declares whose value changed.
-fn field_changes<R: Synced>(
-    before: &R,
-    after: &R,
-    names: &impl Fn(&str, &Value) -> Option<String>,
-) -> Vec<FieldChange> {
-    let (old, new) = (fields_of(&before.input()), fields_of(&after.input()));
-    let mut lines: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
-    for field in R::FIELDS {
-        let Some(line) = field.history else { continue };
-        match lines.iter_mut().find(|(l, _)| *l == line) {
-            Some((_, fields)) => fields.push(field.name),
-            None => lines.push((line, vec![field.name])),
-        }
-    }
-    let shown = |fields: &crate::sync::Fields, of: &[&str]| {
-        let parts: Vec<String> = of
-            .iter()
-            .filter_map(|f| names(f, fields.get(*f)?))
-            .filter(|v| !v.is_empty())
-            .collect();
-        (!parts.is_empty()).then(|| parts.join(", "))
-    };
-    lines
-        .into_iter()
-        .filter_map(|(line, of)| {
-            let (o, n) = (shown(&old, &of), shown(&new, &of));
-            (o != n).then_some(FieldChange {
-                field: line,
-                old: o,
-                new: n,
-            })
-        })
-        .collect()
-}
+use crate::sync::replica::Synced;
 
 #[derive(Serialize)]
 struct ChangeRow {

@@ -478,6 +478,7 @@ impl Server {
             reset: false,
             rows: Vec::new(),
             removed: Vec::new(),
+            merged: Vec::new(),
             cursor,
             snapshot: None,
             has_more: false,

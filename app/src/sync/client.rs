@@ -683,6 +683,7 @@ async fn pull_all() -> Result<(), AppError> {
         let (meta, sent) = ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             e.replica.apply(&page);
+            ops.put_outbox = redirect_outbox(&mut e.outbox, &page.merged);
             // This page was asked for after every answer so far: a row it brings is the
             // server's, with what this device sent in it. The last page brings all there is.
             let before = e.sent.len();
@@ -753,6 +754,29 @@ async fn pull_all() -> Result<(), AppError> {
     }
 }
 
+/// Points the outbox's changes at the survivors of records this pull says were merged away;
+/// the entries rewritten, to store. None of them was sent yet (every push comes before the
+/// pull that follows it), so none has an answer on the server to contradict.
+fn redirect_outbox(outbox: &mut [Pending], merged: &[super::MergedAway]) -> Vec<(f64, String)> {
+    if merged.is_empty() {
+        return Vec::new();
+    }
+    let survivor = |key: &RowKey| {
+        merged
+            .iter()
+            .find(|m| m.key == *key)
+            .map(|m| m.into.clone())
+    };
+    let mut rewritten = Vec::new();
+    for pending in outbox.iter_mut() {
+        if let Some(mutation) = super::redirect::redirect(&pending.mutation, survivor) {
+            pending.mutation = mutation;
+            rewritten.push((pending.id as f64, json(pending)));
+        }
+    }
+    rewritten
+}
+
 /// The next clock for an edit made here.
 fn tick() -> Hlc {
     ENGINE.with(|e| {
@@ -781,8 +805,11 @@ async fn queue(mutation: Mutation, restored: bool) -> Result<(), AppError> {
     SendWrapper::new(async move {
         until_loaded().await;
         let mut trial = (*view()).clone();
+        // Part-way through a download, a record not on the device yet may be one the download
+        // has not reached (the form was loaded from the server): the server decides.
+        let partial = ENGINE.with(|e| !e.borrow().copy_complete());
         match trial.replay(&mutation, &now_iso()) {
-            Err(AppError::NotFound) if restored => {}
+            Err(AppError::NotFound) if restored || partial => {}
             other => other?,
         }
         let id = idb_next_change()

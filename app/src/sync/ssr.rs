@@ -233,6 +233,9 @@ pub async fn apply(cx: &Cx, mutation: &Mutation, receipt: &Receipt) -> AppResult
             false,
         ));
     }
+    // Made before its device heard of a merge: it goes where the merge took the record.
+    let redirected = crate::merge::ssr::redirected(&cx.db, mutation).await?;
+    let mutation = redirected.as_ref().unwrap_or(mutation);
     if mutation.op.deletes() {
         return crate::trash::ssr::delete(cx, mutation, Some(receipt)).await;
     }
@@ -397,6 +400,7 @@ pub async fn pull(cx: &Cx, request: PullRequest) -> AppResult<PullResponse> {
         reset: restart,
         rows: Vec::new(),
         removed: Vec::new(),
+        merged: Vec::new(),
         cursor: request.cursor,
         snapshot: None,
         has_more: false,
@@ -525,6 +529,11 @@ async fn changes_page(cx: &Cx, cursor: i64, page: &mut PullResponse) -> AppResul
                 .map(|id| RowKey { table, id }),
         );
     }
+    page.merged = crate::merge::ssr::survivors(&cx.db, &page.removed)
+        .await?
+        .into_iter()
+        .map(|(key, into)| super::MergedAway { key, into })
+        .collect();
     Ok(())
 }
 

@@ -21,21 +21,14 @@ pub use crate::history::{DELETED, RESTORED};
 
 /// Every link field any kind declares, with the kind declaring it.
 pub(crate) fn links() -> Vec<(Table, Link)> {
-    struct Declared;
-    impl Visit for Declared {
-        type Out = &'static [Link];
-        fn visit<R: Synced>(self) -> Self::Out {
-            R::LINKS
-        }
-    }
     Table::ALL
         .iter()
-        .flat_map(|t| t.visit(Declared).iter().map(|l| (*t, *l)))
+        .flat_map(|t| crate::kinds::links_of(*t).iter().map(|l| (*t, *l)))
         .collect()
 }
 
 /// The distinct names of link fields: a write may only name a field from this list.
-fn link_fields() -> Vec<&'static str> {
+pub(crate) fn link_fields() -> Vec<&'static str> {
     let mut fields: Vec<&'static str> = links().iter().map(|(_, l)| l.field).collect();
     fields.sort_unstable();
     fields.dedup();
@@ -311,6 +304,10 @@ pub async fn restore(cx: &Cx, table: Table, id: &str) -> AppResult<()> {
     if !crate::ids::is_valid_id(id) {
         return Err(AppError::NotFound);
     }
+    // Restoring a merged-away record undoes the merge: its links come back with it.
+    if crate::merge::ssr::was_merged(&cx.db, table, id).await? {
+        return crate::merge::ssr::undo(cx, table, id).await.map(drop);
+    }
     let key = rid("trash", &entry_key(table, id));
     let mut response = db::run(
         cx.db
@@ -387,6 +384,8 @@ pub async fn list(cx: &Cx) -> AppResult<Vec<TrashItem>> {
         by_name: Option<String>,
         #[serde(default)]
         with: i64,
+        #[serde(default)]
+        merged_name: Option<String>,
         #[serde(flatten)]
         entry: Entry,
     }
@@ -396,6 +395,7 @@ pub async fn list(cx: &Cx) -> AppResult<Vec<TrashItem>> {
     };
     let sql = format!(
         "SELECT tb, record::id(record) AS id, name, <string> at AS at, by.name AS by_name, owner, team, by,
+             merged_into.name AS merged_name,
              count((SELECT VALUE id FROM trash WHERE part_of = $parent.id)) AS with
          FROM trash WHERE part_of = NONE AND {mine} ORDER BY at DESC LIMIT 500"
     );
@@ -413,18 +413,27 @@ pub async fn list(cx: &Cx) -> AppResult<Vec<TrashItem>> {
                 at: row.at,
                 by_name: row.by_name.unwrap_or_default(),
                 with: row.with,
+                merged_into: row.merged_name,
             })
         })
         .collect())
 }
 
 /// Deletes for good what has waited in the Trash longer than [`KEPT_DAYS`], with its
-/// history. Idempotent, like the rest of the clean-up.
+/// history (a merged-away record's history is kept with its survivor's). Idempotent, like the rest of the clean-up.
 pub async fn purge(db: &Db) -> AppResult<()> {
     let write = Write::new(
         "BEGIN TRANSACTION;
-         LET $old = (SELECT id, record FROM trash WHERE at < time::now() - duration::from_secs($kept));
-         FOR $o IN $old { DELETE change WHERE subject = $o.record; DELETE $o.id; };
+         LET $old = (SELECT id, record, merged_into FROM trash WHERE at < time::now() - duration::from_secs($kept));
+         FOR $o IN $old {
+             // A merged-away record's history joins its survivor's for good.
+             IF $o.merged_into != NONE AND record::exists($o.merged_into) {
+                 UPDATE change SET subject = $o.merged_into WHERE subject = $o.record;
+             } ELSE {
+                 DELETE change WHERE subject = $o.record;
+             };
+             DELETE $o.id;
+         };
          COMMIT TRANSACTION;",
     )
     .bind(("kept", KEPT_DAYS * 86_400));

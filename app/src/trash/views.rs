@@ -197,16 +197,32 @@ fn TrashEntry(item: TrashItem) -> impl IntoView {
         None => {}
     });
     let when = locale.moment(&item.at, crate::calendar::device_now());
-    let mut by = crate::fill!(
-        locale,
-        Key::TrashDeletedBy,
-        who = &item.by_name,
-        when = &when
-    );
+    let mut by = match &item.merged_into {
+        Some(name) => crate::fill!(
+            locale,
+            Key::TrashMergedBy,
+            name = locale.isolate(name),
+            who = locale.isolate(&item.by_name),
+            when = &when
+        ),
+        None => crate::fill!(
+            locale,
+            Key::TrashDeletedBy,
+            who = &item.by_name,
+            when = &when
+        ),
+    };
     if item.with > 0 {
         by.push_str(locale.text(Key::ListSeparator));
         by.push_str(&locale.count(Key::TrashWith, item.with));
     }
+    // Restoring a merged-away record undoes the merge: the button says so.
+    let restore_label = if item.merged_into.is_some() {
+        Key::MergeUndo
+    } else {
+        Key::Restore
+    };
+    let restore_aria = format!("{} {}", locale.text(restore_label), item.name);
     let href = item.table.href(&item.id);
     let can_restore = item.can_restore;
     let button = move || {
@@ -224,8 +240,9 @@ fn TrashEntry(item: TrashItem) -> impl IntoView {
             .then(|| {
                 view! {
                     <button type="button" class="button" disabled=move || put_back.pending().get()
+                        aria-label=restore_aria.clone()
                         on:click=move |_| { put_back.dispatch(()); }>
-                        {t(Key::Restore)}
+                        {t(restore_label)}
                     </button>
                 }
             })

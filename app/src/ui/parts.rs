@@ -115,7 +115,11 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
                 history::DELETED,
                 history::RESTORED,
                 history::IMPORT_UNDONE,
+                history::MERGED,
+                history::MERGED_INTO,
+                history::MERGE_UNDONE,
             ];
+            let other = locale.isolate(c.new.as_deref().or(c.old.as_deref()).unwrap_or_default());
             let what = if c.field == history::CREATED {
                 crate::fill!(locale, Key::HistoryCreated, who = &c.by_name)
             } else if c.field == history::DELETED {
@@ -124,6 +128,12 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
                 crate::fill!(locale, Key::HistoryRestored, who = &c.by_name)
             } else if c.field == history::IMPORT_UNDONE {
                 crate::fill!(locale, Key::HistoryImportUndone, who = &c.by_name)
+            } else if c.field == history::MERGED {
+                crate::fill!(locale, Key::HistoryMerged, who = &c.by_name, name = &other)
+            } else if c.field == history::MERGED_INTO {
+                crate::fill!(locale, Key::HistoryMergedInto, who = &c.by_name, name = &other)
+            } else if c.field == history::MERGE_UNDONE {
+                crate::fill!(locale, Key::HistoryMergeUndone, who = &c.by_name, name = &other)
             } else {
                 crate::fill!(locale, Key::HistoryChanged, who = &c.by_name, field = locale.text(crate::kinds::field_label(table, &c.field)))
             };
@@ -138,10 +148,11 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
                     </span>
                 }
             });
+            let of = c.of.clone().map(|name| view! { <span class="muted"><bdi>{name}</bdi>{locale.text(Key::ListSeparator)}</span> });
             view! {
                 <li>
                     <time datetime=c.at.clone()>{when}</time>
-                    <span>{what}</span>
+                    <span>{of}{what}</span>
                     {detail}
                 </li>
             }

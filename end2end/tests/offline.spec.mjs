@@ -537,3 +537,64 @@ test("a manager's offline edit of a contact the rep deleted meanwhile is restore
     await link.down().catch(() => {});
   }
 });
+
+test("a company the rep edited offline is merged meanwhile: the edit lands on the company that stays", async ({ browser }, info) => {
+  test.skip(info.project.name !== "phone", "one run drives both a phone and a desktop");
+  test.setTimeout(180_000);
+  const { link, phone } = await phoneBehindLink(4);
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const rep = phone.pages()[0] ?? (await phone.newPage());
+    await signInOn(rep, "rep@example.com");
+    await expect(status(rep)).toHaveText("Synced", { timeout: 30_000 });
+    const tag = unique("tabriz").replace(/[^a-z0-9]/gi, "");
+    const digits = String(Date.now()).slice(-4);
+    const ids = {};
+    for (const [key, name, phoneNumber] of [
+      ["keep", `Tabriz Carpet ${tag}`, `041 3333 ${digits}`],
+      ["gone", `Tabriz Carpet ${tag} Ltd`, `+98 41 3333 ${digits}`],
+    ]) {
+      await rep.goto("/companies/new");
+      await hydrated(rep);
+      await rep.getByLabel("Name", { exact: true }).fill(name);
+      await rep.getByLabel("Phone", { exact: true }).fill(phoneNumber);
+      await rep.getByRole("button", { name: "Save" }).click();
+      await expect(rep.getByRole("heading", { name, level: 1 })).toBeVisible();
+      ids[key] = new URL(rep.url()).pathname.split("/").pop();
+    }
+    await expect(status(rep)).toHaveText("Synced", { timeout: 20_000 });
+
+    // Offline, the rep gives the "Ltd" one an address.
+    await link.down();
+    await rep.getByRole("link", { name: "Edit", exact: true }).click();
+    await hydrated(rep);
+    await rep.getByLabel("Address", { exact: true }).fill("Tabriz, Imam St 5");
+    await rep.getByRole("button", { name: "Save" }).click();
+    await expect(rep.getByText("Tabriz, Imam St 5").first()).toBeVisible();
+    await expect(status(rep)).toContainText("1 pending", { timeout: 30_000 });
+
+    // Meanwhile their manager merges it into the other one.
+    const manager = await desk.newPage();
+    await signInOn(manager, "manager@example.com");
+    await manager.goto(`/data/duplicates/merge?kind=company&a=${ids.keep}&b=${ids.gone}`);
+    await hydrated(manager);
+    await manager.getByRole("radio", { name: `Keep this one Tabriz Carpet ${tag}`, exact: true }).check();
+    await manager.getByRole("button", { name: "Merge", exact: true }).click();
+    await expect(manager.getByRole("status").filter({ hasText: `Merged into Tabriz Carpet ${tag}.` })).toBeVisible();
+
+    // Back online: the edit is saved, on the company that stays, and the other is gone.
+    await link.up();
+    await expect(status(rep)).toHaveText("Synced", { timeout: 30_000 });
+    await rep.goto(`/companies/${ids.keep}`);
+    await expect(rep.getByRole("heading", { name: `Tabriz Carpet ${tag}`, level: 1 })).toBeVisible({ timeout: 20_000 });
+    await expect(rep.getByText("Tabriz, Imam St 5").first()).toBeVisible();
+    await rep.goto("/companies");
+    await hydrated(rep);
+    await rep.getByRole("searchbox", { name: "Filter companies" }).fill(tag);
+    await expect(rep.getByRole("link", { name: new RegExp(`Tabriz Carpet ${tag}`) })).toHaveCount(1);
+  } finally {
+    await phone.close().catch(() => {});
+    await desk.close();
+    await link.down().catch(() => {});
+  }
+});

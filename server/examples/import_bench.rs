@@ -104,6 +104,49 @@ async fn main() -> anyhow::Result<()> {
         done.tally == checked.tally,
         "the dry run and the import differ"
     );
+    // The Duplicates page's scan, on the server, over everything imported.
+    let started = Instant::now();
+    let groups = app::duplicates::page::server_groups(&cx)
+        .await
+        .map_err(err)?;
+    let scan = started.elapsed();
+    // A merge of the two imported companies with the most contacts, and its undo.
+    let mut response = state
+        .db
+        .query(
+            "SELECT record::id(company) AS id, count() AS n FROM contact WHERE company != NONE
+             GROUP BY company ORDER BY n DESC LIMIT 2",
+        )
+        .await?;
+    #[derive(serde::Deserialize)]
+    struct Busy {
+        id: String,
+        n: i64,
+    }
+    let busy: Vec<serde_json::Value> = response.take(0)?;
+    let busy: Vec<Busy> = serde_json::from_value(serde_json::Value::Array(busy))?;
+    let (Some(keep), Some(other)) = (busy.first(), busy.get(1)) else {
+        anyhow::bail!("the import made no two companies with contacts");
+    };
+    let preview = app::merge::ssr::preview(&cx, Table::Company, &keep.id, &other.id)
+        .await
+        .map_err(err)?;
+    let request = app::merge::MergeRequest {
+        table: Table::Company,
+        keep: keep.id.clone(),
+        other: other.id.clone(),
+        revs: [preview.sides[0].rev, preview.sides[1].rev],
+        take: Vec::new(),
+    };
+    let started = Instant::now();
+    app::merge::ssr::merge(&cx, &request).await.map_err(err)?;
+    let merged = started.elapsed();
+    let started = Instant::now();
+    app::merge::ssr::undo(&cx, Table::Company, &other.id)
+        .await
+        .map_err(err)?;
+    let unmerged = started.elapsed();
+
     let started = Instant::now();
     app::import::ssr::undo(&cx, state.changes.clone(), &upload.id)
         .await
@@ -126,7 +169,18 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| Check (dry run) | {:.1} s |", check.as_secs_f64());
     println!("| Import | {:.1} s |", run.as_secs_f64());
-    println!("| Undo | {:.1} s |", undo.as_secs_f64());
+    println!(
+        "| Duplicates scan, on the server ({} groups) | {:.2} s |",
+        groups.len(),
+        scan.as_secs_f64()
+    );
+    println!(
+        "| Merge of two companies ({} contacts move) | {:.0} ms |",
+        other.n,
+        merged.as_secs_f64() * 1000.0
+    );
+    println!("| Undo merge | {:.0} ms |", unmerged.as_secs_f64() * 1000.0);
+    println!("| Undo (the import) | {:.1} s |", undo.as_secs_f64());
     println!(
         "| peak memory (process, before → after) | {before:.0} → {:.0} MiB |",
         peak_mib()

@@ -6,23 +6,11 @@ mod support;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use support::{TestApp, demo_app, device, device_at};
+use support::{TestApp, demo_app, device, device_at, linked_company};
 
 use app::kinds::Table;
 use app::merge::{Preview, Undone};
 use app::sync::{MergedAway, PullRequest, PullResponse, RowKey};
-
-/// Each of `keys` with its fields as the server holds them now (empty once gone).
-async fn snapshot(app: &TestApp, keys: &[RowKey]) -> Vec<(RowKey, Value)> {
-    let mut all = Vec::new();
-    for key in keys {
-        all.push((
-            key.clone(),
-            app.form_fields(key.table.name(), &key.id).await,
-        ));
-    }
-    all
-}
 
 fn company(id: &str) -> RowKey {
     RowKey {
@@ -103,22 +91,6 @@ async fn pull_after(app: &TestApp, session: &str, mut request: PullRequest) -> V
     }
 }
 
-/// A company of the rep's that contacts and deals link to.
-async fn linked_company(app: &TestApp, rep: &str) -> (String, Vec<RowKey>) {
-    let replica = device(app, rep).await;
-    replica
-        .companies
-        .keys()
-        .map(|id| (id.to_string(), replica.linked_to(&company(id))))
-        .filter(|(_, linked)| {
-            [Table::Contact, Table::Deal]
-                .iter()
-                .all(|t| linked.iter().any(|k| k.table == *t))
-        })
-        .max_by_key(|(_, linked)| linked.len())
-        .expect("a company with contacts and deals")
-}
-
 #[tokio::test]
 async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exactly() {
     let app = demo_app().await;
@@ -134,7 +106,7 @@ async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exa
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     let mut keys = vec![company(&keep), company(&other)];
     keys.extend(linked.iter().cloned());
-    let before = snapshot(&app, &keys).await;
+    let before = app.snapshot(&keys).await;
     let (_, request) = device_at(&app, &rep).await;
 
     let compared = preview(&app, &rep, &keep, &other).await;
@@ -171,7 +143,7 @@ async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exa
         run(&app, &rep, &compared, &["owner".into()]).await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(snapshot(&app, &keys).await, before, "nothing changed");
+    assert_eq!(app.snapshot(&keys).await, before, "nothing changed");
 
     assert_eq!(run(&app, &rep, &compared, &take).await, StatusCode::OK);
     let merged = app.form_fields("company", &keep).await;
@@ -252,7 +224,7 @@ async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exa
     let undone: Undone = serde_json::from_value(body).expect("an answer");
     assert!(!undone.survivor_kept);
     assert_eq!(
-        snapshot(&app, &keys).await,
+        app.snapshot(&keys).await,
         before,
         "every record the merge touched is as it was"
     );

@@ -84,6 +84,18 @@ impl TestApp {
             .collect()
     }
 
+    /// Each of `keys` with its fields as the server holds them now (empty once gone).
+    pub async fn snapshot(&self, keys: &[app::sync::RowKey]) -> Vec<(app::sync::RowKey, Value)> {
+        let mut all = Vec::new();
+        for key in keys {
+            all.push((
+                key.clone(),
+                self.form_fields(key.table.name(), &key.id).await,
+            ));
+        }
+        all
+    }
+
     /// The id of the user signed up with `email` (the demo's, or one a test made).
     pub async fn user_id(&self, email: &str) -> String {
         let mut response = self
@@ -410,4 +422,29 @@ pub async fn device_at(
             return (replica, request);
         }
     }
+}
+
+/// A company of the rep's with contacts and deals linked to it, as the rep's device has it.
+pub async fn linked_company(app: &TestApp, rep: &str) -> (String, Vec<app::sync::RowKey>) {
+    let replica = device(app, rep).await;
+    replica
+        .companies
+        .keys()
+        .map(|id| {
+            let key = app::sync::RowKey {
+                table: app::kinds::Table::Company,
+                id: id.clone(),
+            };
+            (id.to_string(), replica.linked_to(&key))
+        })
+        .filter(|(_, linked)| {
+            let mine = |table: app::kinds::Table| {
+                linked.iter().any(|k| {
+                    k.table == table && replica.scope_of(k).is_some_and(|s| replica.can_edit(&s))
+                })
+            };
+            mine(app::kinds::Table::Contact) && mine(app::kinds::Table::Deal)
+        })
+        .max_by_key(|(_, linked)| linked.len())
+        .expect("a company with contacts and deals")
 }

@@ -5,8 +5,8 @@
 mod support;
 
 use axum::http::StatusCode;
-use serde_json::{Value, json};
-use support::{TestApp, demo_app, device};
+use serde_json::json;
+use support::{TestApp, demo_app, device, linked_company};
 
 use app::kinds::Table;
 use app::sync::RowKey;
@@ -43,46 +43,9 @@ async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
         .is_empty()
 }
 
-/// Each of `keys` with its fields as the server holds them now.
-async fn snapshot(app: &TestApp, keys: &[RowKey]) -> Vec<(RowKey, Value)> {
-    let mut all = Vec::new();
-    for key in keys {
-        all.push((
-            key.clone(),
-            app.form_fields(key.table.name(), &key.id).await,
-        ));
-    }
-    all
-}
-
 async fn history_fields(app: &TestApp, table: &str, id: &str) -> Vec<String> {
     let admin = app.sign_in("admin@example.com").await;
     app.history_fields(&admin, table, id).await
-}
-
-/// A company of the rep's with contacts and deals linked to it, as the rep's device has it.
-async fn linked_company(app: &TestApp, rep: &str) -> (String, Vec<RowKey>) {
-    let replica = device(app, rep).await;
-    replica
-        .companies
-        .keys()
-        .map(|id| {
-            let key = RowKey {
-                table: Table::Company,
-                id: id.clone(),
-            };
-            (id.to_string(), replica.linked_to(&key))
-        })
-        .filter(|(_, linked)| {
-            let mine = |table: Table| {
-                linked.iter().any(|k| {
-                    k.table == table && replica.scope_of(k).is_some_and(|s| replica.can_edit(&s))
-                })
-            };
-            mine(Table::Contact) && mine(Table::Deal)
-        })
-        .max_by_key(|(_, linked)| linked.len())
-        .expect("a company with contacts and deals")
 }
 
 #[tokio::test]
@@ -91,7 +54,7 @@ async fn a_deleted_company_leaves_its_contacts_unlinked_and_comes_back_with_its_
     let rep = app.sign_in("rep@example.com").await;
     let (company, linked) = linked_company(&app, &rep).await;
     let before = app.form_fields("company", &company).await;
-    let linked_before = snapshot(&app, &linked).await;
+    let linked_before = app.snapshot(&linked).await;
 
     let outcome = app
         .push_delete(&rep, "company", &company, None, false)
@@ -123,7 +86,7 @@ async fn a_deleted_company_leaves_its_contacts_unlinked_and_comes_back_with_its_
         StatusCode::OK
     );
     assert_eq!(app.form_fields("company", &company).await, before);
-    assert_eq!(snapshot(&app, &linked).await, linked_before);
+    assert_eq!(app.snapshot(&linked).await, linked_before);
     let replica = device(&app, &rep).await;
     assert!(replica.companies.contains_key(company.as_str()));
     assert_eq!(
@@ -168,7 +131,7 @@ async fn a_company_deleted_with_its_contacts_and_deals_is_restored_to_exactly_wh
     }
     touched.sort();
     touched.dedup();
-    let before = snapshot(&app, &touched).await;
+    let before = app.snapshot(&touched).await;
     let deals: Vec<String> = linked
         .iter()
         .filter(|k| {
@@ -225,7 +188,7 @@ async fn a_company_deleted_with_its_contacts_and_deals_is_restored_to_exactly_wh
         restore(&app, Some(&rep), "company", &company).await,
         StatusCode::OK
     );
-    assert_eq!(snapshot(&app, &touched).await, before);
+    assert_eq!(app.snapshot(&touched).await, before);
     let mut entries_after = 0;
     for deal in &deals {
         entries_after += count(&app, entries_sql, deal).await;

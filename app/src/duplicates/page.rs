@@ -28,19 +28,21 @@ fn may_scan(actor: Option<&crate::auth::Actor>) -> Result<(), AppError> {
 
 #[server(endpoint = "duplicates/scan", input = Json)]
 pub async fn load_server_duplicates() -> Result<Vec<Group>, AppError> {
-    crate::server::respond(async move {
-        let cx = crate::server::cx().await?;
-        may_scan(Some(&cx.actor))?;
-        let mut replica = crate::sync::replica::Replica::default();
-        let companies: Vec<crate::companies::CompanyRow> =
-            crate::export::ssr::rows(&cx, "true".into(), |q| q).await?;
-        let contacts: Vec<crate::contacts::ContactRow> =
-            crate::export::ssr::rows(&cx, "true".into(), |q| q).await?;
-        replica.companies = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
-        replica.contacts = contacts.into_iter().map(|c| (c.id.clone(), c)).collect();
-        Ok(groups(&replica))
-    })
-    .await
+    crate::server::respond(async move { server_groups(&crate::server::cx().await?).await }).await
+}
+
+/// The groups among what `cx`'s user may see, worked out on the server.
+#[cfg(feature = "ssr")]
+pub async fn server_groups(cx: &crate::server::Cx) -> Result<Vec<Group>, AppError> {
+    may_scan(Some(&cx.actor))?;
+    let mut replica = crate::sync::replica::Replica::default();
+    let companies: Vec<crate::companies::CompanyRow> =
+        crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+    let contacts: Vec<crate::contacts::ContactRow> =
+        crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+    replica.companies = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
+    replica.contacts = contacts.into_iter().map(|c| (c.id.clone(), c)).collect();
+    Ok(groups(&replica))
 }
 
 pub async fn load_duplicates() -> Result<Vec<Group>, AppError> {

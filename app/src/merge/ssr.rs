@@ -7,7 +7,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{KINDS, MergeRequest, Preview, Side, Undone};
-use crate::auth::{Access, Role, Scope};
 use crate::db::{self, Bind, Db, Write, rid};
 use crate::error::{AppError, AppResult, Problem};
 use crate::history::ssr::LOG_CHANGE;
@@ -21,6 +20,7 @@ use crate::sync::clock::Hlc;
 use crate::sync::replica::{Context, Synced, fields_of, input_from};
 use crate::sync::{Mutation, RowKey};
 use crate::trash::entry_key;
+use crate::trash::ssr::{Entry, may_restore};
 
 fn mergeable(table: Table) -> AppResult<()> {
     if KINDS.contains(&table) {
@@ -306,27 +306,6 @@ async fn merge_kind<R: Synced>(cx: &Cx, request: &MergeRequest) -> AppResult<()>
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct Entry {
-    owner: Id,
-    #[serde(default)]
-    team: Option<Id>,
-    by: Id,
-    #[serde(default)]
-    merged_into: Option<Id>,
-}
-
-/// Whether the merge recorded in `entry` is one `cx`'s user may undo: who merged, an admin,
-/// or anyone who may change the merged-away record (as they could have merged it).
-fn may_undo(cx: &Cx, entry: &Entry) -> bool {
-    cx.actor.role == Role::Admin
-        || entry.by == cx.actor.id
-        || cx.actor.access(&Scope {
-            owner: entry.owner.clone(),
-            team: entry.team.clone(),
-        }) == Access::Write
-}
-
 /// Whether record `id` of `table` is in the Trash because it was merged away.
 pub async fn was_merged(db: &Db, table: Table, id: &str) -> AppResult<bool> {
     let mut response = db::run(
@@ -362,7 +341,7 @@ pub async fn undo(cx: &Cx, table: Table, id: &str) -> AppResult<Undone> {
         now: Option<i64>,
     }
     let found = db::take_one::<Found>(&mut response, 0)?.ok_or(AppError::NotFound)?;
-    if found.entry.merged_into.is_none() || !may_undo(cx, &found.entry) {
+    if found.entry.merged_into.is_none() || !may_restore(cx, &found.entry) {
         return Err(AppError::NotFound);
     }
     // Changed since the merge: its values now are someone's later edit, and stay.

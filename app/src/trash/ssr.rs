@@ -263,17 +263,22 @@ async fn in_trash(db: &Db, table: Table, id: &str) -> AppResult<bool> {
         .unwrap_or(false))
 }
 
+/// A Trash entry as permissions see it.
 #[derive(Deserialize)]
-struct Entry {
-    owner: Id,
+pub(crate) struct Entry {
+    pub(crate) owner: Id,
     #[serde(default)]
-    team: Option<Id>,
-    by: Id,
+    pub(crate) team: Option<Id>,
+    pub(crate) by: Id,
+    /// Set when a merge put it here (see `crate::merge`).
+    #[serde(default)]
+    pub(crate) merged_into: Option<Id>,
 }
 
-/// Whether `cx`'s user may restore an entry: who deleted it, an admin, or anyone who may
-/// change the record (as they could have deleted it).
-fn may_restore(cx: &Cx, entry: &Entry) -> bool {
+/// Whether `cx`'s user may restore an entry (or undo the merge that made it): who deleted
+/// (or merged) it, an admin, or anyone who may change the record (as they could have deleted
+/// or merged it).
+pub(crate) fn may_restore(cx: &Cx, entry: &Entry) -> bool {
     cx.actor.role == Role::Admin
         || entry.by == cx.actor.id
         || cx.actor.access(&Scope {

@@ -114,8 +114,8 @@ async fn main() -> anyhow::Result<()> {
     let mut response = state
         .db
         .query(
-            "SELECT record::id(company) AS id, count() AS n FROM contact WHERE company != NONE
-             GROUP BY company ORDER BY n DESC LIMIT 2",
+            "SELECT record::id(company) AS id, n FROM (SELECT company, count() AS n FROM contact
+             WHERE company != NONE GROUP BY company) ORDER BY n DESC LIMIT 2",
         )
         .await?;
     #[derive(serde::Deserialize)]

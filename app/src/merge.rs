@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::kinds::Table;
 use crate::sync::Fields;
 
+pub mod moved;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod views;

@@ -21,6 +21,7 @@ test("two companies found as duplicates are merged, with their contact, and the 
   await signIn(page, "manager@example.com");
   await newCompany(page, first, `021 5550 ${digits}`, "");
   await newCompany(page, second, `+98 21 5550 ${digits}`, `sales.${tag}@arya.example`);
+  const secondPath = new URL(page.url()).pathname;
   // A contact at the second one, which the merge is to move.
   await page.getByRole("link", { name: "New contact" }).click();
   await hydrated(page);
@@ -55,6 +56,13 @@ test("two companies found as duplicates are merged, with their contact, and the 
   await expect(page.getByRole("link", { name: `Email sales.${tag}@arya.example` })).toBeVisible();
   await expect(page.getByRole("link", { name: new RegExp(person) })).toBeVisible({ timeout: 20_000 });
   await expect(page.locator(".history")).toContainText(`merged ${second} into this`, { timeout: 20_000 });
+
+  // A link to the other one leads on to where it went.
+  await page.goto(secondPath);
+  await hydrated(page);
+  await expect(page.getByRole("status").filter({ hasText: `This record was merged into ${first}.` })).toBeVisible();
+  await page.getByRole("link", { name: `Open ${first}` }).click();
+  await expect(page.getByRole("heading", { name: first, level: 1 })).toBeVisible();
 
   // The Trash has the other one as merged; undoing it there brings it back with its contact.
   await page.goto("/settings/trash");

@@ -207,6 +207,28 @@ async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exa
         "{history:?}"
     );
     assert!(entry("merged_into").is_none(), "said once, by `merged`");
+    // The other's page says where it went, to whoever could see it.
+    let went = |session: String| {
+        let app = &app;
+        let other = other.clone();
+        async move {
+            app.call(
+                Some(&session),
+                "merge/survivor",
+                json!({ "table": "company", "id": other }),
+            )
+            .await
+            .body
+        }
+    };
+    let answer = went(rep.clone()).await;
+    assert_eq!(answer["id"], keep.as_str(), "{answer}");
+    assert_eq!(answer["name"], merged["name"]);
+    assert_eq!(
+        went(south.clone()).await,
+        Value::Null,
+        "nothing to another team"
+    );
     // The Trash lists it as merged; restoring it there is the undo, for the same people.
     let trash = app.call(Some(&rep), "trash/list", json!({})).await;
     let entry = trash
@@ -232,6 +254,7 @@ async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exa
     assert!(replica.companies.contains_key(other.as_str()));
     assert_eq!(replica.linked_to(&company(&keep)).len(), 0);
     assert_eq!(undo(&app, &rep, &other).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(went(rep.clone()).await, Value::Null, "back where it was");
     let history = app.history_fields(&rep, "company", &other).await;
     assert_eq!(history[0], "merge_undone", "{history:?}");
 }

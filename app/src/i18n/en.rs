@@ -798,6 +798,7 @@ messages! {
     Merge => "Merge",
     MergeTitle => "Merge duplicates",
     MergeLead => "Pick the record that stays and, where the two differ, the value it keeps. Everything linked to the other one moves to it.",
+    MergedAwayNote => "This record was merged into {name}.",
     MergeStays => "Which one stays",
     MergeKeep => "Keep this one",
     MergeValues => "Values it keeps",

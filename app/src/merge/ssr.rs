@@ -459,3 +459,47 @@ pub async fn merged_into(
     .await?;
     response.take(0).map_err(internal)
 }
+
+/// Where record `id` of `table` went, if a merge took it and `cx`'s user could see it and may
+/// see its survivor (hidden and missing look alike).
+pub async fn survivor(
+    cx: &Cx,
+    table: Table,
+    id: &str,
+) -> AppResult<Option<super::moved::Survivor>> {
+    if !KINDS.contains(&table) || !is_valid_id(id) {
+        return Ok(None);
+    }
+    let mut response = db::run(
+        cx.db
+            .query(
+                "SELECT owner, team, by, record::id(merged_into) AS merged_into FROM ONLY $entry;",
+            )
+            .bind(("entry", rid("trash", &entry_key(table, id)))),
+    )
+    .await?;
+    let Some(entry) = db::take_one::<Entry>(&mut response, 0)? else {
+        return Ok(None);
+    };
+    let seen = entry.by == cx.actor.id
+        || cx.actor.access(&crate::auth::Scope {
+            owner: entry.owner.clone(),
+            team: entry.team.clone(),
+        }) != crate::auth::Access::None;
+    let Some(into) = entry.merged_into.filter(|_| seen) else {
+        return Ok(None);
+    };
+    let Some(scope) = crate::records::scope_of(&cx.db, table.rid(&into)).await? else {
+        return Ok(None);
+    };
+    if cx.actor.access(&scope) == crate::auth::Access::None {
+        return Ok(None);
+    }
+    let sql = format!("SELECT VALUE {} FROM ONLY $r", table.name_field());
+    let mut response = db::run(cx.db.query(sql).bind(("r", table.rid(&into)))).await?;
+    let name: Option<String> = response.take(0).map_err(internal)?;
+    Ok(Some(super::moved::Survivor {
+        id: into.to_string(),
+        name: name.unwrap_or_default(),
+    }))
+}

@@ -39,11 +39,26 @@ where
     T: Clone + PartialEq + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    loaded_or(data, render, |error| {
+        view! { <ErrorNote error /> }.into_any()
+    })
+}
+
+/// [`loaded`], with the page's own view of an error (a record page: where a merged record went).
+pub fn loaded_or<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+    failed: impl Fn(AppError) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
     view! {
         <Transition fallback=Loading>
             {settled(data, move |answer| match answer {
                 Ok(value) => render(value).into_any(),
-                Err(error) => view! { <ErrorNote error /> }.into_any(),
+                Err(error) => failed(error),
             })}
         </Transition>
     }

@@ -8,7 +8,7 @@ use crate::companies::{CompanyPage as Data, load_company};
 use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, map_href, tel_href};
+use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded_or, map_href, tel_href};
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
@@ -21,7 +21,9 @@ pub fn CompanyPage() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink href="/companies".into() label=t(Key::Companies) />
-            {loaded(data, |page| view! { <CompanyView page /> })}
+            {loaded_or(data, |page| view! { <CompanyView page /> }, move |error| {
+                view! { <crate::merge::moved::Gone table=crate::kinds::Table::Company id=id() error /> }.into_any()
+            })}
         </main>
     }
 }

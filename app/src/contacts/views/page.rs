@@ -8,7 +8,7 @@ use crate::contacts::{ContactPage as Data, load_contact};
 use crate::deals::views::DealRows;
 use crate::i18n::{Key, t, use_locale};
 use crate::ui::icons::Icon;
-use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded, tel_href};
+use crate::ui::parts::{ActionLink, BackLink, HistorySection, loaded_or, tel_href};
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
@@ -22,7 +22,9 @@ pub fn ContactPage() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink href="/contacts".into() label=t(Key::Contacts) />
-            {loaded(data, |page| view! { <ContactView page /> })}
+            {loaded_or(data, |page| view! { <ContactView page /> }, move |error| {
+                view! { <crate::merge::moved::Gone table=crate::kinds::Table::Contact id=id() error /> }.into_any()
+            })}
         </main>
     }
 }

@@ -50,6 +50,18 @@ impl ActivityKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// A type as a spreadsheet names it: its code or its label in either language ("Call",
+    /// «تماس»), folded.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = crate::text::fold(name.trim());
+        Self::ALL.into_iter().find(|k| {
+            name == k.code()
+                || [crate::i18n::Locale::En, crate::i18n::Locale::Fa]
+                    .iter()
+                    .any(|l| crate::text::fold(l.text(k.label())) == name)
+        })
+    }
+
     pub fn label(self) -> Key {
         match self {
             ActivityKind::Call => Key::KindCall,

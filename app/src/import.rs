@@ -1,4 +1,4 @@
-//! **Import** of a spreadsheet's CSV of companies or contacts: the file is uploaded once and
+//! **Import** of a spreadsheet's CSV of companies, contacts or activities: the file is uploaded once and
 //! kept in the database in chunks; its encoding, delimiter and each column's likely field are
 //! recognised (Persian spreadsheets are exported as Windows-1256 or UTF-16 as often as UTF-8,
 //! with semicolons or tabs as often as commas, and with Persian headings); **Check** is a dry
@@ -31,7 +31,13 @@ pub mod views;
 pub mod write;
 
 /// The kinds a spreadsheet can bring in.
-pub const KINDS: &[Table] = &[Table::Company, Table::Contact];
+pub const KINDS: &[Table] = &[Table::Company, Table::Contact, Table::Activity];
+
+/// Whether rows of `table` are matched to existing records (customers are; an activity is
+/// an event, and two with one subject are two).
+pub fn matches(table: Table) -> bool {
+    matches!(table, Table::Company | Table::Contact)
+}
 /// The largest file accepted (about 200,000 contacts of a usual spreadsheet).
 pub const MAX_FILE: usize = 32 * 1024 * 1024;
 /// The most rows one file may hold.

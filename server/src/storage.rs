@@ -70,6 +70,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0019_import.surql"),
     ),
     ("0020_merge", include_str!("../migrations/0020_merge.surql")),
+    (
+        "0021_import_activities",
+        include_str!("../migrations/0021_import_activities.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

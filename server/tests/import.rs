@@ -318,3 +318,129 @@ async fn a_file_that_is_not_a_table_or_a_bad_mapping_changes_nothing() {
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn activities_are_imported_linked_by_name_and_undone() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let before = device(&app, &session).await;
+    // A contact with a name no other contact has, at a company, both the manager's to see.
+    let unique = |name: &str| {
+        before
+            .contacts
+            .values()
+            .filter(|c| app::text::fold(&c.name) == app::text::fold(name))
+            .count()
+            == 1
+    };
+    let contact = before
+        .contacts
+        .values()
+        .find(|c| c.company.is_some() && c.name.is_ascii() && unique(&c.name))
+        .expect("a contact at a company")
+        .clone();
+    let company = before.companies[contact.company.as_ref().expect("a company")].clone();
+    let deal = before
+        .deals
+        .values()
+        .find(|d| before.deals.values().filter(|o| o.title == d.title).count() == 1)
+        .expect("a deal with a title of its own")
+        .clone();
+    let text = format!(
+        "Type,Subject,Due date,Done,Contact,Company,Deal,Notes\n\
+         Call,Ask about the tiles,2026-12-10,,{contact},{company},,Bring samples\n\
+         تماس,پیگیری قرارداد,2026-12-11,بله,,{company},{deal},\n\
+         Meeting,Demo,2026-12-12,no,Nobody We Know,,,\n\
+         Lunch,Bad type,2026-12-12,,,,,\n",
+        contact = contact.name,
+        company = company.name,
+        deal = deal.title,
+    );
+    let reply = upload(&app, &session, "activity", text.into_bytes()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    let columns: Vec<Option<&str>> = file.suggested.iter().map(|c| c.as_deref()).collect();
+    assert_eq!(
+        columns,
+        [
+            Some("kind"),
+            Some("subject"),
+            Some("due_date"),
+            Some("done"),
+            Some("contact"),
+            Some("company"),
+            Some("deal"),
+            Some("body")
+        ]
+    );
+    let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "skip" });
+    let reply = step(&app, &session, "check", &file.id, &plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    let expected = Tally {
+        created: 2,
+        updated: 0,
+        skipped: 0,
+        refused: 2,
+        companies_created: 0,
+    };
+    assert_eq!(checked.tally, expected, "{:?}", checked.preview);
+
+    let reply = step(&app, &session, "start", &file.id, &plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let done = until(&app, &session, &file.id, State::Done).await;
+    assert_eq!(
+        done.tally, checked.tally,
+        "the dry run's counts are the import's"
+    );
+
+    let after = device(&app, &session).await;
+    let new: Vec<_> = after
+        .activities
+        .values()
+        .filter(|a| !before.activities.contains_key(&a.id))
+        .collect();
+    assert_eq!(new.len(), 2, "{new:?}");
+    let call = new
+        .iter()
+        .find(|a| a.subject == "Ask about the tiles")
+        .expect("the call");
+    assert_eq!(call.kind, app::activities::ActivityKind::Call);
+    assert_eq!(call.contact.as_ref(), Some(&contact.id));
+    assert_eq!(call.company.as_ref(), Some(&company.id));
+    assert_eq!(call.body.as_deref(), Some("Bring samples"));
+    assert!(!call.done);
+    let persian = new
+        .iter()
+        .find(|a| a.subject == "پیگیری قرارداد")
+        .expect("the Persian row");
+    assert_eq!(
+        persian.kind,
+        app::activities::ActivityKind::Call,
+        "«تماس» is a call"
+    );
+    assert!(persian.done, "«بله» is yes");
+    assert_eq!(persian.deal.as_ref(), Some(&deal.id));
+    assert_eq!(
+        after.companies.len(),
+        before.companies.len(),
+        "no company made"
+    );
+
+    let refused = get(&app, &session, &format!("/import/{}/refused.csv", file.id)).await;
+    let text = refused.body.as_str().expect("a CSV").to_owned();
+    assert!(text.contains("Nobody We Know"), "{text}");
+    assert!(text.contains("Lunch"), "{text}");
+
+    let reply = app
+        .call(Some(&session), "import/undo", json!({ "id": file.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    until(&app, &session, &file.id, State::Undone).await;
+    let undone = device(&app, &session).await;
+    assert_eq!(
+        undone.activities.keys().collect::<Vec<_>>(),
+        before.activities.keys().collect::<Vec<_>>(),
+        "the activities it made are gone, and only they"
+    );
+}

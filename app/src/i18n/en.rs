@@ -727,8 +727,8 @@ messages! {
     // Between items of a list on one line; a middle dot reads as a Persian zero.
     ListSeparator => " · ",
     Import => "Import",
-    ImportLead => "Bring in companies or contacts from a spreadsheet saved as CSV. Check shows what would happen; nothing is saved until you press Import, and an import can be undone for 24 hours.",
-    ImportLinkLead => "Bring in companies and contacts from a spreadsheet, and undo an import for 24 hours.",
+    ImportLead => "Bring in companies, contacts or activities from a spreadsheet saved as CSV. Check shows what would happen; nothing is saved until you press Import, and an import can be undone for 24 hours.",
+    ImportLinkLead => "Bring in companies, contacts and activities from a spreadsheet, and undo an import for 24 hours.",
     ImportFileStep => "File",
     ImportWhat => "Records in the file",
     ImportFile => "CSV file",

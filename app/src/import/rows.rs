@@ -31,6 +31,10 @@ pub struct Decided<R> {
 /// The keys a record is matched by, for `on`: each e-mail case-folded, each phone by its
 /// key, or its name as duplicates compare names.
 fn keys(table: Table, name_field: &str, fields: &Fields, on: MatchOn) -> Vec<String> {
+    // An activity is an event, not a customer: two calls with one subject are two calls.
+    if !super::matches(table) {
+        return Vec::new();
+    }
     let text = |field: &str| match fields.get(field) {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         _ => None,
@@ -77,12 +81,21 @@ pub struct Decider<R: Synced> {
     company_names: HashMap<Id, String>,
     /// Companies a row made that are not written yet: (id, name).
     pub new_companies: Vec<(Id, String)>,
+    /// Contacts and deals the importer may see, by name key, for an activity's links.
+    people: HashMap<String, Id>,
+    deals: HashMap<String, Id>,
+    /// Their names by id, as history shows a link.
+    linked_names: HashMap<Id, String>,
     pub tally: Tally,
 }
 
 impl<R: Synced> Decider<R> {
     pub async fn new(cx: &Cx, plan: Plan) -> AppResult<Decider<R>> {
-        let existing: Vec<R> = crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+        let existing: Vec<R> = if super::matches(R::TABLE) {
+            crate::export::ssr::rows(cx, "true".into(), |q| q).await?
+        } else {
+            Vec::new()
+        };
         let mut by_key = HashMap::new();
         for row in &existing {
             for key in keys(R::TABLE, R::NAME, &fields_of(&row.input()), plan.match_on) {
@@ -101,7 +114,32 @@ impl<R: Synced> Decider<R> {
                 company_names.insert(company.id.clone(), company.name.clone());
             }
         }
+        let (mut people, mut deals, mut linked_names) =
+            (HashMap::new(), HashMap::new(), HashMap::new());
+        if R::LINKS.iter().any(|l| l.to == Table::Contact) {
+            let rows: Vec<crate::contacts::ContactRow> =
+                crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+            for contact in rows {
+                people
+                    .entry(crate::duplicates::person_key(&contact.name))
+                    .or_insert(contact.id.clone());
+                linked_names.insert(contact.id.clone(), contact.name.clone());
+            }
+        }
+        if R::LINKS.iter().any(|l| l.to == Table::Deal) {
+            let rows: Vec<crate::deals::DealRow> =
+                crate::export::ssr::rows(cx, "true".into(), |q| q).await?;
+            for deal in rows {
+                deals
+                    .entry(crate::text::fold(deal.title.trim()))
+                    .or_insert(deal.id.clone());
+                linked_names.insert(deal.id.clone(), deal.title.clone());
+            }
+        }
         Ok(Decider {
+            people,
+            deals,
+            linked_names,
             plan,
             actor: cx.actor.clone(),
             pipeline: cx.pipeline().await?,
@@ -134,6 +172,23 @@ impl<R: Synced> Decider<R> {
                 continue;
             }
             let value = match R::LINKS.iter().find(|l| l.field == field) {
+                // Only a contact's company is made when missing; any other link must name a
+                // record the importer may see, or the row is refused with the link's reason.
+                Some(link) if link.to == Table::Company && R::TABLE != Table::Contact => self
+                    .companies
+                    .get(&crate::duplicates::company_key(cell))
+                    .map_or_else(|| cell.clone(), |id| id.as_str().to_owned())
+                    .into(),
+                Some(link) if link.to == Table::Contact => self
+                    .people
+                    .get(&crate::duplicates::person_key(cell))
+                    .map_or_else(|| cell.clone(), |id| id.as_str().to_owned())
+                    .into(),
+                Some(link) if link.to == Table::Deal => self
+                    .deals
+                    .get(&crate::text::fold(cell.trim()))
+                    .map_or_else(|| cell.clone(), |id| id.as_str().to_owned())
+                    .into(),
                 Some(link) if link.to == Table::Company => {
                     let key = crate::duplicates::company_key(cell);
                     let id = match self.companies.get(&key) {
@@ -147,11 +202,21 @@ impl<R: Synced> Decider<R> {
                             id
                         }
                     };
-                    id.as_str().to_owned()
+                    id.as_str().to_owned().into()
                 }
-                _ => cell.clone(),
+                _ => match fields.get(field) {
+                    // A yes/no column ("done"): what people write for yes, in either language.
+                    Some(serde_json::Value::Bool(_)) => super::read::yes(cell).into(),
+                    // An activity's type by its name in either language, or its code.
+                    _ if R::TABLE == Table::Activity && field == "kind" => {
+                        crate::activities::ActivityKind::from_name(cell)
+                            .map_or_else(|| cell.clone(), |k| k.code().to_owned())
+                            .into()
+                    }
+                    _ => cell.clone().into(),
+                },
             };
-            fields.insert(field.to_owned(), value.into());
+            fields.insert(field.to_owned(), value);
         }
         fields
     }
@@ -160,8 +225,10 @@ impl<R: Synced> Decider<R> {
     pub fn shown(&self, field: &str, value: &serde_json::Value) -> Option<String> {
         let text = value.as_str()?;
         Some(if R::LINKS.iter().any(|l| l.field == field) {
+            let id = Id::from(text);
             self.company_names
-                .get(&Id::from(text))
+                .get(&id)
+                .or_else(|| self.linked_names.get(&id))
                 .cloned()
                 .unwrap_or_else(|| text.to_owned())
         } else {

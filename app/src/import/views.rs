@@ -99,6 +99,7 @@ pub fn ImportPage() -> impl IntoView {
 fn kind_label(table: Table) -> Key {
     match table {
         Table::Company => Key::Companies,
+        Table::Activity => Key::Activities,
         _ => Key::Contacts,
     }
 }
@@ -221,6 +222,8 @@ fn Mapping(upload: Upload, running: RwSignal<Option<Status>>) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            // Activities are never matched: two calls with one subject are two calls.
+            {super::matches(table).then(|| view! {
             <div class="field">
                 <label for="import-match-on">{t(Key::ImportMatchOn)}</label>
                 <select id="import-match-on" on:change=move |ev| {
@@ -246,6 +249,7 @@ fn Mapping(upload: Upload, running: RwSignal<Option<Status>>) -> impl IntoView {
                     <option value="update">{t(Key::ImportMatchUpdate)}</option>
                 </select>
             </div>
+            })}
             {move || failure.get().map(|error| view! { <PlanError error table /> })}
             <div class="form-actions">
                 <button type="button" class="button" disabled=move || dry.pending().get()

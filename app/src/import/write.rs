@@ -79,6 +79,12 @@ pub async fn chunk<R: Synced>(
     }
     let count = i;
     let links = link_content::<R>();
+    // Companies and contacts keep their folded name as a search key (migration 0007).
+    let key = if matches!(R::TABLE, Table::Company | Table::Contact) {
+        "name_lc: $r.name_lc,"
+    } else {
+        ""
+    };
     let sql = format!(
         "BEGIN TRANSACTION;
          IF (SELECT VALUE state FROM ONLY $import) != 'running' {{ THROW $conflict }};
@@ -94,7 +100,7 @@ pub async fn chunk<R: Synced>(
          }};
          FOR $r IN $creates {{
              LET $rec = type::record($tb, $r.id);
-             CREATE $rec CONTENT object::extend($r.plain, {{ name_lc: $r.name_lc, owner: $me, team: $team,
+             CREATE $rec CONTENT object::extend($r.plain, {{ {key} owner: $me, team: $team,
                  created_by: $me, updated_by: $me {links} }});
              CREATE change CONTENT {{ subject: $rec, by: $me, field: $created, new: $r.name }};
              CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 }};
@@ -104,7 +110,7 @@ pub async fn chunk<R: Synced>(
              LET $rec = type::record($tb, $r.id);
              LET $was = (SELECT * FROM ONLY $rec);
              IF $was.rev != $r.rev {{ THROW $conflict }};
-             UPDATE $rec MERGE object::extend($r.plain, {{ name_lc: $r.name_lc, rev: $r.rev + 1,
+             UPDATE $rec MERGE object::extend($r.plain, {{ {key} rev: $r.rev + 1,
                  updated_at: time::now(), updated_by: $me {links} }});
              FOR $c IN $r.changes {{
                  CREATE change CONTENT {{ subject: $rec, by: $me, field: $c.field, old: $c.old, new: $c.new }};
@@ -161,10 +167,11 @@ const UNDO_PAGE: i64 = 500;
 /// Undoes import `import`, a page of its records per transaction: a record it created is
 /// removed and one it updated gets back what it held, unless someone changed it since (or,
 /// for a record it created, linked another record to it): then it is kept, and counted.
-/// Contacts go before companies, so a company made for an imported contact is free to go.
+/// Activities go first, then contacts, then companies, so a company made for an imported
+/// contact is free to go.
 pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
     let mut kept = 0_u64;
-    for tb in [Table::Contact, Table::Company] {
+    for tb in [Table::Activity, Table::Contact, Table::Company] {
         loop {
             let mut response = db::run(
                 cx.db

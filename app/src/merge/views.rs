@@ -32,16 +32,6 @@ fn linked_text(locale: Locale, linked: &[(Table, i64)]) -> String {
         .join(locale.text(Key::ListSeparator))
 }
 
-/// A field's label as a heading: history's labels are written to sit inside a sentence
-/// ("changed phone"). Scripts without case (Persian) are unchanged.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 #[component]
 pub fn MergePage() -> impl IntoView {
     let query = use_query_map();
@@ -180,7 +170,7 @@ fn MergeForm(preview: Preview) -> impl IntoView {
         let rows = differing
             .into_iter()
             .map(|field| {
-                let label = capitalised(locale.text(crate::kinds::field_label(table, field)));
+                let label = crate::text::capitalised(locale.text(crate::kinds::field_label(table, field)));
                 let label_id = format!("merge-field-{field}");
                 let labelledby = label_id.clone();
                 let options = (0..2)

@@ -28,7 +28,7 @@ pub(crate) fn links() -> Vec<(Table, Link)> {
 }
 
 /// The distinct names of link fields: a write may only name a field from this list.
-pub(crate) fn link_fields() -> Vec<&'static str> {
+fn link_fields() -> Vec<&'static str> {
     let mut fields: Vec<&'static str> = links().iter().map(|(_, l)| l.field).collect();
     fields.sort_unstable();
     fields.dedup();

@@ -348,3 +348,48 @@ async fn changes_queued_before_a_merge_land_on_the_survivor_and_its_undo_keeps_t
         "what was linked after the merge stays"
     );
 }
+
+#[tokio::test]
+async fn when_the_trash_is_emptied_the_merged_away_history_stays_with_the_survivor() {
+    let app = demo_app().await;
+    let rep = app.sign_in("rep@example.com").await;
+    let keep = new_company(&app, &rep, "Zagros Cement", "", "").await;
+    let other = new_company(&app, &rep, "Zagros Cement Co.", "021 7777 1000", "").await;
+    let compared = preview(&app, &rep, &keep, &other).await;
+    assert_eq!(run(&app, &rep, &compared, &[]).await, StatusCode::OK);
+    app.state
+        .db
+        .query("UPDATE type::record('trash', $entry) SET at = time::now() - 31d")
+        .bind(("entry", app::trash::entry_key(Table::Company, &other)))
+        .await
+        .expect("query")
+        .check()
+        .expect("aged");
+    app::housekeeping::run_once(&app.state.db, 30)
+        .await
+        .expect("clean-up");
+    assert_eq!(
+        undo(&app, &rep, &other).await.0,
+        StatusCode::NOT_FOUND,
+        "past the Trash's 30 days"
+    );
+    let reply = app
+        .call(
+            Some(&rep),
+            "history/list",
+            json!({ "table": "company", "id": keep }),
+        )
+        .await;
+    let history = reply.body.as_array().cloned().unwrap_or_default();
+    // The other's creation, now the survivor's for good, and the merge.
+    assert_eq!(
+        history.iter().filter(|c| c["field"] == "created").count(),
+        2,
+        "{history:?}"
+    );
+    assert!(history.iter().any(|c| c["field"] == "merged"));
+    assert!(
+        !history.iter().any(|c| c["field"] == "merged_into"),
+        "said once, by `merged`: {history:?}"
+    );
+}

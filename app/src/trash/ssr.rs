@@ -431,8 +431,10 @@ pub async fn purge(db: &Db) -> AppResult<()> {
         "BEGIN TRANSACTION;
          LET $old = (SELECT id, record, merged_into FROM trash WHERE at < time::now() - duration::from_secs($kept));
          FOR $o IN $old {
-             // A merged-away record's history joins its survivor's for good.
+             // A merged-away record's history joins its survivor's for good, less its own
+             // merged_into entry: the survivor's merged entry says the same.
              IF $o.merged_into != NONE AND record::exists($o.merged_into) {
+                 DELETE change WHERE subject = $o.record AND field = $merged_into;
                  UPDATE change SET subject = $o.merged_into WHERE subject = $o.record;
              } ELSE {
                  DELETE change WHERE subject = $o.record;
@@ -441,6 +443,7 @@ pub async fn purge(db: &Db) -> AppResult<()> {
          };
          COMMIT TRANSACTION;",
     )
-    .bind(("kept", KEPT_DAYS * 86_400));
+    .bind(("kept", KEPT_DAYS * 86_400))
+    .bind(("merged_into", crate::history::MERGED_INTO));
     db::write(db, &write).await.map(drop)
 }

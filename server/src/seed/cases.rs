@@ -74,7 +74,9 @@ const CASES: &[Demo] = &[
         "Service",
         "Technician needed for a stopped line",
         "نیاز فوری به تکنسین برای خط متوقف",
-        &[("new", 26), ("in_progress", 25)],
+        // A week ago, so it is past its promise on any day of the week: counted in working
+        // hours, a day ago is no time at all on a Friday morning in Tehran.
+        &[("new", 170), ("in_progress", 169)],
     ),
     (
         "complaint",

@@ -69,6 +69,18 @@ async fn undo(app: &TestApp, session: &str, id: &str) -> (StatusCode, Value) {
     (reply.status, reply.body)
 }
 
+/// A company's history as `session` reads it, newest first.
+async fn history(app: &TestApp, session: &str, id: &str) -> Vec<Value> {
+    let reply = app
+        .call(
+            Some(session),
+            "history/list",
+            json!({ "table": "company", "id": id }),
+        )
+        .await;
+    reply.body.as_array().cloned().unwrap_or_default()
+}
+
 /// Pulls every page after `request`, as a device that was up to date then.
 async fn pull_after(app: &TestApp, session: &str, mut request: PullRequest) -> Vec<PullResponse> {
     let mut pages = Vec::new();
@@ -186,14 +198,7 @@ async fn a_merge_moves_every_link_travels_through_sync_and_its_undo_restores_exa
         "every link the device held now leads to the survivor"
     );
     // Both histories show on the survivor, the other's marked with its name.
-    let reply = app
-        .call(
-            Some(&rep),
-            "history/list",
-            json!({ "table": "company", "id": keep }),
-        )
-        .await;
-    let history = reply.body.as_array().cloned().unwrap_or_default();
+    let history = history(&app, &rep, &keep).await;
     let entry = |field: &str| history.iter().find(|c| c["field"] == field).cloned();
     assert_eq!(
         entry("merged").map(|c| c["new"].clone()),
@@ -373,14 +378,7 @@ async fn when_the_trash_is_emptied_the_merged_away_history_stays_with_the_surviv
         StatusCode::NOT_FOUND,
         "past the Trash's 30 days"
     );
-    let reply = app
-        .call(
-            Some(&rep),
-            "history/list",
-            json!({ "table": "company", "id": keep }),
-        )
-        .await;
-    let history = reply.body.as_array().cloned().unwrap_or_default();
+    let history = history(&app, &rep, &keep).await;
     // The other's creation, now the survivor's for good, and the merge.
     assert_eq!(
         history.iter().filter(|c| c["field"] == "created").count(),

@@ -1,4 +1,4 @@
-//! **Import** of a spreadsheet's CSV of companies, contacts or activities: the file is uploaded once and
+//! **Import** of a spreadsheet's CSV of companies, contacts, deals or activities: the file is uploaded once and
 //! kept in the database in chunks; its encoding, delimiter and each column's likely field are
 //! recognised (Persian spreadsheets are exported as Windows-1256 or UTF-16 as often as UTF-8,
 //! with semicolons or tabs as often as commas, and with Persian headings); **Check** is a dry
@@ -16,6 +16,8 @@ use crate::kinds::Table;
 #[cfg(feature = "hydrate")]
 mod browser;
 #[cfg(feature = "ssr")]
+pub mod cells;
+#[cfg(feature = "ssr")]
 pub mod decode;
 #[cfg(feature = "ssr")]
 pub mod delimiter;
@@ -31,11 +33,17 @@ pub mod views;
 pub mod write;
 
 /// The kinds a spreadsheet can bring in.
-pub const KINDS: &[Table] = &[Table::Company, Table::Contact, Table::Activity];
+pub const KINDS: &[Table] = &[Table::Company, Table::Contact, Table::Deal, Table::Activity];
 
-/// Whether rows of `table` are matched to existing records (customers are; an activity is
-/// an event, and two with one subject are two).
+/// Whether rows of `table` are matched to existing records (customers and deals are; an
+/// activity is an event, and two with one subject are two).
 pub fn matches(table: Table) -> bool {
+    matches!(table, Table::Company | Table::Contact | Table::Deal)
+}
+
+/// Whether the user chooses what rows of `table` are matched on (a deal is always matched
+/// by its title at its company).
+pub fn matched_on_choice(table: Table) -> bool {
     matches!(table, Table::Company | Table::Contact)
 }
 /// The largest file accepted (about 200,000 contacts of a usual spreadsheet).

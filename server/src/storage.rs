@@ -74,6 +74,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0021_import_activities",
         include_str!("../migrations/0021_import_activities.surql"),
     ),
+    (
+        "0022_import_deals",
+        include_str!("../migrations/0022_import_deals.surql"),
+    ),
 ];
 
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -286,11 +286,11 @@ async fn a_file_that_is_not_a_table_or_a_bad_mapping_changes_nothing() {
         "{:?}",
         reply.body
     );
-    let reply = upload(&app, &session, "deal", b"Title\nBig one\n".to_vec()).await;
+    let reply = upload(&app, &session, "case", b"Subject\nBroken\n".to_vec()).await;
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "deals are not imported yet"
+        "cases are not imported"
     );
     let reply = app.call(Some(&session), "import/list", json!({})).await;
     assert_eq!(reply.body, json!([]), "nothing was kept");
@@ -442,5 +442,268 @@ async fn activities_are_imported_linked_by_name_and_undone() {
         undone.activities.keys().collect::<Vec<_>>(),
         before.activities.keys().collect::<Vec<_>>(),
         "the activities it made are gone, and only they"
+    );
+}
+
+/// How many stage entries (what the funnel counts) the deals `ids` have.
+async fn stage_entries(app: &TestApp, ids: &[&app::ids::Id]) -> usize {
+    let deals: Vec<_> = ids
+        .iter()
+        .map(|id| app::kinds::Table::Deal.rid(id))
+        .collect();
+    let mut response = app
+        .state
+        .db
+        .query("RETURN count(SELECT id FROM stage_entry WHERE deal IN $deals)")
+        .bind(("deals", deals))
+        .await
+        .expect("query");
+    let count: Option<usize> = response.take(0).expect("a count");
+    count.unwrap_or_default()
+}
+
+#[tokio::test]
+async fn deals_are_imported_on_their_stages_matched_at_their_company_and_undone() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let before = device(&app, &session).await;
+    let pipeline = &before
+        .reference
+        .as_ref()
+        .expect("the reference data")
+        .pipeline;
+    let stage = |name: &str| {
+        pipeline
+            .stages
+            .iter()
+            .find(|s| s.name == name)
+            .expect("a default stage")
+            .id
+            .clone()
+    };
+    // An open deal at a company whose name no other company shares, with a title of its own.
+    let deal = before
+        .deals
+        .values()
+        .find(|d| {
+            d.stage == stage("Proposal")
+                && d.company
+                    .as_ref()
+                    .and_then(|c| before.companies.get(c))
+                    .is_some_and(|c| {
+                        let name = app::duplicates::company_key(&c.name);
+                        before
+                            .companies
+                            .values()
+                            .filter(|o| app::duplicates::company_key(&o.name) == name)
+                            .count()
+                            == 1
+                    })
+                && before.deals.values().filter(|o| o.title == d.title).count() == 1
+        })
+        .expect("an open deal at a company")
+        .clone();
+    let company = before.companies[deal.company.as_ref().expect("a company")].clone();
+    // A lost deal, with its reason, at a company the manager sees, that a row opens again.
+    let lost = before
+        .deals
+        .values()
+        .find(|d| {
+            d.stage == stage("Lost")
+                && d.lost_reason.is_some()
+                && d.company
+                    .as_ref()
+                    .and_then(|c| before.companies.get(c))
+                    .is_some_and(|c| {
+                        !c.name.contains(',')
+                            && before
+                                .deals
+                                .values()
+                                .filter(|o| o.title == d.title && o.company == d.company)
+                                .count()
+                                == 1
+                    })
+        })
+        .expect("a lost deal")
+        .clone();
+    let lost_company = &before.companies[lost.company.as_ref().expect("a company")];
+    let contact = before
+        .contacts
+        .values()
+        .find(|c| {
+            c.name.is_ascii()
+                && before
+                    .contacts
+                    .values()
+                    .filter(|o| {
+                        app::duplicates::person_key(&o.name) == app::duplicates::person_key(&c.name)
+                    })
+                    .count()
+                    == 1
+        })
+        .expect("a contact")
+        .clone();
+    let text = format!(
+        "Deal,Company,Contact,Value,Currency,Stage,Expected close,Source\n\
+         Kiln retrofit,{company},{contact},\"12,500,000\",تومان,مذاکره,۱۴۰۵/۱۰/۲۰,Referral\n\
+         Spare belts,Brand New Bakery Ltd,,900.50,USD,,2027-01-15,\n\
+         Lost one,{company},,100,,Lost,,\n\
+         {title},{company},,,,Won,,\n\
+         Odd stage,{company},,5,,Shipped,,\n\
+         kiln RETROFIT,{company},,,,,,\n         {lost_title},{lost_company},,,,Qualified,,\n",
+        lost_title = lost.title,
+        lost_company = lost_company.name,
+        company = company.name,
+        contact = contact.name,
+        title = deal.title,
+    );
+    let reply = upload(&app, &session, "deal", text.into_bytes()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    let columns: Vec<Option<&str>> = file.suggested.iter().map(|c| c.as_deref()).collect();
+    assert_eq!(
+        columns,
+        [
+            Some("title"),
+            Some("company"),
+            Some("contact"),
+            Some("value"),
+            Some("currency"),
+            Some("stage"),
+            Some("expected_close"),
+            Some("source")
+        ]
+    );
+    let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "update" });
+    let reply = step(&app, &session, "check", &file.id, &plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    let expected = Tally {
+        created: 2,
+        updated: 2,
+        skipped: 1,
+        refused: 2,
+        companies_created: 1,
+    };
+    assert_eq!(checked.tally, expected, "{:?}", checked.preview);
+    let reasons: Vec<(&str, app::error::Problem)> = checked
+        .reasons
+        .iter()
+        .map(|(field, problem, _)| (field.as_str(), *problem))
+        .collect();
+    assert!(
+        reasons.contains(&("lost_reason", app::error::Problem::LostReasonRequired)),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&("stage", app::error::Problem::UnknownStage)),
+        "{reasons:?}"
+    );
+
+    let reply = step(&app, &session, "start", &file.id, &plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let done = until(&app, &session, &file.id, State::Done).await;
+    assert_eq!(
+        done.tally, checked.tally,
+        "the dry run's counts are the import's"
+    );
+
+    let after = device(&app, &session).await;
+    let new: Vec<_> = after
+        .deals
+        .values()
+        .filter(|d| !before.deals.contains_key(&d.id))
+        .collect();
+    assert_eq!(new.len(), 2, "{new:?}");
+    let kiln = new
+        .iter()
+        .find(|d| d.title == "Kiln retrofit")
+        .expect("the Persian row");
+    assert_eq!(kiln.stage, stage("Negotiation"), "«مذاکره» is Negotiation");
+    assert_eq!(kiln.currency, app::money::Currency::IRT, "«تومان»");
+    assert_eq!(kiln.value, 12_500_000);
+    assert_eq!(
+        kiln.expected_close.as_deref(),
+        Some("2027-01-10"),
+        "a Jalali date"
+    );
+    assert_eq!(kiln.source.as_deref(), Some("referral"));
+    assert_eq!(kiln.company.as_ref(), Some(&company.id));
+    assert_eq!(kiln.contact.as_ref(), Some(&contact.id));
+    assert_eq!(kiln.entered.len(), 1);
+    assert_eq!(kiln.entered[0].stage, kiln.stage);
+    let belts = new
+        .iter()
+        .find(|d| d.title == "Spare belts")
+        .expect("the English row");
+    assert_eq!(belts.stage, pipeline.stages[0].id, "the first stage");
+    assert_eq!(
+        (belts.value, belts.currency),
+        (90_050, app::money::Currency::USD)
+    );
+    let made = &after.companies[belts.company.as_ref().expect("a company")];
+    assert_eq!(made.name, "Brand New Bakery Ltd");
+    assert_eq!(stage_entries(&app, &[&kiln.id, &belts.id]).await, 2);
+
+    let moved = &after.deals[&deal.id];
+    assert_eq!(moved.stage, stage("Won"));
+    assert_eq!(moved.value, deal.value, "an empty cell changes nothing");
+    assert_eq!(moved.entered.len(), deal.entered.len() + 1);
+    let entries = stage_entries(&app, &[&deal.id]).await;
+    let reopened = &after.deals[&lost.id];
+    assert_eq!(reopened.stage, stage("Qualified"));
+    assert_eq!(
+        reopened.lost_reason, None,
+        "an open deal has no lost reason"
+    );
+    let history = app
+        .call(
+            Some(&session),
+            "history/list",
+            json!({ "table": "deal", "id": deal.id }),
+        )
+        .await;
+    let stage_line = history
+        .body
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["field"] == "stage")
+        .cloned()
+        .expect("the stage's history");
+    assert_eq!(
+        (stage_line["old"].as_str(), stage_line["new"].as_str()),
+        (Some("Proposal"), Some("Won"))
+    );
+
+    let reply = app
+        .call(Some(&session), "import/undo", json!({ "id": file.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let undone_status = until(&app, &session, &file.id, State::Undone).await;
+    assert_eq!(undone_status.kept, 0);
+    let undone = device(&app, &session).await;
+    assert_eq!(
+        undone.deals.keys().collect::<Vec<_>>(),
+        before.deals.keys().collect::<Vec<_>>(),
+        "the deals it made are gone, and only they"
+    );
+    assert_eq!(
+        undone.deals[&deal.id].fields, deal.fields,
+        "the moved deal is back in its stage, with its instants and stages entered"
+    );
+    assert_eq!(
+        undone.deals[&lost.id].fields, lost.fields,
+        "the reopened deal is lost again, for its reason"
+    );
+    assert!(
+        !undone.companies.contains_key(&made.id),
+        "its new company too"
+    );
+    assert_eq!(stage_entries(&app, &[&kiln.id, &belts.id]).await, 0);
+    assert_eq!(
+        stage_entries(&app, &[&deal.id]).await,
+        entries - 1,
+        "the funnel no longer counts the move"
     );
 }

@@ -108,6 +108,12 @@ impl Locale {
         format!("{} ({})", self.text(name(currency)), currency.code())
     }
 
+    /// What this language calls `currency`: its name and its unit ("Toman", "tomans";
+    /// «تومان»), as a spreadsheet's cell may name it.
+    pub fn currency_words(self, currency: Currency) -> [&'static str; 2] {
+        [self.text(name(currency)), self.text(unit(currency))]
+    }
+
     /// A calendar date ("2026-11-23") for reading: "23 Nov 2026", or in Persian the Jalali
     /// "۲ آذر ۱۴۰۵". Text that is not a date is shown as it is.
     pub fn date(self, iso: &str) -> String {

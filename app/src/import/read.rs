@@ -81,32 +81,6 @@ pub fn read(bytes: &[u8]) -> Result<Table, AppError> {
     })
 }
 
-/// Whether a yes/no cell says yes, as people write it in either language ("Yes", "x", "✓",
-/// «بله», «انجام شده»); anything else, an empty cell too, is no.
-pub fn yes(cell: &str) -> bool {
-    let cell = crate::text::fold(cell.trim());
-    let cell: String = cell
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '✓')
-        .collect();
-    [
-        "yes",
-        "y",
-        "true",
-        "1",
-        "x",
-        "✓",
-        "done",
-        "بله",
-        "آری",
-        "آره",
-        "انجامشده",
-        "انجام",
-    ]
-    .iter()
-    .any(|word| crate::text::fold(word) == cell)
-}
-
 /// A cell trimmed, and without the `'` an export puts before text that starts like a formula
 /// (`'+98 912…`), so a file Hamrah wrote comes back as it was.
 fn cell(raw: &str) -> String {
@@ -119,26 +93,6 @@ fn cell(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_yes_is_read_in_either_language_and_anything_else_is_no() {
-        for cell in [
-            "Yes",
-            " x ",
-            "TRUE",
-            "1",
-            "✓",
-            "بله",
-            "آری",
-            "انجام شده",
-            "انجام‌شده",
-        ] {
-            assert!(super::yes(cell), "{cell}");
-        }
-        for cell in ["", "no", "0", "خیر", "later"] {
-            assert!(!super::yes(cell), "{cell}");
-        }
-    }
-
     use super::*;
 
     #[test]

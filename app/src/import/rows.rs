@@ -2,8 +2,8 @@
 //! same code for **Check** (nothing written) and for **Import** (each chunk's decisions then
 //! written in one transaction), so the dry run's counts are the import's. A row is checked by
 //! its kind's own rules (the form's), matched to an existing record or an earlier line by
-//! e-mail, phone or name as the user chose, and a contact's company is found by name (folded,
-//! without its legal form) or made.
+//! e-mail, phone or name as the user chose (a deal by its title at its company), and a contact's
+//! or a deal's company is found by name (folded, without its legal form) or made.
 
 use std::collections::HashMap;
 
@@ -29,7 +29,8 @@ pub struct Decided<R> {
 }
 
 /// The keys a record is matched by, for `on`: each e-mail case-folded, each phone by its
-/// key, or its name as duplicates compare names.
+/// key, or its name as duplicates compare names. A deal is matched by its title at its
+/// company, whatever `on` says: "Renewal 2027" at two customers is two deals.
 fn keys(table: Table, name_field: &str, fields: &Fields, on: MatchOn) -> Vec<String> {
     // An activity is an event, not a customer: two calls with one subject are two calls.
     if !super::matches(table) {
@@ -39,6 +40,15 @@ fn keys(table: Table, name_field: &str, fields: &Fields, on: MatchOn) -> Vec<Str
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         _ => None,
     };
+    if table == Table::Deal {
+        return text(name_field)
+            .map(|title| {
+                let company = text("company").unwrap_or_default();
+                format!("{}\u{1f}{company}", crate::text::fold(&title))
+            })
+            .into_iter()
+            .collect();
+    }
     match on {
         MatchOn::Email => ["email", "email2"]
             .iter()
@@ -86,6 +96,11 @@ pub struct Decider<R: Synced> {
     deals: HashMap<String, Id>,
     /// Their names by id, as history shows a link.
     linked_names: HashMap<Id, String>,
+    /// The organisation's deal sources, for a deal's rules.
+    sources: Vec<String>,
+    /// Values a new record has unless a cell gives one: a deal's currency is the
+    /// organisation's, and it starts in the pipeline's first stage, as the form has them.
+    defaults: Fields,
     pub tally: Tally,
 }
 
@@ -136,13 +151,28 @@ impl<R: Synced> Decider<R> {
                 linked_names.insert(deal.id.clone(), deal.title.clone());
             }
         }
+        let pipeline = cx.pipeline().await?;
+        let mut defaults = Fields::new();
+        let mut sources = Vec::new();
+        if R::TABLE == Table::Deal {
+            let mut response =
+                crate::db::run(cx.db.query(crate::settings::ssr::DEFAULT_CURRENCY)).await?;
+            let currency = crate::settings::ssr::take_default_currency(&mut response, 0)?;
+            defaults.insert("currency".into(), currency.code().into());
+            if let Some(first) = pipeline.stages.first() {
+                defaults.insert("stage".into(), first.id.as_str().into());
+            }
+            sources = cx.deal_sources().await?;
+        }
         Ok(Decider {
+            sources,
+            defaults,
             people,
             deals,
             linked_names,
             plan,
             actor: cx.actor.clone(),
-            pipeline: cx.pipeline().await?,
+            pipeline,
             now: time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .map_err(crate::server::internal)?,
@@ -172,13 +202,18 @@ impl<R: Synced> Decider<R> {
                 continue;
             }
             let value = match R::LINKS.iter().find(|l| l.field == field) {
-                // Only a contact's company is made when missing; any other link must name a
-                // record the importer may see, or the row is refused with the link's reason.
-                Some(link) if link.to == Table::Company && R::TABLE != Table::Contact => self
-                    .companies
-                    .get(&crate::duplicates::company_key(cell))
-                    .map_or_else(|| cell.clone(), |id| id.as_str().to_owned())
-                    .into(),
+                // Only a contact's or a deal's company is made when missing (the customer the
+                // row is about); any other link must name a record the importer may see, or
+                // the row is refused with the link's reason.
+                Some(link)
+                    if link.to == Table::Company
+                        && !matches!(R::TABLE, Table::Contact | Table::Deal) =>
+                {
+                    self.companies
+                        .get(&crate::duplicates::company_key(cell))
+                        .map_or_else(|| cell.clone(), |id| id.as_str().to_owned())
+                        .into()
+                }
                 Some(link) if link.to == Table::Contact => self
                     .people
                     .get(&crate::duplicates::person_key(cell))
@@ -206,7 +241,30 @@ impl<R: Synced> Decider<R> {
                 }
                 _ => match fields.get(field) {
                     // A yes/no column ("done"): what people write for yes, in either language.
-                    Some(serde_json::Value::Bool(_)) => super::read::yes(cell).into(),
+                    Some(serde_json::Value::Bool(_)) => super::cells::yes(cell).into(),
+                    _ if R::FIELDS
+                        .iter()
+                        .any(|f| f.name == field && f.shown == crate::history::Shown::Date) =>
+                    {
+                        super::cells::date(cell)
+                            .unwrap_or_else(|| cell.clone())
+                            .into()
+                    }
+                    _ if R::TABLE == Table::Deal && field == "stage" => {
+                        super::cells::stage(&self.pipeline, cell)
+                            .map_or_else(|| cell.clone(), |s| s.id.as_str().to_owned())
+                            .into()
+                    }
+                    _ if R::TABLE == Table::Deal && field == "currency" => {
+                        super::cells::currency(cell)
+                            .map_or_else(|| cell.clone(), |c| c.code().to_owned())
+                            .into()
+                    }
+                    _ if R::TABLE == Table::Deal && field == "source" => {
+                        super::cells::source(&self.sources, cell)
+                            .unwrap_or_else(|| cell.clone())
+                            .into()
+                    }
                     // An activity's type by its name in either language, or its code.
                     _ if R::TABLE == Table::Activity && field == "kind" => {
                         crate::activities::ActivityKind::from_name(cell)
@@ -221,10 +279,18 @@ impl<R: Synced> Decider<R> {
         fields
     }
 
-    /// A form field's value as history shows it: a linked company by its name.
+    /// A form field's value as history shows it: a linked company by its name, a stage by
+    /// its name.
     pub fn shown(&self, field: &str, value: &serde_json::Value) -> Option<String> {
         let text = value.as_str()?;
-        Some(if R::LINKS.iter().any(|l| l.field == field) {
+        let stage = R::FIELDS
+            .iter()
+            .any(|f| f.name == field && f.shown == crate::history::Shown::Stage);
+        Some(if stage {
+            self.pipeline
+                .stage(text)
+                .map_or_else(|| text.to_owned(), |s| s.name.clone())
+        } else if R::LINKS.iter().any(|l| l.field == field) {
             let id = Id::from(text);
             self.company_names
                 .get(&id)
@@ -240,7 +306,7 @@ impl<R: Synced> Decider<R> {
         Context {
             me: &self.actor,
             pipeline: &self.pipeline,
-            deal_sources: &[],
+            deal_sources: &self.sources,
             now: &self.now,
         }
     }
@@ -274,7 +340,18 @@ impl<R: Synced> Decider<R> {
             change: None,
         };
         let id = Id::new_v7();
-        let created = input_from::<R::Input>(fields.clone(), id.as_str(), None)
+        // Defaults fill a new record only: an update changes what the row's cells say.
+        let mut new = fields.clone();
+        for (field, value) in &self.defaults {
+            if new
+                .get(field)
+                .and_then(|v| v.as_str())
+                .is_none_or(str::is_empty)
+            {
+                new.insert(field.clone(), value.clone());
+            }
+        }
+        let created = input_from::<R::Input>(new, id.as_str(), None)
             .and_then(|input| R::create(id.as_str(), &input, &self.context()));
         let created = match created {
             Ok(row) => row,

@@ -100,6 +100,7 @@ fn kind_label(table: Table) -> Key {
     match table {
         Table::Company => Key::Companies,
         Table::Activity => Key::Activities,
+        Table::Deal => Key::Deals,
         _ => Key::Contacts,
     }
 }
@@ -222,8 +223,12 @@ fn Mapping(upload: Upload, running: RwSignal<Option<Status>>) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            // Activities are never matched: two calls with one subject are two calls.
-            {super::matches(table).then(|| view! {
+            // Activities are never matched: two calls with one subject are two calls. A deal is
+            // always matched by its title at its company.
+            {(table == Table::Deal).then(|| view! {
+                <p class="hint">{t(Key::ImportDealsMatched)}</p>
+            })}
+            {super::matched_on_choice(table).then(|| view! {
             <div class="field">
                 <label for="import-match-on">{t(Key::ImportMatchOn)}</label>
                 <select id="import-match-on" on:change=move |ev| {
@@ -239,6 +244,8 @@ fn Mapping(upload: Upload, running: RwSignal<Option<Status>>) -> impl IntoView {
                     <option value="name">{crate::text::capitalised(t(Key::FieldName))}</option>
                 </select>
             </div>
+            })}
+            {super::matches(table).then(|| view! {
             <div class="field">
                 <label for="import-on-match">{t(Key::ImportOnMatch)}</label>
                 <select id="import-on-match" on:change=move |ev| {
@@ -301,7 +308,7 @@ fn PlanError(error: AppError, table: Table) -> impl IntoView {
 }
 
 #[component]
-fn Counts(tally: Tally, #[prop(into)] heading: String) -> impl IntoView {
+fn Counts(tally: Tally, table: Table, #[prop(into)] heading: String) -> impl IntoView {
     let locale = use_locale();
     let n = |v: u64| locale.number(i64::try_from(v).unwrap_or(i64::MAX));
     view! {
@@ -312,7 +319,7 @@ fn Counts(tally: Tally, #[prop(into)] heading: String) -> impl IntoView {
             <div><dt>{t(Key::ImportSkipped)}</dt><dd>{n(tally.skipped)}</dd></div>
             <div><dt>{t(Key::ImportRefused)}</dt><dd>{n(tally.refused)}</dd></div>
             {(tally.companies_created > 0).then(|| view! {
-                <div><dt>{t(Key::ImportCompaniesMade)}</dt><dd>{n(tally.companies_created)}</dd></div>
+                <div><dt>{t(if table == Table::Deal { Key::ImportCompaniesMadeDeals } else { Key::ImportCompaniesMade })}</dt><dd>{n(tally.companies_created)}</dd></div>
             })}
         </dl>
     }
@@ -340,7 +347,7 @@ fn CheckResult(result: Checked, table: Table) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="import-check-h" aria-live="polite">
             <h2 id="import-check-h">{t(Key::ImportCheck)}</h2>
-            <Counts tally=result.tally heading=t(Key::ImportWillDo) />
+            <Counts tally=result.tally table heading=t(Key::ImportWillDo) />
             {reasons}
             <h3>{t(Key::ImportPreview)}</h3>
             <div class="table-scroll">
@@ -454,7 +461,7 @@ fn Progress(status: Option<Status>, running: RwSignal<Option<Status>>) -> impl I
                     }
                 });
                 view! {
-                    <Counts tally=s.tally heading />
+                    <Counts tally=s.tally table=s.table heading />
                     {kept}
                     <div class="form-actions">{refused}{undo_button}</div>
                 }

@@ -1,8 +1,10 @@
 //! Writing an import a chunk at a time, and undoing it. Each chunk is one transaction: the
 //! records it creates or updates, their history, their sync log entries (so every device
 //! gets them), what each did for the undo (`import_item`, with an updated record's whole
-//! stored value before), the chunk's refused rows and the import's progress. A chunk either
-//! lands whole or not at all, so the progress shown is what is in the database.
+//! stored value before), the chunk's refused rows and the import's progress. A deal that
+//! enters a stage (new, or moved by its row) enters it as a save does: the instant, the entry
+//! the funnel counts and the deal's own list of stages entered. A chunk either lands whole or
+//! not at all, so the progress shown is what is in the database.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -55,13 +57,17 @@ pub async fn chunk<R: Synced>(
     for change in changes {
         match change {
             Change::Create(row) => {
-                let (plain, links) = stored(row)?;
+                let (mut plain, links) = stored(row)?;
+                let deal = deal_part::<R>(&mut plain, None);
                 let name = super::rows::name_of(row);
                 creates.push(json!({ "id": row.id(), "plain": plain, "links": links,
-                    "name": name, "name_lc": crate::text::fold(&name), "i": next() }));
+                    "deal": deal, "name": name, "name_lc": crate::text::fold(&name), "i": next() }));
             }
             Change::Update { before, after } => {
-                let (plain, links) = stored(after)?;
+                let (mut plain, links) = stored(after)?;
+                let (mut was, _) = stored(before)?;
+                let deal = deal_part::<R>(&mut plain, Some(&mut was));
+                let unset = cleared(&was, &plain);
                 let rev = before.rev();
                 let changes: Vec<ChangeRow> = field_changes(before, after, shown)
                     .into_iter()
@@ -72,7 +78,7 @@ pub async fn chunk<R: Synced>(
                     })
                     .collect();
                 updates.push(json!({ "id": after.id(), "plain": plain, "links": links,
-                    "name_lc": crate::text::fold(&super::rows::name_of(after)), "rev": rev,
+                    "deal": deal, "unset": unset, "name_lc": crate::text::fold(&super::rows::name_of(after)), "rev": rev,
                     "changes": changes, "i": next() }));
             }
         }
@@ -84,6 +90,16 @@ pub async fn chunk<R: Synced>(
         "name_lc: $r.name_lc,"
     } else {
         ""
+    };
+    let (new_deal, moved_deal, enter, entry) = if R::TABLE == Table::Deal {
+        (
+            "stage: type::record('stage', $r.deal.stage), pipeline: $pipeline,",
+            "stage: type::record('stage', $r.deal.stage),",
+            ENTER_STAGE,
+            ", entry: IF $r.deal.entry THEN type::record('stage_entry', $r.deal.entry) END",
+        )
+    } else {
+        ("", "", "", "")
     };
     let sql = format!(
         "BEGIN TRANSACTION;
@@ -100,22 +116,28 @@ pub async fn chunk<R: Synced>(
          }};
          FOR $r IN $creates {{
              LET $rec = type::record($tb, $r.id);
-             CREATE $rec CONTENT object::extend($r.plain, {{ {key} owner: $me, team: $team,
+             CREATE $rec CONTENT object::extend($r.plain, {{ {key} {new_deal} owner: $me, team: $team,
                  created_by: $me, updated_by: $me {links} }});
+             {enter}
              CREATE change CONTENT {{ subject: $rec, by: $me, field: $created, new: $r.name }};
-             CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 }};
+             CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 {entry} }};
              CREATE sync_log CONTENT {{ seq: $base + $r.i, tb: $tb, record: $rec, owners: [$me], teams: $teams }};
          }};
          FOR $r IN $updates {{
              LET $rec = type::record($tb, $r.id);
              LET $was = (SELECT * FROM ONLY $rec);
              IF $was.rev != $r.rev {{ THROW $conflict }};
-             UPDATE $rec MERGE object::extend($r.plain, {{ {key} rev: $r.rev + 1,
+             UPDATE $rec MERGE object::extend($r.plain, {{ {key} {moved_deal} rev: $r.rev + 1,
                  updated_at: time::now(), updated_by: $me {links} }});
+             // A value the kind's rules cleared (a lost deal's reason once it is open again).
+             IF $r.unset {{
+                 UPDATE $rec CONTENT object::remove((SELECT * FROM ONLY $rec), array::concat(['id'], $r.unset));
+             }};
+             {enter}
              FOR $c IN $r.changes {{
                  CREATE change CONTENT {{ subject: $rec, by: $me, field: $c.field, old: $c.old, new: $c.new }};
              }};
-             CREATE import_item CONTENT {{ import: $import, record: $rec, created: false, before: $was, rev: $r.rev + 1 }};
+             CREATE import_item CONTENT {{ import: $import, record: $rec, created: false, before: $was, rev: $r.rev + 1 {entry} }};
              CREATE sync_log CONTENT {{ seq: $base + $r.i, tb: $tb, record: $rec,
                  owners: array::complement([$was.owner], [NONE, NULL]),
                  teams: array::complement([$was.team], [NONE, NULL]) }};
@@ -136,12 +158,73 @@ pub async fn chunk<R: Synced>(
         "done_rows": done_rows,
         "tally": tally,
     }))?;
+    let pipeline = cx.pipeline().await?;
     let write = bind_actor(Write::new(sql), &cx.actor)
         .bind(vars)
+        .bind(("pipeline", rid("pipeline", &pipeline.id)))
         .bind(("import", rid("import", import)))
         .bind(("chunk", rid("import_chunk", &chunk_key(import, chunk))));
     db::write(&cx.db, &write).await?;
     Ok(())
+}
+
+/// A deal entering `$r.deal.stage` now, in the chunk's transaction after the deal's write:
+/// what [`crate::deals::ssr::ENTER_STAGE`] records for a save, with the entry's id chosen
+/// beforehand so the import's item can name it for an undo.
+const ENTER_STAGE: &str = "IF $r.deal.moved {
+    UPDATE $rec SET stage_changed_at = time::now(), touched_at = time::now();
+    LET $scope = (SELECT owner, team, stage_changed_at FROM ONLY $rec);
+    LET $stage = type::record('stage', $r.deal.stage);
+    CREATE type::record('stage_entry', $r.deal.entry) CONTENT { deal: $rec, stage: $stage,
+        owner: $scope.owner, team: $scope.team, at: $scope.stage_changed_at };
+    UPDATE $rec SET entered += { stage: $stage, at: $scope.stage_changed_at };
+};";
+
+/// A deal's stage, taken out of its plain fields: the database holds it as a record, and
+/// keeps the instants (`touched_at`, `stage_changed_at`, `entered`) itself, set when the
+/// deal enters a stage. `before` is the deal's value before an update (none for a new deal,
+/// which enters its first stage). Nothing for another kind.
+fn deal_part<R: Synced>(plain: &mut Value, before: Option<&mut Value>) -> Value {
+    if R::TABLE != Table::Deal {
+        return Value::Null;
+    }
+    let kept = ["touched_at", "stage_changed_at", "entered"];
+    let take = |value: &mut Value, field: &str| {
+        value
+            .as_object_mut()
+            .and_then(|fields| fields.remove(field))
+    };
+    for field in kept {
+        take(plain, field);
+    }
+    let stage = take(plain, "stage");
+    let was = before.and_then(|b| {
+        for field in kept {
+            take(b, field);
+        }
+        take(b, "stage")
+    });
+    let moved = was != stage;
+    json!({
+        "stage": stage,
+        "moved": moved,
+        "entry": moved.then(|| crate::ids::Id::new_v7().as_str().to_owned()),
+    })
+}
+
+/// The fields a record held that its new value leaves empty: a bulk write merges the new
+/// value in, which would keep them.
+fn cleared(before: &Value, after: &Value) -> Vec<String> {
+    let Some(before) = before.as_object() else {
+        return Vec::new();
+    };
+    before
+        .iter()
+        .filter(|(field, value)| {
+            !value.is_null() && after.get(field.as_str()).is_none_or(Value::is_null)
+        })
+        .map(|(field, _)| field.clone())
+        .collect()
 }
 
 /// The id of chunk `n` of import `import`.
@@ -167,11 +250,11 @@ const UNDO_PAGE: i64 = 500;
 /// Undoes import `import`, a page of its records per transaction: a record it created is
 /// removed and one it updated gets back what it held, unless someone changed it since (or,
 /// for a record it created, linked another record to it): then it is kept, and counted.
-/// Activities go first, then contacts, then companies, so a company made for an imported
-/// contact is free to go.
+/// Activities go first, then deals, then contacts, then companies, so a company made for an
+/// imported contact or deal is free to go.
 pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
     let mut kept = 0_u64;
-    for tb in [Table::Activity, Table::Contact, Table::Company] {
+    for tb in [Table::Activity, Table::Deal, Table::Contact, Table::Company] {
         loop {
             let mut response = db::run(
                 cx.db
@@ -259,6 +342,9 @@ async fn undo_page(
             LET $rec = type::record($tb, $r.id);
             LET $was = (SELECT owner, team, rev FROM ONLY $rec);
             IF $was.rev != $r.rev { THROW $conflict };
+            // A deal's stage entries: one it was made with, none since (its revision is
+            // the import's).
+            DELETE stage_entry WHERE deal = $rec;
             DELETE $rec;
             CREATE sync_log CONTENT { seq: $base + $r.i, tb: $tb, record: $rec,
                 owners: array::complement([$was.owner], [NONE, NULL]),
@@ -266,9 +352,12 @@ async fn undo_page(
         };
         FOR $r IN $restore {
             LET $rec = type::record($tb, $r.id);
-            LET $before = (SELECT VALUE before FROM import_item WHERE import = $import AND record = $rec)[0];
+            LET $item = (SELECT before, entry FROM import_item WHERE import = $import AND record = $rec)[0];
+            LET $before = $item.before;
             LET $was = (SELECT owner, team, rev FROM ONLY $rec);
             IF $was.rev != $r.rev OR $before = NONE { THROW $conflict };
+            // The stage entry of a deal the import moved: the funnel no longer counts it.
+            IF $item.entry { DELETE $item.entry };
             UPDATE $rec CONTENT object::extend(object::remove($before, 'id'),
                 { rev: $r.rev + 1, updated_at: time::now(), updated_by: $me });
             CREATE change CONTENT { subject: $rec, by: $me, field: $undone };

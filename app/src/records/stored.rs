@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 use crate::error::AppResult;
-use crate::history::FieldChange;
+use crate::history::{FieldChange, Shown};
+use crate::money::Currency;
 use crate::server::internal;
 use crate::sync::replica::{Synced, fields_of};
 
@@ -54,6 +55,21 @@ pub fn link_content<R: Synced>() -> String {
         .collect()
 }
 
+/// A money line (an amount with its currency, declared [`Shown::Amount`]) as history keeps
+/// it: minor units and the code ([`crate::history::amount_value`]), as a form's save writes it.
+fn amount<R: Synced>(fields: &crate::sync::Fields, of: &[&str]) -> Option<String> {
+    let [amount, currency] = of else {
+        return None;
+    };
+    let declared = R::FIELDS.iter().find(|f| f.name == *amount)?;
+    if declared.shown != Shown::Amount {
+        return None;
+    }
+    let currency = Currency::from_code(fields.get(*currency)?.as_str()?)?;
+    let minor = crate::money::parse_amount(fields.get(*amount)?.as_str()?, currency).ok()?;
+    Some(crate::history::amount_value(minor, currency))
+}
+
 /// History entries of an update: each history line the kind declares whose value changed.
 pub fn field_changes<R: Synced>(
     before: &R,
@@ -70,6 +86,9 @@ pub fn field_changes<R: Synced>(
         }
     }
     let shown = |fields: &crate::sync::Fields, of: &[&str]| {
+        if let Some(amount) = amount::<R>(fields, of) {
+            return Some(amount);
+        }
         let parts: Vec<String> = of
             .iter()
             .filter_map(|f| names(f, fields.get(*f)?))

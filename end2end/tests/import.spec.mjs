@@ -135,3 +135,55 @@ test("two imported contacts with one phone number show on the Duplicates page", 
   await group.getByRole("link", { name: `N. Sadeghi ${tag}` }).click();
   await expect(page.getByRole("heading", { name: `N. Sadeghi ${tag}`, level: 1 })).toBeVisible();
 });
+
+test("a deals spreadsheet lands its rows on the board's stages, and its undo takes them off", async ({ page }, info) => {
+  test.skip(info.project.name !== "desktop", "Import is a desktop and tablet screen; the board is checked once");
+  const tag = unique("deal").replace(/[^a-z0-9]/gi, "");
+  // A stage and a currency named in Persian, a Jalali date, a new customer, and a lost deal
+  // without its reason.
+  const csv =
+    "Deal,Company,Value,Currency,Stage,Expected close\n" +
+    `Kiln ${tag},Kiln Works ${tag},"12,500,000",تومان,مذاکره,۱۴۰۵/۱۰/۲۰\n` +
+    `Belts ${tag},Kiln Works ${tag},900.50,USD,,2027-01-15\n` +
+    `Lost ${tag},,100,USD,Lost,\n`;
+  await signIn(page, "manager@example.com");
+  await page.goto("/settings/import");
+  await hydrated(page);
+  await page.getByLabel("Records in the file").selectOption("deal");
+  await page.getByLabel("CSV file").setInputFiles({ name: "deals.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(page.getByLabel("Deal", { exact: true })).toHaveValue("title");
+  await expect(page.getByLabel("Stage", { exact: true })).toHaveValue("stage");
+  await expect(page.getByText("A deal matches an existing one with the same title at the same company.")).toBeVisible();
+  await expect(page.getByLabel("Match existing records on")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Check", exact: true }).click();
+  const willDo = page.locator("section", { has: page.getByRole("heading", { name: "What Import will do" }) });
+  const count = (label) => willDo.locator(".tally div", { hasText: label }).locator("dd");
+  await expect(count("Created")).toHaveText("2");
+  await expect(count("Refused")).toHaveText("1");
+  await expect(count("New companies for deals")).toHaveText("1");
+  await expect(willDo.getByText("Lost reason:", { exact: false }).first()).toBeVisible();
+  await expectNoSidewaysScroll(page);
+
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Import finished." })).toBeVisible();
+  await page.goto("/pipeline");
+  await hydrated(page);
+  await expect(page.getByRole("region", { name: "Negotiation" }).getByRole("link", { name: `Kiln ${tag}` })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Lead" }).getByRole("link", { name: `Belts ${tag}` })).toBeVisible();
+  await page.getByRole("link", { name: `Kiln ${tag}` }).click();
+  await expect(page.getByRole("heading", { name: `Kiln ${tag}`, level: 1 })).toBeVisible();
+  await expect(page.getByTestId("deal-stage")).toContainText("Negotiation");
+  await expect(page.getByText("12,500,000", { exact: false }).first()).toBeVisible();
+
+  await page.goto("/settings/import");
+  await hydrated(page);
+  await page.getByRole("listitem").filter({ hasText: "deals.csv" }).first().getByRole("button", { name: "Open" }).click();
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Undone: what it created is removed" })).toBeVisible();
+  await page.goto("/pipeline");
+  await hydrated(page);
+  await expect(page.getByRole("region", { name: "Lead" })).toBeVisible();
+  await expect(page.getByRole("link", { name: `Kiln ${tag}` })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: `Belts ${tag}` })).toHaveCount(0);
+});

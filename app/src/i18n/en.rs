@@ -732,7 +732,7 @@ messages! {
     ImportFileStep => "File",
     ImportWhat => "Records in the file",
     ImportFile => "CSV file",
-    ImportFileHint => "UTF-8, UTF-16 or Windows-1256 (Persian Excel); separated by commas, semicolons or tabs; the first row names the columns.",
+    ImportFileHint => "UTF-8, UTF-16 or Windows-1256 (Persian Excel); separated by commas, semicolons or tabs; the first row names the columns; dates year first (2026-12-31, or Jalali 1405/10/10).",
     ImportReading => "Reading the file…",
     ImportUnreadable => "This file cannot be read as a table. Save it from your spreadsheet as CSV and choose it again.",
     ImportColumns => "Columns",

@@ -334,7 +334,9 @@ fn CheckResult(result: Checked, table: Table) -> impl IntoView {
             .iter()
             .map(|(field, problem, n)| {
                 let why = super::problem_text(locale, table, field, *problem);
-                view! { <li>{why}{locale.text(Key::ListSeparator)}{locale.count(Key::ImportRows, *n as i64)}</li> }
+                // Each reason is a sentence: the count follows it in brackets, not after a comma.
+                let rows = format!("({})", locale.count(Key::ImportRows, *n as i64));
+                view! { <li>{why}" "<span class="muted">{rows}</span></li> }
             })
             .collect_view();
         view! { <h3>{t(Key::ImportReasons)}</h3><ul class="reasons">{items}</ul> }
@@ -390,20 +392,23 @@ fn PreviewRow(row: RowReport, table: Table) -> impl IntoView {
                 .iter()
                 .map(|(f, p)| super::problem_text(locale, table, f, *p))
                 .collect::<Vec<_>>()
-                .join(locale.text(Key::ListSeparator)),
+                .join(" "),
         ),
     };
+    // Each cell isolated: a Persian cell among English ones (or the reverse) would otherwise
+    // carry its neighbours and separators into its own direction.
+    let separator = locale.text(Key::ListSeparator);
     let cells = row
         .cells
-        .iter()
+        .into_iter()
         .filter(|c| !c.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(locale.text(Key::ListSeparator));
+        .enumerate()
+        .map(|(i, cell)| view! { {(i > 0).then_some(separator)}<bdi>{cell}</bdi> })
+        .collect_view();
     view! {
         <tr class=class>
             <td>{locale.number(row.line as i64)}</td>
-            <td dir="auto">{cells}</td>
+            <td>{cells}</td>
             <td>{what}</td>
         </tr>
     }

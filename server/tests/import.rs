@@ -707,3 +707,90 @@ async fn deals_are_imported_on_their_stages_matched_at_their_company_and_undone(
         "the funnel no longer counts the move"
     );
 }
+
+/// Sets import `id`'s lease to `runner`, its heartbeat `ago` seconds back (and its state).
+async fn lease(app: &TestApp, id: &str, state: &str, runner: &str, ago: i64) {
+    app.state
+        .db
+        .query(
+            "UPDATE $import SET state = $state, runner = $runner,
+                beat = time::now() - duration::from_secs($ago)",
+        )
+        .bind(("import", app::db::rid("import", id)))
+        .bind(("state", state.to_owned()))
+        .bind(("runner", runner.to_owned()))
+        .bind(("ago", ago))
+        .await
+        .expect("a lease")
+        .check()
+        .expect("a lease set");
+}
+
+#[tokio::test]
+async fn a_run_and_an_undo_whose_server_stopped_are_taken_over_and_finished() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let before = device(&app, &session).await;
+    // Ten chunks, so the run can be caught halfway.
+    let rows = 2_500;
+    let mut text = String::from("Name,E-mail\n");
+    for i in 0..rows {
+        text.push_str(&format!("Taken Over {i},taken.{i}@example.org\n"));
+    }
+    let reply = upload(&app, &session, "contact", text.into_bytes()).await;
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "skip" });
+    let reply = step(&app, &session, "check", &file.id, &plan).await;
+    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    assert_eq!(checked.tally.created, rows);
+
+    let reply = step(&app, &session, "start", &file.id, &plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    // Its server stops once some chunks are written: its lease goes stale.
+    let stopped_at = loop {
+        let reply = app
+            .call(Some(&session), "import/status", json!({ "id": file.id }))
+            .await;
+        let status: Status = serde_json::from_value(reply.body).expect("a status");
+        if status.done_rows > 0 {
+            lease(&app, &file.id, "running", "stopped", 600).await;
+            break status.done_rows;
+        }
+        tokio::task::yield_now().await;
+    };
+    assert!(stopped_at < rows, "caught halfway ({stopped_at} rows)");
+    // Another import, whose server is alive, is left alone.
+    let reply = upload(&app, &session, "contact", b"Name\nAlive One\n".to_vec()).await;
+    let alive: Upload = serde_json::from_value(reply.body).expect("an upload");
+    lease(&app, &alive.id, "running", "alive", 5).await;
+
+    let taken = app::import::resume::stalled(&app.state.db, &app.state.changes)
+        .await
+        .expect("a look for stalled imports");
+    assert_eq!(taken, 1);
+    let done = until(&app, &session, &file.id, State::Done).await;
+    assert_eq!(
+        done.tally, checked.tally,
+        "every row once, whoever wrote it"
+    );
+    assert_eq!(done.done_rows, rows);
+    let after = device(&app, &session).await;
+    assert_eq!(after.contacts.len(), before.contacts.len() + rows as usize);
+    let alive_now = app
+        .call(Some(&session), "import/status", json!({ "id": alive.id }))
+        .await;
+    assert_eq!(alive_now.body["state"], "running", "a live lease is kept");
+
+    // The undo's server stops before it starts; another finishes it.
+    lease(&app, &file.id, "undoing", "stopped", 600).await;
+    let taken = app::import::resume::stalled(&app.state.db, &app.state.changes)
+        .await
+        .expect("a look for stalled imports");
+    assert_eq!(taken, 1);
+    until(&app, &session, &file.id, State::Undone).await;
+    let undone = device(&app, &session).await;
+    assert_eq!(
+        undone.contacts.keys().collect::<Vec<_>>(),
+        before.contacts.keys().collect::<Vec<_>>()
+    );
+}

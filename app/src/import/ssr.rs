@@ -259,22 +259,31 @@ fn checked_plan(table: Table, headings: &[String], plan: &Plan) -> AppResult<()>
     Ok(())
 }
 
-/// A chunk's rows with their lines.
-async fn chunk_rows(cx: &Cx, id: &str, n: i64) -> AppResult<Vec<(usize, Vec<String>)>> {
-    #[derive(Deserialize)]
-    struct Chunk {
-        lines: Vec<usize>,
-        rows: Vec<Vec<String>>,
+/// A chunk as a run reads it.
+#[derive(Deserialize)]
+struct Chunk {
+    lines: Vec<usize>,
+    rows: Vec<Vec<String>>,
+    /// Written by a run already (one taken over goes on after it).
+    #[serde(default)]
+    done: bool,
+}
+
+impl Chunk {
+    fn rows(self) -> Vec<(usize, Vec<String>)> {
+        self.lines.into_iter().zip(self.rows).collect()
     }
+}
+
+async fn chunk(cx: &Cx, id: &str, n: i64) -> AppResult<Chunk> {
     let key = super::write::chunk_key(id, n);
     let mut response = db::run(
         cx.db
-            .query("SELECT lines, rows FROM ONLY $chunk")
+            .query("SELECT lines, rows, done FROM ONLY $chunk")
             .bind(("chunk", rid("import_chunk", &key))),
     )
     .await?;
-    let chunk: Chunk = db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)?;
-    Ok(chunk.lines.into_iter().zip(chunk.rows).collect())
+    db::take_one(&mut response, 0)?.ok_or(AppError::NotFound)
 }
 
 type Run<'a, T> = std::pin::Pin<Box<dyn Future<Output = AppResult<T>> + Send + 'a>>;
@@ -300,7 +309,7 @@ async fn dry_run<R: Synced>(cx: &Cx, id: &str, plan: Plan, chunks: i64) -> AppRe
     let mut preview = Vec::new();
     let mut reasons: BTreeMap<(String, String), (Problem, u64)> = BTreeMap::new();
     for n in 0..chunks {
-        for (line, cells) in chunk_rows(cx, id, n).await? {
+        for (line, cells) in chunk(cx, id, n).await?.rows() {
             let decided = decider.decide(line, &cells);
             decider.new_companies.clear();
             if let Outcome::Refuse(problems) = &decided.outcome {
@@ -342,13 +351,16 @@ pub async fn start(
     let stored = load(cx, id).await?;
     let table = Table::from_name(&stored.tb).ok_or_else(|| internal("import of unknown kind"))?;
     checked_plan(table, &stored.headings, &plan)?;
+    let runner = crate::ids::new_id();
     let mut response = db::run(
         cx.db
             .query(
-                "UPDATE $import SET state = 'running', plan = $plan, beat = time::now()
+                "UPDATE $import SET state = 'running', plan = $plan, runner = $runner,
+                    beat = time::now()
                  WHERE state = 'uploaded' RETURN VALUE state",
             )
             .bind(("import", rid("import", id)))
+            .bind(("runner", runner.clone()))
             .bind(db::vars(&json!({ "plan": plan }))?),
     )
     .await?;
@@ -356,46 +368,88 @@ pub async fn start(
     if claimed.is_empty() {
         return Err(AppError::Conflict);
     }
-    let job = (cx.clone(), id.to_owned(), stored.chunks);
-    tokio::spawn(async move {
-        let (cx, id, chunks) = job;
-        let outcome = run(&cx, &changes, table, &id, plan, chunks).await;
-        let (state, failure) = match &outcome {
-            Ok(()) => ("done", None),
-            Err(error) => {
-                tracing::error!(import = %id, %error, "import stopped");
-                ("failed", Some(error.to_string()))
-            }
-        };
-        let finish = Write::new(
-            "UPDATE $import SET state = $state, failure = $failure, finished_at = time::now()",
-        )
-        .bind(("import", rid("import", &id)))
-        .bind(db::vars(&json!({ "state": state, "failure": failure })).unwrap_or_default());
-        if let Err(error) = db::write(&cx.db, &finish).await {
-            tracing::error!(import = %id, %error, "import's end not recorded");
-        }
-        changes.poke();
-    });
+    let job = Job {
+        cx: cx.clone(),
+        changes,
+        id: id.to_owned(),
+        runner,
+    };
+    job.run(table, plan, stored.chunks);
     status(cx, id).await
 }
 
-async fn run(
-    cx: &Cx,
-    changes: &crate::sync::ssr::Changes,
-    table: Table,
-    id: &str,
-    plan: Plan,
-    chunks: i64,
-) -> AppResult<()> {
-    struct Real<'a>(&'a Cx, &'a crate::sync::ssr::Changes, &'a str, Plan, i64);
+/// A run or an undo in the background, holding the import's lease (`runner`): each of its
+/// writes checks the lease is still its own, and its heartbeat (`beat`) renews it. A server
+/// that finds a lease without a heartbeat takes it over ([`super::resume`]), and a run that
+/// lost its lease stops at its next write without touching the import's state.
+pub struct Job {
+    pub cx: Cx,
+    pub changes: crate::sync::ssr::Changes,
+    pub id: String,
+    pub runner: String,
+}
+
+impl Job {
+    /// Runs `plan` over the chunks not yet written, then records how it ended.
+    pub fn run(self, table: Table, plan: Plan, chunks: i64) {
+        tokio::spawn(async move {
+            let outcome = run(&self, table, plan, chunks).await;
+            let (state, failure) = match &outcome {
+                Ok(()) => ("done", None),
+                Err(error) => {
+                    tracing::error!(import = %self.id, %error, "import stopped");
+                    ("failed", Some(error.to_string()))
+                }
+            };
+            self.finish(
+                "UPDATE $import SET state = $state, failure = $failure, finished_at = time::now()
+                 WHERE runner = $runner AND state = 'running'",
+                json!({ "state": state, "failure": failure }),
+            )
+            .await;
+        });
+    }
+
+    /// Undoes what the import did that is still there, then records how it ended.
+    pub fn undo(self) {
+        tokio::spawn(async move {
+            let state = match super::write::undo(&self.cx, &self.id, &self.runner).await {
+                Ok(()) => "undone",
+                Err(error) => {
+                    tracing::error!(import = %self.id, %error, "undo stopped");
+                    "done"
+                }
+            };
+            self.finish(
+                "UPDATE $import SET state = $state WHERE runner = $runner AND state = 'undoing'",
+                json!({ "state": state }),
+            )
+            .await;
+        });
+    }
+
+    /// Records the end, if the lease is still this job's.
+    async fn finish(&self, sql: &str, vars: serde_json::Value) {
+        let finish = Write::new(sql)
+            .bind(("import", rid("import", &self.id)))
+            .bind(("runner", self.runner.clone()))
+            .bind(db::vars(&vars).unwrap_or_default());
+        if let Err(error) = db::write(&self.cx.db, &finish).await {
+            tracing::error!(import = %self.id, %error, "import's end not recorded");
+        }
+        self.changes.poke();
+    }
+}
+
+async fn run(job: &Job, table: Table, plan: Plan, chunks: i64) -> AppResult<()> {
+    struct Real<'a>(&'a Job, Plan, i64);
     impl<'a> Visit for Real<'a> {
         type Out = Run<'a, ()>;
         fn visit<R: Synced>(self) -> Self::Out {
-            Box::pin(run_kind::<R>(self.0, self.1, self.2, self.3, self.4))
+            Box::pin(run_kind::<R>(self.0, self.1, self.2))
         }
     }
-    table.visit(Real(cx, changes, id, plan, chunks)).await
+    table.visit(Real(job, plan, chunks)).await
 }
 
 /// A refused row's reasons, in the importer's language, on one line.
@@ -407,19 +461,23 @@ fn reasons_text(locale: Locale, table: Table, problems: &[(String, Problem)]) ->
         .join("; ")
 }
 
-async fn run_kind<R: Synced>(
-    cx: &Cx,
-    changes: &crate::sync::ssr::Changes,
-    id: &str,
-    plan: Plan,
-    chunks: i64,
-) -> AppResult<()> {
+/// Decides and writes each chunk a run has not written yet. A run taken over goes on from
+/// the progress in the database: its counts so far, and the records its chunks wrote, which
+/// the later rows now find as existing ones.
+async fn run_kind<R: Synced>(job: &Job, plan: Plan, chunks: i64) -> AppResult<()> {
+    let (cx, id) = (&job.cx, job.id.as_str());
+    let stored = load(cx, id).await?;
     let mut decider = Decider::<R>::new(cx, plan).await?;
-    let mut done = 0_u64;
+    decider.tally = stored.tally.unwrap_or_default();
+    let mut done = stored.done_rows;
     for n in 0..chunks {
+        let chunk = chunk(cx, id, n).await?;
+        if chunk.done {
+            continue;
+        }
         let mut writes: Vec<Change<R>> = Vec::new();
         let mut refused = Vec::new();
-        for (line, cells) in chunk_rows(cx, id, n).await? {
+        for (line, cells) in chunk.rows() {
             let decided = decider.decide(line, &cells);
             if let Outcome::Refuse(problems) = &decided.outcome {
                 refused.push((line, reasons_text(cx.actor.locale, R::TABLE, problems)));
@@ -429,19 +487,15 @@ async fn run_kind<R: Synced>(
         }
         let companies: Vec<_> = decider.new_companies.drain(..).collect();
         let shown = |field: &str, value: &serde_json::Value| decider.shown(field, value);
-        super::write::chunk::<R>(
-            cx,
-            id,
-            n,
-            &writes,
-            &companies,
-            &refused,
-            done,
-            &decider.tally,
-            &shown,
-        )
-        .await?;
-        changes.poke();
+        let place = super::write::Place {
+            import: id,
+            runner: &job.runner,
+            chunk: n,
+            done_rows: done,
+            tally: &decider.tally,
+        };
+        super::write::chunk::<R>(cx, &place, &writes, &companies, &refused, &shown).await?;
+        job.changes.poke();
     }
     Ok(())
 }
@@ -453,37 +507,29 @@ pub async fn undo(cx: &Cx, changes: crate::sync::ssr::Changes, id: &str) -> AppR
     if !status.can_undo {
         return Err(AppError::Forbidden);
     }
+    let runner = crate::ids::new_id();
     let mut response = db::run(
         cx.db
             .query(
-                "UPDATE $import SET state = 'undoing', beat = time::now()
+                "UPDATE $import SET state = 'undoing', runner = $runner, kept = 0,
+                    beat = time::now()
                  WHERE state IN ['done', 'failed'] RETURN VALUE state",
             )
-            .bind(("import", rid("import", id))),
+            .bind(("import", rid("import", id)))
+            .bind(("runner", runner.clone())),
     )
     .await?;
     let claimed: Vec<String> = response.take(0).map_err(internal)?;
     if claimed.is_empty() {
         return Err(AppError::Conflict);
     }
-    let job = (cx.clone(), id.to_owned());
-    tokio::spawn(async move {
-        let (cx, id) = job;
-        let (state, kept) = match super::write::undo(&cx, &id).await {
-            Ok(kept) => ("undone", kept),
-            Err(error) => {
-                tracing::error!(import = %id, %error, "undo stopped");
-                ("done", 0)
-            }
-        };
-        let finish = Write::new("UPDATE $import SET state = $state, kept = $kept")
-            .bind(("import", rid("import", &id)))
-            .bind(db::vars(&json!({ "state": state, "kept": kept })).unwrap_or_default());
-        if let Err(error) = db::write(&cx.db, &finish).await {
-            tracing::error!(import = %id, %error, "undo's end not recorded");
-        }
-        changes.poke();
-    });
+    Job {
+        cx: cx.clone(),
+        changes,
+        id: id.to_owned(),
+        runner,
+    }
+    .undo();
     self::status(cx, id).await
 }
 

@@ -27,18 +27,25 @@ struct ChangeRow {
     new: Option<String>,
 }
 
-/// One chunk's decisions, written in one transaction with the import's progress. `Conflict`
-/// if a record it updates changed since it was read (the caller decides the chunk again).
-#[allow(clippy::too_many_arguments)]
+/// Where a chunk's write stands in its import: which chunk, written by which run (the
+/// import's lease holder), and the import's progress once it is written.
+pub struct Place<'a> {
+    pub import: &'a str,
+    pub runner: &'a str,
+    pub chunk: i64,
+    pub done_rows: u64,
+    pub tally: &'a Tally,
+}
+
+/// One chunk's decisions, written in one transaction with the import's progress, and the
+/// chunk marked written. `Conflict` if a record it updates changed since it was read, or if
+/// the run no longer holds the import's lease (another server took it over).
 pub async fn chunk<R: Synced>(
     cx: &Cx,
-    import: &str,
-    chunk: i64,
+    place: &Place<'_>,
     changes: &[Change<R>],
     companies: &[(crate::ids::Id, String)],
     refused: &[(usize, String)],
-    done_rows: u64,
-    tally: &Tally,
     shown: &impl Fn(&str, &Value) -> Option<String>,
 ) -> AppResult<()> {
     let mut i = 0_i64;
@@ -103,7 +110,10 @@ pub async fn chunk<R: Synced>(
     };
     let sql = format!(
         "BEGIN TRANSACTION;
-         IF (SELECT VALUE state FROM ONLY $import) != 'running' {{ THROW $conflict }};
+         LET $lease = (SELECT state, runner FROM ONLY $import);
+         IF $lease.state != 'running' OR $lease.runner != $runner OR (SELECT VALUE done FROM ONLY $chunk) {{
+             THROW $conflict
+         }};
          LET $base = (UPSERT ONLY sync_counter:main SET n += $count RETURN VALUE n) - $count;
          LET $teams = array::complement([$team], [NONE, NULL]);
          FOR $c IN $companies {{
@@ -142,7 +152,7 @@ pub async fn chunk<R: Synced>(
                  owners: array::complement([$was.owner], [NONE, NULL]),
                  teams: array::complement([$was.team], [NONE, NULL]) }};
          }};
-         UPDATE $chunk SET refused = $refused;
+         UPDATE $chunk SET refused = $refused, done = true;
          UPDATE $import SET done_rows = $done_rows, tally = $tally, beat = time::now();
          COMMIT TRANSACTION;"
     );
@@ -155,15 +165,19 @@ pub async fn chunk<R: Synced>(
         "created": history::CREATED,
         "conflict": CONFLICT_MARK,
         "refused": refused.iter().map(|(line, why)| json!([line, why])).collect::<Vec<_>>(),
-        "done_rows": done_rows,
-        "tally": tally,
+        "done_rows": place.done_rows,
+        "tally": place.tally,
     }))?;
     let pipeline = cx.pipeline().await?;
     let write = bind_actor(Write::new(sql), &cx.actor)
         .bind(vars)
         .bind(("pipeline", rid("pipeline", &pipeline.id)))
-        .bind(("import", rid("import", import)))
-        .bind(("chunk", rid("import_chunk", &chunk_key(import, chunk))));
+        .bind(("import", rid("import", place.import)))
+        .bind(("runner", place.runner.to_owned()))
+        .bind((
+            "chunk",
+            rid("import_chunk", &chunk_key(place.import, place.chunk)),
+        ));
     db::write(&cx.db, &write).await?;
     Ok(())
 }
@@ -251,9 +265,10 @@ const UNDO_PAGE: i64 = 500;
 /// removed and one it updated gets back what it held, unless someone changed it since (or,
 /// for a record it created, linked another record to it): then it is kept, and counted.
 /// Activities go first, then deals, then contacts, then companies, so a company made for an
-/// imported contact or deal is free to go.
-pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
-    let mut kept = 0_u64;
+/// imported contact or deal is free to go. Each page adds the records it kept to the import's
+/// count and deletes its items, so an undo taken over by another server goes on where this
+/// one stopped.
+pub async fn undo(cx: &Cx, import: &str, runner: &str) -> AppResult<()> {
     for tb in [Table::Activity, Table::Deal, Table::Contact, Table::Company] {
         loop {
             let mut response = db::run(
@@ -273,7 +288,7 @@ pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
             }
             let linked = linked_to(cx, tb, &items).await?;
             let (mut remove, mut restore) = (Vec::new(), Vec::new());
-            let mut i = 0;
+            let (mut i, mut kept) = (0, 0_u64);
             for item in &items {
                 let mut entry = || {
                     i += 1;
@@ -288,10 +303,17 @@ pub async fn undo(cx: &Cx, import: &str) -> AppResult<u64> {
                 }
             }
             let page: Vec<_> = items.iter().map(|i| rid("import_item", &i.id)).collect();
-            undo_page(cx, import, tb, &remove, &restore, page).await?;
+            let lease = Lease { import, runner };
+            undo_page(cx, &lease, tb, &remove, &restore, page, kept).await?;
         }
     }
-    Ok(kept)
+    Ok(())
+}
+
+/// The import an undo works on, and its lease.
+struct Lease<'a> {
+    import: &'a str,
+    runner: &'a str,
 }
 
 /// Which of `items` (records of `tb`) another record links to, by any declared link.
@@ -329,13 +351,16 @@ async fn linked_to(cx: &Cx, tb: Table, items: &[Item]) -> AppResult<Vec<crate::i
 /// page's items (`page`, by id) go with it.
 async fn undo_page(
     cx: &Cx,
-    import: &str,
+    lease: &Lease<'_>,
     tb: Table,
     remove: &[Value],
     restore: &[Value],
     page: Vec<surrealdb::types::RecordId>,
+    kept: u64,
 ) -> AppResult<()> {
     let sql = "BEGIN TRANSACTION;
+        LET $lease = (SELECT state, runner FROM ONLY $import);
+        IF $lease.state != 'undoing' OR $lease.runner != $runner { THROW $conflict };
         LET $n = array::len($remove) + array::len($restore);
         LET $base = (UPSERT ONLY sync_counter:main SET n += $n RETURN VALUE n) - $n;
         FOR $r IN $remove {
@@ -366,7 +391,7 @@ async fn undo_page(
                 teams: array::complement(array::distinct([$was.team, $before.team]), [NONE, NULL]) };
         };
         DELETE $page;
-        UPDATE $import SET beat = time::now();
+        UPDATE $import SET beat = time::now(), kept += $kept;
         COMMIT TRANSACTION;";
     let write = bind_actor(Write::new(sql), &cx.actor)
         .bind(db::vars(&json!({
@@ -377,7 +402,9 @@ async fn undo_page(
             "undone": history::IMPORT_UNDONE,
         }))?)
         .bind(("page", page))
-        .bind(("import", rid("import", import)));
+        .bind(("kept", kept as i64))
+        .bind(("runner", lease.runner.to_owned()))
+        .bind(("import", rid("import", lease.import)));
     db::write(&cx.db, &write).await?;
     Ok(())
 }

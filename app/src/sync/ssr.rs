@@ -569,11 +569,23 @@ pub async fn watch_changes(db: Db, horizon_days: i64) -> Changes {
     let poked = poke.clone();
     tokio::spawn(async move {
         let mut next_housekeeping = tokio::time::Instant::now();
+        let mut next_takeover = tokio::time::Instant::now();
         while !sender.is_closed() {
             if tokio::time::Instant::now() >= next_housekeeping {
                 next_housekeeping += crate::housekeeping::EVERY;
                 if let Err(error) = crate::housekeeping::run_once(&db, horizon_days).await {
                     tracing::warn!("housekeeping failed: {error}");
+                }
+            }
+            if tokio::time::Instant::now() >= next_takeover {
+                next_takeover += crate::import::resume::EVERY;
+                // A job it starts holds a receiver while it runs, and none after.
+                let changes = Changes {
+                    seen: sender.subscribe(),
+                    poke: poked.clone(),
+                };
+                if let Err(error) = crate::import::resume::stalled(&db, &changes).await {
+                    tracing::warn!("could not look for stalled imports: {error}");
                 }
             }
             // A poke that comes while the counter is being read is kept (`notify_one`

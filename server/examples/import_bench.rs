@@ -1,7 +1,8 @@
 //! Import at scale: a CSV of 50,000 contacts (with 2,000 companies named by them, some rows
 //! repeated and some refused) uploaded, checked, imported and undone by the demo admin,
-//! against the database `HAMRAH_DB` names (a fresh `surrealkv://` directory in `.ci/bench`).
-//! Prints a table of the times and the process's peak memory.
+//! against the database `HAMRAH_DB` names (a fresh `surrealkv://` directory in `.ci/bench`);
+//! between them, 10,000 deals at those companies, on stages named in either language, are
+//! imported and undone. Prints a table of the times and the process's peak memory.
 
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,7 @@ use app::kinds::Table;
 use server::config::Config;
 
 const ROWS: usize = 50_000;
+const DEALS: usize = 10_000;
 
 fn peak_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -36,6 +38,24 @@ fn file() -> Vec<u8> {
         text.push_str(&format!(
             "Person {n},0912{n:07},{mail},Company {} Ltd,Buyer\n",
             n % 2_000
+        ));
+    }
+    text.into_bytes()
+}
+
+/// Deals at the imported companies: stages by name in English or Persian, amounts in tomans,
+/// Jalali dates.
+fn deals_file() -> Vec<u8> {
+    let stages = ["Lead", "Qualified", "پیشنهاد", "Negotiation", "Won"];
+    let mut text = String::from("Deal,Company,Value,Currency,Stage,Expected close\n");
+    for n in 0..DEALS {
+        text.push_str(&format!(
+            "Deal {n},Company {} Ltd,{},تومان,{},1405/{}/{}\n",
+            n % 2_000,
+            (n % 90 + 1) * 1_000_000,
+            stages[n % stages.len()],
+            n % 12 + 1,
+            n % 28 + 1,
         ));
     }
     text.into_bytes()
@@ -147,6 +167,31 @@ async fn main() -> anyhow::Result<()> {
         .map_err(err)?;
     let unmerged = started.elapsed();
 
+    // Deals at the imported companies, imported and undone.
+    let deals = deals_file();
+    let started = Instant::now();
+    let upload_deals = app::import::ssr::store(&cx, Table::Deal, "deals.csv", &deals)
+        .await
+        .map_err(err)?;
+    let deal_plan = Plan {
+        columns: upload_deals.suggested.clone(),
+        ..Plan::default()
+    };
+    app::import::ssr::start(&cx, state.changes.clone(), &upload_deals.id, deal_plan)
+        .await
+        .map_err(err)?;
+    until(&cx, &upload_deals.id, State::Done).await?;
+    let deals_run = started.elapsed();
+    let deals_done = app::import::ssr::status(&cx, &upload_deals.id)
+        .await
+        .map_err(err)?;
+    let started = Instant::now();
+    app::import::ssr::undo(&cx, state.changes.clone(), &upload_deals.id)
+        .await
+        .map_err(err)?;
+    until(&cx, &upload_deals.id, State::Undone).await?;
+    let deals_undo = started.elapsed();
+
     let started = Instant::now();
     app::import::ssr::undo(&cx, state.changes.clone(), &upload.id)
         .await
@@ -180,6 +225,16 @@ async fn main() -> anyhow::Result<()> {
         merged.as_secs_f64() * 1000.0
     );
     println!("| Undo merge | {:.0} ms |", unmerged.as_secs_f64() * 1000.0);
+    println!(
+        "| {DEALS} deals at those companies: upload and Import ({} created, {} refused) | {:.1} s |",
+        deals_done.tally.created,
+        deals_done.tally.refused,
+        deals_run.as_secs_f64()
+    );
+    println!(
+        "| Undo (the deals, and their stage entries) | {:.1} s |",
+        deals_undo.as_secs_f64()
+    );
     println!("| Undo (the import) | {:.1} s |", undo.as_secs_f64());
     println!(
         "| peak memory (process, before → after) | {before:.0} → {:.0} MiB |",

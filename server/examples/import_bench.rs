@@ -157,6 +157,7 @@ async fn main() -> anyhow::Result<()> {
         other: other.id.clone(),
         revs: [preview.sides[0].rev, preview.sides[1].rev],
         take: Vec::new(),
+        both: Vec::new(),
     };
     let started = Instant::now();
     app::merge::ssr::merge(&cx, &request).await.map_err(err)?;

@@ -98,15 +98,25 @@ pub async fn chunk<R: Synced>(
     } else {
         ""
     };
+    // A deal enters its stage in the deal's own write (its dashboard tallies are kept by
+    // the database on every write of a deal, so one write instead of three), and the entry
+    // the funnel counts is written beside it, with an id chosen beforehand so the import's
+    // item can name it for an undo: what `crate::deals::ssr::ENTER_STAGE` records for a save.
     let (new_deal, moved_deal, enter, entry) = if R::TABLE == Table::Deal {
         (
-            "stage: type::record('stage', $r.deal.stage), pipeline: $pipeline,",
-            "stage: type::record('stage', $r.deal.stage),",
-            ENTER_STAGE,
+            "stage: $stage, pipeline: $pipeline, stage_changed_at: $now, touched_at: $now,
+                 entered: [{ stage: $stage, at: $now }],",
+            "IF $r.deal.moved THEN { stage: $stage, stage_changed_at: $now, touched_at: $now,
+                 entered: array::append($was.entered ?? [], { stage: $stage, at: $now }) }
+             ELSE {} END",
+            "IF $r.deal.moved {
+                 CREATE type::record('stage_entry', $r.deal.entry) CONTENT { deal: $rec,
+                     stage: $stage, owner: $owner, team: $owner_team, at: $now };
+             };",
             ", entry: IF $r.deal.entry THEN type::record('stage_entry', $r.deal.entry) END",
         )
     } else {
-        ("", "", "", "")
+        ("", "{}", "", "")
     };
     let sql = format!(
         "BEGIN TRANSACTION;
@@ -116,6 +126,7 @@ pub async fn chunk<R: Synced>(
          }};
          LET $base = (UPSERT ONLY sync_counter:main SET n += $count RETURN VALUE n) - $count;
          LET $teams = array::complement([$team], [NONE, NULL]);
+         LET $now = time::now();
          FOR $c IN $companies {{
              LET $rec = type::record('company', $c.id);
              CREATE $rec CONTENT {{ name: $c.name, name_lc: $c.name_lc, owner: $me, team: $team,
@@ -126,6 +137,9 @@ pub async fn chunk<R: Synced>(
          }};
          FOR $r IN $creates {{
              LET $rec = type::record($tb, $r.id);
+             LET $stage = IF $r.deal THEN type::record('stage', $r.deal.stage) END;
+             LET $owner = $me;
+             LET $owner_team = $team;
              CREATE $rec CONTENT object::extend($r.plain, {{ {key} {new_deal} owner: $me, team: $team,
                  created_by: $me, updated_by: $me {links} }});
              {enter}
@@ -137,8 +151,11 @@ pub async fn chunk<R: Synced>(
              LET $rec = type::record($tb, $r.id);
              LET $was = (SELECT * FROM ONLY $rec);
              IF $was.rev != $r.rev {{ THROW $conflict }};
-             UPDATE $rec MERGE object::extend($r.plain, {{ {key} {moved_deal} rev: $r.rev + 1,
-                 updated_at: time::now(), updated_by: $me {links} }});
+             LET $stage = IF $r.deal THEN type::record('stage', $r.deal.stage) END;
+             LET $owner = $was.owner;
+             LET $owner_team = $was.team;
+             UPDATE $rec MERGE object::extend(object::extend($r.plain, {{ {key} rev: $r.rev + 1,
+                 updated_at: $now, updated_by: $me {links} }}), {moved_deal});
              // A value the kind's rules cleared (a lost deal's reason once it is open again).
              IF $r.unset {{
                  UPDATE $rec CONTENT object::remove((SELECT * FROM ONLY $rec), array::concat(['id'], $r.unset));
@@ -181,18 +198,6 @@ pub async fn chunk<R: Synced>(
     db::write(&cx.db, &write).await?;
     Ok(())
 }
-
-/// A deal entering `$r.deal.stage` now, in the chunk's transaction after the deal's write:
-/// what [`crate::deals::ssr::ENTER_STAGE`] records for a save, with the entry's id chosen
-/// beforehand so the import's item can name it for an undo.
-const ENTER_STAGE: &str = "IF $r.deal.moved {
-    UPDATE $rec SET stage_changed_at = time::now(), touched_at = time::now();
-    LET $scope = (SELECT owner, team, stage_changed_at FROM ONLY $rec);
-    LET $stage = type::record('stage', $r.deal.stage);
-    CREATE type::record('stage_entry', $r.deal.entry) CONTENT { deal: $rec, stage: $stage,
-        owner: $scope.owner, team: $scope.team, at: $scope.stage_changed_at };
-    UPDATE $rec SET entered += { stage: $stage, at: $scope.stage_changed_at };
-};";
 
 /// A deal's stage, taken out of its plain fields: the database holds it as a record, and
 /// keeps the instants (`touched_at`, `stage_changed_at`, `entered`) itself, set when the

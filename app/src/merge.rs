@@ -92,14 +92,93 @@ impl Preview {
             .map(str::to_owned)
             .collect()
     }
+
+    /// The fields where both values can stay when `keep` stays: the two differ (as phone
+    /// numbers or addresses, not only in how they are written), and the field's second slot
+    /// is empty on both, so the other's value can go there ("Both": two phone numbers).
+    /// They are suggested so: a merge loses nothing by default.
+    pub fn both_possible(&self, keep: usize) -> Vec<&'static str> {
+        let (kept, other) = (&self.sides[keep], &self.sides[1 - keep]);
+        self.differing()
+            .into_iter()
+            .filter(|f| {
+                let Some(slot) = second_slot(self.table, f) else {
+                    return false;
+                };
+                let text = |side: &Side| {
+                    side.values
+                        .get(*f)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                };
+                kept.filled(f)
+                    && other.filled(f)
+                    && !kept.filled(slot)
+                    && !other.filled(slot)
+                    && !same(
+                        self.table,
+                        f,
+                        &text(kept).unwrap_or_default(),
+                        &text(other).unwrap_or_default(),
+                    )
+            })
+            .collect()
+    }
 }
 
-/// The survivor's fields: `keep`'s, with `other`'s value for each field in `take`.
-pub fn chosen(keep: &Fields, other: &Fields, take: &[String]) -> Fields {
+/// The second slot of `field`, if its kind declares one: the next field shown on the same
+/// history line ("phone2" after "phone", "email2" after "email").
+pub fn second_slot(table: Table, field: &str) -> Option<&'static str> {
+    let fields = crate::kinds::fields_of_kind(table);
+    let at = fields.iter().position(|f| f.name == field)?;
+    let line = fields[at].history?;
+    fields[at + 1..]
+        .iter()
+        .find(|f| f.history == Some(line))
+        .map(|f| f.name)
+}
+
+/// Whether two values of `field` are one: a phone number however it is written, an e-mail
+/// address in any case.
+fn same(table: Table, field: &str, a: &str, b: &str) -> bool {
+    let label = crate::kinds::fields_of_kind(table)
+        .iter()
+        .find(|f| f.name == field)
+        .map(|f| f.label);
+    match label {
+        Some(crate::i18n::Key::FieldPhone) => {
+            crate::text::phone_key(a).is_some()
+                && crate::text::phone_key(a) == crate::text::phone_key(b)
+        }
+        Some(crate::i18n::Key::FieldEmail) => a.trim().to_lowercase() == b.trim().to_lowercase(),
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// The survivor's fields: `keep`'s, with `other`'s value for each field in `take`, and
+/// `other`'s value of each field in `both` in that field's empty second slot.
+pub fn chosen(
+    table: Table,
+    keep: &Fields,
+    other: &Fields,
+    take: &[String],
+    both: &[String],
+) -> Fields {
     let mut fields = keep.clone();
     for field in take {
         if let (Some(value), true) = (other.get(field), fields.contains_key(field)) {
             fields.insert(field.clone(), value.clone());
+        }
+    }
+    for field in both {
+        let Some(slot) = second_slot(table, field) else {
+            continue;
+        };
+        let empty = fields
+            .get(slot)
+            .is_none_or(|v| v.as_str().is_none_or(str::is_empty));
+        if let (Some(value), true) = (other.get(field), empty) {
+            fields.insert(slot.to_owned(), value.clone());
         }
     }
     fields
@@ -115,6 +194,9 @@ pub struct MergeRequest {
     pub revs: [i64; 2],
     /// The fields whose value comes from `other`.
     pub take: Vec<String>,
+    /// The fields that keep both values, `other`'s in the field's second slot.
+    #[serde(default)]
+    pub both: Vec<String>,
 }
 
 /// What an undo did: the survivor's values are put back unless someone changed it since the
@@ -212,9 +294,91 @@ mod tests {
         assert_eq!(even.suggested_keep(), 1, "older");
 
         let [a, b] = &preview.sides;
-        let merged = chosen(&a.values, &b.values, &["email".into(), "nonsense".into()]);
+        let merged = chosen(
+            Table::Company,
+            &a.values,
+            &b.values,
+            &["email".into(), "nonsense".into()],
+            &[],
+        );
         assert_eq!(merged.get("email"), Some(&"info@pars.ir".into()));
         assert_eq!(merged.get("phone"), Some(&"021 1".into()));
         assert!(!merged.contains_key("nonsense"), "only the form's fields");
+    }
+
+    /// Two phone numbers can both stay (the other's as the second), two ways of writing one
+    /// number cannot, and a second slot already filled is not overwritten.
+    #[test]
+    fn both_values_stay_when_a_second_slot_is_free() {
+        let contact = |id: &str, phone: &str, phone2: &str, email: &str| Side {
+            values: [
+                ("name", "Ali Rezaei"),
+                ("title", ""),
+                ("company", ""),
+                ("phone", phone),
+                ("phone2", phone2),
+                ("email", email),
+                ("email2", ""),
+            ]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+            .collect(),
+            ..side(id, 0, "2026-01-01", &[])
+        };
+        assert_eq!(second_slot(Table::Contact, "phone"), Some("phone2"));
+        assert_eq!(second_slot(Table::Contact, "phone2"), None);
+        assert_eq!(second_slot(Table::Company, "phone"), None);
+        let preview = Preview {
+            table: Table::Contact,
+            sides: [
+                contact("a", "0912 345 6789", "", "ali@x.ir"),
+                contact("b", "021 8888 1234", "", "ALI@X.IR"),
+            ],
+        };
+        assert_eq!(
+            preview.both_possible(0),
+            ["phone"],
+            "the e-mails are one address"
+        );
+        let [a, b] = &preview.sides;
+        let merged = chosen(Table::Contact, &a.values, &b.values, &[], &["phone".into()]);
+        assert_eq!(merged.get("phone"), Some(&"0912 345 6789".into()));
+        assert_eq!(merged.get("phone2"), Some(&"021 8888 1234".into()));
+
+        let one_number = Preview {
+            sides: [
+                contact("a", "09123456789", "", ""),
+                contact("b", "+98 912 345 6789", "", ""),
+            ],
+            ..preview.clone()
+        };
+        assert!(
+            one_number.both_possible(0).is_empty(),
+            "one number, two forms"
+        );
+        let slot_taken = Preview {
+            sides: [
+                contact("a", "09123456789", "", ""),
+                contact("b", "021 8888 1234", "021 7777 1234", ""),
+            ],
+            ..preview.clone()
+        };
+        assert!(
+            slot_taken.both_possible(0).is_empty(),
+            "its own choice fills it"
+        );
+        let [a, b] = &slot_taken.sides;
+        let kept = chosen(
+            Table::Contact,
+            &a.values,
+            &b.values,
+            &["phone2".into()],
+            &["phone".into()],
+        );
+        assert_eq!(
+            kept.get("phone2"),
+            Some(&"021 7777 1234".into()),
+            "not overwritten"
+        );
     }
 }

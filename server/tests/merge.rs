@@ -391,3 +391,77 @@ async fn when_the_trash_is_emptied_the_merged_away_history_stays_with_the_surviv
         "said once, by `merged`: {history:?}"
     );
 }
+
+#[tokio::test]
+async fn a_contact_merge_can_keep_both_phone_numbers_and_its_undo_takes_the_second_away() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let mut ids = Vec::new();
+    for phone in ["0912 345 6789", "021 8888 1234"] {
+        let id = app::ids::new_id();
+        let reply = app
+            .save(
+                &session,
+                "contact",
+                json!({ "id": id, "name": "Ali Rezaei", "title": "", "company": "",
+                        "phone": phone, "phone2": "", "email": "", "email2": "" }),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        ids.push(id);
+    }
+    let reply = app
+        .call(
+            Some(&session),
+            "merge/preview",
+            json!({ "table": "contact", "a": ids[0], "b": ids[1] }),
+        )
+        .await;
+    let preview: Preview = serde_json::from_value(reply.body).expect("a preview");
+    let keep = preview
+        .sides
+        .iter()
+        .position(|s| s.id == ids[0])
+        .expect("a side");
+    assert_eq!(preview.both_possible(keep), ["phone"]);
+    let (kept, other) = (&preview.sides[keep], &preview.sides[1 - keep]);
+    let request = |take: &[&str], both: &[&str]| {
+        json!({ "request": { "table": "contact", "keep": kept.id, "other": other.id,
+            "revs": [kept.rev, other.rev], "take": take, "both": both } })
+    };
+    for (take, both) in [(&[][..], &["name"][..]), (&["phone"][..], &["phone"][..])] {
+        let reply = app
+            .call(Some(&session), "merge/run", request(take, both))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "both of {both:?}, taking {take:?}"
+        );
+    }
+    let reply = app
+        .call(Some(&session), "merge/run", request(&[], &["phone"]))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let survivor = app.form_fields("contact", &ids[0]).await;
+    assert_eq!(survivor["phone"], "0912 345 6789");
+    assert_eq!(
+        survivor["phone2"], "021 8888 1234",
+        "the other's number kept"
+    );
+
+    let reply = app
+        .call(
+            Some(&session),
+            "merge/undo",
+            json!({ "table": "contact", "id": ids[1] }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let survivor = app.form_fields("contact", &ids[0]).await;
+    assert_eq!(survivor["phone2"], "", "as before the merge");
+    assert_eq!(
+        app.form_fields("contact", &ids[1]).await["phone"],
+        "021 8888 1234"
+    );
+}

@@ -803,6 +803,7 @@ messages! {
     MergedAwayNote => "This record was merged into {name}.",
     MergeStays => "Which one stays",
     MergeKeep => "Keep this one",
+    MergeBoth => "Both",
     MergeValues => "Values it keeps",
     MergeField => "Field",
     MergeSame => "The two agree on every field.",

@@ -885,6 +885,7 @@ pub const fn text(key: Key) -> &'static str {
         Key::MergedAwayNote => "این رکورد در {name} ادغام شده است.",
         Key::MergeStays => "کدام یک بماند",
         Key::MergeKeep => "این یکی بماند",
+        Key::MergeBoth => "هر دو",
         Key::MergeValues => "مقدارهایی که نگه می‌دارد",
         Key::MergeField => "فیلد",
         Key::MergeSame => "دو رکورد در همهٔ فیلدها یکسان‌اند.",

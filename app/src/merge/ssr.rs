@@ -198,15 +198,22 @@ async fn merge_kind<R: Synced>(cx: &Cx, request: &MergeRequest) -> AppResult<()>
     if [keep.rev(), other.rev()] != request.revs {
         return Err(AppError::Conflict);
     }
-    if request
-        .take
-        .iter()
-        .any(|f| !R::FIELDS.iter().any(|d| d.name == f))
-    {
+    let declared = |f: &String| R::FIELDS.iter().any(|d| d.name == f);
+    // A field keeps both values only where a second slot takes the other's, and it cannot
+    // also take the other's value instead.
+    let both_fits =
+        |f: &String| super::second_slot(R::TABLE, f).is_some() && !request.take.contains(f);
+    if !request.take.iter().all(declared) || !request.both.iter().all(both_fits) {
         return Err(AppError::form(Problem::Malformed));
     }
     let before = fields_of(&keep.input());
-    let fields = super::chosen(&before, &fields_of(&other.input()), &request.take);
+    let fields = super::chosen(
+        R::TABLE,
+        &before,
+        &fields_of(&other.input()),
+        &request.take,
+        &request.both,
+    );
     let input: R::Input = input_from(fields.clone(), keep.id(), Some(keep.rev()))?;
     let pipeline = cx.pipeline().await?;
     let now = time::OffsetDateTime::now_utc()

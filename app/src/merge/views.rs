@@ -60,6 +60,19 @@ pub fn MergePage() -> impl IntoView {
     }
 }
 
+/// The choice of a field that keeps both values.
+const BOTH: usize = 2;
+
+/// Digits alone (a phone number) have no direction of their own: in Persian they would read
+/// from the right, "3287 7981 21 98+".
+fn direction(text: &str) -> &'static str {
+    if text.chars().any(char::is_alphabetic) {
+        "auto"
+    } else {
+        "ltr"
+    }
+}
+
 /// What the page shows once the merge is made.
 #[derive(Clone, PartialEq)]
 struct Made {
@@ -74,15 +87,18 @@ fn MergeForm(preview: Preview) -> impl IntoView {
     let preview = StoredValue::new(preview);
     let table = preview.with_value(|p| p.table);
     let keep = RwSignal::new(preview.with_value(Preview::suggested_keep));
-    // For each field where the two differ, the side whose value stays.
+    // For each field where the two differ, the side whose value stays, or [`BOTH`].
     let defaults = move |keep: usize| -> BTreeMap<String, usize> {
         preview.with_value(|p| {
             let take = p.suggested_take(keep);
+            let both = p.both_possible(keep);
             p.differing()
                 .into_iter()
                 .map(|f| {
                     let side = if take.iter().any(|t| t == f) {
                         1 - keep
+                    } else if both.contains(&f) {
+                        BOTH
                     } else {
                         keep
                     };
@@ -115,18 +131,25 @@ fn MergeForm(preview: Preview) -> impl IntoView {
         ev.prevent_default();
         let k = keep.get_untracked();
         let request = preview.with_value(|p| {
-            let take = choice.with_untracked(|c| {
-                c.iter()
-                    .filter(|(_, side)| **side != k)
-                    .map(|(f, _)| f.clone())
-                    .collect()
-            });
+            let chosen = |wanted: usize| {
+                choice.with_untracked(|c| {
+                    c.iter()
+                        .filter(|(_, side)| **side == wanted)
+                        .map(|(f, _)| f.clone())
+                        .collect::<Vec<_>>()
+                })
+            };
+            let possible = p.both_possible(k);
             MergeRequest {
                 table,
                 keep: p.sides[k].id.clone(),
                 other: p.sides[1 - k].id.clone(),
                 revs: [p.sides[k].rev, p.sides[1 - k].rev],
-                take,
+                take: chosen(1 - k),
+                both: chosen(BOTH)
+                    .into_iter()
+                    .filter(|f| possible.contains(&f.as_str()))
+                    .collect(),
             }
         });
         run.dispatch(request);
@@ -183,9 +206,7 @@ fn MergeForm(preview: Preview) -> impl IntoView {
                         } else {
                             shown
                         };
-                        // Digits alone (a phone number) have no direction of their own:
-                        // in Persian they would read from the right, "3287 7981 21 98+".
-                        let dir = if shown.chars().any(char::is_alphabetic) { "auto" } else { "ltr" };
+                        let dir = direction(&shown);
                         let chosen = move || choice.with(|c| c.get(field) == Some(&i));
                         view! {
                             <label class="merge-option" class:chosen=chosen>
@@ -197,10 +218,31 @@ fn MergeForm(preview: Preview) -> impl IntoView {
                         }
                     })
                     .collect_view();
+                // Both values, the other's in the field's second slot, where the record that
+                // stays has room for it.
+                let both = move || {
+                    let k = keep.get();
+                    preview.with_value(|p| {
+                        p.both_possible(k).contains(&field).then(|| {
+                            let value = |i: usize| p.sides[i].shown.get(field).cloned().unwrap_or_default();
+                            let values = format!("{} · {}", value(k), value(1 - k));
+                            let dir = direction(&values);
+                            let chosen = move || choice.with(|c| c.get(field) == Some(&BOTH));
+                            view! {
+                                <label class="merge-option" class:chosen=chosen>
+                                    <input type="radio" name=format!("field-{field}") value="both"
+                                        prop:checked=chosen
+                                        on:change=move |_| choice.update(|c| { c.insert(field.to_owned(), BOTH); }) />
+                                    <span>{t(Key::MergeBoth)}": "<bdi dir=dir>{values}</bdi></span>
+                                </label>
+                            }
+                        })
+                    })
+                };
                 view! {
                     <div class="merge-field" role="radiogroup" aria-labelledby=labelledby>
                         <p id=label_id class="merge-field-label">{label}</p>
-                        <div class="merge-options">{options}</div>
+                        <div class="merge-options">{options}{both}</div>
                     </div>
                 }
             })

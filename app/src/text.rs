@@ -111,6 +111,17 @@ pub fn url_encode(value: &str) -> String {
     out
 }
 
+/// The `dir` to show `text` in: its own (`auto`) when it has letters, else left to right.
+/// Digits alone (a phone number, "12, 15") have no direction of their own: in a Persian line
+/// they would read from the right, "3287 7981 21 98+".
+pub fn direction(text: &str) -> &'static str {
+    if text.chars().any(char::is_alphabetic) {
+        "auto"
+    } else {
+        "ltr"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

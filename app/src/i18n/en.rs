@@ -826,6 +826,7 @@ messages! {
     HistoryMerged => "{who} merged {name} into this",
     HistoryMergedInto => "{who} merged this into {name}",
     HistoryMergeUndone => "{who} undid the merge with {name}",
+    HistoryArrow => " → ",
     TrashMergedBy => "Merged into {name} by {who}, {when}",
 }
 

@@ -912,6 +912,7 @@ pub const fn text(key: Key) -> &'static str {
         Key::HistoryMerged => "{who} «{name}» را در این رکورد ادغام کرد",
         Key::HistoryMergedInto => "{who} این رکورد را در «{name}» ادغام کرد",
         Key::HistoryMergeUndone => "{who} ادغام با «{name}» را بازگرداند",
+        Key::HistoryArrow => " ← ",
         Key::TrashMergedBy => "ادغام‌شده در {name} به دست {who}، {when}",
     }
 }

@@ -63,16 +63,6 @@ pub fn MergePage() -> impl IntoView {
 /// The choice of a field that keeps both values.
 const BOTH: usize = 2;
 
-/// Digits alone (a phone number) have no direction of their own: in Persian they would read
-/// from the right, "3287 7981 21 98+".
-fn direction(text: &str) -> &'static str {
-    if text.chars().any(char::is_alphabetic) {
-        "auto"
-    } else {
-        "ltr"
-    }
-}
-
 /// What the page shows once the merge is made.
 #[derive(Clone, PartialEq)]
 struct Made {
@@ -206,7 +196,7 @@ fn MergeForm(preview: Preview) -> impl IntoView {
                         } else {
                             shown
                         };
-                        let dir = direction(&shown);
+                        let dir = crate::text::direction(&shown);
                         let chosen = move || choice.with(|c| c.get(field) == Some(&i));
                         view! {
                             <label class="merge-option" class:chosen=chosen>
@@ -225,15 +215,17 @@ fn MergeForm(preview: Preview) -> impl IntoView {
                     preview.with_value(|p| {
                         p.both_possible(k).contains(&field).then(|| {
                             let value = |i: usize| p.sides[i].shown.get(field).cloned().unwrap_or_default();
-                            let values = format!("{} · {}", value(k), value(1 - k));
-                            let dir = direction(&values);
+                            // Each value isolated, so two numbers in a Persian line keep
+                            // their order and their own direction when the line wraps.
+                            let (first, second) = (value(k), value(1 - k));
+                            let (first_dir, second_dir) = (crate::text::direction(&first), crate::text::direction(&second));
                             let chosen = move || choice.with(|c| c.get(field) == Some(&BOTH));
                             view! {
                                 <label class="merge-option" class:chosen=chosen>
                                     <input type="radio" name=format!("field-{field}") value="both"
                                         prop:checked=chosen
                                         on:change=move |_| choice.update(|c| { c.insert(field.to_owned(), BOTH); }) />
-                                    <span>{t(Key::MergeBoth)}": "<bdi dir=dir>{values}</bdi></span>
+                                    <span>{t(Key::MergeBoth)}": "<bdi dir=first_dir>{first}</bdi>" · "<bdi dir=second_dir>{second}</bdi></span>
                                 </label>
                             }
                         })

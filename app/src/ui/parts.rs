@@ -155,11 +155,18 @@ pub fn HistoryList(table: Table, changes: Vec<Change>) -> impl IntoView {
             let detail = (!marks.contains(&c.field.as_str())).then(|| {
                 let none = locale.text(Key::None_);
                 let shown = crate::kinds::field_shown(table, &c.field);
+                // Each value isolated in its own direction (two phone numbers stay in their
+                // order in a Persian line), and the arrow pointing the way the line reads.
+                let value = |v: Option<&str>| {
+                    let text = v.map_or_else(|| none.to_owned(), |v| history::shown_value(locale, shown, v));
+                    let dir = crate::text::direction(&text);
+                    view! { <bdi dir=dir>{text}</bdi> }
+                };
                 view! {
                     <span class="history-values">
-                        <del>{c.old.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, shown, v))}</del>
-                        " → "
-                        <ins>{c.new.as_deref().map_or_else(|| none.to_owned(), |v| history::shown_value(locale, shown, v))}</ins>
+                        <del>{value(c.old.as_deref())}</del>
+                        {locale.text(Key::HistoryArrow)}
+                        <ins>{value(c.new.as_deref())}</ins>
                     </span>
                 }
             });

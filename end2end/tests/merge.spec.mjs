@@ -79,3 +79,38 @@ test("two companies found as duplicates are merged, with their contact, and the 
   await page.getByLabel("Filter companies").fill(`Arya Tile ${tag}`);
   await expect(page.getByRole("link", { name: new RegExp(`^${first}`) })).toHaveCount(2);
 });
+
+test("two contacts of one name with two numbers are merged keeping both numbers", async ({ page }, info) => {
+  test.skip(info.project.name.includes("phone"), "Duplicates and Merge are manager screens");
+  const tag = unique("kaveh").replace(/[^a-z0-9]/gi, "");
+  const digits = String(Date.now()).slice(-7);
+  const name = `Kaveh Moradi ${tag}`;
+  const mobile = `0912${digits}`;
+  const office = `0218${digits}`;
+  await signIn(page, "manager@example.com");
+  for (const phone of [mobile, office]) {
+    await page.goto("/contacts/new");
+    await hydrated(page);
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Phone", { exact: true }).first().fill(phone);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  }
+
+  await page.goto("/data/duplicates");
+  await hydrated(page);
+  const group = page.locator(".duplicate-group", { hasText: name });
+  await expect(group).toContainText("same name");
+  await group.getByRole("link", { name: "Merge", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Merge duplicates", level: 1 })).toBeVisible();
+  await hydrated(page);
+  // Two numbers, and the one that stays has room for a second: both stay, by default.
+  await expect(page.getByRole("radio", { name: /^Both: / })).toBeChecked();
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: `test-results/merge-both-${info.project.name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Merge", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Merged into ${name}.` })).toBeVisible();
+  await page.getByRole("link", { name: `Open ${name}` }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.locator(`a[href^="tel:"]`)).toHaveCount(2);
+});

@@ -219,13 +219,7 @@ pub fn iso(date: Date) -> String {
 /// space, in any digits ("۱۴۰۳/۱/۱", "1403-01-01"). Two-digit years mean 14xx.
 pub fn parse_jalali(input: &str) -> Option<Jalali> {
     let ascii = crate::text::ascii_digits(input.trim());
-    let parts: Vec<&str> = ascii
-        .split(['/', '-', '.', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [year, month, day] = parts.as_slice() else {
-        return None;
-    };
+    let [year, month, day] = date_parts(&ascii)?;
     if [year, month, day]
         .iter()
         .any(|p| p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit()))
@@ -242,6 +236,15 @@ pub fn parse_jalali(input: &str) -> Option<Jalali> {
         day: day.parse().ok()?,
     };
     date.to_gregorian().map(|_| date)
+}
+
+/// A date's three parts as people separate them: `/`, `-`, `.` or a space.
+pub fn date_parts(text: &str) -> Option<[&str; 3]> {
+    let parts: Vec<&str> = text
+        .split(['/', '-', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.try_into().ok()
 }
 
 /// Days from Saturday (0) to Friday (6): the Persian week.

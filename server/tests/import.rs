@@ -63,6 +63,36 @@ async fn until(app: &TestApp, session: &str, id: &str, state: State) -> Status {
     panic!("import {id} never reached {state:?}");
 }
 
+/// **Check** of `plan` over upload `id`, then **Import** to its end: the dry run and the
+/// run's end, whose counts must be the dry run's.
+async fn check_and_import(
+    app: &TestApp,
+    session: &str,
+    id: &str,
+    plan: &Value,
+) -> (Checked, Status) {
+    let reply = step(app, session, "check", id, plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    let reply = step(app, session, "start", id, plan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let done = until(app, session, id, State::Done).await;
+    assert_eq!(
+        done.tally, checked.tally,
+        "the dry run's counts are the import's"
+    );
+    (checked, done)
+}
+
+/// **Undo** of import `id`, to its end.
+async fn undo_import(app: &TestApp, session: &str, id: &str) -> Status {
+    let reply = app
+        .call(Some(session), "import/undo", json!({ "id": id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    until(app, session, id, State::Undone).await
+}
+
 /// Every contact's and company's fields as a device holds them, by id.
 fn customers(replica: &app::sync::replica::Replica) -> BTreeMap<String, Value> {
     let contacts = replica
@@ -374,9 +404,7 @@ async fn activities_are_imported_linked_by_name_and_undone() {
         ]
     );
     let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "skip" });
-    let reply = step(&app, &session, "check", &file.id, &plan).await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    let (checked, _) = check_and_import(&app, &session, &file.id, &plan).await;
     let expected = Tally {
         created: 2,
         updated: 0,
@@ -385,14 +413,6 @@ async fn activities_are_imported_linked_by_name_and_undone() {
         companies_created: 0,
     };
     assert_eq!(checked.tally, expected, "{:?}", checked.preview);
-
-    let reply = step(&app, &session, "start", &file.id, &plan).await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let done = until(&app, &session, &file.id, State::Done).await;
-    assert_eq!(
-        done.tally, checked.tally,
-        "the dry run's counts are the import's"
-    );
 
     let after = device(&app, &session).await;
     let new: Vec<_> = after
@@ -432,11 +452,7 @@ async fn activities_are_imported_linked_by_name_and_undone() {
     assert!(text.contains("Nobody We Know"), "{text}");
     assert!(text.contains("Lunch"), "{text}");
 
-    let reply = app
-        .call(Some(&session), "import/undo", json!({ "id": file.id }))
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    until(&app, &session, &file.id, State::Undone).await;
+    undo_import(&app, &session, &file.id).await;
     let undone = device(&app, &session).await;
     assert_eq!(
         undone.activities.keys().collect::<Vec<_>>(),
@@ -575,9 +591,7 @@ async fn deals_are_imported_on_their_stages_matched_at_their_company_and_undone(
         ]
     );
     let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "update" });
-    let reply = step(&app, &session, "check", &file.id, &plan).await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let checked: Checked = serde_json::from_value(reply.body).expect("a check");
+    let (checked, _) = check_and_import(&app, &session, &file.id, &plan).await;
     let expected = Tally {
         created: 2,
         updated: 2,
@@ -598,14 +612,6 @@ async fn deals_are_imported_on_their_stages_matched_at_their_company_and_undone(
     assert!(
         reasons.contains(&("stage", app::error::Problem::UnknownStage)),
         "{reasons:?}"
-    );
-
-    let reply = step(&app, &session, "start", &file.id, &plan).await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let done = until(&app, &session, &file.id, State::Done).await;
-    assert_eq!(
-        done.tally, checked.tally,
-        "the dry run's counts are the import's"
     );
 
     let after = device(&app, &session).await;
@@ -676,12 +682,7 @@ async fn deals_are_imported_on_their_stages_matched_at_their_company_and_undone(
         (Some("Proposal"), Some("Won"))
     );
 
-    let reply = app
-        .call(Some(&session), "import/undo", json!({ "id": file.id }))
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let undone_status = until(&app, &session, &file.id, State::Undone).await;
-    assert_eq!(undone_status.kept, 0);
+    assert_eq!(undo_import(&app, &session, &file.id).await.kept, 0);
     let undone = device(&app, &session).await;
     assert_eq!(
         undone.deals.keys().collect::<Vec<_>>(),

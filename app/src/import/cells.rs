@@ -49,13 +49,7 @@ pub fn date(cell: &str) -> Option<String> {
     } else {
         &ascii
     };
-    let parts: Vec<&str> = day
-        .split(['/', '-', '.', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [year, month, day] = parts.as_slice() else {
-        return None;
-    };
+    let [year, month, day] = crate::calendar::date_parts(day)?;
     let digits = |p: &str, most: usize| {
         (1..=most).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit())
     };

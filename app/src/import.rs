@@ -211,14 +211,20 @@ pub fn may_import(actor: &crate::auth::Actor) -> Result<(), AppError> {
     }
 }
 
-/// The fields a column of `table` may fill, in the form's order.
+/// The column that says who a new record belongs to (by name or e-mail): a manager moving a
+/// team in from a spreadsheet gives each rep their customers. Not a form field: the form
+/// makes its records the typist's.
+pub const OWNER: crate::sync::replica::Field =
+    crate::sync::replica::Field::new(crate::history::OWNER, crate::i18n::Key::FieldOwner);
+
+/// The fields a column of `table` may fill, in the form's order, then [`OWNER`].
 pub fn fields(table: Table) -> Vec<&'static crate::sync::replica::Field> {
     use crate::kinds::Visit;
     struct Fields;
     impl Visit for Fields {
         type Out = Vec<&'static crate::sync::replica::Field>;
         fn visit<R: crate::sync::replica::Synced>(self) -> Self::Out {
-            R::FIELDS.iter().collect()
+            R::FIELDS.iter().chain([&OWNER]).collect()
         }
     }
     table.visit(Fields)

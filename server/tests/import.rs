@@ -814,3 +814,70 @@ async fn a_run_and_an_undo_whose_server_stopped_are_taken_over_and_finished() {
         before.contacts.keys().collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn an_owner_column_gives_each_rep_their_customers_within_the_importers_team() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let (manager, rep) = (
+        app.user_id("manager@example.com").await,
+        app.user_id("rep@example.com").await,
+    );
+    let text = "Name,E-mail,Company,Owner\n\
+        Owner Test One,owner.one@example.org,Owner Test Trading Ltd,Reza Ahmadi\n\
+        Owner Test Two,owner.two@example.org,,REP@example.com\n\
+        Owner Test Three,owner.three@example.org,,\n\
+        Owner Test Four,owner.four@example.org,,Sara Novak\n\
+        Owner Test Five,owner.five@example.org,,Nobody Here\n";
+    let reply = upload(&app, &session, "contact", text.as_bytes().to_vec()).await;
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    assert_eq!(file.suggested[3].as_deref(), Some("owner"));
+    let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "skip" });
+    let (checked, _) = check_and_import(&app, &session, &file.id, &plan).await;
+    assert_eq!((checked.tally.created, checked.tally.refused), (3, 2));
+    assert!(
+        checked
+            .reasons
+            .iter()
+            .any(|(field, problem, n)| field == "owner"
+                && *problem == app::error::Problem::NotAssignable
+                && *n == 2),
+        "another team's rep and nobody: {:?}",
+        checked.reasons
+    );
+
+    let owner_of = |replica: &app::sync::replica::Replica, name: &str| {
+        replica
+            .contacts
+            .values()
+            .find(|c| c.name == name)
+            .map(|c| c.stamp.owner.to_string())
+    };
+    let held = device(&app, &session).await;
+    assert_eq!(owner_of(&held, "Owner Test One"), Some(rep.clone()));
+    assert_eq!(
+        owner_of(&held, "Owner Test Two"),
+        Some(rep.clone()),
+        "by e-mail"
+    );
+    assert_eq!(
+        owner_of(&held, "Owner Test Three"),
+        Some(manager),
+        "no owner: the importer"
+    );
+    let company = held
+        .companies
+        .values()
+        .find(|c| c.name == "Owner Test Trading Ltd")
+        .expect("the company made");
+    assert_eq!(company.stamp.owner.to_string(), rep, "the row's owner's");
+    // The rep's phone receives them; the other team's does not.
+    let rep_session = app.sign_in("rep@example.com").await;
+    let reps = device(&app, &rep_session).await;
+    assert_eq!(owner_of(&reps, "Owner Test One"), Some(rep.clone()));
+    let south = app.sign_in("rep2@example.com").await;
+    assert_eq!(
+        owner_of(&device(&app, &south).await, "Owner Test One"),
+        None
+    );
+}

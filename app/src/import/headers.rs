@@ -197,6 +197,21 @@ const NAMES: &[(&str, &[&str])] = &[
         "deal",
         &["deal", "deal name", "deal title", "معامله", "عنوان معامله"],
     ),
+    (
+        "owner",
+        &[
+            "owner",
+            "account owner",
+            "assigned to",
+            "sales rep",
+            "salesperson",
+            "rep",
+            "مسئول",
+            "مالک",
+            "کارشناس فروش",
+            "فروشنده",
+        ],
+    ),
 ];
 
 /// A heading folded for comparison: Persian-aware letters and digits, lower case, and

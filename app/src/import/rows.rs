@@ -16,10 +16,24 @@ use crate::server::Cx;
 use crate::sync::Fields;
 use crate::sync::replica::{Context, Synced, fields_of, input_from};
 
+/// Who a new record belongs to: the importer, or the user the row's **Owner** names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Owner {
+    pub id: Id,
+    pub team: Option<Id>,
+}
+
 /// What a decided row changes.
 pub enum Change<R> {
-    Create(R),
+    Create(R, Owner),
     Update { before: R, after: R },
+}
+
+/// A company a row named that does not exist yet, made with the row.
+pub struct NewCompany {
+    pub id: Id,
+    pub name: String,
+    pub owner: Owner,
 }
 
 /// A row decided: what it does, and the change to write if any.
@@ -89,8 +103,14 @@ pub struct Decider<R: Synced> {
     companies: HashMap<String, Id>,
     /// The names of the companies the importer may see and this run made, by id.
     company_names: HashMap<Id, String>,
-    /// Companies a row made that are not written yet: (id, name).
-    pub new_companies: Vec<(Id, String)>,
+    /// Companies a row made that are not written yet.
+    pub new_companies: Vec<NewCompany>,
+    /// The **Owner** column, if the plan maps one, and the users the importer may make
+    /// owner, by folded name and by e-mail.
+    owner_column: Option<usize>,
+    owners: HashMap<String, Owner>,
+    /// Who the row being decided gives its new records to.
+    owner: Owner,
     /// Contacts and deals the importer may see, by name key, for an activity's links.
     people: HashMap<String, Id>,
     deals: HashMap<String, Id>,
@@ -151,6 +171,14 @@ impl<R: Synced> Decider<R> {
                 linked_names.insert(deal.id.clone(), deal.title.clone());
             }
         }
+        let owner_column = plan
+            .columns
+            .iter()
+            .position(|c| c.as_deref() == Some(super::OWNER.name));
+        let mut owners = HashMap::new();
+        if owner_column.is_some() {
+            owners = assignable(cx).await?;
+        }
         let pipeline = cx.pipeline().await?;
         let mut defaults = Fields::new();
         let mut sources = Vec::new();
@@ -165,6 +193,12 @@ impl<R: Synced> Decider<R> {
             sources = cx.deal_sources().await?;
         }
         Ok(Decider {
+            owner_column,
+            owners,
+            owner: Owner {
+                id: cx.actor.id.as_str().into(),
+                team: cx.actor.team.as_deref().map(Id::from),
+            },
             sources,
             defaults,
             people,
@@ -232,7 +266,11 @@ impl<R: Synced> Decider<R> {
                             let id = Id::new_v7();
                             self.companies.insert(key, id.clone());
                             self.company_names.insert(id.clone(), cell.clone());
-                            self.new_companies.push((id.clone(), cell.clone()));
+                            self.new_companies.push(NewCompany {
+                                id: id.clone(),
+                                name: cell.clone(),
+                                owner: self.owner.clone(),
+                            });
                             self.tally.companies_created += 1;
                             id
                         }
@@ -311,17 +349,49 @@ impl<R: Synced> Decider<R> {
         }
     }
 
+    /// Who the row's **Owner** cell names: the importer when there is none; `None` when it
+    /// names nobody the importer may give records to.
+    fn owner_of(&self, cells: &[String]) -> Option<Owner> {
+        let me = Owner {
+            id: self.actor.id.as_str().into(),
+            team: self.actor.team.as_deref().map(Id::from),
+        };
+        let cell = self
+            .owner_column
+            .and_then(|c| cells.get(c))
+            .map(|c| c.trim());
+        match cell {
+            None | Some("") => Some(me),
+            Some(cell) => self
+                .owners
+                .get(&crate::text::fold(cell))
+                .or_else(|| self.owners.get(&cell.to_lowercase()))
+                .cloned(),
+        }
+    }
+
     /// Decides the row at `line`.
     pub fn decide(&mut self, line: usize, cells: &[String]) -> Decided<R> {
+        let Some(owner) = self.owner_of(cells) else {
+            self.tally.refused += 1;
+            return Decided {
+                outcome: Outcome::Refuse(vec![(
+                    super::OWNER.name.to_owned(),
+                    Problem::NotAssignable,
+                )]),
+                change: None,
+            };
+        };
+        self.owner = owner;
         let made_before = self.new_companies.len();
         let fields = self.fields(cells);
         let decided = self.decide_fields(line, fields);
         // A refused or skipped row makes no company.
         if !matches!(decided.outcome, Outcome::Create | Outcome::Update(_)) {
-            for (id, name) in self.new_companies.drain(made_before..) {
-                self.company_names.remove(&id);
+            for made in self.new_companies.drain(made_before..) {
+                self.company_names.remove(&made.id);
                 self.companies
-                    .remove(&crate::duplicates::company_key(&name));
+                    .remove(&crate::duplicates::company_key(&made.name));
                 self.tally.companies_created -= 1;
             }
         }
@@ -375,7 +445,7 @@ impl<R: Synced> Decider<R> {
         else {
             return Decided {
                 outcome: Outcome::Create,
-                change: Some(Change::Create(created)),
+                change: Some(Change::Create(created, self.owner.clone())),
             };
         };
         let name = name_of(existing);
@@ -428,4 +498,38 @@ pub fn name_of<R: Synced>(row: &R) -> String {
         Some(serde_json::Value::String(name)) => name,
         _ => String::new(),
     }
+}
+
+/// The active users the importer may make owner ([`Actor::may_assign_to`]), by folded name
+/// and by e-mail.
+async fn assignable(cx: &Cx) -> AppResult<HashMap<String, Owner>> {
+    #[derive(serde::Deserialize)]
+    struct Person {
+        id: Id,
+        name: String,
+        email: String,
+        #[serde(default)]
+        team: Option<Id>,
+    }
+    let mut response = crate::db::run(
+        cx.db
+            .query("SELECT id, name, email, team FROM user WHERE active = true"),
+    )
+    .await?;
+    let people: Vec<Person> = crate::db::take_all(&mut response, 0)?;
+    let mut owners = HashMap::new();
+    for person in people {
+        if !cx.actor.may_assign_to(person.team.as_deref(), &person.id) {
+            continue;
+        }
+        let owner = Owner {
+            id: person.id,
+            team: person.team,
+        };
+        owners
+            .entry(crate::text::fold(person.name.trim()))
+            .or_insert_with(|| owner.clone());
+        owners.insert(person.email.trim().to_lowercase(), owner);
+    }
+    Ok(owners)
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Tally;
-use super::rows::Change;
+use super::rows::{Change, NewCompany, Owner};
 use crate::db::{self, Bind, Write, rid};
 use crate::error::AppResult;
 use crate::history;
@@ -44,7 +44,7 @@ pub async fn chunk<R: Synced>(
     cx: &Cx,
     place: &Place<'_>,
     changes: &[Change<R>],
-    companies: &[(crate::ids::Id, String)],
+    companies: &[NewCompany],
     refused: &[(usize, String)],
     shown: &impl Fn(&str, &Value) -> Option<String>,
 ) -> AppResult<()> {
@@ -55,20 +55,22 @@ pub async fn chunk<R: Synced>(
     };
     let new_companies: Vec<Value> = companies
         .iter()
-        .map(|(id, name)| {
-            json!({ "id": id.as_str(), "name": name, "name_lc": crate::text::fold(name), "i": next() })
+        .map(|c| {
+            json!({ "id": c.id.as_str(), "name": c.name, "name_lc": crate::text::fold(&c.name),
+                "owner": owner_json(&c.owner), "i": next() })
         })
         .collect();
     let mut creates = Vec::new();
     let mut updates = Vec::new();
     for change in changes {
         match change {
-            Change::Create(row) => {
+            Change::Create(row, owner) => {
                 let (mut plain, links) = stored(row)?;
                 let deal = deal_part::<R>(&mut plain, None);
                 let name = super::rows::name_of(row);
                 creates.push(json!({ "id": row.id(), "plain": plain, "links": links,
-                    "deal": deal, "name": name, "name_lc": crate::text::fold(&name), "i": next() }));
+                    "deal": deal, "name": name, "name_lc": crate::text::fold(&name),
+                    "owner": owner_json(owner), "i": next() }));
             }
             Change::Update { before, after } => {
                 let (mut plain, links) = stored(after)?;
@@ -125,27 +127,30 @@ pub async fn chunk<R: Synced>(
              THROW $conflict
          }};
          LET $base = (UPSERT ONLY sync_counter:main SET n += $count RETURN VALUE n) - $count;
-         LET $teams = array::complement([$team], [NONE, NULL]);
          LET $now = time::now();
          FOR $c IN $companies {{
              LET $rec = type::record('company', $c.id);
-             CREATE $rec CONTENT {{ name: $c.name, name_lc: $c.name_lc, owner: $me, team: $team,
+             LET $owner = type::record('user', $c.owner.id);
+             LET $owner_team = IF $c.owner.team THEN type::record('team', $c.owner.team) END;
+             CREATE $rec CONTENT {{ name: $c.name, name_lc: $c.name_lc, owner: $owner, team: $owner_team,
                  created_by: $me, updated_by: $me }};
              CREATE change CONTENT {{ subject: $rec, by: $me, field: $created, new: $c.name }};
              CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 }};
-             CREATE sync_log CONTENT {{ seq: $base + $c.i, tb: 'company', record: $rec, owners: [$me], teams: $teams }};
+             CREATE sync_log CONTENT {{ seq: $base + $c.i, tb: 'company', record: $rec, owners: [$owner],
+                 teams: array::complement([$owner_team], [NONE, NULL]) }};
          }};
          FOR $r IN $creates {{
              LET $rec = type::record($tb, $r.id);
              LET $stage = IF $r.deal THEN type::record('stage', $r.deal.stage) END;
-             LET $owner = $me;
-             LET $owner_team = $team;
-             CREATE $rec CONTENT object::extend($r.plain, {{ {key} {new_deal} owner: $me, team: $team,
+             LET $owner = type::record('user', $r.owner.id);
+             LET $owner_team = IF $r.owner.team THEN type::record('team', $r.owner.team) END;
+             CREATE $rec CONTENT object::extend($r.plain, {{ {key} {new_deal} owner: $owner, team: $owner_team,
                  created_by: $me, updated_by: $me {links} }});
              {enter}
              CREATE change CONTENT {{ subject: $rec, by: $me, field: $created, new: $r.name }};
              CREATE import_item CONTENT {{ import: $import, record: $rec, created: true, rev: 1 {entry} }};
-             CREATE sync_log CONTENT {{ seq: $base + $r.i, tb: $tb, record: $rec, owners: [$me], teams: $teams }};
+             CREATE sync_log CONTENT {{ seq: $base + $r.i, tb: $tb, record: $rec, owners: [$owner],
+                 teams: array::complement([$owner_team], [NONE, NULL]) }};
          }};
          FOR $r IN $updates {{
              LET $rec = type::record($tb, $r.id);
@@ -229,6 +234,11 @@ fn deal_part<R: Synced>(plain: &mut Value, before: Option<&mut Value>) -> Value 
         "moved": moved,
         "entry": moved.then(|| crate::ids::Id::new_v7().as_str().to_owned()),
     })
+}
+
+/// An owner as the chunk's statement reads it.
+fn owner_json(owner: &Owner) -> Value {
+    json!({ "id": owner.id.as_str(), "team": owner.team.as_ref().map(|t| t.as_str()) })
 }
 
 /// The fields a record held that its new value leaves empty: a bulk write merges the new

@@ -187,6 +187,8 @@ pub enum Problem {
     },
     /// A record the actor may see but not change.
     NotYours,
+    /// A date that has not come yet where only a past one makes sense (when a deal was won).
+    DateInFuture,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -352,6 +352,7 @@ impl Locale {
             Problem::UnknownTimeZone => self.text(Key::ProblemUnknownZone).into(),
             Problem::InvalidRate => self.text(Key::ProblemRate).into(),
             Problem::NotAssignable => self.text(Key::ProblemNotAssignable).into(),
+            Problem::DateInFuture => self.text(Key::ProblemDateInFuture).into(),
             Problem::EmailTaken => self.text(Key::ProblemEmailTaken).into(),
             Problem::LinkInvalid => self.text(Key::ProblemLinkInvalid).into(),
             Problem::LastAdmin => self.text(Key::ProblemLastAdmin).into(),

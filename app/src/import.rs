@@ -198,7 +198,7 @@ pub fn problem_text(
     if field == crate::error::FORM {
         problem
     } else {
-        let label = locale.text(crate::kinds::field_label(table, field));
+        let label = locale.text(label(table, field));
         format!("{}: {problem}", crate::text::capitalised(label))
     }
 }
@@ -217,17 +217,42 @@ pub fn may_import(actor: &crate::auth::Actor) -> Result<(), AppError> {
 pub const OWNER: crate::sync::replica::Field =
     crate::sync::replica::Field::new(crate::history::OWNER, crate::i18n::Key::FieldOwner);
 
-/// The fields a column of `table` may fill, in the form's order, then [`OWNER`].
+/// The column that says since when a new deal has been in its stage: when a won or lost
+/// deal closed, so last year's results count in last year's figures, not on the day of the
+/// import. Not a form field: a save records the instant itself.
+pub const SINCE: crate::sync::replica::Field =
+    crate::sync::replica::Field::new("stage_since", crate::i18n::Key::ImportStageSince);
+
+/// The fields a column of `table` may fill, in the form's order, then [`OWNER`] (and
+/// [`SINCE`] for deals).
 pub fn fields(table: Table) -> Vec<&'static crate::sync::replica::Field> {
     use crate::kinds::Visit;
     struct Fields;
     impl Visit for Fields {
         type Out = Vec<&'static crate::sync::replica::Field>;
         fn visit<R: crate::sync::replica::Synced>(self) -> Self::Out {
-            R::FIELDS.iter().chain([&OWNER]).collect()
+            let since: &[&crate::sync::replica::Field] = if R::TABLE == Table::Deal {
+                &[&SINCE]
+            } else {
+                &[]
+            };
+            R::FIELDS
+                .iter()
+                .chain([&OWNER])
+                .chain(since.iter().copied())
+                .collect()
         }
     }
     table.visit(Fields)
+}
+
+/// A column's field as people read it: the kind's own label, or an import-only one's.
+pub fn label(table: Table, field: &str) -> crate::i18n::Key {
+    if field == SINCE.name {
+        SINCE.label
+    } else {
+        crate::kinds::field_label(table, field)
+    }
 }
 
 /// **Check**: the dry run of `plan` over every row of upload `id`; nothing is written.

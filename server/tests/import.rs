@@ -881,3 +881,73 @@ async fn an_owner_column_gives_each_rep_their_customers_within_the_importers_tea
         None
     );
 }
+
+#[tokio::test]
+async fn a_deal_imported_with_the_day_it_was_won_is_counted_on_that_day() {
+    let app = demo_app().await;
+    let session = app.sign_in("manager@example.com").await;
+    let text = "Deal,Company,Value,Currency,Stage,Won on\n\
+        History win,History Trading,1000,USD,Won,2025-03-10\n\
+        Jalali win,History Trading,1000,USD,Won,۱۴۰۴/۰۱/۰۱\n\
+        Sitting lead,History Trading,10,USD,Lead,2026-11-01\n\
+        Future win,History Trading,10,USD,Won,2099-01-01\n\
+        Day first,History Trading,10,USD,Won,31/12/2025\n";
+    let reply = upload(&app, &session, "deal", text.as_bytes().to_vec()).await;
+    let file: Upload = serde_json::from_value(reply.body).expect("an upload");
+    assert_eq!(file.suggested[5].as_deref(), Some("stage_since"));
+    let plan = json!({ "columns": file.suggested, "match_on": "email", "on_match": "skip" });
+    let (checked, _) = check_and_import(&app, &session, &file.id, &plan).await;
+    assert_eq!((checked.tally.created, checked.tally.refused), (3, 2));
+    for problem in [
+        app::error::Problem::DateInFuture,
+        app::error::Problem::InvalidDate,
+    ] {
+        assert!(
+            checked
+                .reasons
+                .iter()
+                .any(|(field, p, _)| field == "stage_since" && *p == problem),
+            "{problem:?}: {:?}",
+            checked.reasons
+        );
+    }
+
+    let held = device(&app, &session).await;
+    let deal = |title: &str| {
+        held.deals
+            .values()
+            .find(|d| d.title == title)
+            .cloned()
+            .expect("an imported deal")
+    };
+    for (title, day) in [
+        ("History win", "2025-03-10"),
+        ("Jalali win", "2025-03-21"),
+        ("Sitting lead", "2026-11-01"),
+    ] {
+        let deal = deal(title);
+        let at = format!("{day}T12:00:00");
+        for instant in [&deal.stage_changed_at, &deal.touched_at] {
+            assert!(
+                instant.as_deref().is_some_and(|i| i.starts_with(&at)),
+                "{title}: {instant:?}"
+            );
+        }
+        assert!(
+            deal.entered[0].at.starts_with(&at),
+            "{title}: {:?}",
+            deal.entered
+        );
+        // The funnel's entry, and so the dashboard, count it on that day.
+        let mut response = app
+            .state
+            .db
+            .query("SELECT VALUE <string> at FROM stage_entry WHERE deal = $deal")
+            .bind(("deal", app::kinds::Table::Deal.rid(&deal.id)))
+            .await
+            .expect("a read");
+        let entries: Vec<String> = response.take(0).expect("entries");
+        assert_eq!(entries.len(), 1);
+        assert!(entries[0].starts_with(&at), "{title}: {entries:?}");
+    }
+}

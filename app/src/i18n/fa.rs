@@ -512,7 +512,8 @@ pub const fn text(key: Key) -> &'static str {
         Key::ErrAccountClosed => {
             "حساب شما غیرفعال شده است. اگر اشتباهی رخ داده، با مدیر سامانه تماس بگیرید."
         }
-        Key::ProblemNotAssignable => "کسی را انتخاب کنید که می‌توانید معامله‌ها را به او بسپارید.",
+        Key::ProblemNotAssignable => "کسی را انتخاب کنید که می‌توانید رکوردها را به او بسپارید.",
+        Key::ProblemDateInFuture => "تاریخی را وارد کنید که گذشته باشد.",
         Key::ProblemEmailTaken => "کسی دیگر با این ایمیل وارد می‌شود.",
         Key::ProblemLinkInvalid => {
             "این پیوند پیش‌تر استفاده شده یا منقضی شده است. از مدیر سامانه پیوند تازه بخواهید."
@@ -837,6 +838,7 @@ pub const fn text(key: Key) -> &'static str {
         Key::ImportRefused => "نپذیرفته",
         Key::ImportCompaniesMade => "شرکت‌های تازه برای مخاطبان",
         Key::ImportCompaniesMadeDeals => "شرکت‌های تازه برای معامله‌ها",
+        Key::ImportStageSince => "در این مرحله از",
         Key::ImportReasons => "چرا ردیف‌هایی پذیرفته نمی‌شوند",
         Key::ImportPreview => "ردیف‌های نخست",
         Key::ImportLine => "سطر",

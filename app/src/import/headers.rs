@@ -198,6 +198,21 @@ const NAMES: &[(&str, &[&str])] = &[
         &["deal", "deal name", "deal title", "معامله", "عنوان معامله"],
     ),
     (
+        "stage_since",
+        &[
+            "won on",
+            "closed on",
+            "date won",
+            "date closed",
+            "won date",
+            "stage since",
+            "in stage since",
+            "تاریخ برد",
+            "تاریخ بسته شدن",
+            "بسته شده در",
+        ],
+    ),
+    (
         "owner",
         &[
             "owner",

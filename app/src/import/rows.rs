@@ -23,9 +23,17 @@ pub struct Owner {
     pub team: Option<Id>,
 }
 
+/// What a row gives a new record besides its form's fields: its owner, and for a deal the
+/// instant it entered its stage (RFC 3339), when the file says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    pub owner: Owner,
+    pub since: Option<String>,
+}
+
 /// What a decided row changes.
 pub enum Change<R> {
-    Create(R, Owner),
+    Create(R, Given),
     Update { before: R, after: R },
 }
 
@@ -111,6 +119,13 @@ pub struct Decider<R: Synced> {
     owners: HashMap<String, Owner>,
     /// Who the row being decided gives its new records to.
     owner: Owner,
+    /// The column saying since when a new deal is in its stage, if the plan maps one, and
+    /// what the row being decided says.
+    since_column: Option<usize>,
+    since: Option<String>,
+    /// Today somewhere on Earth: the latest day a deal may have entered its stage, whatever
+    /// zone the file was written in.
+    latest_day: String,
     /// Contacts and deals the importer may see, by name key, for an activity's links.
     people: HashMap<String, Id>,
     deals: HashMap<String, Id>,
@@ -175,6 +190,10 @@ impl<R: Synced> Decider<R> {
             .columns
             .iter()
             .position(|c| c.as_deref() == Some(super::OWNER.name));
+        let since_column = plan
+            .columns
+            .iter()
+            .position(|c| c.as_deref() == Some(super::SINCE.name));
         let mut owners = HashMap::new();
         if owner_column.is_some() {
             owners = assignable(cx).await?;
@@ -192,7 +211,11 @@ impl<R: Synced> Decider<R> {
             }
             sources = cx.deal_sources().await?;
         }
+        let latest = time::OffsetDateTime::now_utc() + time::Duration::hours(14);
         Ok(Decider {
+            since_column,
+            since: None,
+            latest_day: crate::calendar::iso(latest.date()),
             owner_column,
             owners,
             owner: Owner {
@@ -370,19 +393,47 @@ impl<R: Synced> Decider<R> {
         }
     }
 
+    /// The instant the row's **in its stage since** cell names (noon UTC of its day, which
+    /// is that day in every zone a business keeps its books in); a date that is not one, or
+    /// has not come yet, is the cell's problem.
+    fn since_of(&self, cells: &[String]) -> Result<Option<String>, Problem> {
+        let cell = self
+            .since_column
+            .and_then(|c| cells.get(c))
+            .map(|c| c.trim());
+        let Some(cell) = cell.filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        let date = super::cells::date(cell).ok_or(Problem::InvalidDate)?;
+        if date > self.latest_day {
+            return Err(Problem::DateInFuture);
+        }
+        Ok(Some(format!("{date}T12:00:00Z")))
+    }
+
     /// Decides the row at `line`.
     pub fn decide(&mut self, line: usize, cells: &[String]) -> Decided<R> {
-        let Some(owner) = self.owner_of(cells) else {
-            self.tally.refused += 1;
-            return Decided {
-                outcome: Outcome::Refuse(vec![(
-                    super::OWNER.name.to_owned(),
-                    Problem::NotAssignable,
-                )]),
-                change: None,
-            };
+        let owner = self
+            .owner_of(cells)
+            .ok_or((super::OWNER.name, Problem::NotAssignable));
+        let since = self.since_of(cells).map_err(|p| (super::SINCE.name, p));
+        let (owner, since) = match (owner, since) {
+            (Ok(owner), Ok(since)) => (owner, since),
+            (owner, since) => {
+                self.tally.refused += 1;
+                let problems = [owner.err(), since.err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|(field, problem)| (field.to_owned(), problem))
+                    .collect();
+                return Decided {
+                    outcome: Outcome::Refuse(problems),
+                    change: None,
+                };
+            }
         };
         self.owner = owner;
+        self.since = since;
         let made_before = self.new_companies.len();
         let fields = self.fields(cells);
         let decided = self.decide_fields(line, fields);
@@ -445,7 +496,13 @@ impl<R: Synced> Decider<R> {
         else {
             return Decided {
                 outcome: Outcome::Create,
-                change: Some(Change::Create(created, self.owner.clone())),
+                change: Some(Change::Create(
+                    created,
+                    Given {
+                        owner: self.owner.clone(),
+                        since: self.since.clone(),
+                    },
+                )),
             };
         };
         let name = name_of(existing);

@@ -287,8 +287,7 @@ fn PlanError(error: AppError, table: Table) -> impl IntoView {
     let locale = use_locale();
     let text = match &error {
         AppError::Validation(errors) => errors.0.first().and_then(|(field, problem)| {
-            let label =
-                crate::text::capitalised(locale.text(crate::kinds::field_label(table, field)));
+            let label = crate::text::capitalised(locale.text(super::label(table, field)));
             match problem {
                 crate::error::Problem::Required => {
                     Some(crate::fill!(locale, Key::ImportNeedField, field = &label))

@@ -64,18 +64,18 @@ pub async fn chunk<R: Synced>(
     let mut updates = Vec::new();
     for change in changes {
         match change {
-            Change::Create(row, owner) => {
+            Change::Create(row, given) => {
                 let (mut plain, links) = stored(row)?;
-                let deal = deal_part::<R>(&mut plain, None);
+                let deal = deal_part::<R>(&mut plain, None, given.since.as_deref());
                 let name = super::rows::name_of(row);
                 creates.push(json!({ "id": row.id(), "plain": plain, "links": links,
                     "deal": deal, "name": name, "name_lc": crate::text::fold(&name),
-                    "owner": owner_json(owner), "i": next() }));
+                    "owner": owner_json(&given.owner), "i": next() }));
             }
             Change::Update { before, after } => {
                 let (mut plain, links) = stored(after)?;
                 let (mut was, _) = stored(before)?;
-                let deal = deal_part::<R>(&mut plain, Some(&mut was));
+                let deal = deal_part::<R>(&mut plain, Some(&mut was), None);
                 let unset = cleared(&was, &plain);
                 let rev = before.rev();
                 let changes: Vec<ChangeRow> = field_changes(before, after, shown)
@@ -106,14 +106,14 @@ pub async fn chunk<R: Synced>(
     // item can name it for an undo: what `crate::deals::ssr::ENTER_STAGE` records for a save.
     let (new_deal, moved_deal, enter, entry) = if R::TABLE == Table::Deal {
         (
-            "stage: $stage, pipeline: $pipeline, stage_changed_at: $now, touched_at: $now,
-                 entered: [{ stage: $stage, at: $now }],",
-            "IF $r.deal.moved THEN { stage: $stage, stage_changed_at: $now, touched_at: $now,
-                 entered: array::append($was.entered ?? [], { stage: $stage, at: $now }) }
+            "stage: $stage, pipeline: $pipeline, stage_changed_at: $at, touched_at: $at,
+                 entered: [{ stage: $stage, at: $at }],",
+            "IF $r.deal.moved THEN { stage: $stage, stage_changed_at: $at, touched_at: $at,
+                 entered: array::append($was.entered ?? [], { stage: $stage, at: $at }) }
              ELSE {} END",
             "IF $r.deal.moved {
                  CREATE type::record('stage_entry', $r.deal.entry) CONTENT { deal: $rec,
-                     stage: $stage, owner: $owner, team: $owner_team, at: $now };
+                     stage: $stage, owner: $owner, team: $owner_team, at: $at };
              };",
             ", entry: IF $r.deal.entry THEN type::record('stage_entry', $r.deal.entry) END",
         )
@@ -144,6 +144,8 @@ pub async fn chunk<R: Synced>(
              LET $stage = IF $r.deal THEN type::record('stage', $r.deal.stage) END;
              LET $owner = type::record('user', $r.owner.id);
              LET $owner_team = IF $r.owner.team THEN type::record('team', $r.owner.team) END;
+             // When the file says since when a new deal is in its stage, that; else now.
+             LET $at = IF $r.deal.at THEN <datetime> $r.deal.at ELSE $now END;
              CREATE $rec CONTENT object::extend($r.plain, {{ {key} {new_deal} owner: $owner, team: $owner_team,
                  created_by: $me, updated_by: $me {links} }});
              {enter}
@@ -159,6 +161,7 @@ pub async fn chunk<R: Synced>(
              LET $stage = IF $r.deal THEN type::record('stage', $r.deal.stage) END;
              LET $owner = $was.owner;
              LET $owner_team = $was.team;
+             LET $at = $now;
              UPDATE $rec MERGE object::extend(object::extend($r.plain, {{ {key} rev: $r.rev + 1,
                  updated_at: $now, updated_by: $me {links} }}), {moved_deal});
              // A value the kind's rules cleared (a lost deal's reason once it is open again).
@@ -207,8 +210,13 @@ pub async fn chunk<R: Synced>(
 /// A deal's stage, taken out of its plain fields: the database holds it as a record, and
 /// keeps the instants (`touched_at`, `stage_changed_at`, `entered`) itself, set when the
 /// deal enters a stage. `before` is the deal's value before an update (none for a new deal,
-/// which enters its first stage). Nothing for another kind.
-fn deal_part<R: Synced>(plain: &mut Value, before: Option<&mut Value>) -> Value {
+/// which enters its first stage), `since` when a new deal entered it if the file says.
+/// Nothing for another kind.
+fn deal_part<R: Synced>(
+    plain: &mut Value,
+    before: Option<&mut Value>,
+    since: Option<&str>,
+) -> Value {
     if R::TABLE != Table::Deal {
         return Value::Null;
     }
@@ -233,6 +241,7 @@ fn deal_part<R: Synced>(plain: &mut Value, before: Option<&mut Value>) -> Value 
         "stage": stage,
         "moved": moved,
         "entry": moved.then(|| crate::ids::Id::new_v7().as_str().to_owned()),
+        "at": since,
     })
 }
 

@@ -23,6 +23,15 @@ pub struct Owner {
     pub team: Option<Id>,
 }
 
+impl Owner {
+    fn of(actor: &Actor) -> Owner {
+        Owner {
+            id: actor.id.as_str().into(),
+            team: actor.team.as_deref().map(Id::from),
+        }
+    }
+}
+
 /// What a row gives a new record besides its form's fields: its owner, and for a deal the
 /// instant it entered its stage (RFC 3339), when the file says.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,10 +227,7 @@ impl<R: Synced> Decider<R> {
             latest_day: crate::calendar::iso(latest.date()),
             owner_column,
             owners,
-            owner: Owner {
-                id: cx.actor.id.as_str().into(),
-                team: cx.actor.team.as_deref().map(Id::from),
-            },
+            owner: Owner::of(&cx.actor),
             sources,
             defaults,
             people,
@@ -375,16 +381,12 @@ impl<R: Synced> Decider<R> {
     /// Who the row's **Owner** cell names: the importer when there is none; `None` when it
     /// names nobody the importer may give records to.
     fn owner_of(&self, cells: &[String]) -> Option<Owner> {
-        let me = Owner {
-            id: self.actor.id.as_str().into(),
-            team: self.actor.team.as_deref().map(Id::from),
-        };
         let cell = self
             .owner_column
             .and_then(|c| cells.get(c))
             .map(|c| c.trim());
         match cell {
-            None | Some("") => Some(me),
+            None | Some("") => Some(Owner::of(&self.actor)),
             Some(cell) => self
                 .owners
                 .get(&crate::text::fold(cell))

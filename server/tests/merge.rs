@@ -362,17 +362,7 @@ async fn when_the_trash_is_emptied_the_merged_away_history_stays_with_the_surviv
     let other = new_company(&app, &rep, "Zagros Cement Co.", "021 7777 1000", "").await;
     let compared = preview(&app, &rep, &keep, &other).await;
     assert_eq!(run(&app, &rep, &compared, &[]).await, StatusCode::OK);
-    app.state
-        .db
-        .query("UPDATE type::record('trash', $entry) SET at = time::now() - 31d")
-        .bind(("entry", app::trash::entry_key(Table::Company, &other)))
-        .await
-        .expect("query")
-        .check()
-        .expect("aged");
-    app::housekeeping::run_once(&app.state.db, 30)
-        .await
-        .expect("clean-up");
+    app.purge_from_trash(Table::Company, &other).await;
     assert_eq!(
         undo(&app, &rep, &other).await.0,
         StatusCode::NOT_FOUND,

@@ -96,6 +96,22 @@ impl TestApp {
         all
     }
 
+    /// Ages the Trash entry of `table`/`id` past the Trash's 30 days and runs the hourly
+    /// clean-up, as if a month had passed.
+    pub async fn purge_from_trash(&self, table: app::kinds::Table, id: &str) {
+        self.state
+            .db
+            .query("UPDATE type::record('trash', $entry) SET at = time::now() - 31d")
+            .bind(("entry", app::trash::entry_key(table, id)))
+            .await
+            .expect("query")
+            .check()
+            .expect("aged");
+        app::housekeeping::run_once(&self.state.db, 30)
+            .await
+            .expect("clean-up");
+    }
+
     /// The id of the user signed up with `email` (the demo's, or one a test made).
     pub async fn user_id(&self, email: &str) -> String {
         let mut response = self

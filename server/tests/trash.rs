@@ -351,17 +351,7 @@ async fn the_trash_is_emptied_of_what_waited_thirty_days_with_its_history() {
         let outcome = app.push_delete(&rep, "activity", id, None, false).await;
         assert_eq!(outcome["status"], "applied", "{outcome}");
     }
-    app.state
-        .db
-        .query("UPDATE type::record('trash', $entry) SET at = time::now() - 31d")
-        .bind(("entry", app::trash::entry_key(Table::Activity, &old)))
-        .await
-        .expect("query")
-        .check()
-        .expect("aged");
-    app::housekeeping::run_once(&app.state.db, 30)
-        .await
-        .expect("clean-up");
+    app.purge_from_trash(Table::Activity, &old).await;
     let history =
         "SELECT VALUE count() FROM change WHERE subject = type::record('activity', $id) GROUP ALL";
     assert_eq!(

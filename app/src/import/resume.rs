@@ -33,8 +33,8 @@ struct Stalled {
     chunks: i64,
 }
 
-/// Takes over every stalled run and undo; answers how many it took.
-pub async fn stalled(db: &Db, changes: &crate::sync::ssr::Changes) -> AppResult<usize> {
+/// Takes over every stalled run and undo.
+pub async fn stalled(db: &Db, changes: &crate::sync::ssr::Changes) -> AppResult<()> {
     let runner = crate::ids::new_id();
     // One statement: of two servers that look at once, the second finds the beat moved.
     let mut response = db::run(
@@ -69,7 +69,7 @@ pub async fn stalled(db: &Db, changes: &crate::sync::ssr::Changes) -> AppResult<
             _ => give_up(db, &import.id, &runner).await?,
         }
     }
-    Ok(taken.len())
+    Ok(())
 }
 
 /// Ends a run that cannot go on as failed; what it wrote stays, and can be undone.

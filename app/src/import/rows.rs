@@ -126,12 +126,8 @@ pub struct Decider<R: Synced> {
     /// owner, by folded name and by e-mail.
     owner_column: Option<usize>,
     owners: HashMap<String, Owner>,
-    /// Who the row being decided gives its new records to.
-    owner: Owner,
-    /// The column saying since when a new deal is in its stage, if the plan maps one, and
-    /// what the row being decided says.
+    /// The column saying since when a new deal is in its stage, if the plan maps one.
     since_column: Option<usize>,
-    since: Option<String>,
     /// Today somewhere on Earth: the latest day a deal may have entered its stage, whatever
     /// zone the file was written in.
     latest_day: String,
@@ -195,14 +191,12 @@ impl<R: Synced> Decider<R> {
                 linked_names.insert(deal.id.clone(), deal.title.clone());
             }
         }
-        let owner_column = plan
-            .columns
-            .iter()
-            .position(|c| c.as_deref() == Some(super::OWNER.name));
-        let since_column = plan
-            .columns
-            .iter()
-            .position(|c| c.as_deref() == Some(super::SINCE.name));
+        let column = |field: &str| {
+            plan.columns
+                .iter()
+                .position(|c| c.as_deref() == Some(field))
+        };
+        let (owner_column, since_column) = (column(super::OWNER.name), column(super::SINCE.name));
         let mut owners = HashMap::new();
         if owner_column.is_some() {
             owners = assignable(cx).await?;
@@ -223,11 +217,9 @@ impl<R: Synced> Decider<R> {
         let latest = time::OffsetDateTime::now_utc() + time::Duration::hours(14);
         Ok(Decider {
             since_column,
-            since: None,
             latest_day: crate::calendar::iso(latest.date()),
             owner_column,
             owners,
-            owner: Owner::of(&cx.actor),
             sources,
             defaults,
             people,
@@ -254,8 +246,8 @@ impl<R: Synced> Decider<R> {
     }
 
     /// The row's values as the kind's form would hold them; a company named by a contact
-    /// is found or made.
-    fn fields(&mut self, cells: &[String]) -> Fields {
+    /// is found or made, for `owner`.
+    fn fields(&mut self, cells: &[String], owner: &Owner) -> Fields {
         let mut fields = fields_of(&R::Input::default());
         for (column, cell) in self.plan.columns.iter().zip(cells) {
             let Some(field) = column.as_deref() else {
@@ -298,7 +290,7 @@ impl<R: Synced> Decider<R> {
                             self.new_companies.push(NewCompany {
                                 id: id.clone(),
                                 name: cell.clone(),
-                                owner: self.owner.clone(),
+                                owner: owner.clone(),
                             });
                             self.tally.companies_created += 1;
                             id
@@ -434,11 +426,9 @@ impl<R: Synced> Decider<R> {
                 };
             }
         };
-        self.owner = owner;
-        self.since = since;
         let made_before = self.new_companies.len();
-        let fields = self.fields(cells);
-        let decided = self.decide_fields(line, fields);
+        let fields = self.fields(cells, &owner);
+        let decided = self.decide_fields(line, fields, Given { owner, since });
         // A refused or skipped row makes no company.
         if !matches!(decided.outcome, Outcome::Create | Outcome::Update(_)) {
             for made in self.new_companies.drain(made_before..) {
@@ -457,7 +447,7 @@ impl<R: Synced> Decider<R> {
         decided
     }
 
-    fn decide_fields(&mut self, line: usize, fields: Fields) -> Decided<R> {
+    fn decide_fields(&mut self, line: usize, fields: Fields, given: Given) -> Decided<R> {
         let refuse = |problems: Vec<(String, Problem)>| Decided {
             outcome: Outcome::Refuse(problems),
             change: None,
@@ -498,13 +488,7 @@ impl<R: Synced> Decider<R> {
         else {
             return Decided {
                 outcome: Outcome::Create,
-                change: Some(Change::Create(
-                    created,
-                    Given {
-                        owner: self.owner.clone(),
-                        since: self.since.clone(),
-                    },
-                )),
+                change: Some(Change::Create(created, given)),
             };
         };
         let name = name_of(existing);

@@ -393,7 +393,7 @@ async fn undo_page(
             IF $was.rev != $r.rev { THROW $conflict };
             // A deal's stage entries: one it was made with, none since (its revision is
             // the import's).
-            DELETE stage_entry WHERE deal = $rec;
+            IF $tb = 'deal' { DELETE stage_entry WHERE deal = $rec };
             DELETE $rec;
             CREATE sync_log CONTENT { seq: $base + $r.i, tb: $tb, record: $rec,
                 owners: array::complement([$was.owner], [NONE, NULL]),

@@ -488,11 +488,7 @@ pub async fn survivor(
     let Some(entry) = db::take_one::<Entry>(&mut response, 0)? else {
         return Ok(None);
     };
-    let seen = entry.by == cx.actor.id
-        || cx.actor.access(&crate::auth::Scope {
-            owner: entry.owner.clone(),
-            team: entry.team.clone(),
-        }) != crate::auth::Access::None;
+    let seen = entry.seen_by(&cx.actor);
     let Some(into) = entry.merged_into.filter(|_| seen) else {
         return Ok(None);
     };

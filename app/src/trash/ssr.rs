@@ -275,6 +275,17 @@ pub(crate) struct Entry {
     pub(crate) merged_into: Option<Id>,
 }
 
+impl Entry {
+    /// Whether `actor` could see the record: who deleted it, or who may read it.
+    pub(crate) fn seen_by(&self, actor: &crate::auth::Actor) -> bool {
+        self.by == actor.id
+            || actor.access(&Scope {
+                owner: self.owner.clone(),
+                team: self.team.clone(),
+            }) != Access::None
+    }
+}
+
 /// Whether `cx`'s user may restore an entry (or undo the merge that made it): who deleted
 /// (or merged) it, an admin, or anyone who may change the record (as they could have deleted
 /// or merged it).
@@ -296,13 +307,7 @@ pub async fn deleted_for(cx: &Cx, table: Table, id: &str) -> AppResult<bool> {
             .bind(("entry", rid("trash", &entry_key(table, id)))),
     )
     .await?;
-    Ok(db::take_one::<Entry>(&mut response, 0)?.is_some_and(|e| {
-        e.by == cx.actor.id
-            || cx.actor.access(&Scope {
-                owner: e.owner,
-                team: e.team,
-            }) != Access::None
-    }))
+    Ok(db::take_one::<Entry>(&mut response, 0)?.is_some_and(|e| e.seen_by(&cx.actor)))
 }
 
 pub async fn restore(cx: &Cx, table: Table, id: &str) -> AppResult<()> {

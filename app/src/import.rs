@@ -1,10 +1,11 @@
-//! **Import** of a spreadsheet's CSV of companies, contacts, deals or activities: the file is uploaded once and
-//! kept in the database in chunks; its encoding, delimiter and each column's likely field are
-//! recognised (Persian spreadsheets are exported as Windows-1256 or UTF-16 as often as UTF-8,
-//! with semicolons or tabs as often as commas, and with Persian headings); **Check** is a dry
-//! run of exactly what **Import** then does in the background, a chunk per transaction, with
-//! its progress in the database (any server can report it, and closing the page does not
-//! stop it); **Undo**, for a day, removes what it created and puts back what it updated.
+//! **Import** of a spreadsheet's CSV of companies, contacts, deals or activities: the file is
+//! uploaded once and kept in the database in chunks; its encoding, delimiter and each
+//! column's likely field are recognised (Persian spreadsheets are exported as Windows-1256 or
+//! UTF-16 as often as UTF-8, with semicolons or tabs as often as commas, and with Persian
+//! headings); **Check** is a dry run of exactly what **Import** then does in the background,
+//! a chunk per transaction, with its progress in the database (any server can report it, and
+//! neither closing the page nor losing the server stops it); **Undo**, for a day, removes
+//! what it created and puts back what it updated.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -246,13 +247,12 @@ pub fn fields(table: Table) -> Vec<&'static crate::sync::replica::Field> {
     table.visit(Fields)
 }
 
-/// A column's field as people read it: the kind's own label, or an import-only one's.
+/// A column's field as people read it, as the mapping names it.
 pub fn label(table: Table, field: &str) -> crate::i18n::Key {
-    if field == SINCE.name {
-        SINCE.label
-    } else {
-        crate::kinds::field_label(table, field)
-    }
+    fields(table)
+        .iter()
+        .find(|f| f.name == field)
+        .map_or_else(|| crate::kinds::field_label(table, field), |f| f.label)
 }
 
 /// **Check**: the dry run of `plan` over every row of upload `id`; nothing is written.
